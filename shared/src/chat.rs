@@ -1,0 +1,361 @@
+//! A client's copy of one conversation: the messages the edge has stored,
+//! kept in sequence order whatever order frames arrive in, and the outbox of
+//! messages sent but not yet acknowledged. The widget and the console both
+//! hold one per open conversation and only render it.
+
+use std::collections::BTreeMap;
+
+use crate::ids::{ClientMsgId, Seq};
+use crate::protocol::{Author, ClientFrame, Message, Problem, ServerFrame};
+
+/// One conversation as a client knows it.
+#[derive(Debug, Clone, Default)]
+pub struct ChatLog {
+    messages: BTreeMap<Seq, Message>,
+    /// Every message up to and including this one is held.
+    frontier: Seq,
+    /// Sent but not acknowledged, oldest first.
+    outbox: Vec<Outgoing>,
+    you: Option<Author>,
+    /// The edge's last sequence number, from the welcome.
+    known_last: Seq,
+    /// Set while history is still arriving, so a gap is asked about once.
+    syncing: bool,
+}
+
+/// A message the client sent and the edge has not acknowledged yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// The client-chosen id.
+    pub id: ClientMsgId,
+    /// The text as sent.
+    pub text: String,
+}
+
+/// What applying one frame changed.
+#[derive(Debug, Default, PartialEq)]
+pub struct Applied {
+    /// Messages that were not held before, ascending by `seq`.
+    pub new_messages: Vec<Message>,
+    /// A frame to send at once to fill a gap.
+    pub reply: Option<ClientFrame>,
+    /// A refusal to show the user.
+    pub problem: Option<Problem>,
+}
+
+impl ChatLog {
+    /// An empty log.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Stored messages, ascending by `seq`.
+    pub fn messages(&self) -> impl Iterator<Item = &Message> {
+        self.messages.values()
+    }
+
+    /// Messages waiting for their acknowledgement, oldest first.
+    pub fn outbox(&self) -> &[Outgoing] {
+        &self.outbox
+    }
+
+    /// The last sequence number held with nothing missing before it: what a
+    /// reconnect asks to continue from.
+    pub fn frontier(&self) -> Seq {
+        self.frontier
+    }
+
+    /// How the edge shows this client's own messages, once welcomed.
+    pub fn you(&self) -> Option<&Author> {
+        self.you.as_ref()
+    }
+
+    /// Whether a stored message was written by this client.
+    pub fn is_own(&self, message: &Message) -> bool {
+        self.you.as_ref() == Some(&message.author)
+    }
+
+    /// Puts a message in the outbox and returns the frame that sends it.
+    pub fn compose(&mut self, id: ClientMsgId, text: String) -> ClientFrame {
+        self.outbox.push(Outgoing {
+            id: id.clone(),
+            text: text.clone(),
+        });
+        ClientFrame::Send { id, text }
+    }
+
+    /// Frames to send after a (re)connect: every unacknowledged message again,
+    /// oldest first. The edge stores each id once, so resending is safe.
+    pub fn resend(&self) -> Vec<ClientFrame> {
+        self.outbox
+            .iter()
+            .map(|o| ClientFrame::Send {
+                id: o.id.clone(),
+                text: o.text.clone(),
+            })
+            .collect()
+    }
+
+    /// Call when the connection drops: the answer to any sync is lost with it.
+    pub fn disconnected(&mut self) {
+        self.syncing = false;
+    }
+
+    /// Applies a frame from the edge.
+    pub fn apply(&mut self, frame: ServerFrame) -> Applied {
+        let mut applied = Applied::default();
+        match frame {
+            ServerFrame::Welcome { you, last_seq, .. } => {
+                // The edge follows every welcome with the history the
+                // connect asked for, so wait for it before looking for gaps.
+                self.you = Some(you);
+                self.known_last = self.known_last.max(last_seq);
+                self.syncing = true;
+            }
+            ServerFrame::History { messages, more } => {
+                for message in messages {
+                    self.insert(message, &mut applied);
+                }
+                self.syncing = more;
+            }
+            ServerFrame::Message { message } => {
+                self.known_last = self.known_last.max(message.seq);
+                self.insert(message, &mut applied);
+            }
+            ServerFrame::Ack { id, seq } => {
+                self.outbox.retain(|o| o.id != id);
+                self.known_last = self.known_last.max(seq);
+            }
+            ServerFrame::Error { problem } => {
+                if let Some(id) = &problem.id {
+                    self.outbox.retain(|o| &o.id != id);
+                }
+                applied.problem = Some(problem);
+            }
+        }
+        if self.known_last > self.frontier && !self.syncing && self.has_gap() {
+            self.syncing = true;
+            applied.reply = Some(ClientFrame::Sync {
+                after: self.frontier,
+            });
+        }
+        applied
+    }
+
+    fn insert(&mut self, message: Message, applied: &mut Applied) {
+        if self.messages.contains_key(&message.seq) {
+            return;
+        }
+        if self.you.as_ref() == Some(&message.author) {
+            self.outbox.retain(|o| o.id != message.id);
+        }
+        self.messages.insert(message.seq, message.clone());
+        while self.messages.contains_key(&self.frontier.next()) {
+            self.frontier = self.frontier.next();
+        }
+        let at = applied
+            .new_messages
+            .partition_point(|m| m.seq < message.seq);
+        applied.new_messages.insert(at, message);
+    }
+
+    /// A message is known to exist past the frontier but is not held.
+    fn has_gap(&self) -> bool {
+        let held_past_frontier = self.messages.range(self.frontier.next()..).count() as u64;
+        held_past_frontier < self.known_last.0 - self.frontier.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ConversationId;
+    use crate::protocol::{ErrorCode, Role, PROTOCOL_VERSION};
+
+    fn id(text: &str) -> ClientMsgId {
+        ClientMsgId::parse(text).unwrap()
+    }
+
+    fn visitor() -> Author {
+        Author {
+            role: Role::Visitor,
+            name: "Visitor".into(),
+        }
+    }
+
+    fn operator() -> Author {
+        Author {
+            role: Role::Operator,
+            name: "Ana".into(),
+        }
+    }
+
+    fn message(seq: u64, author: Author, client_id: &str) -> Message {
+        Message {
+            seq: Seq(seq),
+            id: id(client_id),
+            author,
+            text: format!("message {seq}"),
+            at: seq as i64,
+        }
+    }
+
+    fn connected(last: u64) -> ChatLog {
+        let mut log = ChatLog::new();
+        log.apply(welcome(last));
+        log
+    }
+
+    fn history(messages: Vec<Message>, more: bool) -> ServerFrame {
+        ServerFrame::History { messages, more }
+    }
+
+    fn welcome(last: u64) -> ServerFrame {
+        ServerFrame::Welcome {
+            protocol: PROTOCOL_VERSION,
+            conversation: ConversationId::from_random([0; 16]),
+            you: visitor(),
+            last_seq: Seq(last),
+        }
+    }
+
+    fn seqs(log: &ChatLog) -> Vec<u64> {
+        log.messages().map(|m| m.seq.0).collect()
+    }
+
+    #[test]
+    fn history_then_live_messages_stay_in_order() {
+        let mut log = connected(2);
+        let applied = log.apply(history(
+            vec![message(1, visitor(), "a"), message(2, operator(), "b")],
+            false,
+        ));
+        assert_eq!(applied.new_messages.len(), 2);
+        assert_eq!(applied.reply, None);
+        log.apply(ServerFrame::Message {
+            message: message(3, operator(), "c"),
+        });
+        assert_eq!(seqs(&log), [1, 2, 3]);
+        assert_eq!(log.frontier(), Seq(3));
+    }
+
+    #[test]
+    fn duplicates_are_ignored() {
+        let mut log = connected(0);
+        let m = message(1, operator(), "a");
+        assert_eq!(
+            log.apply(ServerFrame::Message { message: m.clone() })
+                .new_messages
+                .len(),
+            1
+        );
+        assert!(log
+            .apply(ServerFrame::Message { message: m })
+            .new_messages
+            .is_empty());
+        assert_eq!(seqs(&log), [1]);
+    }
+
+    #[test]
+    fn a_gap_asks_for_a_sync_once() {
+        let mut log = connected(1);
+        log.apply(history(vec![message(1, operator(), "a")], false));
+        let applied = log.apply(ServerFrame::Message {
+            message: message(3, operator(), "c"),
+        });
+        assert_eq!(applied.reply, Some(ClientFrame::Sync { after: Seq(1) }));
+        let again = log.apply(ServerFrame::Message {
+            message: message(4, operator(), "d"),
+        });
+        assert_eq!(again.reply, None, "one sync is enough");
+        let filled = log.apply(history(
+            vec![message(2, operator(), "b"), message(3, operator(), "c")],
+            false,
+        ));
+        assert_eq!(filled.new_messages.len(), 1);
+        assert_eq!(seqs(&log), [1, 2, 3, 4]);
+        assert_eq!(log.frontier(), Seq(4));
+    }
+
+    #[test]
+    fn an_ack_past_the_frontier_is_a_gap_too() {
+        let mut log = connected(0);
+        log.apply(history(vec![], false));
+        log.compose(id("mine"), "hi".into());
+        let applied = log.apply(ServerFrame::Ack {
+            id: id("mine"),
+            seq: Seq(1),
+        });
+        assert!(log.outbox().is_empty());
+        assert_eq!(applied.reply, Some(ClientFrame::Sync { after: Seq(0) }));
+    }
+
+    #[test]
+    fn the_outbox_empties_on_ack_or_own_echo_and_resends_in_order() {
+        let mut log = connected(0);
+        log.compose(id("one"), "1".into());
+        log.compose(id("two"), "2".into());
+        assert_eq!(
+            log.resend(),
+            vec![
+                ClientFrame::Send {
+                    id: id("one"),
+                    text: "1".into()
+                },
+                ClientFrame::Send {
+                    id: id("two"),
+                    text: "2".into()
+                },
+            ]
+        );
+        log.apply(ServerFrame::Message {
+            message: message(1, visitor(), "one"),
+        });
+        assert_eq!(log.outbox().len(), 1);
+        log.apply(ServerFrame::Ack {
+            id: id("two"),
+            seq: Seq(2),
+        });
+        assert!(log.outbox().is_empty());
+    }
+
+    #[test]
+    fn a_refused_message_leaves_the_outbox_with_its_reason() {
+        let mut log = connected(0);
+        log.compose(id("long"), "x".into());
+        let applied = log.apply(ServerFrame::Error {
+            problem: Problem::new(ErrorCode::MessageTooLong, "too long").for_message(id("long")),
+        });
+        assert!(log.outbox().is_empty());
+        assert_eq!(applied.problem.unwrap().code, ErrorCode::MessageTooLong);
+    }
+
+    #[test]
+    fn no_sync_is_asked_while_history_is_still_arriving() {
+        let mut log = connected(3);
+        let first = log.apply(history(vec![message(1, operator(), "a")], true));
+        assert_eq!(first.reply, None);
+        log.disconnected();
+        assert_eq!(log.apply(welcome(3)).reply, None);
+        let rest = log.apply(history(
+            vec![message(2, operator(), "b"), message(3, operator(), "c")],
+            false,
+        ));
+        assert_eq!(rest.reply, None);
+        assert_eq!(log.frontier(), Seq(3));
+    }
+
+    #[test]
+    fn a_history_that_ends_short_asks_again() {
+        let mut log = connected(3);
+        let applied = log.apply(history(vec![message(1, operator(), "a")], false));
+        assert_eq!(applied.reply, Some(ClientFrame::Sync { after: Seq(1) }));
+    }
+
+    #[test]
+    fn own_messages_are_recognised() {
+        let log = connected(0);
+        assert!(log.is_own(&message(1, visitor(), "a")));
+        assert!(!log.is_own(&message(2, operator(), "b")));
+    }
+}

@@ -1,0 +1,20 @@
+//! What every part of Charla agrees on: the wire protocol between browsers and
+//! the edge, the ids it carries, the limits the edge enforces, and the pure
+//! logic (transcript merging, inbox bookkeeping, password hash format) that the
+//! widget, the console and the edge run alike.
+//!
+//! Architecture Invariant: this crate has no web, Leptos or worker
+//! dependencies, so all of it is tested natively with `cargo test`.
+
+pub mod api;
+pub mod chat;
+pub mod ids;
+pub mod inbox;
+pub mod limits;
+pub mod password;
+pub mod protocol;
+
+mod hex;
+
+/// Milliseconds since the Unix epoch, as the edge's clock saw them.
+pub type Millis = i64;

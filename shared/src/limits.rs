@@ -1,0 +1,50 @@
+//! Every limit Charla enforces. The edge enforces all of them; clients use
+//! them only to tell the user early.
+//!
+//! Architecture Invariant: no other file defines a size, length or lifetime
+//! limit; they all import it from here.
+
+/// Longest message text, in Unicode scalar values (what a user calls
+/// characters), after trimming surrounding whitespace.
+pub const MAX_MESSAGE_CHARS: usize = 4_000;
+
+/// Largest WebSocket frame the edge reads, in bytes. JSON escaping can make a
+/// message of [`MAX_MESSAGE_CHARS`] up to six times longer (`\u0001`), so the
+/// frame limit leaves room for that and for the envelope.
+pub const MAX_FRAME_BYTES: usize = 32 * 1024;
+
+/// Largest JSON body the edge reads from an HTTP request, in bytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Longest display name (visitor, operator, channel), in characters.
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// Longest e-mail address (RFC 5321 path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// Longest password accepted at sign-in, in bytes; longer input is refused
+/// before any hashing work is done.
+pub const MAX_PASSWORD_BYTES: usize = 512;
+
+/// Longest channel text option (welcome message, placeholder, button text).
+pub const MAX_CHANNEL_TEXT_CHARS: usize = 500;
+
+/// Longest client-generated message id.
+pub const MAX_CLIENT_ID_CHARS: usize = 64;
+
+/// Most messages the edge puts into one history frame; longer transcripts
+/// arrive as several frames.
+pub const HISTORY_PAGE: usize = 200;
+
+/// Most conversations an inbox snapshot lists.
+pub const INBOX_SNAPSHOT: usize = 200;
+
+/// Characters of the last message the inbox shows as a preview.
+pub const PREVIEW_CHARS: usize = 120;
+
+/// How long an operator session lasts after sign-in, in seconds.
+pub const SESSION_TTL_SECS: i64 = 12 * 60 * 60;
+
+/// PBKDF2-HMAC-SHA256 iterations for operator passwords. 100 000 is the most
+/// the Workers runtime's WebCrypto accepts.
+pub const PASSWORD_ITERATIONS: u32 = 100_000;

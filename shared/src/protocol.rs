@@ -1,0 +1,484 @@
+//! The WebSocket protocol between browsers and the edge.
+//!
+//! Frames are JSON text objects tagged by `"type"`. A conversation socket
+//! carries [`ClientFrame`]s up and [`ServerFrame`]s down; an inbox socket
+//! carries [`InboxFrame`]s down only.
+//!
+//! Architecture Invariant: this module is the only definition of the frames;
+//! nobody builds or picks apart frame JSON by hand.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
+use crate::limits::{MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, PREVIEW_CHARS};
+use crate::Millis;
+
+/// The protocol version this build speaks. Clients send it as the `v` query
+/// parameter; the edge refuses versions it does not speak.
+pub const PROTOCOL_VERSION: u16 = 1;
+
+/// What a participant is in a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The person on the customer's website.
+    Visitor,
+    /// A human operator answering from the console.
+    Operator,
+    /// Charla itself (notices, later bots).
+    System,
+}
+
+/// Who wrote a message, as everyone in the conversation sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    /// Visitor, operator or system.
+    pub role: Role,
+    /// The display name.
+    pub name: String,
+}
+
+/// One stored message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Position in the conversation, assigned by the edge.
+    pub seq: Seq,
+    /// The id its sender chose, unique per sender.
+    pub id: ClientMsgId,
+    /// Who wrote it.
+    pub author: Author,
+    /// Plain text; every client renders it as text, never as HTML.
+    pub text: String,
+    /// When the edge stored it.
+    pub at: Millis,
+}
+
+/// A frame a browser sends on a conversation socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientFrame {
+    /// Post a message. A retry with the same `id` is stored once.
+    Send {
+        /// Chosen by the client before the first attempt.
+        id: ClientMsgId,
+        /// The text, at most [`MAX_MESSAGE_CHARS`] characters.
+        text: String,
+    },
+    /// Ask for every message after `after`, to fill a gap.
+    Sync {
+        /// The last sequence number the client holds without a gap.
+        after: Seq,
+    },
+}
+
+/// A frame the edge sends on a conversation socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// The first frame of every connection.
+    Welcome {
+        /// The protocol version the edge speaks.
+        protocol: u16,
+        /// The conversation this socket is joined to.
+        conversation: ConversationId,
+        /// How the edge will show this client's messages.
+        you: Author,
+        /// The last stored sequence number.
+        last_seq: Seq,
+    },
+    /// Stored messages in sequence order, answering a connect or a sync.
+    /// Long histories come as several frames; the last has `more: false`.
+    History {
+        /// The messages, ascending by `seq`.
+        messages: Vec<Message>,
+        /// Whether another history frame follows.
+        more: bool,
+    },
+    /// A message was stored (sent to everyone in the conversation).
+    Message {
+        /// The stored message.
+        message: Message,
+    },
+    /// The sender's message with this id is durably stored as `seq`.
+    Ack {
+        /// The client's id.
+        id: ClientMsgId,
+        /// Where it was stored.
+        seq: Seq,
+    },
+    /// Something the client sent was refused; nothing of it was stored.
+    Error {
+        /// What went wrong.
+        problem: Problem,
+    },
+}
+
+/// A frame the edge sends on an operator's inbox socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum InboxFrame {
+    /// Every open conversation of the channel, newest activity first. Sent
+    /// first on every connection.
+    Snapshot {
+        /// The channel listed.
+        channel: ChannelId,
+        /// Its open conversations.
+        conversations: Vec<ConversationSummary>,
+    },
+    /// A conversation started or received a message.
+    Upsert {
+        /// Its new summary.
+        conversation: ConversationSummary,
+    },
+    /// A frame was refused.
+    Error {
+        /// What went wrong.
+        problem: Problem,
+    },
+}
+
+/// What the inbox shows about one conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    /// The conversation.
+    pub id: ConversationId,
+    /// Its channel.
+    pub channel: ChannelId,
+    /// The visitor's display name.
+    pub visitor: String,
+    /// When it started.
+    pub created_at: Millis,
+    /// Its last sequence number (zero before the first message).
+    pub last_seq: Seq,
+    /// The last message, shortened.
+    pub last: Option<Preview>,
+}
+
+/// A shortened last message for lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    /// Who wrote it.
+    pub role: Role,
+    /// At most [`PREVIEW_CHARS`] characters of it.
+    pub text: String,
+    /// When it was stored.
+    pub at: Millis,
+}
+
+impl Preview {
+    /// The preview of a stored message.
+    pub fn of(message: &Message) -> Self {
+        let text = if message.text.chars().count() > PREVIEW_CHARS {
+            let mut cut: String = message.text.chars().take(PREVIEW_CHARS - 1).collect();
+            cut.push('…');
+            cut
+        } else {
+            message.text.clone()
+        };
+        Preview {
+            role: message.author.role,
+            text,
+            at: message.at,
+        }
+    }
+}
+
+/// A refusal with a stable code for programs and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct Problem {
+    /// Stable machine-readable code.
+    pub code: ErrorCode,
+    /// A sentence saying what was wrong and what is allowed.
+    pub message: String,
+    /// The client message id the problem concerns, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<ClientMsgId>,
+}
+
+/// Why something was refused. The same codes serve frames and HTTP bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Not JSON, or not a frame or body this endpoint understands.
+    Malformed,
+    /// The frame or body is larger than the edge reads.
+    TooLarge,
+    /// The message text is longer than allowed.
+    MessageTooLong,
+    /// The message is empty or only whitespace.
+    EmptyMessage,
+    /// A field has an invalid value.
+    Invalid,
+    /// The client speaks another protocol version.
+    UnsupportedProtocol,
+    /// No valid credentials were given.
+    Unauthorized,
+    /// The credentials do not open this resource.
+    Forbidden,
+    /// No such resource (only said to clients allowed to know).
+    NotFound,
+    /// The method is not allowed on this path.
+    MethodNotAllowed,
+    /// Too many requests; try again later.
+    RateLimited,
+    /// The edge failed; the detail is in its log.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The HTTP status that carries this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::Malformed
+            | ErrorCode::MessageTooLong
+            | ErrorCode::EmptyMessage
+            | ErrorCode::Invalid
+            | ErrorCode::UnsupportedProtocol => 400,
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+impl Problem {
+    /// A problem not tied to a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Problem {
+            code,
+            message: message.into(),
+            id: None,
+        }
+    }
+
+    /// Ties the problem to the client message it refuses.
+    pub fn for_message(mut self, id: ClientMsgId) -> Self {
+        self.id = Some(id);
+        self
+    }
+}
+
+impl ClientFrame {
+    /// Decodes and validates a frame exactly as the edge does: size first
+    /// (before any parsing work), then JSON shape, then field limits. A
+    /// `Send` that passes has its text trimmed.
+    pub fn decode(raw: &str) -> Result<ClientFrame, Problem> {
+        if raw.len() > MAX_FRAME_BYTES {
+            return Err(Problem::new(
+                ErrorCode::TooLarge,
+                format!(
+                    "A frame may hold at most {MAX_FRAME_BYTES} bytes; this one has {}.",
+                    raw.len()
+                ),
+            ));
+        }
+        let frame: ClientFrame = serde_json::from_str(raw).map_err(|e| {
+            Problem::new(
+                ErrorCode::Malformed,
+                format!("This frame is not one Charla understands: {e}."),
+            )
+        })?;
+        match frame {
+            ClientFrame::Send { id, text } => {
+                let text = message_text(&text).map_err(|p| p.for_message(id.clone()))?;
+                Ok(ClientFrame::Send { id, text })
+            }
+            sync @ ClientFrame::Sync { .. } => Ok(sync),
+        }
+    }
+
+    /// The frame as JSON text.
+    pub fn encode(&self) -> String {
+        to_json(self)
+    }
+}
+
+impl ServerFrame {
+    /// Decodes a frame from the edge.
+    pub fn decode(raw: &str) -> Result<ServerFrame, serde_json::Error> {
+        serde_json::from_str(raw)
+    }
+
+    /// The frame as JSON text.
+    pub fn encode(&self) -> String {
+        to_json(self)
+    }
+}
+
+impl InboxFrame {
+    /// Decodes a frame from the edge.
+    pub fn decode(raw: &str) -> Result<InboxFrame, serde_json::Error> {
+        serde_json::from_str(raw)
+    }
+
+    /// The frame as JSON text.
+    pub fn encode(&self) -> String {
+        to_json(self)
+    }
+}
+
+/// Checks a message text against the limits and returns it trimmed.
+pub fn message_text(text: &str) -> Result<String, Problem> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(Problem::new(
+            ErrorCode::EmptyMessage,
+            "A message needs some text.",
+        ));
+    }
+    let chars = trimmed.chars().count();
+    if chars > MAX_MESSAGE_CHARS {
+        return Err(Problem::new(
+            ErrorCode::MessageTooLong,
+            format!("A message may have at most {MAX_MESSAGE_CHARS} characters; this one has {chars}."),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Checks a display name and returns it trimmed: 1 to [`MAX_NAME_CHARS`]
+/// characters, no control characters.
+pub fn display_name(name: &str, field: &str) -> Result<String, Problem> {
+    let trimmed = name.trim();
+    let chars = trimmed.chars().count();
+    if chars == 0 || chars > MAX_NAME_CHARS || trimmed.chars().any(char::is_control) {
+        return Err(Problem::new(
+            ErrorCode::Invalid,
+            format!("{field} must have 1 to {MAX_NAME_CHARS} characters and no control characters."),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Serialises a wire type. Every wire type is plain data with string keys,
+/// which serde_json always encodes.
+pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("wire types always encode as JSON")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(text: &str) -> ClientMsgId {
+        ClientMsgId::parse(text).unwrap()
+    }
+
+    #[test]
+    fn send_frames_round_trip_and_are_trimmed() {
+        let raw = r#"{"type":"send","id":"m1","text":"  hola  "}"#;
+        assert_eq!(
+            ClientFrame::decode(raw).unwrap(),
+            ClientFrame::Send {
+                id: id("m1"),
+                text: "hola".into()
+            }
+        );
+        let frame = ClientFrame::Sync { after: Seq(7) };
+        assert_eq!(ClientFrame::decode(&frame.encode()).unwrap(), frame);
+    }
+
+    #[test]
+    fn oversize_frames_are_refused_before_parsing() {
+        let raw = "x".repeat(MAX_FRAME_BYTES + 1);
+        let problem = ClientFrame::decode(&raw).unwrap_err();
+        assert_eq!(problem.code, ErrorCode::TooLarge);
+        assert!(problem.message.contains("32768"), "{}", problem.message);
+    }
+
+    #[test]
+    fn long_messages_are_refused_with_their_id() {
+        let text = "a".repeat(MAX_MESSAGE_CHARS + 1);
+        let raw = ClientFrame::Send {
+            id: id("long"),
+            text,
+        }
+        .encode();
+        let problem = ClientFrame::decode(&raw).unwrap_err();
+        assert_eq!(problem.code, ErrorCode::MessageTooLong);
+        assert_eq!(problem.id, Some(id("long")));
+    }
+
+    #[test]
+    fn the_limit_counts_characters_not_bytes() {
+        let text = "ñ".repeat(MAX_MESSAGE_CHARS);
+        assert!(message_text(&text).is_ok());
+    }
+
+    #[test]
+    fn blank_messages_are_refused() {
+        let raw = r#"{"type":"send","id":"m1","text":" \n\t "}"#;
+        assert_eq!(
+            ClientFrame::decode(raw).unwrap_err().code,
+            ErrorCode::EmptyMessage
+        );
+    }
+
+    #[test]
+    fn malformed_frames_say_why() {
+        for raw in [
+            "not json",
+            "{}",
+            r#"{"type":"shout","text":"x"}"#,
+            r#"{"type":"send","id":"has space","text":"x"}"#,
+            r#"{"type":"send","id":"m1","text":"x","admin":true}"#,
+            r#"{"type":"sync","after":-1}"#,
+        ] {
+            let problem = ClientFrame::decode(raw).unwrap_err();
+            assert_eq!(problem.code, ErrorCode::Malformed, "{raw}");
+            assert!(!problem.message.is_empty());
+        }
+    }
+
+    #[test]
+    fn server_frames_are_tagged_json() {
+        let frame = ServerFrame::Ack {
+            id: id("m1"),
+            seq: Seq(3),
+        };
+        assert_eq!(frame.encode(), r#"{"type":"ack","id":"m1","seq":3}"#);
+        assert_eq!(ServerFrame::decode(&frame.encode()).unwrap(), frame);
+    }
+
+    #[test]
+    fn previews_are_shortened() {
+        let message = Message {
+            seq: Seq(1),
+            id: id("m"),
+            author: Author {
+                role: Role::Visitor,
+                name: "V".into(),
+            },
+            text: "é".repeat(PREVIEW_CHARS + 10),
+            at: 0,
+        };
+        let preview = Preview::of(&message);
+        assert_eq!(preview.text.chars().count(), PREVIEW_CHARS);
+        assert!(preview.text.ends_with('…'));
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert_eq!(display_name("  Ana ", "Your name").unwrap(), "Ana");
+        assert!(display_name("", "Your name").is_err());
+        assert!(display_name("a\u{0}b", "Your name").is_err());
+        assert!(display_name(&"n".repeat(MAX_NAME_CHARS + 1), "Your name").is_err());
+    }
+
+    #[test]
+    fn every_code_has_an_error_status() {
+        for code in [
+            ErrorCode::Malformed,
+            ErrorCode::TooLarge,
+            ErrorCode::Forbidden,
+            ErrorCode::Internal,
+        ] {
+            assert!(code.http_status() >= 400);
+        }
+    }
+}
