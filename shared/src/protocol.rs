@@ -29,6 +29,24 @@ pub enum Role {
     System,
 }
 
+impl Role {
+    /// The role's wire name, also used where the edge stores it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Visitor => "visitor",
+            Role::Operator => "operator",
+            Role::System => "system",
+        }
+    }
+
+    /// Reads a wire name back.
+    pub fn parse(name: &str) -> Option<Role> {
+        [Role::Visitor, Role::Operator, Role::System]
+            .into_iter()
+            .find(|r| r.as_str() == name)
+    }
+}
+
 /// Who wrote a message, as everyone in the conversation sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Author {
@@ -460,6 +478,15 @@ mod tests {
         let preview = Preview::of(&message);
         assert_eq!(preview.text.chars().count(), PREVIEW_CHARS);
         assert!(preview.text.ends_with('…'));
+    }
+
+    #[test]
+    fn role_names_match_the_wire() {
+        for role in [Role::Visitor, Role::Operator, Role::System] {
+            assert_eq!(to_json(&role), format!("\"{}\"", role.as_str()));
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
     }
 
     #[test]

@@ -1,0 +1,148 @@
+//! Operator sign-in and sessions.
+//!
+//! A session token is 256 random bits handed to the console in an
+//! `HttpOnly; SameSite=Strict` cookie; D1 keeps only its SHA-256 with an
+//! expiry. Passwords are checked with PBKDF2 and a constant-time comparison,
+//! and an unknown address costs the same hashing work as a wrong password so
+//! that timing does not reveal which accounts exist.
+
+use charla_shared::api::{routes::SESSION_COOKIE, OperatorProfile, Session, SignIn};
+use charla_shared::ids::SessionToken;
+use charla_shared::limits::{
+    MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES, PASSWORD_ITERATIONS, SESSION_TTL_SECS,
+};
+use charla_shared::password::{PasswordHash, DIGEST_BYTES, SALT_BYTES};
+use charla_shared::protocol::ErrorCode;
+use charla_shared::Millis;
+use worker::{Request, Url};
+
+use crate::crypto::{pbkdf2, random_bytes, token_digest};
+use crate::error::{EdgeError, EdgeResult};
+use crate::http::cookie;
+use crate::store::Db;
+
+/// A signed-in operator.
+pub struct Staff {
+    /// Who.
+    pub profile: OperatorProfile,
+    /// When the session ends.
+    pub expires_at: Millis,
+}
+
+/// Checks credentials and opens a session; returns it with its token.
+pub async fn sign_in(db: &Db, form: &SignIn, now: Millis) -> EdgeResult<(Session, SessionToken)> {
+    if form.email.chars().count() > MAX_EMAIL_CHARS || form.password.len() > MAX_PASSWORD_BYTES {
+        return Err(EdgeError::refuse(
+            ErrorCode::Invalid,
+            format!(
+                "An e-mail address has at most {MAX_EMAIL_CHARS} characters and a password at most {MAX_PASSWORD_BYTES} bytes."
+            ),
+        ));
+    }
+    let operator = db.operator_by_email(form.email.trim()).await?;
+    let stored = match &operator {
+        Some(operator) => PasswordHash::parse(&operator.password_hash)
+            .map_err(|e| EdgeError::Corrupt(e.to_string()))?,
+        None => PasswordHash {
+            iterations: PASSWORD_ITERATIONS,
+            salt: vec![0; SALT_BYTES],
+            digest: vec![0; DIGEST_BYTES],
+        },
+    };
+    let derived = pbkdf2(&form.password, &stored.salt, stored.iterations).await?;
+    let operator = match operator {
+        Some(operator) if stored.matches(&derived) => operator,
+        _ => {
+            return Err(EdgeError::refuse(
+                ErrorCode::Unauthorized,
+                "The e-mail address or the password is wrong.",
+            ))
+        }
+    };
+    let token = SessionToken::from_random(random_bytes()?);
+    let expires_at = now + SESSION_TTL_SECS * 1000;
+    db.create_session(
+        &token_digest(token.as_str()),
+        &operator.profile.id,
+        now,
+        expires_at,
+    )
+    .await?;
+    let channels = db.channels_for(&operator.profile).await?;
+    Ok((
+        Session {
+            operator: operator.profile,
+            channels,
+            expires_at,
+        },
+        token,
+    ))
+}
+
+/// The operator whose live session the request carries, from the session
+/// cookie or an `Authorization: Bearer` header.
+pub async fn staff(req: &Request, db: &Db, now: Millis) -> EdgeResult<Staff> {
+    let token = presented_token(req)?.ok_or_else(|| {
+        EdgeError::refuse(ErrorCode::Unauthorized, "Sign in to the console first.")
+    })?;
+    let (operator, expires_at) = db
+        .session(&token_digest(token.as_str()), now)
+        .await?
+        .ok_or_else(|| {
+            EdgeError::refuse(
+                ErrorCode::Unauthorized,
+                "Your session has ended. Sign in again.",
+            )
+        })?;
+    Ok(Staff {
+        profile: operator.profile,
+        expires_at,
+    })
+}
+
+/// Ends the session the request carries, if any.
+pub async fn sign_out(req: &Request, db: &Db) -> EdgeResult<()> {
+    if let Some(token) = presented_token(req)? {
+        db.delete_session(&token_digest(token.as_str())).await?;
+    }
+    Ok(())
+}
+
+/// The `Set-Cookie` value that hands the console its session.
+pub fn session_cookie(token: &SessionToken, url: &Url) -> String {
+    format!(
+        "{SESSION_COOKIE}={}; Path=/api; HttpOnly; SameSite=Strict; Max-Age={SESSION_TTL_SECS}{}",
+        token.as_str(),
+        secure_attribute(url)
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn cleared_cookie(url: &Url) -> String {
+    format!(
+        "{SESSION_COOKIE}=; Path=/api; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        secure_attribute(url)
+    )
+}
+
+fn presented_token(req: &Request) -> EdgeResult<Option<SessionToken>> {
+    let bearer = req
+        .headers()
+        .get("authorization")?
+        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
+    let raw = match bearer {
+        Some(token) => Some(token),
+        None => cookie(req, SESSION_COOKIE)?,
+    };
+    // A malformed token is treated like a missing one: it opens nothing.
+    Ok(raw.and_then(|t| SessionToken::parse(t).ok()))
+}
+
+/// Plain-HTTP local development cannot use `Secure` cookies.
+fn secure_attribute(url: &Url) -> &'static str {
+    if url.scheme() == "https" {
+        "; Secure"
+    } else {
+        ""
+    }
+}

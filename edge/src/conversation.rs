@@ -1,0 +1,480 @@
+//! One conversation: a Durable Object that owns its transcript and relays
+//! messages between the visitor and any number of operators.
+//!
+//! The object uses the WebSocket hibernation API: the runtime keeps the
+//! sockets open while the object is evicted from memory, and wakes it (by
+//! constructing it again) when a frame arrives. So nothing that routes or
+//! authorises a message lives only in memory: who is behind each socket is
+//! serialised into the socket's attachment, and everything else is read from
+//! the object's SQLite storage.
+
+use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
+use charla_shared::limits::HISTORY_PAGE;
+use charla_shared::password::constant_time_eq;
+use charla_shared::protocol::{
+    Author, ClientFrame, ConversationSummary, ErrorCode, Message, Preview, Role,
+    ServerFrame, PROTOCOL_VERSION,
+};
+use charla_shared::Millis;
+use serde::{Deserialize, Serialize};
+use worker::{
+    durable_object, wasm_bindgen, DurableObject, Env, Request, Response, SqlStorage,
+    SqlStorageValue, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
+};
+
+use crate::error::{EdgeError, EdgeResult};
+use crate::http::{json, problem_response, query};
+use crate::internal::{self, paths, Admission, Call, NewConversation};
+use crate::now;
+
+/// A conversation's Durable Object.
+#[durable_object]
+pub struct Conversation {
+    state: State,
+    env: Env,
+    sql: SqlStorage,
+}
+
+impl DurableObject for Conversation {
+    fn new(state: State, env: Env) -> Self {
+        // The schema is created by `init`, not here: an object woken for an
+        // id that was never created (a guess, a typo) must not write
+        // anything to storage.
+        let sql = state.storage().sql();
+        Conversation { state, env, sql }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let result = match req.path().as_str() {
+            paths::INIT => match req.json::<NewConversation>().await {
+                Ok(new) => self.init(&new).await,
+                Err(e) => Err(e.into()),
+            },
+            paths::CONNECT => self.admit(&req),
+            paths::TRANSCRIPT => self.transcript(),
+            other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
+        };
+        Ok(result.unwrap_or_else(|e| problem_response(&e.to_problem())))
+    }
+
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> worker::Result<()> {
+        if let Err(error) = self.on_frame(&ws, message).await {
+            send(
+                &ws,
+                &ServerFrame::Error {
+                    problem: error.to_problem(),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        _code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> worker::Result<()> {
+        // Complete the closing handshake. The socket may already be closed,
+        // which is fine.
+        let _ = ws.close(Some(1000), Some("closed"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, ws: WebSocket, error: worker::Error) -> worker::Result<()> {
+        worker::console_warn!("conversation socket error: {error}");
+        let _ = ws.close(Some(1011), Some("socket error"));
+        Ok(())
+    }
+}
+
+/// Who is behind a socket. It travels in the socket's attachment so that it
+/// survives hibernation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Participant {
+    /// How their messages are shown.
+    author: Author,
+    /// Scopes client message ids: a retry is recognised per sender.
+    sender: String,
+}
+
+/// The conversation's own record, one row.
+#[derive(Debug, Deserialize)]
+struct Meta {
+    conversation: String,
+    channel: String,
+    token_digest: String,
+    visitor: String,
+    created_at: Millis,
+}
+
+#[derive(Debug, Deserialize)]
+struct MessageRow {
+    seq: i64,
+    client_id: String,
+    role: String,
+    author: String,
+    body: String,
+    at: Millis,
+}
+
+impl Conversation {
+    /// Stores the metadata of a new conversation and creates its tables.
+    async fn init(&self, new: &NewConversation) -> EdgeResult<Response> {
+        if self.meta()?.is_some() {
+            return Err(EdgeError::Corrupt(format!(
+                "conversation {} initialised twice",
+                new.id
+            )));
+        }
+        self.sql.exec(
+            "CREATE TABLE conversation (
+                 id INTEGER PRIMARY KEY CHECK (id = 1),
+                 conversation TEXT NOT NULL,
+                 channel TEXT NOT NULL,
+                 token_digest TEXT NOT NULL,
+                 visitor TEXT NOT NULL,
+                 created_at INTEGER NOT NULL
+             )",
+            None,
+        )?;
+        // `sender` scopes the client's message id, so that a retry is stored
+        // once and one participant cannot collide with another's ids.
+        self.sql.exec(
+            "CREATE TABLE messages (
+                 seq INTEGER PRIMARY KEY,
+                 sender TEXT NOT NULL,
+                 client_id TEXT NOT NULL,
+                 role TEXT NOT NULL,
+                 author TEXT NOT NULL,
+                 body TEXT NOT NULL,
+                 at INTEGER NOT NULL,
+                 UNIQUE (sender, client_id)
+             )",
+            None,
+        )?;
+        self.sql.exec(
+            "INSERT INTO conversation (id, conversation, channel, token_digest, visitor, created_at)
+             VALUES (1, ?, ?, ?, ?, ?)",
+            vec![
+                new.id.as_str().into(),
+                new.channel.as_str().into(),
+                new.token_digest.as_str().into(),
+                new.visitor.as_str().into(),
+                SqlStorageValue::from(new.created_at),
+            ],
+        )?;
+        let meta = self
+            .meta()?
+            .ok_or_else(|| EdgeError::Corrupt("metadata missing after insert".into()))?;
+        self.tell_inbox(&meta, None).await;
+        Ok(Response::empty()?.with_status(201))
+    }
+
+    /// Accepts a WebSocket for someone the worker admitted, sends the welcome
+    /// and the history the client asked for.
+    fn admit(&self, req: &Request) -> EdgeResult<Response> {
+        let meta = self.meta()?;
+        let participant = match (internal::admission(req)?, &meta) {
+            (Admission::Visitor { token_digest }, Some(meta))
+                if constant_time_eq(token_digest.as_bytes(), meta.token_digest.as_bytes()) =>
+            {
+                Participant {
+                    author: Author {
+                        role: Role::Visitor,
+                        name: meta.visitor.clone(),
+                    },
+                    sender: "visitor".into(),
+                }
+            }
+            // A wrong token and a conversation that does not exist get the
+            // same answer, so a token holder learns nothing about other ids.
+            (Admission::Visitor { .. }, _) => {
+                return Err(EdgeError::refuse(
+                    ErrorCode::Forbidden,
+                    "This token does not open this conversation.",
+                ))
+            }
+            (Admission::Operator { id, name }, Some(_)) => Participant {
+                author: Author {
+                    role: Role::Operator,
+                    name,
+                },
+                sender: format!("operator:{id}"),
+            },
+            (Admission::Operator { .. }, None) => {
+                return Err(EdgeError::refuse(
+                    ErrorCode::NotFound,
+                    "This conversation does not exist.",
+                ))
+            }
+        };
+        let meta = meta.ok_or_else(|| EdgeError::Corrupt("admitted without metadata".into()))?;
+        let after = Seq(
+            query(&req.url()?, "after")
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(0),
+        );
+
+        let pair = WebSocketPair::new()?;
+        let server = pair.server;
+        // Accepting through the state (not `server.accept()`) is what lets
+        // the runtime hibernate the object while the socket stays open.
+        self.state
+            .accept_websocket_with_tags(&server, &[participant.author.role.as_str()]);
+        server.serialize_attachment(&participant)?;
+        send(
+            &server,
+            &ServerFrame::Welcome {
+                protocol: PROTOCOL_VERSION,
+                conversation: parse_stored(ConversationId::parse(meta.conversation))?,
+                you: participant.author,
+                last_seq: self.last_seq()?,
+            },
+        );
+        self.send_history(&server, after)?;
+        Ok(Response::from_websocket(pair.client)?)
+    }
+
+    /// The whole transcript, for the operators' transcript endpoint.
+    fn transcript(&self) -> EdgeResult<Response> {
+        let meta = self.meta()?.ok_or_else(|| {
+            EdgeError::refuse(ErrorCode::NotFound, "This conversation does not exist.")
+        })?;
+        let messages = self
+            .sql
+            .exec(
+                "SELECT seq, client_id, role, author, body, at FROM messages ORDER BY seq",
+                None,
+            )?
+            .to_array::<MessageRow>()?
+            .into_iter()
+            .map(MessageRow::into_message)
+            .collect::<EdgeResult<Vec<_>>>()?;
+        json(
+            200,
+            &charla_shared::api::Transcript {
+                conversation: parse_stored(ConversationId::parse(meta.conversation))?,
+                channel: parse_stored(ChannelId::parse(meta.channel))?,
+                visitor: meta.visitor,
+                created_at: meta.created_at,
+                messages,
+            },
+        )
+    }
+
+    async fn on_frame(&self, ws: &WebSocket, message: WebSocketIncomingMessage) -> EdgeResult<()> {
+        let participant: Participant = ws
+            .deserialize_attachment()?
+            .ok_or_else(|| EdgeError::Corrupt("socket without attachment".into()))?;
+        let WebSocketIncomingMessage::String(raw) = message else {
+            return Err(EdgeError::refuse(
+                ErrorCode::Malformed,
+                "Frames are JSON text, not binary.",
+            ));
+        };
+        match ClientFrame::decode(&raw)? {
+            ClientFrame::Send { id, text } => self.post(ws, &participant, id, text).await,
+            ClientFrame::Sync { after } => self.send_history(ws, after),
+        }
+    }
+
+    /// Stores a message, acknowledges it to its sender, relays it to everyone
+    /// and updates the channel's inbox, in that order.
+    async fn post(
+        &self,
+        ws: &WebSocket,
+        participant: &Participant,
+        id: ClientMsgId,
+        text: String,
+    ) -> EdgeResult<()> {
+        let meta = self
+            .meta()?
+            .ok_or_else(|| EdgeError::Corrupt("socket on an uncreated conversation".into()))?;
+        if let Some(stored) = self.stored(&participant.sender, &id)? {
+            // A retry of a message that is already stored (its ack was lost
+            // with a connection): acknowledge it again, store nothing.
+            send(ws, &ServerFrame::Ack { id, seq: stored.seq });
+            send(ws, &ServerFrame::Message { message: stored });
+            return Ok(());
+        }
+        // The object handles one event at a time and this code does not
+        // await between reading the last number and inserting, so sequence
+        // numbers have no gaps and no duplicates.
+        let message = Message {
+            seq: self.last_seq()?.next(),
+            id,
+            author: participant.author.clone(),
+            text,
+            at: now(),
+        };
+        self.sql.exec(
+            "INSERT INTO messages (seq, sender, client_id, role, author, body, at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                seq_value(message.seq)?,
+                participant.sender.as_str().into(),
+                message.id.as_str().into(),
+                message.author.role.as_str().into(),
+                message.author.name.as_str().into(),
+                message.text.as_str().into(),
+                SqlStorageValue::from(message.at),
+            ],
+        )?;
+        // The runtime's output gate holds these frames until the write above
+        // is durable, so nobody sees a message that a crash could lose.
+        send(
+            ws,
+            &ServerFrame::Ack {
+                id: message.id.clone(),
+                seq: message.seq,
+            },
+        );
+        let frame = ServerFrame::Message {
+            message: message.clone(),
+        }
+        .encode();
+        for socket in self.state.get_websockets() {
+            // A socket that is closing cannot take frames; its client will
+            // catch up with a sync when it reconnects.
+            let _ = socket.send_with_str(&frame);
+        }
+        self.tell_inbox(&meta, Some(&message)).await;
+        Ok(())
+    }
+
+    /// Sends the messages after `after` in pages of [`HISTORY_PAGE`].
+    fn send_history(&self, ws: &WebSocket, after: Seq) -> EdgeResult<()> {
+        let mut after = after;
+        loop {
+            let rows = self
+                .sql
+                .exec(
+                    "SELECT seq, client_id, role, author, body, at FROM messages
+                     WHERE seq > ? ORDER BY seq LIMIT ?",
+                    vec![seq_value(after)?, SqlStorageValue::from(HISTORY_PAGE as i64 + 1)],
+                )?
+                .to_array::<MessageRow>()?;
+            let more = rows.len() > HISTORY_PAGE;
+            let messages = rows
+                .into_iter()
+                .take(HISTORY_PAGE)
+                .map(MessageRow::into_message)
+                .collect::<EdgeResult<Vec<_>>>()?;
+            after = messages.last().map_or(after, |m| m.seq);
+            send(ws, &ServerFrame::History { messages, more });
+            if !more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Tells the channel's inbox about this conversation. A failure is only
+    /// logged: the message is stored and relayed already, and the next one
+    /// will bring the inbox up to date.
+    async fn tell_inbox(&self, meta: &Meta, last: Option<&Message>) {
+        let result = async {
+            let channel = parse_stored(ChannelId::parse(meta.channel.as_str()))?;
+            let summary = ConversationSummary {
+                id: parse_stored(ConversationId::parse(meta.conversation.as_str()))?,
+                channel: channel.clone(),
+                visitor: meta.visitor.clone(),
+                created_at: meta.created_at,
+                last_seq: last.map_or(Seq(0), |m| m.seq),
+                last: last.map(Preview::of),
+            };
+            Call::post(paths::UPSERT, &summary)?
+                .send(&internal::inbox(&self.env, &channel)?)
+                .await
+        }
+        .await;
+        if let Err(error) = result {
+            worker::console_error!("inbox update failed: {error}");
+        }
+    }
+
+    fn meta(&self) -> EdgeResult<Option<Meta>> {
+        let created: Vec<serde_json::Value> = self
+            .sql
+            .exec(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'conversation'",
+                None,
+            )?
+            .to_array()?;
+        if created.is_empty() {
+            return Ok(None);
+        }
+        Ok(self
+            .sql
+            .exec(
+                "SELECT conversation, channel, token_digest, visitor, created_at FROM conversation",
+                None,
+            )?
+            .to_array::<Meta>()?
+            .into_iter()
+            .next())
+    }
+
+    fn last_seq(&self) -> EdgeResult<Seq> {
+        #[derive(Deserialize)]
+        struct Row {
+            last: i64,
+        }
+        let last = self
+            .sql
+            .exec("SELECT COALESCE(MAX(seq), 0) AS last FROM messages", None)?
+            .one::<Row>()?
+            .last;
+        Ok(Seq(u64::try_from(last).map_err(|e| EdgeError::Corrupt(e.to_string()))?))
+    }
+
+    fn stored(&self, sender: &str, id: &ClientMsgId) -> EdgeResult<Option<Message>> {
+        self.sql
+            .exec(
+                "SELECT seq, client_id, role, author, body, at FROM messages
+                 WHERE sender = ? AND client_id = ?",
+                vec![sender.into(), id.as_str().into()],
+            )?
+            .to_array::<MessageRow>()?
+            .into_iter()
+            .next()
+            .map(MessageRow::into_message)
+            .transpose()
+    }
+}
+
+impl MessageRow {
+    fn into_message(self) -> EdgeResult<Message> {
+        Ok(Message {
+            seq: Seq(u64::try_from(self.seq).map_err(|e| EdgeError::Corrupt(e.to_string()))?),
+            id: parse_stored(ClientMsgId::parse(self.client_id))?,
+            author: Author {
+                role: Role::parse(&self.role)
+                    .ok_or_else(|| EdgeError::Corrupt(format!("unknown role {}", self.role)))?,
+                name: self.author,
+            },
+            text: self.body,
+            at: self.at,
+        })
+    }
+}
+
+/// Sends a frame; a socket that is already closing drops it.
+fn send(ws: &WebSocket, frame: &ServerFrame) {
+    let _ = ws.send_with_str(frame.encode());
+}
+
+fn seq_value(seq: Seq) -> EdgeResult<SqlStorageValue> {
+    Ok(SqlStorageValue::from(
+        i64::try_from(seq.0).map_err(|e| EdgeError::Corrupt(e.to_string()))?,
+    ))
+}
+
+fn parse_stored<T>(parsed: Result<T, charla_shared::ids::IdError>) -> EdgeResult<T> {
+    parsed.map_err(|e| EdgeError::Corrupt(e.to_string()))
+}

@@ -1,0 +1,142 @@
+//! How the worker talks to its Durable Objects. These requests never come
+//! from a browser: a stub is reachable only from this worker's code, and every
+//! internal request is built fresh here, so nothing a client sent is passed
+//! through unchecked.
+
+use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
+use charla_shared::Millis;
+use serde::{Deserialize, Serialize};
+use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
+
+use crate::error::{EdgeError, EdgeResult};
+
+/// Binding of the D1 database.
+pub const DB: &str = "DB";
+/// Binding of the conversation objects.
+const CONVERSATIONS: &str = "CONVERSATION";
+/// Binding of the per-channel inbox objects.
+const INBOXES: &str = "INBOX";
+/// Header carrying an [`Admission`] as JSON.
+const ADMISSION_HEADER: &str = "x-charla-admission";
+
+/// Paths the objects answer.
+pub mod paths {
+    /// Conversation: store the metadata of a new conversation.
+    pub const INIT: &str = "/init";
+    /// Conversation and inbox: accept a WebSocket.
+    pub const CONNECT: &str = "/connect";
+    /// Conversation: the whole transcript as JSON.
+    pub const TRANSCRIPT: &str = "/transcript";
+    /// Inbox: record a conversation summary and tell subscribers.
+    pub const UPSERT: &str = "/upsert";
+}
+
+/// Who the worker lets onto a socket, decided before the object is asked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "as", rename_all = "snake_case")]
+pub enum Admission {
+    /// Someone holding a visitor token; the object compares the digest with
+    /// the one it stored, so the worker needs no lookup for visitors.
+    Visitor {
+        /// SHA-256 of the presented token.
+        token_digest: String,
+    },
+    /// A signed-in operator the worker has checked against the channel.
+    Operator {
+        /// The account.
+        id: OperatorId,
+        /// The name visitors see.
+        name: String,
+    },
+}
+
+/// What a conversation object stores when it is created.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewConversation {
+    /// Its id (also the object's name).
+    pub id: ConversationId,
+    /// Its channel.
+    pub channel: ChannelId,
+    /// SHA-256 of the visitor token.
+    pub token_digest: String,
+    /// The visitor's display name.
+    pub visitor: String,
+    /// Creation time.
+    pub created_at: Millis,
+}
+
+/// The object that holds a conversation.
+pub fn conversation(env: &Env, id: &ConversationId) -> EdgeResult<Stub> {
+    Ok(env
+        .durable_object(CONVERSATIONS)?
+        .id_from_name(id.as_str())?
+        .get_stub()?)
+}
+
+/// The object that lists a channel's conversations.
+pub fn inbox(env: &Env, channel: &ChannelId) -> EdgeResult<Stub> {
+    Ok(env
+        .durable_object(INBOXES)?
+        .id_from_name(channel.as_str())?
+        .get_stub()?)
+}
+
+/// A request to an object, built fresh.
+pub struct Call {
+    method: Method,
+    path: String,
+    headers: Headers,
+    body: Option<String>,
+}
+
+impl Call {
+    /// A `GET` of `path` (which may carry a query).
+    pub fn get(path: impl Into<String>) -> Self {
+        Call {
+            method: Method::Get,
+            path: path.into(),
+            headers: Headers::new(),
+            body: None,
+        }
+    }
+
+    /// A `POST` of a JSON body.
+    pub fn post<T: Serialize>(path: &str, body: &T) -> EdgeResult<Self> {
+        let mut call = Call::get(path);
+        call.method = Method::Post;
+        call.body = Some(serde_json::to_string(body)?);
+        call.headers.set("content-type", "application/json")?;
+        Ok(call)
+    }
+
+    /// Asks for a WebSocket on behalf of `admission`.
+    pub fn upgrade(path: impl Into<String>, admission: &Admission) -> EdgeResult<Self> {
+        let call = Call::get(path);
+        call.headers.set("upgrade", "websocket")?;
+        call.headers
+            .set(ADMISSION_HEADER, &serde_json::to_string(admission)?)?;
+        Ok(call)
+    }
+
+    /// Sends the request to an object.
+    pub async fn send(self, stub: &Stub) -> EdgeResult<Response> {
+        let mut init = RequestInit::new();
+        init.with_method(self.method).with_headers(self.headers);
+        if let Some(body) = self.body {
+            init.with_body(Some(body.into()));
+        }
+        let url = format!("https://object.internal{}", self.path);
+        Ok(stub
+            .fetch_with_request(Request::new_with_init(&url, &init)?)
+            .await?)
+    }
+}
+
+/// Reads the admission the worker attached to an internal request.
+pub fn admission(req: &Request) -> EdgeResult<Admission> {
+    let header = req
+        .headers()
+        .get(ADMISSION_HEADER)?
+        .ok_or_else(|| EdgeError::Corrupt("internal request without admission".into()))?;
+    Ok(serde_json::from_str(&header)?)
+}

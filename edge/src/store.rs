@@ -1,0 +1,247 @@
+//! D1: accounts, sessions, channels and the index of conversations. Every
+//! query the edge runs against D1 is in this file.
+
+use charla_shared::api::{ChannelOptions, ChannelSummary, OperatorProfile, StaffRole};
+use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
+use charla_shared::Millis;
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, Env};
+
+use crate::error::{EdgeError, EdgeResult};
+use crate::internal::DB;
+
+/// The edge's D1 database.
+pub struct Db(D1Database);
+
+/// A channel as stored.
+pub struct Channel {
+    /// Its id.
+    pub id: ChannelId,
+    /// Its name.
+    pub name: String,
+    /// Look and texts.
+    pub options: ChannelOptions,
+}
+
+/// An operator account with its stored password hash.
+pub struct Operator {
+    /// What the console shows.
+    pub profile: OperatorProfile,
+    /// shared/src/password.rs format.
+    pub password_hash: String,
+}
+
+impl Db {
+    /// The database bound to this worker.
+    pub fn new(env: &Env) -> EdgeResult<Self> {
+        Ok(Db(env.d1(DB)?))
+    }
+
+    /// A channel by id.
+    pub async fn channel(&self, id: &ChannelId) -> EdgeResult<Option<Channel>> {
+        #[derive(Deserialize)]
+        struct Row {
+            name: String,
+            options: String,
+        }
+        let row: Option<Row> = self
+            .0
+            .prepare("SELECT name, options FROM channels WHERE id = ?1")
+            .bind(&[id.as_str().into()])?
+            .first(None)
+            .await?;
+        row.map(|r| {
+            Ok(Channel {
+                id: id.clone(),
+                name: r.name,
+                options: serde_json::from_str(&r.options)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// An operator by sign-in address (case-insensitive).
+    pub async fn operator_by_email(&self, email: &str) -> EdgeResult<Option<Operator>> {
+        let row: Option<OperatorRow> = self
+            .0
+            .prepare(
+                "SELECT id, email, name, role, password_hash FROM operators WHERE email = ?1",
+            )
+            .bind(&[email.into()])?
+            .first(None)
+            .await?;
+        row.map(OperatorRow::into_operator).transpose()
+    }
+
+    /// Records a new session by the digest of its token.
+    pub async fn create_session(
+        &self,
+        token_digest: &str,
+        operator: &OperatorId,
+        now: Millis,
+        expires_at: Millis,
+    ) -> EdgeResult<()> {
+        self.0
+            .prepare(
+                "INSERT INTO sessions (token_digest, operator_id, created_at, expires_at) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
+            .bind(&[
+                token_digest.into(),
+                operator.as_str().into(),
+                millis(now),
+                millis(expires_at),
+            ])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// The operator and expiry of a live session.
+    pub async fn session(
+        &self,
+        token_digest: &str,
+        now: Millis,
+    ) -> EdgeResult<Option<(Operator, Millis)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            #[serde(flatten)]
+            operator: OperatorRow,
+            expires_at: Millis,
+        }
+        let row: Option<Row> = self
+            .0
+            .prepare(
+                "SELECT o.id, o.email, o.name, o.role, o.password_hash, s.expires_at \
+                 FROM sessions s JOIN operators o ON o.id = s.operator_id \
+                 WHERE s.token_digest = ?1 AND s.expires_at > ?2",
+            )
+            .bind(&[token_digest.into(), millis(now)])?
+            .first(None)
+            .await?;
+        row.map(|r| Ok((r.operator.into_operator()?, r.expires_at)))
+            .transpose()
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&self, token_digest: &str) -> EdgeResult<()> {
+        self.0
+            .prepare("DELETE FROM sessions WHERE token_digest = ?1")
+            .bind(&[token_digest.into()])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// The channels an operator answers: all of them for admins, their own
+    /// for operators.
+    pub async fn channels_for(&self, operator: &OperatorProfile) -> EdgeResult<Vec<ChannelSummary>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            name: String,
+        }
+        let statement = match operator.role {
+            StaffRole::Admin => self.0.prepare("SELECT id, name FROM channels ORDER BY name"),
+            StaffRole::Operator => self
+                .0
+                .prepare(
+                    "SELECT c.id, c.name FROM channels c \
+                     JOIN channel_operators m ON m.channel_id = c.id \
+                     WHERE m.operator_id = ?1 ORDER BY c.name",
+                )
+                .bind(&[operator.id.as_str().into()])?,
+        };
+        let rows: Vec<Row> = statement.all().await?.results()?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(ChannelSummary {
+                    id: ChannelId::parse(r.id).map_err(corrupt)?,
+                    name: r.name,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether an operator answers a channel.
+    pub async fn may_answer(&self, operator: &OperatorProfile, channel: &ChannelId) -> EdgeResult<bool> {
+        if operator.role == StaffRole::Admin {
+            return Ok(self.channel(channel).await?.is_some());
+        }
+        let found: Option<serde_json::Value> = self
+            .0
+            .prepare(
+                "SELECT 1 AS yes FROM channel_operators WHERE channel_id = ?1 AND operator_id = ?2",
+            )
+            .bind(&[channel.as_str().into(), operator.id.as_str().into()])?
+            .first(None)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    /// Indexes a new conversation under its channel.
+    pub async fn insert_conversation(
+        &self,
+        id: &ConversationId,
+        channel: &ChannelId,
+        created_at: Millis,
+    ) -> EdgeResult<()> {
+        self.0
+            .prepare("INSERT INTO conversations (id, channel_id, created_at) VALUES (?1, ?2, ?3)")
+            .bind(&[id.as_str().into(), channel.as_str().into(), millis(created_at)])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// The channel of a conversation, if the conversation exists.
+    pub async fn conversation_channel(&self, id: &ConversationId) -> EdgeResult<Option<ChannelId>> {
+        let channel: Option<String> = self
+            .0
+            .prepare("SELECT channel_id FROM conversations WHERE id = ?1")
+            .bind(&[id.as_str().into()])?
+            .first(Some("channel_id"))
+            .await?;
+        channel
+            .map(|c| ChannelId::parse(c).map_err(corrupt))
+            .transpose()
+    }
+}
+
+#[derive(Deserialize)]
+struct OperatorRow {
+    id: String,
+    email: String,
+    name: String,
+    role: String,
+    password_hash: String,
+}
+
+impl OperatorRow {
+    fn into_operator(self) -> EdgeResult<Operator> {
+        let role = match self.role.as_str() {
+            "admin" => StaffRole::Admin,
+            "operator" => StaffRole::Operator,
+            other => return Err(EdgeError::Corrupt(format!("unknown role {other:?}"))),
+        };
+        Ok(Operator {
+            profile: OperatorProfile {
+                id: OperatorId::parse(self.id).map_err(corrupt)?,
+                name: self.name,
+                email: self.email,
+                role,
+            },
+            password_hash: self.password_hash,
+        })
+    }
+}
+
+/// D1 binds numbers as JavaScript numbers; milliseconds fit exactly.
+fn millis(value: Millis) -> JsValue {
+    JsValue::from_f64(value as f64)
+}
+
+fn corrupt(e: impl std::fmt::Display) -> EdgeError {
+    EdgeError::Corrupt(e.to_string())
+}
