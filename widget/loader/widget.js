@@ -1,0 +1,37 @@
+/*
+ * Charla widget loader: the file the embed snippet loads.
+ *
+ *   <script async src="https://HOST/widget.js" data-channel="CHANNEL_ID"></script>
+ *
+ * It defines window.Charla at once, with methods that queue their calls, and
+ * then fetches the widget's WebAssembly without blocking the page. When the
+ * widget starts it replaces these methods and replays the queue in order.
+ */
+(function (window, document) {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || (window.Charla && window.Charla._cfg)) {
+    return; // not started by a snippet, or the snippet is on the page twice
+  }
+  var origin = new URL(script.src, document.baseURI).origin;
+  var queue = [];
+  var api = {
+    _q: queue,
+    _cfg: { channel: script.getAttribute("data-channel") || "", origin: origin },
+  };
+  ["open", "close", "toggle", "send", "on"].forEach(function (name) {
+    api[name] = function () {
+      queue.push([name, Array.prototype.slice.call(arguments)]);
+    };
+  });
+  window.Charla = api;
+
+  var base = origin + "/widget/";
+  import(base + "charla-widget.js")
+    .then(function (glue) {
+      return glue.default({ module_or_path: base + "charla-widget_bg.wasm" });
+    })
+    .catch(function (error) {
+      console.error("Charla could not start:", error);
+    });
+})(window, document);

@@ -1,0 +1,256 @@
+//! The widget's glue between the edge, the state and the host page: it owns
+//! the socket, turns frames into state changes and tells the host page's
+//! listeners what happened. Components and the host API only call it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use charla_shared::api::{routes, ConversationCreated, CreateConversation, WidgetConfig};
+use charla_shared::ids::{hex_digest, ChannelId, ClientMsgId};
+use charla_shared::protocol::{ErrorCode, Message, Problem, ServerFrame};
+use leptos::prelude::*;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+use crate::net::{Edge, Socket};
+use crate::state::WidgetState;
+use crate::storage::{self, StoredConversation};
+
+/// Events the host page can listen to with `Charla.on(name, callback)`.
+pub mod events {
+    /// The window opened.
+    pub const OPEN: &str = "open";
+    /// The window closed.
+    pub const CLOSE: &str = "close";
+    /// A message appeared in the conversation.
+    pub const MESSAGE: &str = "message";
+}
+
+/// One widget instance.
+pub struct Controller {
+    edge: Edge,
+    channel: ChannelId,
+    /// What the components render.
+    pub state: RwSignal<WidgetState>,
+    /// The channel's look and texts, once loaded.
+    pub config: RwSignal<Option<WidgetConfig>>,
+    socket: RefCell<Option<Socket>>,
+    creating: Cell<bool>,
+    listeners: RefCell<Vec<(String, js_sys::Function)>>,
+    this: Weak<Controller>,
+}
+
+/// What `Charla.on("message", cb)` callbacks receive.
+#[derive(Serialize)]
+struct HostMessage<'a> {
+    /// `visitor`, `operator` or `system`.
+    author: &'a str,
+    /// The author's display name.
+    name: &'a str,
+    text: &'a str,
+    seq: u64,
+}
+
+impl Controller {
+    /// A widget for a channel served by an edge.
+    pub fn new(edge: Edge, channel: ChannelId) -> Rc<Controller> {
+        Rc::new_cyclic(|this| Controller {
+            edge,
+            channel,
+            state: RwSignal::new(WidgetState::new()),
+            config: RwSignal::new(None),
+            socket: RefCell::new(None),
+            creating: Cell::new(false),
+            listeners: RefCell::new(Vec::new()),
+            this: this.clone(),
+        })
+    }
+
+    /// Loads the channel's look and reconnects to a remembered conversation,
+    /// so replies that came while the visitor was away show at once.
+    pub fn start(&self) {
+        let edge = self.edge.clone();
+        let path = routes::widget_config(&self.channel);
+        let config = self.config;
+        let state = self.state;
+        leptos::task::spawn_local(async move {
+            match edge.get::<WidgetConfig>(&path).await {
+                Ok(loaded) => config.set(Some(loaded)),
+                Err(e) => state.update(|s| s.set_notice(e.to_string())),
+            }
+        });
+        if let Some(stored) = storage::load(&self.channel) {
+            self.connect(stored);
+        }
+    }
+
+    /// Opens the window.
+    pub fn open(&self) {
+        if self.state.try_update(WidgetState::open).unwrap_or(false) {
+            self.emit(events::OPEN, &JsValue::UNDEFINED);
+        }
+    }
+
+    /// Closes the window.
+    pub fn close(&self) {
+        if self.state.try_update(WidgetState::close).unwrap_or(false) {
+            self.emit(events::CLOSE, &JsValue::UNDEFINED);
+        }
+    }
+
+    /// Opens a closed window and closes an open one.
+    pub fn toggle(&self) {
+        if self.state.with_untracked(WidgetState::is_open) {
+            self.close();
+        } else {
+            self.open();
+        }
+    }
+
+    /// Sends a message, starting the conversation if there is none yet. The
+    /// message waits in the outbox until the edge acknowledges it.
+    pub fn send(&self, text: &str) -> Result<(), Problem> {
+        let id = random_message_id();
+        let frame = self
+            .state
+            .try_update(|s| s.compose(id, text))
+            .unwrap_or_else(|| Err(Problem::new(ErrorCode::Internal, "The widget has stopped.")))?;
+        match self.socket.borrow().as_ref() {
+            // Not open: the outbox goes out after the next welcome.
+            Some(socket) => {
+                socket.send(&frame.encode());
+            }
+            None => self.create_conversation(),
+        }
+        Ok(())
+    }
+
+    /// Registers a host page listener.
+    pub fn on(&self, event: String, callback: js_sys::Function) {
+        self.listeners.borrow_mut().push((event, callback));
+    }
+
+    fn create_conversation(&self) {
+        if self.creating.replace(true) {
+            return;
+        }
+        let this = self.this.clone();
+        let edge = self.edge.clone();
+        let body = CreateConversation {
+            channel: self.channel.clone(),
+            visitor_name: None,
+        };
+        leptos::task::spawn_local(async move {
+            let created = edge
+                .post::<_, ConversationCreated>(routes::CONVERSATIONS, &body)
+                .await;
+            let Some(this) = this.upgrade() else { return };
+            this.creating.set(false);
+            match created {
+                Ok(created) => {
+                    let stored = StoredConversation {
+                        conversation: created.conversation,
+                        token: created.token,
+                    };
+                    storage::save(&this.channel, &stored);
+                    this.connect(stored);
+                }
+                // The message stays in the outbox; the next send tries again.
+                Err(e) => this.state.update(|s| s.set_notice(e.to_string())),
+            }
+        });
+    }
+
+    fn connect(&self, stored: StoredConversation) {
+        let state = self.state;
+        let edge = self.edge.clone();
+        let url = move || {
+            let after = state.with_untracked(|s| s.log().frontier());
+            format!(
+                "{}&token={}",
+                edge.socket_url(&routes::conversation_socket(&stored.conversation, after)),
+                stored.token.as_str()
+            )
+        };
+        let this = self.this.clone();
+        let on_text = move |raw: String| {
+            if let Some(this) = this.upgrade() {
+                this.receive(&raw);
+            }
+        };
+        let on_link = move |link| state.update(|s| s.set_link(link));
+        *self.socket.borrow_mut() = Some(Socket::open(url, on_text, on_link));
+    }
+
+    fn receive(&self, raw: &str) {
+        let frame = match ServerFrame::decode(raw) {
+            Ok(frame) => frame,
+            Err(e) => {
+                leptos::logging::error!("Charla: unreadable frame from the edge: {e}");
+                return;
+            }
+        };
+        let welcome = matches!(frame, ServerFrame::Welcome { .. });
+        let Some(applied) = self.state.try_update(|s| s.receive(frame)) else {
+            return;
+        };
+        let mut outgoing = Vec::new();
+        if welcome {
+            outgoing = self.state.with_untracked(|s| s.log().resend());
+        }
+        outgoing.extend(applied.reply);
+        if let Some(socket) = self.socket.borrow().as_ref() {
+            for frame in outgoing {
+                socket.send(&frame.encode());
+            }
+        }
+        for message in &applied.new_messages {
+            self.emit(events::MESSAGE, &host_message(message));
+        }
+    }
+
+    fn emit(&self, event: &str, payload: &JsValue) {
+        // Copy the callbacks out first: a callback may register another.
+        let callbacks: Vec<js_sys::Function> = self
+            .listeners
+            .borrow()
+            .iter()
+            .filter(|(name, _)| name == event)
+            .map(|(_, callback)| callback.clone())
+            .collect();
+        for callback in callbacks {
+            if let Err(e) = callback.call1(&JsValue::NULL, payload) {
+                leptos::logging::error!("Charla: a {event} listener failed: {e:?}");
+            }
+        }
+    }
+}
+
+fn host_message(message: &Message) -> JsValue {
+    let payload = HostMessage {
+        author: message.author.role.as_str(),
+        name: &message.author.name,
+        text: &message.text,
+        seq: message.seq.0,
+    };
+    serde_json::to_string(&payload)
+        .ok()
+        .and_then(|json| js_sys::JSON::parse(&json).ok())
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A fresh message id from the browser's CSPRNG. `crypto.randomUUID` would
+/// do, but it exists only on HTTPS pages and customers' sites may be plain
+/// HTTP; `getRandomValues` exists everywhere.
+pub fn random_message_id() -> ClientMsgId {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    ClientMsgId::parse(hex_digest(&bytes)).expect("32 hex digits are a valid message id")
+}

@@ -1,0 +1,85 @@
+//! The Charla widget: the chat button and window a visitor sees on a
+//! customer's site.
+//!
+//! `boot` runs when the loader has instantiated the WebAssembly. It mounts the
+//! widget inside a shadow root (so the host page's CSS and the widget's CSS
+//! cannot reach each other), starts the controller and hands the host page
+//! its `window.Charla` API.
+
+pub mod controller;
+pub mod host;
+pub mod net;
+pub mod state;
+pub mod storage;
+pub mod texts;
+pub mod ui;
+
+mod app;
+
+use charla_shared::ids::ChannelId;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
+
+pub use app::App;
+
+use controller::Controller;
+use net::Edge;
+
+/// The id of the element that hosts the widget's shadow root.
+pub const HOST_ELEMENT_ID: &str = "charla-widget";
+
+/// Starts the widget on the current page.
+pub fn boot() {
+    console_error_panic_hook::set_once();
+    let Some(api) = host::api() else { return };
+    let Some(config) = host::loader_config(&api) else {
+        leptos::logging::error!("Charla: load the widget with its snippet (widget.js).");
+        return;
+    };
+    let channel = match ChannelId::parse(config.channel) {
+        Ok(channel) => channel,
+        Err(e) => {
+            leptos::logging::error!("Charla: data-channel is wrong: {e}.");
+            return;
+        }
+    };
+    let Some(root) = mount_point(&config.origin) else {
+        leptos::logging::error!("Charla: the page has no body to put the widget in.");
+        return;
+    };
+    let controller = Controller::new(Edge::new(config.origin), channel);
+    let app_controller = controller.clone();
+    leptos::mount::mount_to(root, move || {
+        leptos::view! { <App controller=app_controller /> }
+    })
+    .forget();
+    controller.start();
+    host::install(&api, controller);
+}
+
+/// Creates `<div id="charla-widget">` at the end of the body with an open
+/// shadow root holding the widget's stylesheet and an element to mount in.
+/// The host element stays invisible until the stylesheet has loaded, so the
+/// page never shows the widget unstyled.
+fn mount_point(origin: &str) -> Option<HtmlElement> {
+    let document = web_sys::window()?.document()?;
+    let host: HtmlElement = document.create_element("div").ok()?.dyn_into().ok()?;
+    host.set_id(HOST_ELEMENT_ID);
+    let style = host.style();
+    style.set_property("visibility", "hidden").ok()?;
+    let shadow = host
+        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .ok()?;
+    let link: web_sys::HtmlLinkElement = document.create_element("link").ok()?.dyn_into().ok()?;
+    link.set_rel("stylesheet");
+    link.set_href(&format!("{origin}/widget/widget.css"));
+    let reveal = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = style.remove_property("visibility");
+    });
+    link.set_onload(Some(reveal.unchecked_ref()));
+    shadow.append_child(&link).ok()?;
+    let root: HtmlElement = document.create_element("div").ok()?.dyn_into().ok()?;
+    shadow.append_child(&root).ok()?;
+    document.body()?.append_child(&host).ok()?;
+    Some(root)
+}

@@ -1,0 +1,295 @@
+//! Talking to the edge from a browser: JSON over `fetch`, and a WebSocket
+//! that reconnects by itself with backoff and jitter. The console uses this
+//! module too.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use charla_shared::protocol::{ErrorCode, Problem};
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, WebSocket};
+
+/// Why a call to the edge failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NetError {
+    /// The edge refused, and said why.
+    #[error("{0}")]
+    Refused(Problem),
+    /// The request never got an answer.
+    #[error("The network is unavailable ({0}).")]
+    Network(String),
+}
+
+impl NetError {
+    /// The refusal code, if the edge answered.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            NetError::Refused(problem) => Some(problem.code),
+            NetError::Network(_) => None,
+        }
+    }
+}
+
+/// Where the edge is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    origin: String,
+}
+
+impl Edge {
+    /// The edge at an origin such as `https://chat.example.com`.
+    pub fn new(origin: impl Into<String>) -> Self {
+        Edge {
+            origin: origin.into().trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// The full URL of an edge path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+
+    /// The `ws:`/`wss:` URL of an edge path.
+    pub fn socket_url(&self, path: &str) -> String {
+        let url = self.url(path);
+        match url.strip_prefix("https://") {
+            Some(rest) => format!("wss://{rest}"),
+            None => format!("ws://{}", url.trim_start_matches("http://")),
+        }
+    }
+
+    /// `GET`s JSON.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, NetError> {
+        answer(Request::get(&self.url(path)).send().await).await
+    }
+
+    /// `POST`s JSON and reads JSON back.
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, NetError> {
+        let request = Request::post(&self.url(path))
+            .json(body)
+            .map_err(|e| NetError::Network(e.to_string()))?;
+        answer(request.send().await).await
+    }
+
+    /// `DELETE`s, expecting no body back.
+    pub async fn delete(&self, path: &str) -> Result<(), NetError> {
+        let response = Request::delete(&self.url(path))
+            .send()
+            .await
+            .map_err(|e| NetError::Network(e.to_string()))?;
+        if response.ok() {
+            Ok(())
+        } else {
+            Err(refusal(response).await)
+        }
+    }
+}
+
+/// The state of a [`Socket`]'s connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// Opening.
+    Connecting,
+    /// Open; frames flow.
+    Open,
+    /// Dropped; the next attempt starts after a delay.
+    Waiting,
+    /// Closed on purpose; no more attempts.
+    Closed,
+}
+
+/// A WebSocket that reconnects after every drop until it is closed on
+/// purpose. The URL is asked for again on each attempt, so a reconnect can
+/// say what the client already holds.
+pub struct Socket(Rc<Inner>);
+
+struct Inner {
+    url: Box<dyn Fn() -> String>,
+    on_text: Box<dyn Fn(String)>,
+    on_link: Box<dyn Fn(Link)>,
+    ws: RefCell<Option<WebSocket>>,
+    /// Attempts since the last frame received; drives the backoff.
+    failures: Cell<u32>,
+    stopped: Cell<bool>,
+    /// Handlers of the current connection, kept alive while it may call them.
+    handlers: RefCell<Vec<Closure<dyn FnMut(web_sys::Event)>>>,
+    retry: RefCell<Option<Closure<dyn FnMut()>>>,
+}
+
+impl Socket {
+    /// Connects, and keeps reconnecting until [`Socket::close`].
+    pub fn open(
+        url: impl Fn() -> String + 'static,
+        on_text: impl Fn(String) + 'static,
+        on_link: impl Fn(Link) + 'static,
+    ) -> Socket {
+        let inner = Rc::new(Inner {
+            url: Box::new(url),
+            on_text: Box::new(on_text),
+            on_link: Box::new(on_link),
+            ws: RefCell::new(None),
+            failures: Cell::new(0),
+            stopped: Cell::new(false),
+            handlers: RefCell::new(Vec::new()),
+            retry: RefCell::new(None),
+        });
+        Inner::connect(&inner);
+        Socket(inner)
+    }
+
+    /// Sends a text frame; `false` when not connected (the caller keeps the
+    /// frame and sends it again after the next welcome).
+    pub fn send(&self, text: &str) -> bool {
+        match self.0.ws.borrow().as_ref() {
+            Some(ws) if ws.ready_state() == WebSocket::OPEN => ws.send_with_str(text).is_ok(),
+            _ => false,
+        }
+    }
+
+    /// Closes for good.
+    pub fn close(&self) {
+        self.0.stopped.set(true);
+        if let Some(ws) = self.0.ws.borrow_mut().take() {
+            let _ = ws.close();
+        }
+        self.0.handlers.borrow_mut().clear();
+        (self.0.on_link)(Link::Closed);
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+impl Inner {
+    fn connect(this: &Rc<Inner>) {
+        if this.stopped.get() {
+            return;
+        }
+        (this.on_link)(Link::Connecting);
+        let ws = match WebSocket::new(&(this.url)()) {
+            Ok(ws) => ws,
+            Err(_) => return Inner::retry_later(this),
+        };
+        let weak = Rc::downgrade(this);
+        let on_open = handler(&weak, |inner, _| (inner.on_link)(Link::Open));
+        let on_message = handler(&weak, |inner, event| {
+            inner.failures.set(0);
+            if let Some(text) = event
+                .dyn_ref::<MessageEvent>()
+                .and_then(|m| m.data().as_string())
+            {
+                (inner.on_text)(text);
+            }
+        });
+        let on_close = handler(&weak, |inner, _| {
+            inner.ws.borrow_mut().take();
+            Inner::retry_later(&inner);
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        *this.handlers.borrow_mut() = vec![on_open, on_message, on_close];
+        *this.ws.borrow_mut() = Some(ws);
+    }
+
+    fn retry_later(this: &Rc<Inner>) {
+        if this.stopped.get() {
+            return;
+        }
+        (this.on_link)(Link::Waiting);
+        let failures = this.failures.get();
+        this.failures.set(failures.saturating_add(1));
+        let delay = backoff_ms(failures, js_sys::Math::random());
+        let weak = Rc::downgrade(this);
+        let retry = Closure::<dyn FnMut()>::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                Inner::connect(&inner);
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                retry.as_ref().unchecked_ref(),
+                delay as i32,
+            );
+        }
+        *this.retry.borrow_mut() = Some(retry);
+    }
+}
+
+/// How long to wait before reconnect attempt number `failures + 1`:
+/// exponential from 250 ms up to 15 s, scaled by a random factor in
+/// `[0.5, 1)` so that many clients dropped together do not return together.
+pub fn backoff_ms(failures: u32, random: f64) -> u32 {
+    let ceiling = 250u32.saturating_mul(1 << failures.min(6)).min(15_000);
+    let factor = 0.5 + random.clamp(0.0, 1.0) * 0.5;
+    (f64::from(ceiling) * factor) as u32
+}
+
+fn handler(
+    weak: &Weak<Inner>,
+    f: impl Fn(Rc<Inner>, web_sys::Event) + 'static,
+) -> Closure<dyn FnMut(web_sys::Event)> {
+    let weak = weak.clone();
+    Closure::new(move |event: web_sys::Event| {
+        if let Some(inner) = weak.upgrade() {
+            f(inner, event);
+        }
+    })
+}
+
+async fn answer<T: DeserializeOwned>(
+    response: Result<Response, gloo_net::Error>,
+) -> Result<T, NetError> {
+    let response = response.map_err(|e| NetError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(refusal(response).await);
+    }
+    response
+        .json()
+        .await
+        .map_err(|e| NetError::Network(e.to_string()))
+}
+
+async fn refusal(response: Response) -> NetError {
+    let status = response.status();
+    match response.json::<Problem>().await {
+        Ok(problem) => NetError::Refused(problem),
+        Err(_) => NetError::Network(format!("HTTP {status}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_then_stops_growing() {
+        assert_eq!(backoff_ms(0, 0.0), 125);
+        assert_eq!(backoff_ms(1, 0.0), 250);
+        assert_eq!(backoff_ms(10, 0.999_999), 14_999);
+        assert_eq!(backoff_ms(u32::MAX, 1.0), 15_000);
+    }
+
+    #[test]
+    fn socket_urls_follow_the_page_scheme() {
+        assert_eq!(
+            Edge::new("https://chat.example.com/").socket_url("/api/x"),
+            "wss://chat.example.com/api/x"
+        );
+        assert_eq!(
+            Edge::new("http://127.0.0.1:8787").socket_url("/api/x"),
+            "ws://127.0.0.1:8787/api/x"
+        );
+    }
+}

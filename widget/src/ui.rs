@@ -1,0 +1,83 @@
+//! Components the widget and the console share.
+
+use charla_shared::chat::Outgoing;
+use charla_shared::protocol::{Author, Message};
+use leptos::html::Ol;
+use leptos::prelude::*;
+
+/// The messages of a conversation as a `role="log"` live region, so screen
+/// readers announce new ones. Texts are rendered as text nodes, never as
+/// HTML. Unacknowledged messages follow, marked as sending.
+#[component]
+pub fn MessageList(
+    /// Stored messages, ascending by sequence number.
+    #[prop(into)]
+    messages: Signal<Vec<Message>>,
+    /// Sent but not yet acknowledged.
+    #[prop(into)]
+    pending: Signal<Vec<Outgoing>>,
+    /// How the edge shows this client's own messages.
+    #[prop(into)]
+    me: Signal<Option<Author>>,
+    /// A first message shown before the transcript (the channel's welcome).
+    #[prop(optional, into)]
+    intro: MaybeProp<String>,
+    /// Accessible name of the list.
+    label: &'static str,
+    /// How the reader's own messages are signed.
+    you: &'static str,
+    /// Marks pending messages.
+    sending: &'static str,
+) -> impl IntoView {
+    let list = NodeRef::<Ol>::new();
+    // Keep the newest message in view.
+    Effect::new(move |_| {
+        let count = messages.with(Vec::len) + pending.with(Vec::len);
+        if let Some(list) = list.get() {
+            list.set_scroll_top(list.scroll_height());
+        }
+        count
+    });
+    view! {
+        <ol class="charla-log" role="log" aria-live="polite" aria-label=label node_ref=list>
+            {move || {
+                intro
+                    .get()
+                    .filter(|text| !text.is_empty())
+                    .map(|text| {
+                        view! {
+                            <li class="charla-msg charla-intro">
+                                <p class="charla-text">{text}</p>
+                            </li>
+                        }
+                    })
+            }}
+            <For
+                each=move || messages.get()
+                key=|message| message.seq
+                children=move |message| {
+                    let own = me.with(|me| me.as_ref() == Some(&message.author));
+                    let name = if own { you.to_owned() } else { message.author.name };
+                    view! {
+                        <li class="charla-msg" class:charla-own=own data-seq=message.seq.0>
+                            <span class="charla-who">{name}</span>
+                            <p class="charla-text">{message.text}</p>
+                        </li>
+                    }
+                }
+            />
+            <For
+                each=move || pending.get()
+                key=|outgoing| outgoing.id.clone()
+                children=move |outgoing| {
+                    view! {
+                        <li class="charla-msg charla-own charla-pending">
+                            <span class="charla-who">{sending}</span>
+                            <p class="charla-text">{outgoing.text}</p>
+                        </li>
+                    }
+                }
+            />
+        </ol>
+    }
+}
