@@ -12,8 +12,8 @@ use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
 use charla_shared::limits::HISTORY_PAGE;
 use charla_shared::password::constant_time_eq;
 use charla_shared::protocol::{
-    Author, ClientFrame, ConversationSummary, ErrorCode, Message, Preview, Role,
-    ServerFrame, PROTOCOL_VERSION,
+    Author, ClientFrame, ConversationSummary, ErrorCode, Message, Preview, Role, ServerFrame,
+    PROTOCOL_VERSION,
 };
 use charla_shared::Millis;
 use serde::{Deserialize, Serialize};
@@ -215,11 +215,9 @@ impl Conversation {
             }
         };
         let meta = meta.ok_or_else(|| EdgeError::Corrupt("admitted without metadata".into()))?;
-        let after = Seq(
-            query(&req.url()?, "after")
-                .and_then(|a| a.parse().ok())
-                .unwrap_or(0),
-        );
+        let after = Seq(query(&req.url()?, "after")
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(0));
 
         let pair = WebSocketPair::new()?;
         let server = pair.server;
@@ -299,7 +297,13 @@ impl Conversation {
         if let Some(stored) = self.stored(&participant.sender, &id)? {
             // A retry of a message that is already stored (its ack was lost
             // with a connection): acknowledge it again, store nothing.
-            send(ws, &ServerFrame::Ack { id, seq: stored.seq });
+            send(
+                ws,
+                &ServerFrame::Ack {
+                    id,
+                    seq: stored.seq,
+                },
+            );
             send(ws, &ServerFrame::Message { message: stored });
             return Ok(());
         }
@@ -357,7 +361,10 @@ impl Conversation {
                 .exec(
                     "SELECT seq, client_id, role, author, body, at FROM messages
                      WHERE seq > ? ORDER BY seq LIMIT ?",
-                    vec![seq_value(after)?, SqlStorageValue::from(HISTORY_PAGE as i64 + 1)],
+                    vec![
+                        seq_value(after)?,
+                        SqlStorageValue::from(HISTORY_PAGE as i64 + 1),
+                    ],
                 )?
                 .to_array::<MessageRow>()?;
             let more = rows.len() > HISTORY_PAGE;
@@ -430,7 +437,9 @@ impl Conversation {
             .exec("SELECT COALESCE(MAX(seq), 0) AS last FROM messages", None)?
             .one::<Row>()?
             .last;
-        Ok(Seq(u64::try_from(last).map_err(|e| EdgeError::Corrupt(e.to_string()))?))
+        Ok(Seq(
+            u64::try_from(last).map_err(|e| EdgeError::Corrupt(e.to_string()))?
+        ))
     }
 
     fn stored(&self, sender: &str, id: &ClientMsgId) -> EdgeResult<Option<Message>> {

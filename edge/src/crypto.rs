@@ -43,12 +43,9 @@ pub async fn pbkdf2(password: &str, salt: &[u8], iterations: u32) -> EdgeResult<
         iterations,
         &Uint8Array::from(salt),
     );
-    let bits = JsFuture::from(subtle.derive_bits_with_object(
-        &params,
-        &key,
-        (DIGEST_BYTES * 8) as u32,
-    )?)
-    .await?;
+    let bits =
+        JsFuture::from(subtle.derive_bits_with_object(&params, &key, (DIGEST_BYTES * 8) as u32)?)
+            .await?;
     Ok(Uint8Array::new(&bits).to_vec())
 }
 

@@ -120,8 +120,8 @@ impl Inbox {
     /// one conversation can overtake each other), then tells subscribers.
     fn upsert(&self, summary: &ConversationSummary) -> EdgeResult<Response> {
         let activity = summary.last.as_ref().map_or(summary.created_at, |l| l.at);
-        let last_seq = i64::try_from(summary.last_seq.0)
-            .map_err(|e| EdgeError::Corrupt(e.to_string()))?;
+        let last_seq =
+            i64::try_from(summary.last_seq.0).map_err(|e| EdgeError::Corrupt(e.to_string()))?;
         let cursor = self.sql.exec(
             "INSERT INTO conversations (id, channel, last_seq, activity, summary)
              VALUES (?, ?, ?, ?, ?)

@@ -23,8 +23,8 @@ use crate::store::Db;
 /// Answers one request. Internal failures are logged by
 /// [`EdgeError::to_problem`]; the client gets a problem body.
 pub async fn handle(req: Request, env: Env) -> Response {
-    let public = req.path() == charla_shared::api::routes::CONVERSATIONS
-        || req.path().ends_with("/widget");
+    let public =
+        req.path() == charla_shared::api::routes::CONVERSATIONS || req.path().ends_with("/widget");
     let response = match route(req, &env).await {
         Ok(response) => response,
         Err(error) => problem_response(&error.to_problem()),
@@ -126,8 +126,8 @@ async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
                 format!("{}?channel={channel}", paths::CONNECT),
                 &operator_admission(staff),
             )?
-                .send(&internal::inbox(env, &channel)?)
-                .await
+            .send(&internal::inbox(env, &channel)?)
+            .await
         }
         _ => Err(EdgeError::refuse(
             ErrorCode::MethodNotAllowed,
@@ -218,9 +218,10 @@ async fn connect_conversation(
 
 /// Staff see a conversation only if it exists and they answer its channel.
 async fn authorize_operator(db: &Db, staff: &Staff, id: &ConversationId) -> EdgeResult<()> {
-    let channel = db.conversation_channel(id).await?.ok_or_else(|| {
-        EdgeError::refuse(ErrorCode::NotFound, format!("No conversation {id}."))
-    })?;
+    let channel = db
+        .conversation_channel(id)
+        .await?
+        .ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, format!("No conversation {id}.")))?;
     if db.may_answer(&staff.profile, &channel).await? {
         Ok(())
     } else {

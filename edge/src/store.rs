@@ -65,9 +65,7 @@ impl Db {
     pub async fn operator_by_email(&self, email: &str) -> EdgeResult<Option<Operator>> {
         let row: Option<OperatorRow> = self
             .0
-            .prepare(
-                "SELECT id, email, name, role, password_hash FROM operators WHERE email = ?1",
-            )
+            .prepare("SELECT id, email, name, role, password_hash FROM operators WHERE email = ?1")
             .bind(&[email.into()])?
             .first(None)
             .await?;
@@ -136,14 +134,19 @@ impl Db {
 
     /// The channels an operator answers: all of them for admins, their own
     /// for operators.
-    pub async fn channels_for(&self, operator: &OperatorProfile) -> EdgeResult<Vec<ChannelSummary>> {
+    pub async fn channels_for(
+        &self,
+        operator: &OperatorProfile,
+    ) -> EdgeResult<Vec<ChannelSummary>> {
         #[derive(Deserialize)]
         struct Row {
             id: String,
             name: String,
         }
         let statement = match operator.role {
-            StaffRole::Admin => self.0.prepare("SELECT id, name FROM channels ORDER BY name"),
+            StaffRole::Admin => self
+                .0
+                .prepare("SELECT id, name FROM channels ORDER BY name"),
             StaffRole::Operator => self
                 .0
                 .prepare(
@@ -165,7 +168,11 @@ impl Db {
     }
 
     /// Whether an operator answers a channel.
-    pub async fn may_answer(&self, operator: &OperatorProfile, channel: &ChannelId) -> EdgeResult<bool> {
+    pub async fn may_answer(
+        &self,
+        operator: &OperatorProfile,
+        channel: &ChannelId,
+    ) -> EdgeResult<bool> {
         if operator.role == StaffRole::Admin {
             return Ok(self.channel(channel).await?.is_some());
         }
@@ -189,7 +196,11 @@ impl Db {
     ) -> EdgeResult<()> {
         self.0
             .prepare("INSERT INTO conversations (id, channel_id, created_at) VALUES (?1, ?2, ?3)")
-            .bind(&[id.as_str().into(), channel.as_str().into(), millis(created_at)])?
+            .bind(&[
+                id.as_str().into(),
+                channel.as_str().into(),
+                millis(created_at),
+            ])?
             .run()
             .await?;
         Ok(())

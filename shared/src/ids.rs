@@ -184,7 +184,6 @@ pub fn hex_digest(bytes: &[u8]) -> String {
     hex::encode(bytes)
 }
 
-
 fn is_slug(s: &str) -> bool {
     (1..=40).contains(&s.len())
         && s.bytes()

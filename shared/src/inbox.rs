@@ -63,6 +63,14 @@ impl Inbox {
         self.seen.get(id).copied().unwrap_or_default()
     }
 
+    /// Every seen mark, to remember them across page loads.
+    pub fn seen_marks(&self) -> Vec<(ConversationId, Seq)> {
+        self.seen
+            .iter()
+            .map(|(id, seq)| (id.clone(), *seq))
+            .collect()
+    }
+
     /// Whether the visitor wrote something the operator has not seen.
     pub fn is_unread(&self, id: &ConversationId) -> bool {
         self.get(id).is_some_and(|c| {
@@ -87,18 +95,13 @@ impl Inbox {
             self.conversations.remove(old);
         }
         let key = activity(&summary);
-        let at = self
-            .conversations
-            .partition_point(|c| activity(c) >= key);
+        let at = self.conversations.partition_point(|c| activity(c) >= key);
         self.conversations.insert(at, summary);
     }
 }
 
 fn activity(summary: &ConversationSummary) -> i64 {
-    summary
-        .last
-        .as_ref()
-        .map_or(summary.created_at, |l| l.at)
+    summary.last.as_ref().map_or(summary.created_at, |l| l.at)
 }
 
 #[cfg(test)]
@@ -178,7 +181,12 @@ mod tests {
         inbox.mark_seen(&visitor_wrote.id, Seq(2));
         assert!(!inbox.is_unread(&visitor_wrote.id));
         inbox.mark_seen(&visitor_wrote.id, Seq(1));
-        assert_eq!(inbox.seen(&visitor_wrote.id), Seq(2), "seen never goes back");
+        assert_eq!(
+            inbox.seen(&visitor_wrote.id),
+            Seq(2),
+            "seen never goes back"
+        );
+        assert_eq!(inbox.seen_marks(), vec![(visitor_wrote.id.clone(), Seq(2))]);
     }
 
     #[test]

@@ -353,7 +353,9 @@ pub fn message_text(text: &str) -> Result<String, Problem> {
     if chars > MAX_MESSAGE_CHARS {
         return Err(Problem::new(
             ErrorCode::MessageTooLong,
-            format!("A message may have at most {MAX_MESSAGE_CHARS} characters; this one has {chars}."),
+            format!(
+                "A message may have at most {MAX_MESSAGE_CHARS} characters; this one has {chars}."
+            ),
         ));
     }
     Ok(trimmed.to_owned())
@@ -367,7 +369,9 @@ pub fn display_name(name: &str, field: &str) -> Result<String, Problem> {
     if chars == 0 || chars > MAX_NAME_CHARS || trimmed.chars().any(char::is_control) {
         return Err(Problem::new(
             ErrorCode::Invalid,
-            format!("{field} must have 1 to {MAX_NAME_CHARS} characters and no control characters."),
+            format!(
+                "{field} must have 1 to {MAX_NAME_CHARS} characters and no control characters."
+            ),
         ));
     }
     Ok(trimmed.to_owned())

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use crate::controller::Controller;
 use crate::net::Link;
+use crate::state::HasChat;
 use crate::texts::EN as T;
 use crate::ui::MessageList;
 
@@ -20,15 +21,20 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
     let config = controller.config;
     let open = Memo::new(move |_| state.with(|s| s.is_open()));
     let unread = Memo::new(move |_| state.with(|s| s.unread()));
-    let messages = Signal::derive(move || state.with(|s| s.log().messages().cloned().collect()));
-    let pending = Signal::derive(move || state.with(|s| s.log().outbox().to_vec()));
-    let me = Signal::derive(move || state.with(|s| s.log().you().cloned()));
+    let messages =
+        Signal::derive(move || state.with(|s| s.chat().log().messages().cloned().collect()));
+    let pending = Signal::derive(move || state.with(|s| s.chat().log().outbox().to_vec()));
+    let me = Signal::derive(move || state.with(|s| s.chat().log().you().cloned()));
     let option = move |pick: fn(&charla_shared::api::ChannelOptions) -> &String| {
-        config.with(|c| c.as_ref().map(|c| pick(&c.options).clone()).unwrap_or_default())
+        config.with(|c| {
+            c.as_ref()
+                .map(|c| pick(&c.options).clone())
+                .unwrap_or_default()
+        })
     };
     let name = move || config.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
     let status = move || {
-        state.with(|s| match (s.notice(), s.link()) {
+        state.with(|s| match (s.chat().notice(), s.chat().link()) {
             (Some(notice), _) => notice.to_owned(),
             (None, Some(Link::Connecting)) => T.connecting.to_owned(),
             (None, Some(Link::Waiting)) => T.reconnecting.to_owned(),

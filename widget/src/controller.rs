@@ -6,14 +6,15 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use charla_shared::api::{routes, ConversationCreated, CreateConversation, WidgetConfig};
-use charla_shared::ids::{hex_digest, ChannelId, ClientMsgId};
-use charla_shared::protocol::{ErrorCode, Message, Problem, ServerFrame};
+use charla_shared::ids::ChannelId;
+use charla_shared::protocol::{Message, Problem};
 use leptos::prelude::*;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use crate::net::{Edge, Socket};
-use crate::state::WidgetState;
+use crate::live::Live;
+use crate::net::Edge;
+use crate::state::{HasChat, WidgetState};
 use crate::storage::{self, StoredConversation};
 
 /// Events the host page can listen to with `Charla.on(name, callback)`.
@@ -34,7 +35,7 @@ pub struct Controller {
     pub state: RwSignal<WidgetState>,
     /// The channel's look and texts, once loaded.
     pub config: RwSignal<Option<WidgetConfig>>,
-    socket: RefCell<Option<Socket>>,
+    live: Rc<Live<WidgetState>>,
     creating: Cell<bool>,
     listeners: RefCell<Vec<(String, js_sys::Function)>>,
     this: Weak<Controller>,
@@ -54,12 +55,13 @@ struct HostMessage<'a> {
 impl Controller {
     /// A widget for a channel served by an edge.
     pub fn new(edge: Edge, channel: ChannelId) -> Rc<Controller> {
+        let state = RwSignal::new(WidgetState::new());
         Rc::new_cyclic(|this| Controller {
             edge,
             channel,
-            state: RwSignal::new(WidgetState::new()),
+            state,
             config: RwSignal::new(None),
-            socket: RefCell::new(None),
+            live: Live::new(state),
             creating: Cell::new(false),
             listeners: RefCell::new(Vec::new()),
             this: this.clone(),
@@ -76,7 +78,7 @@ impl Controller {
         leptos::task::spawn_local(async move {
             match edge.get::<WidgetConfig>(&path).await {
                 Ok(loaded) => config.set(Some(loaded)),
-                Err(e) => state.update(|s| s.set_notice(e.to_string())),
+                Err(e) => state.update(|s| s.chat_mut().set_notice(e.to_string())),
             }
         });
         if let Some(stored) = storage::load(&self.channel) {
@@ -110,17 +112,9 @@ impl Controller {
     /// Sends a message, starting the conversation if there is none yet. The
     /// message waits in the outbox until the edge acknowledges it.
     pub fn send(&self, text: &str) -> Result<(), Problem> {
-        let id = random_message_id();
-        let frame = self
-            .state
-            .try_update(|s| s.compose(id, text))
-            .unwrap_or_else(|| Err(Problem::new(ErrorCode::Internal, "The widget has stopped.")))?;
-        match self.socket.borrow().as_ref() {
-            // Not open: the outbox goes out after the next welcome.
-            Some(socket) => {
-                socket.send(&frame.encode());
-            }
-            None => self.create_conversation(),
+        self.live.post(text)?;
+        if !self.live.is_connected() {
+            self.create_conversation();
         }
         Ok(())
     }
@@ -156,16 +150,16 @@ impl Controller {
                     this.connect(stored);
                 }
                 // The message stays in the outbox; the next send tries again.
-                Err(e) => this.state.update(|s| s.set_notice(e.to_string())),
+                Err(e) => this
+                    .state
+                    .update(|s| s.chat_mut().set_notice(e.to_string())),
             }
         });
     }
 
     fn connect(&self, stored: StoredConversation) {
-        let state = self.state;
         let edge = self.edge.clone();
-        let url = move || {
-            let after = state.with_untracked(|s| s.log().frontier());
+        let url = move |after| {
             format!(
                 "{}&token={}",
                 edge.socket_url(&routes::conversation_socket(&stored.conversation, after)),
@@ -173,40 +167,11 @@ impl Controller {
             )
         };
         let this = self.this.clone();
-        let on_text = move |raw: String| {
+        self.live.connect(url, move |message| {
             if let Some(this) = this.upgrade() {
-                this.receive(&raw);
+                this.emit(events::MESSAGE, &host_message(message));
             }
-        };
-        let on_link = move |link| state.update(|s| s.set_link(link));
-        *self.socket.borrow_mut() = Some(Socket::open(url, on_text, on_link));
-    }
-
-    fn receive(&self, raw: &str) {
-        let frame = match ServerFrame::decode(raw) {
-            Ok(frame) => frame,
-            Err(e) => {
-                leptos::logging::error!("Charla: unreadable frame from the edge: {e}");
-                return;
-            }
-        };
-        let welcome = matches!(frame, ServerFrame::Welcome { .. });
-        let Some(applied) = self.state.try_update(|s| s.receive(frame)) else {
-            return;
-        };
-        let mut outgoing = Vec::new();
-        if welcome {
-            outgoing = self.state.with_untracked(|s| s.log().resend());
-        }
-        outgoing.extend(applied.reply);
-        if let Some(socket) = self.socket.borrow().as_ref() {
-            for frame in outgoing {
-                socket.send(&frame.encode());
-            }
-        }
-        for message in &applied.new_messages {
-            self.emit(events::MESSAGE, &host_message(message));
-        }
+        });
     }
 
     fn emit(&self, event: &str, payload: &JsValue) {
@@ -237,20 +202,4 @@ fn host_message(message: &Message) -> JsValue {
         .ok()
         .and_then(|json| js_sys::JSON::parse(&json).ok())
         .unwrap_or(JsValue::UNDEFINED)
-}
-
-/// A fresh message id from the browser's CSPRNG. `crypto.randomUUID` would
-/// do, but it exists only on HTTPS pages and customers' sites may be plain
-/// HTTP; `getRandomValues` exists everywhere.
-pub fn random_message_id() -> ClientMsgId {
-    let mut bytes = [0u8; 16];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        for byte in &mut bytes {
-            *byte = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-    ClientMsgId::parse(hex_digest(&bytes)).expect("32 hex digits are a valid message id")
 }

@@ -8,6 +8,7 @@
 
 pub mod controller;
 pub mod host;
+pub mod live;
 pub mod net;
 pub mod state;
 pub mod storage;

@@ -7,14 +7,99 @@ use charla_shared::protocol::{message_text, ClientFrame, Problem, ServerFrame};
 
 use crate::net::Link;
 
+/// One conversation as a screen shows it: the log, the connection and the
+/// last refusal. The widget and each console pane hold one.
+#[derive(Debug, Clone, Default)]
+pub struct ChatView {
+    log: ChatLog,
+    link: Option<Link>,
+    notice: Option<String>,
+}
+
+/// State that holds a [`ChatView`]; [`Live`](crate::live::Live) keeps any
+/// such state in sync with the edge.
+pub trait HasChat: 'static {
+    /// The conversation.
+    fn chat(&self) -> &ChatView;
+    /// The conversation, to change it.
+    fn chat_mut(&mut self) -> &mut ChatView;
+    /// Applies a frame from the edge. States that count unread messages
+    /// wrap this.
+    fn receive(&mut self, frame: ServerFrame) -> Applied {
+        self.chat_mut().receive(frame)
+    }
+}
+
+impl ChatView {
+    /// The messages and the outbox.
+    pub fn log(&self) -> &ChatLog {
+        &self.log
+    }
+
+    /// The connection, once there is one.
+    pub fn link(&self) -> Option<Link> {
+        self.link
+    }
+
+    /// The last refusal or failure to show, if any.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// Checks and queues a message; returns the frame that sends it, or the
+    /// reason it cannot be sent (shown, nothing queued).
+    pub fn compose(&mut self, id: ClientMsgId, text: &str) -> Result<ClientFrame, Problem> {
+        match message_text(text) {
+            Ok(text) => {
+                self.notice = None;
+                Ok(self.log.compose(id, text))
+            }
+            Err(problem) => {
+                self.notice = Some(problem.message.clone());
+                Err(problem)
+            }
+        }
+    }
+
+    /// Applies a frame from the edge; a refusal becomes the notice.
+    pub fn receive(&mut self, frame: ServerFrame) -> Applied {
+        let applied = self.log.apply(frame);
+        if let Some(problem) = &applied.problem {
+            self.notice = Some(problem.message.clone());
+        }
+        applied
+    }
+
+    /// Records the connection state.
+    pub fn set_link(&mut self, link: Link) {
+        if link != Link::Open {
+            self.log.disconnected();
+        }
+        self.link = Some(link);
+    }
+
+    /// Shows a failure that is not tied to a frame.
+    pub fn set_notice(&mut self, notice: impl Into<String>) {
+        self.notice = Some(notice.into());
+    }
+}
+
+impl HasChat for ChatView {
+    fn chat(&self) -> &ChatView {
+        self
+    }
+
+    fn chat_mut(&mut self) -> &mut ChatView {
+        self
+    }
+}
+
 /// Everything the widget shows.
 #[derive(Debug, Clone, Default)]
 pub struct WidgetState {
     open: bool,
     unread: usize,
-    log: ChatLog,
-    link: Option<Link>,
-    notice: Option<String>,
+    chat: ChatView,
 }
 
 impl WidgetState {
@@ -33,21 +118,6 @@ impl WidgetState {
         self.unread
     }
 
-    /// The conversation.
-    pub fn log(&self) -> &ChatLog {
-        &self.log
-    }
-
-    /// The last refusal or failure to show, if any.
-    pub fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
-    }
-
-    /// The connection, once a conversation exists.
-    pub fn link(&self) -> Option<Link> {
-        self.link
-    }
-
     /// Opens the window; `true` if it was closed.
     pub fn open(&mut self) -> bool {
         self.unread = 0;
@@ -58,51 +128,30 @@ impl WidgetState {
     pub fn close(&mut self) -> bool {
         std::mem::replace(&mut self.open, false)
     }
+}
 
-    /// Checks and queues a message; returns the frame that sends it, or the
-    /// reason it cannot be sent (shown to the visitor, nothing queued).
-    pub fn compose(&mut self, id: ClientMsgId, text: &str) -> Result<ClientFrame, Problem> {
-        match message_text(text) {
-            Ok(text) => {
-                self.notice = None;
-                Ok(self.log.compose(id, text))
-            }
-            Err(problem) => {
-                self.notice = Some(problem.message.clone());
-                Err(problem)
-            }
-        }
+impl HasChat for WidgetState {
+    fn chat(&self) -> &ChatView {
+        &self.chat
     }
 
-    /// Applies a frame from the edge. Live replies that arrive while the
-    /// window is closed count as unread.
-    pub fn receive(&mut self, frame: ServerFrame) -> Applied {
+    fn chat_mut(&mut self) -> &mut ChatView {
+        &mut self.chat
+    }
+
+    /// Live replies that arrive while the window is closed count as unread.
+    fn receive(&mut self, frame: ServerFrame) -> Applied {
         let live = matches!(frame, ServerFrame::Message { .. });
-        let applied = self.log.apply(frame);
+        let applied = self.chat.receive(frame);
         if live && !self.open {
+            let log = self.chat.log();
             self.unread += applied
                 .new_messages
                 .iter()
-                .filter(|m| !self.log.is_own(m))
+                .filter(|m| !log.is_own(m))
                 .count();
         }
-        if let Some(problem) = &applied.problem {
-            self.notice = Some(problem.message.clone());
-        }
         applied
-    }
-
-    /// Records the connection state.
-    pub fn set_link(&mut self, link: Link) {
-        if link != Link::Open {
-            self.log.disconnected();
-        }
-        self.link = Some(link);
-    }
-
-    /// Shows a failure that is not tied to a frame.
-    pub fn set_notice(&mut self, notice: impl Into<String>) {
-        self.notice = Some(notice.into());
     }
 }
 
@@ -172,15 +221,16 @@ mod tests {
     fn an_invalid_message_is_explained_and_not_queued() {
         let mut state = welcomed();
         let id = ClientMsgId::parse("x").unwrap();
-        let problem = state.compose(id.clone(), "   ").unwrap_err();
+        let chat = state.chat_mut();
+        let problem = chat.compose(id.clone(), "   ").unwrap_err();
         assert_eq!(problem.code, ErrorCode::EmptyMessage);
-        assert!(state.notice().is_some());
+        assert!(chat.notice().is_some());
         let long = "a".repeat(MAX_MESSAGE_CHARS + 1);
-        assert!(state.compose(id.clone(), &long).is_err());
-        assert!(state.log().outbox().is_empty());
-        assert!(state.compose(id, " hola ").is_ok());
-        assert_eq!(state.notice(), None);
-        assert_eq!(state.log().outbox()[0].text, "hola");
+        assert!(chat.compose(id.clone(), &long).is_err());
+        assert!(chat.log().outbox().is_empty());
+        assert!(chat.compose(id, " hola ").is_ok());
+        assert_eq!(chat.notice(), None);
+        assert_eq!(chat.log().outbox()[0].text, "hola");
     }
 
     #[test]
@@ -189,6 +239,6 @@ mod tests {
         state.receive(ServerFrame::Error {
             problem: Problem::new(ErrorCode::RateLimited, "Slow down."),
         });
-        assert_eq!(state.notice(), Some("Slow down."));
+        assert_eq!(state.chat().notice(), Some("Slow down."));
     }
 }

@@ -1,0 +1,124 @@
+//! A conversation kept live: a [`Socket`] feeding frames into state that
+//! holds a [`ChatView`](crate::state::ChatView). It resends the outbox after
+//! every welcome, answers gaps with a sync, and reports each message that
+//! newly appears. The widget and every console pane use it.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use charla_shared::ids::{hex_digest, ClientMsgId, Seq};
+use charla_shared::protocol::{ErrorCode, Message, Problem, ServerFrame};
+use leptos::prelude::*;
+
+use crate::net::Socket;
+use crate::state::HasChat;
+
+/// Keeps the conversation in `state` in sync with the edge.
+pub struct Live<S: HasChat> {
+    state: RwSignal<S>,
+    socket: RefCell<Option<Socket>>,
+    this: Weak<Live<S>>,
+}
+
+impl<S: HasChat + Send + Sync> Live<S> {
+    /// Not connected yet.
+    pub fn new(state: RwSignal<S>) -> Rc<Self> {
+        Rc::new_cyclic(|this| Live {
+            state,
+            socket: RefCell::new(None),
+            this: this.clone(),
+        })
+    }
+
+    /// Connects (replacing any previous socket). `url` builds the socket URL
+    /// from the last sequence number held, so a reconnect asks only for
+    /// what is missing; `on_new` hears of every message that appears.
+    pub fn connect(
+        &self,
+        url: impl Fn(Seq) -> String + 'static,
+        on_new: impl Fn(&Message) + 'static,
+    ) {
+        let state = self.state;
+        let this = self.this.clone();
+        let socket = Socket::open(
+            move || url(state.with_untracked(|s| s.chat().log().frontier())),
+            move |raw| {
+                if let Some(this) = this.upgrade() {
+                    for message in this.receive(&raw) {
+                        on_new(&message);
+                    }
+                }
+            },
+            move |link| state.update(|s| s.chat_mut().set_link(link)),
+        );
+        *self.socket.borrow_mut() = Some(socket);
+    }
+
+    /// Whether a socket exists (open or reconnecting).
+    pub fn is_connected(&self) -> bool {
+        self.socket.borrow().is_some()
+    }
+
+    /// Queues a message and sends it if the socket is open; otherwise it
+    /// goes out after the next welcome.
+    pub fn post(&self, text: &str) -> Result<(), Problem> {
+        let id = random_message_id();
+        let frame = self
+            .state
+            .try_update(|s| s.chat_mut().compose(id, text))
+            .unwrap_or_else(|| Err(Problem::new(ErrorCode::Internal, "This chat has stopped.")))?;
+        if let Some(socket) = self.socket.borrow().as_ref() {
+            socket.send(&frame.encode());
+        }
+        Ok(())
+    }
+
+    /// Closes the socket for good.
+    pub fn close(&self) {
+        if let Some(socket) = self.socket.borrow_mut().take() {
+            socket.close();
+        }
+    }
+
+    /// Applies one frame; returns the messages that newly appeared.
+    fn receive(&self, raw: &str) -> Vec<Message> {
+        let frame = match ServerFrame::decode(raw) {
+            Ok(frame) => frame,
+            Err(e) => {
+                leptos::logging::error!("Charla: unreadable frame from the edge: {e}");
+                return Vec::new();
+            }
+        };
+        let welcome = matches!(frame, ServerFrame::Welcome { .. });
+        let Some(applied) = self.state.try_update(|s| s.receive(frame)) else {
+            return Vec::new();
+        };
+        let mut outgoing = Vec::new();
+        if welcome {
+            outgoing = self.state.with_untracked(|s| s.chat().log().resend());
+        }
+        outgoing.extend(applied.reply);
+        if let Some(socket) = self.socket.borrow().as_ref() {
+            for frame in outgoing {
+                socket.send(&frame.encode());
+            }
+        }
+        applied.new_messages
+    }
+}
+
+/// A fresh message id from the browser's CSPRNG. `crypto.randomUUID` would
+/// do, but it exists only on HTTPS pages and customers' sites may be plain
+/// HTTP; `getRandomValues` exists everywhere.
+pub fn random_message_id() -> ClientMsgId {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    ClientMsgId::parse(hex_digest(&bytes)).expect("32 hex digits are a valid message id")
+}

@@ -1,0 +1,273 @@
+//! Widget components in a real headless Chromium (wasm-bindgen-test). The
+//! edge is absent here on purpose: these tests cover what the widget does on
+//! its own; the end-to-end tests cover it against the real edge.
+
+use std::rc::Rc;
+
+use charla_shared::chat::Outgoing;
+use charla_shared::ids::{ChannelId, ClientMsgId, Seq};
+use charla_shared::protocol::{Author, Message, Role};
+use charla_widget::controller::Controller;
+use charla_widget::net::Edge;
+use charla_widget::state::HasChat;
+use charla_widget::ui::MessageList;
+use charla_widget::App;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// An edge address where nothing listens: requests fail at once.
+const NO_EDGE: &str = "http://127.0.0.1:9";
+
+#[wasm_bindgen_test]
+async fn messages_are_text_in_a_live_log() {
+    let container = container();
+    let payload = r#"<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>"#;
+    let messages = vec![
+        message(1, Role::Visitor, "Ana V", payload),
+        message(2, Role::Operator, "Luis", "Hello & welcome"),
+    ];
+    let me = Author {
+        role: Role::Visitor,
+        name: "Ana V".into(),
+    };
+    let pending = vec![Outgoing {
+        id: ClientMsgId::parse("p1").unwrap(),
+        text: "still sending".into(),
+    }];
+    let _app = leptos::mount::mount_to(container.clone(), move || {
+        view! {
+            <MessageList
+                messages=Signal::derive(move || messages.clone())
+                pending=Signal::derive(move || pending.clone())
+                me=Signal::derive(move || Some(me.clone()))
+                intro="Welcome!".to_string()
+                label="Conversation"
+                you="You"
+                sending="Sending…"
+            />
+        }
+    });
+    leptos::task::tick().await;
+
+    let log = container.query_selector("ol").unwrap().unwrap();
+    assert_eq!(log.get_attribute("role").as_deref(), Some("log"));
+    assert_eq!(log.get_attribute("aria-live").as_deref(), Some("polite"));
+    let texts = texts_of(&container, ".charla-msg .charla-text");
+    assert_eq!(
+        texts,
+        ["Welcome!", payload, "Hello & welcome", "still sending"]
+    );
+    assert!(
+        container.query_selector("img").unwrap().is_none(),
+        "no element from a message"
+    );
+    assert!(container.query_selector("script").unwrap().is_none());
+    assert!(js_sys::Reflect::get(&window(), &"__xss".into())
+        .unwrap()
+        .is_undefined());
+    let own = texts_of(&container, ".charla-own .charla-who");
+    assert_eq!(
+        own,
+        ["You", "Sending…"],
+        "own messages are signed as the reader's"
+    );
+    assert_eq!(
+        texts_of(&container, ".charla-msg:not(.charla-own) .charla-who"),
+        ["Luis"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_button_opens_and_closes_the_window_and_moves_focus() {
+    let (container, _controller) = widget();
+    leptos::task::tick().await;
+    let window_el = find(&container, ".charla-window");
+    let bubble: HtmlElement = find(&container, ".charla-bubble").unchecked_into();
+    assert!(window_el.has_attribute("hidden"));
+    assert_eq!(
+        bubble.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+
+    bubble.click();
+    leptos::task::tick().await;
+    assert!(!window_el.has_attribute("hidden"));
+    assert_eq!(
+        bubble.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    assert_eq!(active_id(), "charla-input", "focus moves into the window");
+
+    let init = KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    let escape = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    find(&container, "#charla-input")
+        .dispatch_event(&escape)
+        .unwrap();
+    leptos::task::tick().await;
+    assert!(window_el.has_attribute("hidden"), "Escape closes");
+    assert!(
+        document()
+            .active_element()
+            .is_some_and(|e| e.class_list().contains("charla-bubble")),
+        "focus returns to the button"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_message_waits_in_the_outbox_when_the_edge_is_unreachable() {
+    let (container, controller) = widget();
+    controller.open();
+    controller.send("  hello there  ").unwrap();
+    leptos::task::tick().await;
+    assert_eq!(
+        texts_of(&container, ".charla-pending .charla-text"),
+        ["hello there"]
+    );
+    // The conversation cannot be created, so the message is still pending
+    // and the visitor is told.
+    for _ in 0..50 {
+        if controller
+            .state
+            .with_untracked(|s| s.chat().notice().is_some())
+        {
+            break;
+        }
+        sleep(20).await;
+    }
+    leptos::task::tick().await;
+    let status = find(&container, ".charla-status")
+        .text_content()
+        .unwrap_or_default();
+    assert!(!status.is_empty(), "the failure is shown");
+    assert_eq!(
+        controller
+            .state
+            .with_untracked(|s| s.chat().log().outbox().len()),
+        1
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_message_is_refused_with_a_reason() {
+    let (container, controller) = widget();
+    controller.open();
+    assert!(controller.send("   ").is_err());
+    leptos::task::tick().await;
+    assert!(container
+        .query_selector(".charla-pending")
+        .unwrap()
+        .is_none());
+    let status = find(&container, ".charla-status")
+        .text_content()
+        .unwrap_or_default();
+    assert!(status.contains("needs some text"), "{status}");
+}
+
+#[wasm_bindgen_test]
+async fn calls_queued_before_start_run_in_order() {
+    let (container, controller) = widget();
+    let api = js_sys::Object::new();
+    let queue = js_sys::Array::new();
+    let seen = js_sys::Array::new();
+    let listener = js_sys::Function::new_with_args("event", "this.push('opened')").bind0(&seen);
+    queue.push(&call("on", &[&"open".into(), &listener]));
+    queue.push(&call("open", &[]));
+    queue.push(&call("close", &[]));
+    queue.push(&call("toggle", &[]));
+    js_sys::Reflect::set(&api, &"_q".into(), &queue).unwrap();
+
+    charla_widget::host::install(&api, controller.clone());
+    leptos::task::tick().await;
+
+    assert_eq!(queue.length(), 0, "the queue is emptied");
+    assert_eq!(
+        seen.length(),
+        2,
+        "the listener registered first heard both opens"
+    );
+    assert!(controller.state.with_untracked(|s| s.is_open()));
+    assert!(!find(&container, ".charla-window").has_attribute("hidden"));
+    assert_eq!(
+        js_sys::Reflect::get(&api, &"ready".into()).unwrap(),
+        wasm_bindgen::JsValue::TRUE
+    );
+}
+
+fn widget() -> (HtmlElement, Rc<Controller>) {
+    let container = container();
+    let controller = Controller::new(Edge::new(NO_EDGE), ChannelId::parse("demo").unwrap());
+    let app = controller.clone();
+    leptos::mount::mount_to(container.clone(), move || view! { <App controller=app /> }).forget();
+    (container, controller)
+}
+
+fn container() -> HtmlElement {
+    let element: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&element).unwrap();
+    element
+}
+
+fn message(seq: u64, role: Role, name: &str, text: &str) -> Message {
+    Message {
+        seq: Seq(seq),
+        id: ClientMsgId::parse(format!("m{seq}")).unwrap(),
+        author: Author {
+            role,
+            name: name.into(),
+        },
+        text: text.into(),
+        at: 0,
+    }
+}
+
+fn call(name: &str, args: &[&wasm_bindgen::JsValue]) -> js_sys::Array {
+    let list = js_sys::Array::new();
+    for arg in args {
+        list.push(arg);
+    }
+    js_sys::Array::of2(&name.into(), &list)
+}
+
+fn find(root: &HtmlElement, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+}
+
+fn texts_of(root: &HtmlElement, selector: &str) -> Vec<String> {
+    let nodes = root.query_selector_all(selector).unwrap();
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .map(|n| n.text_content().unwrap_or_default())
+        .collect()
+}
+
+fn active_id() -> String {
+    document()
+        .active_element()
+        .map(|e| e.id())
+        .unwrap_or_default()
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn window() -> web_sys::Window {
+    web_sys::window().unwrap()
+}
+
+fn document() -> web_sys::Document {
+    window().document().unwrap()
+}
