@@ -1,0 +1,104 @@
+//! Signing in and out. Until the edge has said whether a session cookie is
+//! still good, the console shows nothing but a loading line.
+
+use charla_shared::api::{routes, Session, SignIn};
+use charla_widget::net::Edge;
+use leptos::ev::SubmitEvent;
+use leptos::html::Input;
+use leptos::prelude::*;
+
+use crate::desk::Desk;
+
+/// The whole console.
+#[component]
+pub fn App() -> impl IntoView {
+    let edge = page_edge();
+    let session = RwSignal::new(None::<Session>);
+    let checked = RwSignal::new(false);
+    {
+        let edge = edge.clone();
+        leptos::task::spawn_local(async move {
+            // No session (401) simply means the sign-in form.
+            if let Ok(current) = edge.get::<Session>(routes::SESSION).await {
+                session.set(Some(current));
+            }
+            checked.set(true);
+        });
+    }
+    let sign_out = {
+        let edge = edge.clone();
+        Callback::new(move |()| {
+            let edge = edge.clone();
+            leptos::task::spawn_local(async move {
+                if let Err(e) = edge.delete(routes::SESSION).await {
+                    leptos::logging::warn!("sign-out: {e}");
+                }
+                session.set(None);
+            });
+        })
+    };
+    let signed_in = Callback::new(move |new: Session| session.set(Some(new)));
+    view! {
+        <Show when=move || checked.get() fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || match session.get() {
+                Some(current) => view! { <Desk session=current on_sign_out=sign_out /> }.into_any(),
+                None => view! { <SignInForm on_signed_in=signed_in /> }.into_any(),
+            }}
+        </Show>
+    }
+}
+
+/// The sign-in form.
+#[component]
+fn SignInForm(on_signed_in: Callback<Session>) -> impl IntoView {
+    let email = NodeRef::<Input>::new();
+    let password = NodeRef::<Input>::new();
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let (Some(email), Some(password)) = (email.get(), password.get()) else {
+            return;
+        };
+        let form = SignIn {
+            email: email.value(),
+            password: password.value(),
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match page_edge().post::<_, Session>(routes::SESSION, &form).await {
+                Ok(session) => on_signed_in.run(session),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <main class="sign-in">
+            <h1>"Charla console"</h1>
+            <form on:submit=submit>
+                <label for="email">"E-mail"</label>
+                <input id="email" name="email" type="email" autocomplete="username" required node_ref=email />
+                <label for="password">"Password"</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    node_ref=password
+                />
+                <p class="error" role="alert">{move || error.get()}</p>
+                <button type="submit" disabled=move || busy.get()>"Sign in"</button>
+            </form>
+        </main>
+    }
+}
+
+/// The console talks to the edge that served it.
+pub fn page_edge() -> Edge {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    Edge::new(origin)
+}

@@ -1,0 +1,111 @@
+//! One open conversation: its transcript, live, and the reply box. Each pane
+//! has its own socket, opened when the pane appears and closed when it goes.
+
+use charla_shared::api::routes;
+use charla_shared::ids::ConversationId;
+use charla_shared::limits::MAX_MESSAGE_CHARS;
+use charla_shared::protocol::ConversationSummary;
+use charla_widget::live::Live;
+use charla_widget::net::Link;
+use charla_widget::state::{ChatView, HasChat};
+use charla_widget::ui::MessageList;
+use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::html::Textarea;
+use leptos::prelude::*;
+
+use crate::app::page_edge;
+use crate::state::DeskState;
+
+/// A conversation open on the desk.
+#[component]
+pub fn Pane(
+    id: ConversationId,
+    summary: Signal<Option<ConversationSummary>>,
+    desk: RwSignal<DeskState>,
+) -> impl IntoView {
+    let chat = RwSignal::new(ChatView::default());
+    let live = Live::new(chat);
+    let edge = page_edge();
+    {
+        let id = id.clone();
+        let seen = id.clone();
+        live.connect(
+            move |after| edge.socket_url(&routes::conversation_socket(&id, after)),
+            // The pane is on screen, so what arrives in it has been seen.
+            move |message| desk.update(|d| d.mark_seen(&seen, message.seq)),
+        );
+    }
+    // The socket closes when the pane goes away.
+    StoredValue::new_local(live.clone());
+
+    let messages = Signal::derive(move || chat.with(|c| c.log().messages().cloned().collect()));
+    let pending = Signal::derive(move || chat.with(|c| c.log().outbox().to_vec()));
+    let me = Signal::derive(move || chat.with(|c| c.log().you().cloned()));
+    let visitor =
+        move || summary.with(|s| s.as_ref().map(|s| s.visitor.clone()).unwrap_or_default());
+    let status = move || {
+        chat.with(|c| match (c.chat().notice(), c.link()) {
+            (Some(notice), _) => notice.to_owned(),
+            (None, Some(Link::Waiting)) => "Reconnecting… Your replies will be sent.".to_owned(),
+            _ => String::new(),
+        })
+    };
+
+    let input = NodeRef::<Textarea>::new();
+    let reply = move || {
+        let Some(input) = input.get() else { return };
+        if live.post(&input.value()).is_ok() {
+            input.set_value("");
+        }
+    };
+    let on_submit = {
+        let reply = reply.clone();
+        move |event: SubmitEvent| {
+            event.prevent_default();
+            reply();
+        }
+    };
+    let on_key = move |event: KeyboardEvent| {
+        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
+            event.prevent_default();
+            reply();
+        }
+    };
+    let close = {
+        let id = id.clone();
+        move |_| desk.update(|d| d.close(&id))
+    };
+    let input_id = format!("reply-{id}");
+
+    view! {
+        <article class="pane" data-conversation=id.to_string() aria-label=visitor>
+            <header>
+                <h3>{visitor}</h3>
+                <button type="button" class="close" aria-label="Close this conversation" on:click=close>
+                    "×"
+                </button>
+            </header>
+            <MessageList
+                messages=messages
+                pending=pending
+                me=me
+                label="Transcript"
+                you="You"
+                sending="Sending…"
+            />
+            <p class="pane-status" role="status">{status}</p>
+            <form class="reply" on:submit=on_submit>
+                <label class="sr-only" for=input_id.clone()>"Reply"</label>
+                <textarea
+                    id=input_id
+                    rows="2"
+                    maxlength=MAX_MESSAGE_CHARS
+                    placeholder="Write a reply…"
+                    node_ref=input
+                    on:keydown=on_key
+                ></textarea>
+                <button type="submit">"Send"</button>
+            </form>
+        </article>
+    }
+}

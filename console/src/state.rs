@@ -1,0 +1,120 @@
+//! The operator's desk as a plain value: the inbox across channels and the
+//! conversations open side by side. Components only render it.
+
+use charla_shared::ids::{ConversationId, Seq};
+use charla_shared::inbox::Inbox;
+use charla_shared::protocol::{InboxFrame, Problem};
+
+/// Most conversations open at once; opening another closes the oldest.
+pub const MAX_PANES: usize = 4;
+
+/// What the console shows once signed in.
+#[derive(Debug, Clone, Default)]
+pub struct DeskState {
+    inbox: Inbox,
+    /// Open conversations, oldest first.
+    panes: Vec<ConversationId>,
+}
+
+impl DeskState {
+    /// An empty desk that remembers what was seen before.
+    pub fn with_seen(marks: impl IntoIterator<Item = (ConversationId, Seq)>) -> Self {
+        let mut desk = DeskState::default();
+        for (id, seq) in marks {
+            desk.inbox.mark_seen(&id, seq);
+        }
+        desk
+    }
+
+    /// The conversation list.
+    pub fn inbox(&self) -> &Inbox {
+        &self.inbox
+    }
+
+    /// Open conversations, oldest first.
+    pub fn panes(&self) -> &[ConversationId] {
+        &self.panes
+    }
+
+    /// Applies a frame from an inbox socket.
+    pub fn apply(&mut self, frame: InboxFrame) -> Option<Problem> {
+        self.inbox.apply(frame)
+    }
+
+    /// Opens a conversation beside the others; an open one stays where it is.
+    pub fn open(&mut self, id: &ConversationId) {
+        if self.panes.contains(id) {
+            return;
+        }
+        if self.panes.len() == MAX_PANES {
+            self.panes.remove(0);
+        }
+        self.panes.push(id.clone());
+    }
+
+    /// Closes a conversation's pane.
+    pub fn close(&mut self, id: &ConversationId) {
+        self.panes.retain(|p| p != id);
+    }
+
+    /// Records that the operator has seen a conversation up to `seq`.
+    pub fn mark_seen(&mut self, id: &ConversationId, seq: Seq) {
+        self.inbox.mark_seen(id, seq);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use charla_shared::ids::ChannelId;
+    use charla_shared::protocol::{ConversationSummary, Preview, Role};
+
+    fn id(n: u8) -> ConversationId {
+        ConversationId::from_random([n; 16])
+    }
+
+    #[test]
+    fn panes_open_once_and_the_oldest_makes_room() {
+        let mut desk = DeskState::default();
+        desk.open(&id(1));
+        desk.open(&id(1));
+        assert_eq!(desk.panes(), [id(1)]);
+        for n in 2..=u8::try_from(MAX_PANES).unwrap() + 1 {
+            desk.open(&id(n));
+        }
+        assert_eq!(desk.panes().len(), MAX_PANES);
+        assert!(!desk.panes().contains(&id(1)));
+        desk.close(&id(2));
+        assert!(!desk.panes().contains(&id(2)));
+    }
+
+    #[test]
+    fn remembered_marks_keep_read_conversations_read() {
+        let summary = ConversationSummary {
+            id: id(1),
+            channel: ChannelId::parse("demo").unwrap(),
+            visitor: "V".into(),
+            created_at: 0,
+            last_seq: Seq(3),
+            last: Some(Preview {
+                role: Role::Visitor,
+                text: "hi".into(),
+                at: 1,
+            }),
+        };
+        let mut desk = DeskState::with_seen([(id(1), Seq(3))]);
+        desk.apply(InboxFrame::Upsert {
+            conversation: summary.clone(),
+        });
+        assert!(!desk.inbox().is_unread(&id(1)));
+        desk.apply(InboxFrame::Upsert {
+            conversation: ConversationSummary {
+                last_seq: Seq(4),
+                ..summary
+            },
+        });
+        assert!(desk.inbox().is_unread(&id(1)));
+        desk.mark_seen(&id(1), Seq(4));
+        assert!(!desk.inbox().is_unread(&id(1)));
+    }
+}
