@@ -1,0 +1,369 @@
+//! Raw clients of the edge for tests: plain HTTP and a real WebSocket client
+//! (tokio-tungstenite) that speaks the wire protocol from `charla-shared`.
+
+use std::time::Duration;
+
+use charla_shared::api::{routes, ConversationCreated, CreateConversation, SignIn};
+use charla_shared::ids::{ChannelId, ConversationId, Seq, VisitorToken};
+use charla_shared::protocol::{Author, ClientFrame, InboxFrame, Message, Problem, ServerFrame};
+use futures_util::{SinkExt, StreamExt};
+use serde::Serialize;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::{self, Message as WsMessage};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::edge::LocalEdge;
+
+/// How long a test waits for one frame before it fails.
+pub const FRAME_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An HTTP answer.
+#[derive(Debug)]
+pub struct Reply {
+    /// Status code.
+    pub status: u16,
+    /// Body text.
+    pub body: String,
+    /// The `Set-Cookie` header, if any.
+    pub set_cookie: Option<String>,
+    /// Every header, lowercase names.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Reply {
+    /// The body as a problem; panics if it is not one.
+    pub fn problem(&self) -> Problem {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not a problem body ({e}): {}", self.body))
+    }
+
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The edge's HTTP API.
+pub struct Api {
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl Api {
+    /// The API of a running edge.
+    pub fn new(edge: &LocalEdge) -> Api {
+        Api {
+            base: edge.url(),
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .into(),
+        }
+    }
+
+    /// `GET`, with a cookie if given.
+    pub fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = self.agent.get(&format!("{}{path}", self.base));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        reply(request.call())
+    }
+
+    /// `POST` of a raw body.
+    pub fn post_raw(&self, path: &str, body: &str, cookie: Option<&str>) -> Reply {
+        let mut request = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .header("content-type", "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        reply(request.send(body))
+    }
+
+    /// `POST` of a JSON body.
+    pub fn post<B: Serialize>(&self, path: &str, body: &B, cookie: Option<&str>) -> Reply {
+        self.post_raw(
+            path,
+            &serde_json::to_string(body).expect("test bodies encode"),
+            cookie,
+        )
+    }
+
+    /// `DELETE`, with a cookie.
+    pub fn delete(&self, path: &str, cookie: &str) -> Reply {
+        reply(
+            self.agent
+                .delete(&format!("{}{path}", self.base))
+                .header("cookie", cookie)
+                .call(),
+        )
+    }
+
+    /// Starts a conversation on a channel as a visitor would.
+    pub fn create_conversation(&self, channel: &str) -> ConversationCreated {
+        let reply = self.post(
+            routes::CONVERSATIONS,
+            &CreateConversation {
+                channel: ChannelId::parse(channel).expect("test channel ids are valid"),
+                visitor_name: None,
+            },
+            None,
+        );
+        assert_eq!(reply.status, 201, "creating a conversation: {}", reply.body);
+        serde_json::from_str(&reply.body).expect("a created conversation")
+    }
+
+    /// Signs in and returns the `Cookie` header value that carries the session.
+    pub fn sign_in(&self, email: &str, password: &str) -> String {
+        let reply = self.post(
+            routes::SESSION,
+            &SignIn {
+                email: email.into(),
+                password: password.into(),
+            },
+            None,
+        );
+        assert_eq!(reply.status, 200, "signing in {email}: {}", reply.body);
+        let set_cookie = reply.set_cookie.expect("sign-in sets the session cookie");
+        set_cookie
+            .split(';')
+            .next()
+            .expect("a cookie has a name=value part")
+            .to_owned()
+    }
+}
+
+/// A handshake the edge refused.
+#[derive(Debug)]
+pub struct Refusal {
+    /// The HTTP status.
+    pub status: u16,
+    /// The problem in the body.
+    pub problem: Option<Problem>,
+}
+
+/// A WebSocket to the edge.
+pub struct Socket {
+    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Socket {
+    /// Joins a conversation as its visitor.
+    pub async fn visitor(
+        edge: &LocalEdge,
+        id: &ConversationId,
+        token: &VisitorToken,
+        after: Seq,
+    ) -> Result<Socket, Refusal> {
+        let url = format!(
+            "{}{}&token={}",
+            edge.ws_url(),
+            routes::conversation_socket(id, after),
+            token.as_str()
+        );
+        Socket::open(&url, None).await
+    }
+
+    /// Joins a conversation as a signed-in operator.
+    pub async fn operator(
+        edge: &LocalEdge,
+        id: &ConversationId,
+        cookie: &str,
+        after: Seq,
+    ) -> Result<Socket, Refusal> {
+        let url = format!(
+            "{}{}",
+            edge.ws_url(),
+            routes::conversation_socket(id, after)
+        );
+        Socket::open(&url, Some(cookie)).await
+    }
+
+    /// Subscribes to a channel's inbox as a signed-in operator.
+    pub async fn inbox(edge: &LocalEdge, channel: &str, cookie: &str) -> Result<Socket, Refusal> {
+        let channel = ChannelId::parse(channel).expect("test channel ids are valid");
+        let url = format!("{}{}", edge.ws_url(), routes::inbox_socket(&channel));
+        Socket::open(&url, Some(cookie)).await
+    }
+
+    /// Opens any URL, with a cookie if given.
+    pub async fn open(url: &str, cookie: Option<&str>) -> Result<Socket, Refusal> {
+        let mut request = url.into_client_request().expect("test URLs are valid");
+        if let Some(cookie) = cookie {
+            request.headers_mut().insert(
+                "cookie",
+                HeaderValue::from_str(cookie).expect("cookies are header-safe"),
+            );
+        }
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((stream, _)) => Ok(Socket { stream }),
+            Err(tungstenite::Error::Http(response)) => {
+                // tungstenite keeps only the part of the body that came with
+                // the headers; when that is not all of it, ask again over
+                // plain HTTP with the same upgrade headers to read the rest.
+                let problem = match response
+                    .body()
+                    .as_ref()
+                    .and_then(|b| serde_json::from_slice(b).ok())
+                {
+                    Some(problem) => Some(problem),
+                    None => refusal_body(url, cookie).await,
+                };
+                Err(Refusal {
+                    status: response.status().as_u16(),
+                    problem,
+                })
+            }
+            Err(other) => panic!("connecting to {url}: {other}"),
+        }
+    }
+
+    /// Sends a frame.
+    pub async fn send(&mut self, frame: &ClientFrame) {
+        self.send_raw(&frame.encode()).await;
+    }
+
+    /// Sends a text frame as is.
+    pub async fn send_raw(&mut self, text: &str) {
+        self.stream
+            .send(WsMessage::text(text))
+            .await
+            .expect("sending a frame");
+    }
+
+    /// Sends a binary frame.
+    pub async fn send_binary(&mut self, bytes: &[u8]) {
+        self.stream
+            .send(WsMessage::binary(bytes.to_vec()))
+            .await
+            .expect("sending a frame");
+    }
+
+    /// The next text frame, as text.
+    pub async fn next_text(&mut self) -> String {
+        loop {
+            let message = tokio::time::timeout(FRAME_TIMEOUT, self.stream.next())
+                .await
+                .expect("a frame within the timeout")
+                .expect("the socket is open")
+                .expect("a readable frame");
+            match message {
+                WsMessage::Text(text) => return text.to_string(),
+                WsMessage::Close(close) => panic!("the edge closed the socket: {close:?}"),
+                _ => continue,
+            }
+        }
+    }
+
+    /// The next conversation frame.
+    pub async fn next(&mut self) -> ServerFrame {
+        let text = self.next_text().await;
+        ServerFrame::decode(&text).unwrap_or_else(|e| panic!("bad frame {text}: {e}"))
+    }
+
+    /// The next inbox frame.
+    pub async fn next_inbox(&mut self) -> InboxFrame {
+        let text = self.next_text().await;
+        InboxFrame::decode(&text).unwrap_or_else(|e| panic!("bad inbox frame {text}: {e}"))
+    }
+
+    /// Reads the welcome and the whole history that follows it.
+    pub async fn joined(&mut self) -> (Author, Vec<Message>) {
+        let ServerFrame::Welcome { you, .. } = self.next().await else {
+            panic!("the first frame is not a welcome");
+        };
+        (you, self.history().await)
+    }
+
+    /// Reads history frames until the last one.
+    pub async fn history(&mut self) -> Vec<Message> {
+        let mut messages = Vec::new();
+        loop {
+            match self.next().await {
+                ServerFrame::History {
+                    messages: page,
+                    more,
+                } => {
+                    messages.extend(page);
+                    if !more {
+                        return messages;
+                    }
+                }
+                other => panic!("expected history, got {other:?}"),
+            }
+        }
+    }
+
+    /// Reads frames until an error arrives, and returns its code.
+    pub async fn next_error(&mut self) -> Problem {
+        loop {
+            if let ServerFrame::Error { problem } = self.next().await {
+                return problem;
+            }
+        }
+    }
+
+    /// Whether no frame arrives within `wait`.
+    pub async fn is_quiet_for(&mut self, wait: Duration) -> bool {
+        tokio::time::timeout(wait, self.stream.next())
+            .await
+            .is_err()
+    }
+}
+
+/// The problem an upgrade request is refused with, read over plain HTTP.
+async fn refusal_body(url: &str, cookie: Option<&str>) -> Option<Problem> {
+    let http_url = url.replacen("ws://", "http://", 1);
+    let cookie = cookie.map(str::to_owned);
+    tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut request = agent
+            .get(&http_url)
+            .header("upgrade", "websocket")
+            .header("connection", "upgrade");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let body = request.call().ok()?.body_mut().read_to_string().ok()?;
+        serde_json::from_str(&body).ok()
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+fn reply(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+    let mut response = result.expect("the edge answers HTTP");
+    let status = response.status().as_u16();
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                v.to_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let set_cookie = headers
+        .iter()
+        .find(|(n, _)| n == "set-cookie")
+        .map(|(_, v)| v.clone());
+    let body = response.body_mut().read_to_string().unwrap_or_default();
+    Reply {
+        status,
+        body,
+        set_cookie,
+        headers,
+    }
+}

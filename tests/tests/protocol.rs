@@ -1,0 +1,464 @@
+//! The wire protocol against the real edge on local workerd, over a raw
+//! WebSocket client: ordering and sequence numbers, retries, and every kind
+//! of bad input getting a clear refusal that stores nothing and leaves the
+//! conversation working.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use charla_shared::api::{routes, ConversationCreated, Transcript, WidgetConfig};
+use charla_shared::ids::{ClientMsgId, ConversationId, Seq, VisitorToken};
+use charla_shared::limits::{MAX_BODY_BYTES, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS};
+use charla_shared::protocol::{ClientFrame, ErrorCode, InboxFrame, Message, Role, ServerFrame};
+use charla_tests::client::{Api, Socket};
+use charla_tests::edge::{test_state, LocalEdge};
+use charla_tests::seed::{
+    DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, OTHER_CHANNEL, OUTSIDER_EMAIL,
+    TEST_PASSWORD,
+};
+use tempfile::TempDir;
+
+/// A fresh edge with the test seed. The state directory must outlive it.
+fn edge() -> (LocalEdge, TempDir) {
+    let state = test_state().expect("test state");
+    let edge = LocalEdge::start(state.path()).expect("the local edge starts");
+    (edge, state)
+}
+
+fn send(id: &str, text: &str) -> ClientFrame {
+    ClientFrame::Send {
+        id: ClientMsgId::parse(id).unwrap(),
+        text: text.into(),
+    }
+}
+
+fn transcript(api: &Api, id: &ConversationId, cookie: &str) -> Transcript {
+    let reply = api.get(&routes::transcript(id), Some(cookie));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+/// Reads frames until `count` messages have arrived; returns them in arrival
+/// order, with the acks seen on the way.
+async fn collect(socket: &mut Socket, count: usize) -> (Vec<Message>, Vec<(ClientMsgId, Seq)>) {
+    let mut messages = Vec::new();
+    let mut acks = Vec::new();
+    while messages.len() < count {
+        match socket.next().await {
+            ServerFrame::Message { message } => messages.push(message),
+            ServerFrame::Ack { id, seq } => acks.push((id, seq)),
+            other => panic!("unexpected frame {other:?}"),
+        }
+    }
+    (messages, acks)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_participants_see_one_gap_free_order() {
+    let (edge, _state) = edge();
+    let api = Api::new(&edge);
+    let created = api.create_conversation(DEMO_CHANNEL);
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+
+    let mut visitor = Socket::visitor(&edge, &created.conversation, &created.token, Seq(0))
+        .await
+        .unwrap();
+    let mut op1 = Socket::operator(&edge, &created.conversation, &ana, Seq(0))
+        .await
+        .unwrap();
+    let mut op2 = Socket::operator(&edge, &created.conversation, &luis, Seq(0))
+        .await
+        .unwrap();
+    let (you, history) = visitor.joined().await;
+    assert_eq!(you.role, Role::Visitor);
+    assert!(history.is_empty());
+    assert_eq!(op1.joined().await.0.name, "Ana");
+    assert_eq!(op2.joined().await.0.name, "Luis");
+
+    // All three write at once.
+    const EACH: usize = 15;
+    for i in 0..EACH {
+        visitor
+            .send(&send(&format!("v{i}"), &format!("visitor {i}")))
+            .await;
+        op1.send(&send(&format!("a{i}"), &format!("ana {i}"))).await;
+        op2.send(&send(&format!("l{i}"), &format!("luis {i}")))
+            .await;
+    }
+    let total = 3 * EACH;
+    let (seen_by_visitor, visitor_acks) = collect(&mut visitor, total).await;
+    let (seen_by_ana, _) = collect(&mut op1, total).await;
+    let (seen_by_luis, _) = collect(&mut op2, total).await;
+
+    let seqs: Vec<u64> = seen_by_visitor.iter().map(|m| m.seq.0).collect();
+    assert_eq!(
+        seqs,
+        (1..=total as u64).collect::<Vec<_>>(),
+        "gap-free, in order"
+    );
+    assert_eq!(seen_by_visitor, seen_by_ana, "everyone sees the same order");
+    assert_eq!(seen_by_visitor, seen_by_luis);
+    // Each sender's messages keep the order it sent them in.
+    for prefix in ["v", "a", "l"] {
+        let order: Vec<String> = seen_by_visitor
+            .iter()
+            .filter(|m| m.id.as_str().starts_with(prefix))
+            .map(|m| m.id.to_string())
+            .collect();
+        let expected: Vec<String> = (0..EACH).map(|i| format!("{prefix}{i}")).collect();
+        assert_eq!(order, expected);
+    }
+    // The visitor's acks name the sequence numbers its messages got.
+    for (id, seq) in visitor_acks {
+        let stored = seen_by_visitor.iter().find(|m| m.id == id).unwrap();
+        assert_eq!(stored.seq, seq);
+        assert_eq!(stored.author.role, Role::Visitor);
+    }
+    let authors: BTreeSet<String> = seen_by_visitor
+        .iter()
+        .map(|m| m.author.name.clone())
+        .collect();
+    assert!(authors.contains("Ana") && authors.contains("Luis"));
+
+    // The stored transcript is the same, and a newcomer gets it on connect.
+    assert_eq!(
+        transcript(&api, &created.conversation, &ana).messages,
+        seen_by_visitor
+    );
+    let mut late = Socket::visitor(&edge, &created.conversation, &created.token, Seq(40))
+        .await
+        .unwrap();
+    let (_, tail) = late.joined().await;
+    assert_eq!(
+        tail,
+        seen_by_visitor[40..].to_vec(),
+        "history after a given seq"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_with_the_same_id_is_stored_once() {
+    let (edge, _state) = edge();
+    let api = Api::new(&edge);
+    let created = api.create_conversation(DEMO_CHANNEL);
+    let mut visitor = Socket::visitor(&edge, &created.conversation, &created.token, Seq(0))
+        .await
+        .unwrap();
+    visitor.joined().await;
+    visitor.send(&send("once", "hello")).await;
+    let (first, _) = collect(&mut visitor, 1).await;
+    // The same id again, on a new connection as after a drop.
+    let mut again = Socket::visitor(&edge, &created.conversation, &created.token, Seq(1))
+        .await
+        .unwrap();
+    again.joined().await;
+    again.send(&send("once", "hello")).await;
+    assert_eq!(
+        again.next().await,
+        ServerFrame::Ack {
+            id: ClientMsgId::parse("once").unwrap(),
+            seq: Seq(1)
+        }
+    );
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    assert_eq!(
+        transcript(&api, &created.conversation, &ana).messages,
+        first
+    );
+    assert!(
+        visitor.is_quiet_for(Duration::from_millis(300)).await,
+        "not relayed twice"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_frames_get_clear_errors_store_nothing_and_break_nothing() {
+    let (edge, _state) = edge();
+    let api = Api::new(&edge);
+    let created = api.create_conversation(DEMO_CHANNEL);
+    let mut visitor = Socket::visitor(&edge, &created.conversation, &created.token, Seq(0))
+        .await
+        .unwrap();
+    visitor.joined().await;
+
+    for raw in [
+        "not json",
+        r#"{"type":"shout","text":"hi"}"#,
+        r#"{"type":"send","text":"no id"}"#,
+        r#"{"type":"send","id":"has space","text":"x"}"#,
+        r#"{"type":"send","id":"m","text":"x","role":"operator"}"#,
+    ] {
+        visitor.send_raw(raw).await;
+        let problem = visitor.next_error().await;
+        assert_eq!(problem.code, ErrorCode::Malformed, "{raw}");
+        assert!(
+            problem.message.len() > 20,
+            "a sentence, not a code: {}",
+            problem.message
+        );
+    }
+    visitor.send_binary(b"\x00\x01").await;
+    assert_eq!(visitor.next_error().await.code, ErrorCode::Malformed);
+
+    let long = "ñ".repeat(MAX_MESSAGE_CHARS + 1);
+    visitor.send(&send("long", &long)).await;
+    let problem = visitor.next_error().await;
+    assert_eq!(problem.code, ErrorCode::MessageTooLong);
+    assert_eq!(problem.id, Some(ClientMsgId::parse("long").unwrap()));
+    assert!(problem.message.contains(&MAX_MESSAGE_CHARS.to_string()));
+
+    visitor.send_raw(&"x".repeat(MAX_FRAME_BYTES + 1)).await;
+    assert_eq!(visitor.next_error().await.code, ErrorCode::TooLarge);
+
+    visitor.send(&send("blank", " \n ")).await;
+    assert_eq!(visitor.next_error().await.code, ErrorCode::EmptyMessage);
+
+    // Exactly at the limit is fine, and the object still works.
+    let at_limit = "a".repeat(MAX_MESSAGE_CHARS);
+    visitor.send(&send("fine", &at_limit)).await;
+    let (stored, _) = collect(&mut visitor, 1).await;
+    assert_eq!(stored[0].seq, Seq(1), "nothing before it was stored");
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let all = transcript(&api, &created.conversation, &ana).messages;
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].text, at_limit);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_missing_or_foreign_tokens_and_unknown_conversations_are_refused() {
+    let (edge, _state) = edge();
+    let api = Api::new(&edge);
+    let mine = api.create_conversation(DEMO_CHANNEL);
+    let other = api.create_conversation(DEMO_CHANNEL);
+    let unknown = ConversationId::from_random([7; 16]);
+    let wrong = VisitorToken::from_random([9; 32]);
+
+    let refusals = [
+        Socket::visitor(&edge, &mine.conversation, &wrong, Seq(0)).await,
+        Socket::visitor(&edge, &other.conversation, &mine.token, Seq(0)).await,
+        Socket::visitor(&edge, &unknown, &mine.token, Seq(0)).await,
+        Socket::open(
+            &format!(
+                "{}{}",
+                edge.ws_url(),
+                routes::conversation_socket(&mine.conversation, Seq(0))
+            ),
+            None,
+        )
+        .await,
+    ];
+    for refusal in refusals {
+        let refusal = refusal.err().expect("refused");
+        assert_eq!(refusal.status, 403);
+        assert_eq!(refusal.problem.unwrap().code, ErrorCode::Forbidden);
+    }
+    // The same answer for an existing and a missing conversation: a token
+    // holder learns nothing about other ids.
+    let foreign = Socket::visitor(&edge, &other.conversation, &mine.token, Seq(0))
+        .await
+        .err()
+        .unwrap();
+    let missing = Socket::visitor(&edge, &unknown, &mine.token, Seq(0))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(foreign.problem, missing.problem);
+
+    // Operators learn that it does not exist.
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let refusal = Socket::operator(&edge, &unknown, &ana, Seq(0))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(refusal.status, 404);
+    assert_eq!(
+        api.get(&routes::transcript(&unknown), Some(&ana)).status,
+        404
+    );
+
+    // A malformed id or a protocol this edge does not speak.
+    let reply = api.get("/api/conversations/not-an-id/transcript", Some(&ana));
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.problem().code, ErrorCode::Invalid);
+    let old = format!(
+        "{}/api/conversations/{}/socket?v=0&token={}",
+        edge.ws_url(),
+        mine.conversation,
+        mine.token.as_str()
+    );
+    let refusal = Socket::open(&old, None).await.err().unwrap();
+    assert_eq!(refusal.status, 400);
+    assert_eq!(
+        refusal.problem.unwrap().code,
+        ErrorCode::UnsupportedProtocol
+    );
+
+    // None of it stored anything, and the conversation still works.
+    assert!(transcript(&api, &mine.conversation, &ana)
+        .messages
+        .is_empty());
+    let mut visitor = Socket::visitor(&edge, &mine.conversation, &mine.token, Seq(0))
+        .await
+        .unwrap();
+    visitor.joined().await;
+    visitor.send(&send("ok", "still here")).await;
+    assert_eq!(collect(&mut visitor, 1).await.0[0].seq, Seq(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operators_need_a_session_and_their_channel() {
+    let (edge, _state) = edge();
+    let api = Api::new(&edge);
+    let created = api.create_conversation(DEMO_CHANNEL);
+
+    let reply = api.get(&routes::transcript(&created.conversation), None);
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.problem().code, ErrorCode::Unauthorized);
+
+    let bad = api.post_raw(
+        routes::SESSION,
+        &format!(r#"{{"email":"{DEMO_EMAIL}","password":"wrong"}}"#),
+        None,
+    );
+    assert_eq!(bad.status, 401);
+    assert!(bad.set_cookie.is_none());
+    let nobody = api.post_raw(
+        routes::SESSION,
+        r#"{"email":"nobody@charla.test","password":"wrong"}"#,
+        None,
+    );
+    assert_eq!(
+        nobody.problem(),
+        bad.problem(),
+        "unknown accounts look like wrong passwords"
+    );
+
+    // Marta answers another channel only.
+    let marta = api.sign_in(OUTSIDER_EMAIL, TEST_PASSWORD);
+    assert_eq!(
+        api.get(&routes::transcript(&created.conversation), Some(&marta))
+            .status,
+        403
+    );
+    let refusal = Socket::operator(&edge, &created.conversation, &marta, Seq(0))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(refusal.status, 403);
+    assert_eq!(
+        Socket::inbox(&edge, DEMO_CHANNEL, &marta)
+            .await
+            .err()
+            .unwrap()
+            .status,
+        403
+    );
+    assert!(Socket::inbox(&edge, OTHER_CHANNEL, &marta).await.is_ok());
+
+    // The session cookie is HttpOnly and SameSite=Strict, and sign-out ends it.
+    let reply = api.post_raw(
+        routes::SESSION,
+        &format!(r#"{{"email":"{OPERATOR_EMAIL}","password":"{TEST_PASSWORD}"}}"#),
+        None,
+    );
+    let set_cookie = reply.set_cookie.unwrap();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
+    assert!(!reply.body.contains(
+        set_cookie
+            .split(';')
+            .next()
+            .unwrap()
+            .split('=')
+            .nth(1)
+            .unwrap()
+    ));
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    assert_eq!(api.get(routes::SESSION, Some(&cookie)).status, 200);
+    assert_eq!(api.delete(routes::SESSION, &cookie).status, 204);
+    assert_eq!(api.get(routes::SESSION, Some(&cookie)).status, 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inbox_lists_conversations_live() {
+    let (edge, _state) = edge();
+    let api = Api::new(&edge);
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let mut inbox = Socket::inbox(&edge, DEMO_CHANNEL, &luis).await.unwrap();
+    let InboxFrame::Snapshot { conversations, .. } = inbox.next_inbox().await else {
+        panic!("the inbox starts with a snapshot");
+    };
+    assert!(conversations.is_empty());
+
+    let created: ConversationCreated = api.create_conversation(DEMO_CHANNEL);
+    let InboxFrame::Upsert { conversation } = inbox.next_inbox().await else {
+        panic!("a new conversation is announced");
+    };
+    assert_eq!(conversation.id, created.conversation);
+    assert_eq!(conversation.last_seq, Seq(0));
+
+    let mut visitor = Socket::visitor(&edge, &created.conversation, &created.token, Seq(0))
+        .await
+        .unwrap();
+    visitor.joined().await;
+    visitor.send(&send("m1", "Where is my order?")).await;
+    let InboxFrame::Upsert { conversation } = inbox.next_inbox().await else {
+        panic!("a message updates the conversation");
+    };
+    assert_eq!(conversation.last_seq, Seq(1));
+    let last = conversation.last.unwrap();
+    assert_eq!(last.text, "Where is my order?");
+    assert_eq!(last.role, Role::Visitor);
+
+    // A new subscriber gets it in the snapshot.
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let mut other = Socket::inbox(&edge, DEMO_CHANNEL, &ana).await.unwrap();
+    let InboxFrame::Snapshot { conversations, .. } = other.next_inbox().await else {
+        panic!("snapshot");
+    };
+    assert_eq!(conversations.len(), 1);
+    assert_eq!(conversations[0].last_seq, Seq(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_input_is_checked() {
+    let (edge, _state) = edge();
+    let api = Api::new(&edge);
+
+    let reply = api.post_raw(routes::CONVERSATIONS, "{not json", None);
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.problem().code, ErrorCode::Malformed);
+
+    let reply = api.post_raw(routes::CONVERSATIONS, r#"{"channel":"nope"}"#, None);
+    assert_eq!(reply.status, 404);
+
+    let huge = format!(
+        r#"{{"channel":"demo","visitor_name":"{}"}}"#,
+        "x".repeat(MAX_BODY_BYTES)
+    );
+    let reply = api.post_raw(routes::CONVERSATIONS, &huge, None);
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.problem().code, ErrorCode::TooLarge);
+
+    let reply = api.post_raw(
+        routes::CONVERSATIONS,
+        r#"{"channel":"demo","visitor_name":"   "}"#,
+        None,
+    );
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.problem().code, ErrorCode::Invalid);
+
+    // The public widget config is cacheable, open to any site, and has
+    // nothing private in it.
+    let channel = charla_shared::ids::ChannelId::parse(DEMO_CHANNEL).unwrap();
+    let reply = api.get(&routes::widget_config(&channel), None);
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
+    assert!(reply.header("cache-control").unwrap().contains("max-age"));
+    let config: WidgetConfig = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(config.channel, channel);
+    assert!(!reply.body.contains("@charla.test"));
+
+    assert_eq!(api.get("/api/nothing-here", None).status, 404);
+    assert_eq!(api.get(routes::CONVERSATIONS, None).status, 405);
+}

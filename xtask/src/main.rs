@@ -1,0 +1,181 @@
+//! `cargo xtask`: every developer command of Charla, so that a fresh machine
+//! needs nothing but the two commands in the README.
+//!
+//! - `cargo xtask dev [--port N]`: install what is missing, build, and serve
+//!   everything on local workerd with persisted state, until Ctrl-C.
+//! - `cargo xtask test`: install what is missing, check formatting and
+//!   lints, build, and run every test suite.
+//! - `cargo xtask build`: the release build of the widget, the console and
+//!   the edge, assembled into `dist/site`.
+//! - `cargo xtask deploy [--dry-run]`: build and deploy with wrangler.
+
+mod build;
+mod cmd;
+mod tools;
+
+use std::process::ExitCode;
+
+use charla_tests::edge::{dev_command, prepare_state, wrangler};
+use charla_tests::paths;
+use charla_tests::seed::{Seed, DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD};
+
+use crate::cmd::{cargo, run, Error};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => port_arg(&args[1..]).and_then(dev),
+        Some("test") => test(),
+        Some("build") => tools::ensure(tools::Need::Build).and_then(|()| build::all()),
+        Some("deploy") => deploy(args[1..].iter().any(|a| a == "--dry-run")),
+        _ => {
+            eprintln!("usage: cargo xtask dev [--port N] | test | build | deploy [--dry-run]");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nxtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds and serves everything on local workerd, in the foreground.
+fn dev(port: u16) -> Result<(), Error> {
+    tools::ensure(tools::Need::Build)?;
+    build::all()?;
+    let state = paths::root().join(".wrangler").join("state");
+    cmd::step("preparing the local database (.wrangler/state)");
+    prepare_state(&state, &Seed::demo())?;
+    let base = format!("http://127.0.0.1:{port}");
+    println!(
+        "\n  Charla is starting on local workerd.\n\n  \
+         Demo site:  {base}/\n  \
+         Console:    {base}/console/\n  \
+         Sign in as: {DEMO_EMAIL} / {DEMO_PASSWORD}   (local demo account)\n  \
+         Snippet:    <script async src=\"{base}/widget.js\" data-channel=\"{DEMO_CHANNEL}\"></script>\n\n  \
+         State persists in .wrangler/state. Stop with Ctrl-C.\n"
+    );
+    run(dev_command(&state, port)?)
+}
+
+/// Everything CI checks.
+fn test() -> Result<(), Error> {
+    tools::ensure(tools::Need::Test)?;
+    cmd::step("formatting");
+    run(cargo(["fmt", "--all", "--check"]))?;
+    cmd::step("lints (native)");
+    run(cargo([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    cmd::step("lints (WebAssembly)");
+    run(cargo([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "charla-widget",
+        "-p",
+        "charla-console",
+        "-p",
+        "charla-edge",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    cmd::step("unit tests");
+    run(cargo(["test", "--workspace", "--lib", "--bins"]))?;
+    build::all()?;
+    cmd::step("widget components in headless Chromium");
+    let mut browser_tests = cargo([
+        "test",
+        "-p",
+        "charla-widget",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "browser",
+    ]);
+    browser_tests
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    run(browser_tests)?;
+    cmd::step("deploy --dry-run (offline)");
+    deploy_dry_run()?;
+    cmd::step("protocol tests against the local edge");
+    run(cargo(["test", "-p", "charla-tests", "--test", "protocol"]))?;
+    cmd::step("end-to-end tests in headless Chromium against the local edge");
+    let mut e2e = cargo(["test", "-p", "charla-tests", "--test", "e2e"]);
+    e2e.args(["--", "--test-threads=1"]);
+    run(e2e)?;
+    println!("\nxtask: all checks passed");
+    Ok(())
+}
+
+/// Builds, applies D1 migrations and deploys; or only shows what would be
+/// deployed, offline.
+fn deploy(dry_run: bool) -> Result<(), Error> {
+    tools::ensure(tools::Need::Build)?;
+    build::all()?;
+    if dry_run {
+        return deploy_dry_run();
+    }
+    cmd::step("applying D1 migrations (remote)");
+    let mut migrate = wrangler();
+    migrate.args([
+        "d1",
+        "migrations",
+        "apply",
+        charla_tests::edge::DATABASE,
+        "--remote",
+    ]);
+    run(migrate)?;
+    cmd::step("deploying");
+    let mut deploy = wrangler();
+    deploy.arg("deploy");
+    run(deploy)
+}
+
+/// `wrangler deploy --dry-run` bundles without contacting Cloudflare; the
+/// bindings it lists must be the ones the edge uses.
+fn deploy_dry_run() -> Result<(), Error> {
+    let mut dry = wrangler();
+    dry.args(["deploy", "--dry-run", "--outdir"])
+        .arg(paths::root().join("target").join("deploy-dry-run"));
+    let output = charla_tests::edge::run(dry)?;
+    print!("{output}");
+    for expected in [
+        "env.CONVERSATION (Conversation)",
+        "env.INBOX (Inbox)",
+        "env.DB (charla)",
+    ] {
+        if !output.contains(expected) {
+            return Err(Error::Check(format!(
+                "wrangler deploy --dry-run did not list the binding {expected}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn port_arg(args: &[String]) -> Result<u16, Error> {
+    match args {
+        [] => Ok(8787),
+        [flag, port] if flag == "--port" => port
+            .parse()
+            .map_err(|_| Error::Check(format!("--port takes a number, not {port}"))),
+        other => Err(Error::Check(format!("unknown arguments {other:?}"))),
+    }
+}
