@@ -15,7 +15,7 @@ use crate::edge::stop_group;
 use crate::{io_context, HarnessError, HarnessResult};
 
 /// How long [`eventually`] waits.
-pub const PATIENCE: Duration = Duration::from_secs(20);
+pub const PATIENCE: Duration = Duration::from_secs(30);
 
 /// A running chromedriver. Dropping it stops it and every browser.
 pub struct Chromedriver {

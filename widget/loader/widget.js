@@ -6,6 +6,10 @@
  * It defines window.Charla at once, with methods that queue their calls, and
  * then fetches the widget's WebAssembly without blocking the page. When the
  * widget starts it replaces these methods and replays the queue in order.
+ *
+ * A page that wants to call the widget before this file has run can start
+ * with `window.Charla = window.Charla || []` and push calls as arrays,
+ * `Charla.push(["open"])`; `push` keeps working once the widget has loaded.
  */
 (function (window, document) {
   "use strict";
@@ -14,16 +18,21 @@
     return; // not started by a snippet, or the snippet is on the page twice
   }
   var origin = new URL(script.src, document.baseURI).origin;
+  var early = Array.isArray(window.Charla) ? window.Charla : [];
   var queue = [];
   var api = {
     _q: queue,
     _cfg: { channel: script.getAttribute("data-channel") || "", origin: origin },
+    push: function (call) {
+      queue.push([call[0], Array.prototype.slice.call(call, 1)]);
+    },
   };
   ["open", "close", "toggle", "send", "on"].forEach(function (name) {
     api[name] = function () {
       queue.push([name, Array.prototype.slice.call(arguments)]);
     };
   });
+  early.forEach(api.push);
   window.Charla = api;
 
   var base = origin + "/widget/";

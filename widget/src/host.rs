@@ -3,7 +3,9 @@
 //! The loader script defines `window.Charla` at once with stub methods that
 //! queue their calls in `_q`. Once the widget runs, [`install`] replaces the
 //! stubs with the real methods and replays the queue in order, so nothing the
-//! page asked for before the WebAssembly arrived is lost.
+//! page asked for before the WebAssembly arrived is lost. `push([name,
+//! ...args])` calls a method by name, for pages that queue calls in an array
+//! before the loader has run.
 
 use std::rc::Rc;
 
@@ -69,6 +71,11 @@ pub fn install(api: &Object, controller: Rc<Controller>) {
             _ => leptos::logging::warn!("Charla.on takes an event name and a function"),
         }
     });
+    let target = api.clone();
+    method(api, "push", move |call, _| {
+        let call = Array::from(&call);
+        invoke(&target, &call.get(0), &call.slice(1, call.length()));
+    });
     let _ = Reflect::set(api, &"ready".into(), &JsValue::TRUE);
     replay(api);
 }
@@ -85,14 +92,19 @@ fn replay(api: &Object) {
     queue.set_length(0);
     for call in calls.iter() {
         let call = Array::from(&call);
-        let name = call.get(0);
-        let args = Array::from(&call.get(1));
-        match Reflect::get(api, &name).map(JsCast::dyn_into::<Function>) {
-            Ok(Ok(method)) => {
-                let _ = method.apply(api, &args);
+        invoke(api, &call.get(0), &Array::from(&call.get(1)));
+    }
+}
+
+/// Calls a method of `window.Charla` by name.
+fn invoke(api: &Object, name: &JsValue, args: &Array) {
+    match Reflect::get(api, name).map(JsCast::dyn_into::<Function>) {
+        Ok(Ok(method)) => {
+            if let Err(e) = method.apply(api, args) {
+                leptos::logging::warn!("Charla.{name:?} failed: {e:?}");
             }
-            _ => leptos::logging::warn!("Charla has no method {name:?}"),
         }
+        _ => leptos::logging::warn!("Charla has no method {name:?}"),
     }
 }
 

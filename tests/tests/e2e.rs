@@ -1,0 +1,381 @@
+//! End to end: real headless Chromium sessions — visitors on the demo site,
+//! an operator in the console — against the real edge on local workerd.
+
+use charla_shared::api::{routes, Transcript};
+use charla_shared::ids::{ClientMsgId, Seq};
+use charla_shared::protocol::ClientFrame;
+use charla_tests::browser::{eventually, script, Chromedriver};
+use charla_tests::client::{Api, Socket};
+use charla_tests::edge::{test_state, LocalEdge};
+use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD};
+use charla_tests::HarnessResult;
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+
+/// The demo channel's welcome message (the default channel options).
+const WELCOME: &str = "Hello! How may we help you?";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessResult<()> {
+    let state = test_state()?;
+    let mut edge = LocalEdge::start(state.path())?;
+    let driver = Chromedriver::start()?;
+    let operator = driver.session().await?;
+    let visitor = driver.session().await?;
+
+    sign_in(&operator, &edge).await?;
+
+    // The visitor opens the chat on the demo site and writes.
+    visitor.goto(&edge.url()).await.map_err(browser)?;
+    listen_to_messages(&visitor).await;
+    open_widget(&visitor).await?;
+    eventually("the welcome message", || async {
+        widget_texts(&visitor).await.filter(|t| t == &[WELCOME])
+    })
+    .await?;
+    let question = "Hello, my order never arrived";
+    widget_element(&visitor, "#charla-input")
+        .await?
+        .send_keys(&format!("{question}{}", char::from(Key::Enter)))
+        .await
+        .map_err(browser)?;
+    eventually("the visitor's message stored", || async {
+        widget_texts(&visitor)
+            .await
+            .filter(|t| t.last().map(String::as_str) == Some(question))
+    })
+    .await?;
+
+    // It appears in the operator's list without a reload, marked unread.
+    let row = eventually("the conversation in the console list", || async {
+        let rows = script(
+            &operator,
+            "return [...document.querySelectorAll('.conversation')]\
+               .map(li => ({unread: li.classList.contains('unread'), text: li.textContent}))",
+        )
+        .await;
+        rows.as_array()
+            .and_then(|rows| rows.first().cloned())
+            .filter(|row| row["text"].as_str().is_some_and(|t| t.contains(question)))
+    })
+    .await?;
+    assert_eq!(row["unread"], Value::Bool(true), "a new message is marked unread");
+
+    // The operator opens it, reads the transcript and replies.
+    operator
+        .find(Locator::Css(".conversation button"))
+        .await
+        .map_err(browser)?
+        .click()
+        .await
+        .map_err(browser)?;
+    eventually("the transcript in the pane", || async {
+        pane_texts(&operator).await.filter(|t| t == &[question])
+    })
+    .await?;
+    eventually("the unread mark cleared", || async {
+        let unread = script(&operator, "return document.querySelectorAll('.conversation.unread').length").await;
+        (unread == Value::from(0)).then_some(())
+    })
+    .await?;
+    let answer = "Sorry to hear that! Let me check your order.";
+    operator
+        .find(Locator::Css(".pane textarea"))
+        .await
+        .map_err(browser)?
+        .send_keys(&format!("{answer}{}", char::from(Key::Enter)))
+        .await
+        .map_err(browser)?;
+
+    // The visitor sees the reply live, and the host page heard every message.
+    let everything = [WELCOME, question, answer];
+    eventually("the reply in the widget", || async {
+        widget_texts(&visitor).await.filter(|t| t == &everything)
+    })
+    .await?;
+    let heard = eventually("the host page's message events", || async {
+        let heard = script(&visitor, "return window.heard").await;
+        heard.as_array().filter(|h| h.len() == 2).cloned()
+    })
+    .await?;
+    assert_eq!(heard[0]["author"], "visitor");
+    assert_eq!(heard[0]["seq"], 1);
+    assert_eq!(heard[1]["author"], "operator");
+    assert_eq!(heard[1]["name"], "Ana");
+    assert_eq!(heard[1]["text"], answer);
+    assert_eq!(heard[1]["seq"], 2);
+
+    // A reload and a navigation keep the conversation.
+    visitor.refresh().await.map_err(browser)?;
+    open_widget(&visitor).await?;
+    eventually("the history after a reload", || async {
+        widget_texts(&visitor).await.filter(|t| t == &everything)
+    })
+    .await?;
+    visitor
+        .goto(&format!("{}/pricing.html", edge.url()))
+        .await
+        .map_err(browser)?;
+    open_widget(&visitor).await?;
+    eventually("the history on another page", || async {
+        widget_texts(&visitor).await.filter(|t| t == &everything)
+    })
+    .await?;
+
+    // The edge stops and starts again: the transcript is still there.
+    edge.restart()?;
+    visitor.refresh().await.map_err(browser)?;
+    open_widget(&visitor).await?;
+    eventually("the history after the edge restarted", || async {
+        widget_texts(&visitor).await.filter(|t| t == &everything)
+    })
+    .await?;
+    // The console reconnects by itself and the chat goes on.
+    let again = "Are you still there?";
+    widget_element(&visitor, "#charla-input")
+        .await?
+        .send_keys(&format!("{again}{}", char::from(Key::Enter)))
+        .await
+        .map_err(browser)?;
+    eventually("the message after the restart in the open pane", || async {
+        pane_texts(&operator)
+            .await
+            .filter(|t| t.last().map(String::as_str) == Some(again))
+    })
+    .await?;
+    let api = Api::new(&edge);
+    let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let id = eventually("the conversation id", || async {
+        script(&operator, "return document.querySelector('.pane')?.dataset.conversation")
+            .await
+            .as_str()
+            .map(str::to_owned)
+    })
+    .await?;
+    let reply = api.get(&format!("/api/conversations/{id}/transcript"), Some(&cookie));
+    let transcript: Transcript = serde_json::from_str(&reply.body).expect("a transcript");
+    let texts: Vec<&str> = transcript.messages.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts, [question, answer, again]);
+
+    visitor.close().await.map_err(browser)?;
+    operator.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_answers_several_conversations_at_once() -> HarnessResult<()> {
+    let state = test_state()?;
+    let edge = LocalEdge::start(state.path())?;
+    let driver = Chromedriver::start()?;
+    let operator = driver.session().await?;
+    sign_in(&operator, &edge).await?;
+
+    // Two visitors, over raw sockets, write while the console is open.
+    let api = Api::new(&edge);
+    let mut visitors = Vec::new();
+    for name in ["first", "second"] {
+        let created = api.create_conversation(DEMO_CHANNEL);
+        let mut socket = Socket::visitor(&edge, &created.conversation, &created.token, Seq(0))
+            .await
+            .expect("visitor socket");
+        socket.joined().await;
+        socket
+            .send(&ClientFrame::Send {
+                id: ClientMsgId::parse(format!("{name}-1")).unwrap(),
+                text: format!("Question from the {name} visitor"),
+            })
+            .await;
+        visitors.push((created, socket));
+    }
+    eventually("both conversations listed, unread", || async {
+        let unread = script(&operator, "return document.querySelectorAll('.conversation.unread').length").await;
+        (unread == Value::from(2)).then_some(())
+    })
+    .await?;
+    assert_eq!(
+        script(&operator, "return document.title").await,
+        Value::from("(2) Charla console")
+    );
+
+    // Open both, side by side, and answer each in its own pane.
+    for button in operator
+        .find_all(Locator::Css(".conversation button"))
+        .await
+        .map_err(browser)?
+    {
+        button.click().await.map_err(browser)?;
+    }
+    let panes = eventually("two panes", || async {
+        let panes = operator.find_all(Locator::Css(".pane")).await.ok()?;
+        (panes.len() == 2).then_some(panes)
+    })
+    .await?;
+    for pane in &panes {
+        let id = pane.attr("data-conversation").await.map_err(browser)?.unwrap_or_default();
+        pane.find(Locator::Css("textarea"))
+            .await
+            .map_err(browser)?
+            .send_keys(&format!("Answer for {id}{}", char::from(Key::Enter)))
+            .await
+            .map_err(browser)?;
+    }
+    for (created, socket) in &mut visitors {
+        let expected = format!("Answer for {}", created.conversation);
+        let reply = loop {
+            if let charla_shared::protocol::ServerFrame::Message { message } = socket.next().await {
+                if message.author.name == "Ana" {
+                    break message;
+                }
+            }
+        };
+        assert_eq!(reply.text, expected, "each answer reaches its own visitor");
+    }
+    eventually("nothing left unread", || async {
+        let title = script(&operator, "return document.title").await;
+        (title == Value::from("Charla console")).then_some(())
+    })
+    .await?;
+    operator.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_made_before_the_widget_loads_are_not_lost() -> HarnessResult<()> {
+    let state = test_state()?;
+    let edge = LocalEdge::start(state.path())?;
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+
+    // host-api.js queues `on`, `open` and `send` before the widget has loaded.
+    visitor
+        .goto(&format!("{}/host-api.html?auto", edge.url()))
+        .await
+        .map_err(browser)?;
+    let events = eventually("the queued calls replayed", || async {
+        let events = script(&visitor, "return window.hostEvents").await;
+        events.as_array().filter(|e| e.len() == 2).cloned()
+    })
+    .await?;
+    assert_eq!(events[0]["event"], "open");
+    assert_eq!(events[1]["event"], "message");
+    assert_eq!(events[1]["text"], "Hello from the host page");
+    assert_eq!(events[1]["author"], "visitor");
+    let hidden = widget_element(&visitor, ".charla-window")
+        .await?
+        .attr("hidden")
+        .await
+        .map_err(browser)?;
+    assert_eq!(hidden, None, "the window is open");
+
+    // The message is on the edge.
+    let api = Api::new(&edge);
+    let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let stored = script(
+        &visitor,
+        "return JSON.parse(localStorage.getItem('charla.conversation.demo')).conversation",
+    )
+    .await;
+    let id = stored.as_str().expect("the conversation is remembered");
+    let reply = api.get(
+        &routes::transcript(&charla_shared::ids::ConversationId::parse(id).unwrap()),
+        Some(&cookie),
+    );
+    let transcript: Transcript = serde_json::from_str(&reply.body).expect("a transcript");
+    assert_eq!(transcript.messages.len(), 1);
+    assert_eq!(transcript.messages[0].text, "Hello from the host page");
+    visitor.close().await.map_err(browser)?;
+    Ok(())
+}
+
+async fn sign_in(operator: &Client, edge: &LocalEdge) -> HarnessResult<()> {
+    operator
+        .goto(&format!("{}/console/", edge.url()))
+        .await
+        .map_err(browser)?;
+    let email = eventually("the sign-in form", || async {
+        operator.find(Locator::Css("#email")).await.ok()
+    })
+    .await?;
+    email.send_keys(DEMO_EMAIL).await.map_err(browser)?;
+    operator
+        .find(Locator::Css("#password"))
+        .await
+        .map_err(browser)?
+        .send_keys(&format!("{DEMO_PASSWORD}{}", char::from(Key::Enter)))
+        .await
+        .map_err(browser)?;
+    eventually("the operator's desk", || async {
+        operator.find(Locator::Css(".inbox")).await.ok()
+    })
+    .await?;
+    Ok(())
+}
+
+/// Records every `message` event the widget reports to the host page.
+async fn listen_to_messages(visitor: &Client) {
+    script(
+        visitor,
+        "window.heard = []; \
+         (window.Charla = window.Charla || []).push(['on', 'message', m => window.heard.push(m)]); \
+         return true",
+    )
+    .await;
+}
+
+async fn open_widget(visitor: &Client) -> HarnessResult<()> {
+    widget_element(visitor, ".charla-bubble")
+        .await?
+        .click()
+        .await
+        .map_err(browser)?;
+    eventually("the widget window", || async {
+        let window = widget_element(visitor, ".charla-window").await.ok()?;
+        window.attr("hidden").await.ok()?.is_none().then_some(())
+    })
+    .await
+}
+
+/// An element inside the widget's shadow root, once the widget is there.
+async fn widget_element(visitor: &Client, css: &str) -> HarnessResult<Element> {
+    eventually(&format!("{css} in the widget"), || async {
+        let host = visitor.find(Locator::Css("#charla-widget")).await.ok()?;
+        let root = host.shadow_root().await.ok()?;
+        root.find(Locator::Css(css)).await.ok()
+    })
+    .await
+}
+
+/// The texts in the widget's message list that the edge has stored (not the
+/// ones still being sent), in order; `None` before the widget is there.
+async fn widget_texts(visitor: &Client) -> Option<Vec<String>> {
+    texts(
+        visitor,
+        "document.querySelector('#charla-widget')?.shadowRoot\
+           ?.querySelectorAll('.charla-msg:not(.charla-pending) .charla-text')",
+    )
+    .await
+}
+
+/// The texts of the first open pane in the console.
+async fn pane_texts(operator: &Client) -> Option<Vec<String>> {
+    texts(
+        operator,
+        "document.querySelector('.pane')?.querySelectorAll('.charla-msg:not(.charla-pending) .charla-text')",
+    )
+    .await
+}
+
+async fn texts(client: &Client, nodes: &str) -> Option<Vec<String>> {
+    let value = script(
+        client,
+        &format!("const nodes = {nodes}; return nodes ? [...nodes].map(n => n.textContent) : null"),
+    )
+    .await;
+    serde_json::from_value(value).ok()
+}
+
+fn browser(error: impl std::fmt::Display) -> charla_tests::HarnessError {
+    charla_tests::HarnessError::Browser(error.to_string())
+}
