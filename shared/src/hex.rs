@@ -13,7 +13,7 @@ pub(crate) fn encode(bytes: &[u8]) -> String {
 
 /// Decodes lowercase hex; `None` for odd lengths or other characters.
 pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     text.as_bytes()

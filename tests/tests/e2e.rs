@@ -61,7 +61,11 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
             .filter(|row| row["text"].as_str().is_some_and(|t| t.contains(question)))
     })
     .await?;
-    assert_eq!(row["unread"], Value::Bool(true), "a new message is marked unread");
+    assert_eq!(
+        row["unread"],
+        Value::Bool(true),
+        "a new message is marked unread"
+    );
 
     // The operator opens it, reads the transcript and replies.
     operator
@@ -76,8 +80,12 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
     })
     .await?;
     eventually("the unread mark cleared", || async {
-        let unread = script(&operator, "return document.querySelectorAll('.conversation.unread').length").await;
-        (unread == Value::from(0)).then_some(())
+        let unread = script(
+            &operator,
+            "return document.querySelectorAll('.conversation.unread').length",
+        )
+        .await;
+        (unread == 0).then_some(())
     })
     .await?;
     let answer = "Sorry to hear that! Let me check your order.";
@@ -148,15 +156,25 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
     let api = Api::new(&edge);
     let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let id = eventually("the conversation id", || async {
-        script(&operator, "return document.querySelector('.pane')?.dataset.conversation")
-            .await
-            .as_str()
-            .map(str::to_owned)
+        script(
+            &operator,
+            "return document.querySelector('.pane')?.dataset.conversation",
+        )
+        .await
+        .as_str()
+        .map(str::to_owned)
     })
     .await?;
-    let reply = api.get(&format!("/api/conversations/{id}/transcript"), Some(&cookie));
+    let reply = api.get(
+        &format!("/api/conversations/{id}/transcript"),
+        Some(&cookie),
+    );
     let transcript: Transcript = serde_json::from_str(&reply.body).expect("a transcript");
-    let texts: Vec<&str> = transcript.messages.iter().map(|m| m.text.as_str()).collect();
+    let texts: Vec<&str> = transcript
+        .messages
+        .iter()
+        .map(|m| m.text.as_str())
+        .collect();
     assert_eq!(texts, [question, answer, again]);
 
     visitor.close().await.map_err(browser)?;
@@ -190,8 +208,12 @@ async fn an_operator_answers_several_conversations_at_once() -> HarnessResult<()
         visitors.push((created, socket));
     }
     eventually("both conversations listed, unread", || async {
-        let unread = script(&operator, "return document.querySelectorAll('.conversation.unread').length").await;
-        (unread == Value::from(2)).then_some(())
+        let unread = script(
+            &operator,
+            "return document.querySelectorAll('.conversation.unread').length",
+        )
+        .await;
+        (unread == 2).then_some(())
     })
     .await?;
     assert_eq!(
@@ -213,7 +235,11 @@ async fn an_operator_answers_several_conversations_at_once() -> HarnessResult<()
     })
     .await?;
     for pane in &panes {
-        let id = pane.attr("data-conversation").await.map_err(browser)?.unwrap_or_default();
+        let id = pane
+            .attr("data-conversation")
+            .await
+            .map_err(browser)?
+            .unwrap_or_default();
         pane.find(Locator::Css("textarea"))
             .await
             .map_err(browser)?
@@ -234,7 +260,7 @@ async fn an_operator_answers_several_conversations_at_once() -> HarnessResult<()
     }
     eventually("nothing left unread", || async {
         let title = script(&operator, "return document.title").await;
-        (title == Value::from("Charla console")).then_some(())
+        (title == "Charla console").then_some(())
     })
     .await?;
     operator.close().await.map_err(browser)?;

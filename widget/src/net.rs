@@ -111,6 +111,9 @@ pub enum Link {
 /// say what the client already holds.
 pub struct Socket(Rc<Inner>);
 
+/// A JavaScript event handler owned by Rust.
+type Handler = Closure<dyn FnMut(web_sys::Event)>;
+
 struct Inner {
     url: Box<dyn Fn() -> String>,
     on_text: Box<dyn Fn(String)>,
@@ -120,7 +123,7 @@ struct Inner {
     failures: Cell<u32>,
     stopped: Cell<bool>,
     /// Handlers of the current connection, kept alive while it may call them.
-    handlers: RefCell<Vec<Closure<dyn FnMut(web_sys::Event)>>>,
+    handlers: RefCell<Vec<Handler>>,
     retry: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
@@ -239,7 +242,7 @@ pub fn backoff_ms(failures: u32, random: f64) -> u32 {
 fn handler(
     weak: &Weak<Inner>,
     f: impl Fn(Rc<Inner>, web_sys::Event) + 'static,
-) -> Closure<dyn FnMut(web_sys::Event)> {
+) -> Handler {
     let weak = weak.clone();
     Closure::new(move |event: web_sys::Event| {
         if let Some(inner) = weak.upgrade() {

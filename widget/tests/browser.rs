@@ -199,8 +199,11 @@ async fn calls_queued_before_start_run_in_order() {
     );
 
     // `push` calls a method by name, for pages that queue calls in an array.
-    let push: js_sys::Function = js_sys::Reflect::get(&api, &"push".into()).unwrap().unchecked_into();
-    push.call1(&api, &js_sys::Array::of1(&"close".into())).unwrap();
+    let push: js_sys::Function = js_sys::Reflect::get(&api, &"push".into())
+        .unwrap()
+        .unchecked_into();
+    push.call1(&api, &js_sys::Array::of1(&"close".into()))
+        .unwrap();
     leptos::task::tick().await;
     assert!(!controller.state.with_untracked(|s| s.is_open()));
 }
