@@ -239,10 +239,7 @@ pub fn backoff_ms(failures: u32, random: f64) -> u32 {
     (f64::from(ceiling) * factor) as u32
 }
 
-fn handler(
-    weak: &Weak<Inner>,
-    f: impl Fn(Rc<Inner>, web_sys::Event) + 'static,
-) -> Handler {
+fn handler(weak: &Weak<Inner>, f: impl Fn(Rc<Inner>, web_sys::Event) + 'static) -> Handler {
     let weak = weak.clone();
     Closure::new(move |event: web_sys::Event| {
         if let Some(inner) = weak.upgrade() {
