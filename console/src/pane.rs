@@ -3,14 +3,11 @@
 
 use charla_shared::api::routes;
 use charla_shared::ids::ConversationId;
-use charla_shared::limits::MAX_MESSAGE_CHARS;
 use charla_shared::protocol::ConversationSummary;
 use charla_widget::live::Live;
 use charla_widget::net::Link;
 use charla_widget::state::{ChatView, HasChat};
-use charla_widget::ui::MessageList;
-use leptos::ev::{KeyboardEvent, SubmitEvent};
-use leptos::html::Textarea;
+use charla_widget::ui::{Composer, MessageList};
 use leptos::prelude::*;
 
 use crate::app::page_edge;
@@ -51,31 +48,11 @@ pub fn Pane(
         })
     };
 
-    let input = NodeRef::<Textarea>::new();
-    let reply = move || {
-        let Some(input) = input.get() else { return };
-        if live.post(&input.value()).is_ok() {
-            input.set_value("");
-        }
-    };
-    let on_submit = {
-        let reply = reply.clone();
-        move |event: SubmitEvent| {
-            event.prevent_default();
-            reply();
-        }
-    };
-    let on_key = move |event: KeyboardEvent| {
-        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
-            event.prevent_default();
-            reply();
-        }
-    };
+    let send = UnsyncCallback::new(move |text: String| live.post(&text).is_ok());
     let close = {
         let id = id.clone();
         move |_| desk.update(|d| d.close(&id))
     };
-    let input_id = format!("reply-{id}");
 
     view! {
         <article class="pane" data-conversation=id.to_string() aria-label=visitor>
@@ -94,18 +71,16 @@ pub fn Pane(
                 sending="Sending…"
             />
             <p class="pane-status" role="status">{status}</p>
-            <form class="reply" on:submit=on_submit>
-                <label class="sr-only" for=input_id.clone()>"Reply"</label>
-                <textarea
-                    id=input_id
-                    rows="2"
-                    maxlength=MAX_MESSAGE_CHARS
-                    placeholder="Write a reply…"
-                    node_ref=input
-                    on:keydown=on_key
-                ></textarea>
-                <button type="submit">"Send"</button>
-            </form>
+            <Composer
+                class="reply"
+                id=format!("reply-{id}")
+                label="Reply"
+                placeholder="Write a reply…".to_string()
+                button_label="Send"
+                send=send
+            >
+                "Send"
+            </Composer>
         </article>
     }
 }

@@ -2,6 +2,7 @@
 //! operator has seen, so read conversations stay read after a reload.
 
 use charla_shared::ids::{ConversationId, OperatorId, Seq};
+use charla_widget::storage::local_storage;
 
 /// The seen marks remembered for an operator.
 pub fn load_seen(operator: &OperatorId) -> Vec<(ConversationId, Seq)> {
@@ -20,8 +21,4 @@ pub fn save_seen(operator: &OperatorId, marks: &[(ConversationId, Seq)]) {
 
 fn key(operator: &OperatorId) -> String {
     format!("charla.console.seen.{operator}")
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
 }

@@ -23,7 +23,7 @@ use worker::{
 };
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::{json, problem_response, query};
+use crate::http::{json, query};
 use crate::internal::{self, paths, Admission, Call, NewConversation};
 use crate::now;
 
@@ -45,16 +45,12 @@ impl DurableObject for Conversation {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let result = match req.path().as_str() {
-            paths::INIT => match req.json::<NewConversation>().await {
-                Ok(new) => self.init(&new).await,
-                Err(e) => Err(e.into()),
-            },
+        internal::respond(match req.path().as_str() {
+            paths::INIT => async { self.init(&internal::body(&mut req).await?).await }.await,
             paths::CONNECT => self.admit(&req),
             paths::TRANSCRIPT => self.transcript(),
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
-        };
-        Ok(result.unwrap_or_else(|e| problem_response(&e.to_problem())))
+        })
     }
 
     async fn websocket_message(
@@ -80,16 +76,11 @@ impl DurableObject for Conversation {
         _reason: String,
         _was_clean: bool,
     ) -> worker::Result<()> {
-        // Complete the closing handshake. The socket may already be closed,
-        // which is fine.
-        let _ = ws.close(Some(1000), Some("closed"));
-        Ok(())
+        internal::finish_close(&ws)
     }
 
     async fn websocket_error(&self, ws: WebSocket, error: worker::Error) -> worker::Result<()> {
-        worker::console_warn!("conversation socket error: {error}");
-        let _ = ws.close(Some(1011), Some("socket error"));
-        Ok(())
+        internal::close_failed("conversation", &ws, &error)
     }
 }
 

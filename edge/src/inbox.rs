@@ -17,7 +17,7 @@ use worker::{
 };
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::{problem_response, query};
+use crate::http::query;
 use crate::internal::{self, paths, Admission};
 
 /// A channel's inbox object.
@@ -50,15 +50,11 @@ impl DurableObject for Inbox {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let result = match req.path().as_str() {
+        internal::respond(match req.path().as_str() {
             paths::CONNECT => self.admit(&req),
-            paths::UPSERT => match req.json::<ConversationSummary>().await {
-                Ok(summary) => self.upsert(&summary),
-                Err(e) => Err(e.into()),
-            },
+            paths::UPSERT => async { self.upsert(&internal::body(&mut req).await?) }.await,
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
-        };
-        Ok(result.unwrap_or_else(|e| problem_response(&e.to_problem())))
+        })
     }
 
     async fn websocket_message(
@@ -83,14 +79,11 @@ impl DurableObject for Inbox {
         _reason: String,
         _was_clean: bool,
     ) -> worker::Result<()> {
-        let _ = ws.close(Some(1000), Some("closed"));
-        Ok(())
+        internal::finish_close(&ws)
     }
 
     async fn websocket_error(&self, ws: WebSocket, error: worker::Error) -> worker::Result<()> {
-        worker::console_warn!("inbox socket error: {error}");
-        let _ = ws.close(Some(1011), Some("socket error"));
-        Ok(())
+        internal::close_failed("inbox", &ws, &error)
     }
 }
 

@@ -5,10 +5,12 @@
 
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
 use charla_shared::Millis;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
+use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub, WebSocket};
 
 use crate::error::{EdgeError, EdgeResult};
+use crate::http::problem_response;
 
 /// Binding of the D1 database.
 pub const DB: &str = "DB";
@@ -139,4 +141,29 @@ pub fn admission(req: &Request) -> EdgeResult<Admission> {
         .get(ADMISSION_HEADER)?
         .ok_or_else(|| EdgeError::Corrupt("internal request without admission".into()))?;
     Ok(serde_json::from_str(&header)?)
+}
+
+/// The JSON body of an internal request.
+pub async fn body<T: DeserializeOwned>(req: &mut Request) -> EdgeResult<T> {
+    Ok(req.json().await?)
+}
+
+/// An object's answer to an internal request: the handler's response, or
+/// its error as a problem (logged if internal).
+pub fn respond(result: EdgeResult<Response>) -> worker::Result<Response> {
+    Ok(result.unwrap_or_else(|e| problem_response(&e.to_problem())))
+}
+
+/// Completes the closing handshake a client started. The socket may already
+/// be closed, which is fine.
+pub fn finish_close(ws: &WebSocket) -> worker::Result<()> {
+    let _ = ws.close(Some(1000), Some("closed"));
+    Ok(())
+}
+
+/// Logs a socket failure and closes the socket.
+pub fn close_failed(what: &str, ws: &WebSocket, error: &worker::Error) -> worker::Result<()> {
+    worker::console_warn!("{what} socket error: {error}");
+    let _ = ws.close(Some(1011), Some("socket error"));
+    Ok(())
 }

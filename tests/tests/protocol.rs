@@ -25,6 +25,15 @@ fn edge() -> (LocalEdge, TempDir) {
     (edge, state)
 }
 
+/// Joins a conversation as its visitor and reads the welcome and history.
+async fn join(edge: &LocalEdge, created: &ConversationCreated, after: Seq) -> Socket {
+    let mut socket = Socket::visitor(edge, &created.conversation, &created.token, after)
+        .await
+        .expect("the visitor is admitted");
+    socket.joined().await;
+    socket
+}
+
 fn send(id: &str, text: &str) -> ClientFrame {
     ClientFrame::Send {
         id: ClientMsgId::parse(id).unwrap(),
@@ -142,17 +151,11 @@ async fn a_retry_with_the_same_id_is_stored_once() {
     let (edge, _state) = edge();
     let api = Api::new(&edge);
     let created = api.create_conversation(DEMO_CHANNEL);
-    let mut visitor = Socket::visitor(&edge, &created.conversation, &created.token, Seq(0))
-        .await
-        .unwrap();
-    visitor.joined().await;
+    let mut visitor = join(&edge, &created, Seq(0)).await;
     visitor.send(&send("once", "hello")).await;
     let (first, _) = collect(&mut visitor, 1).await;
     // The same id again, on a new connection as after a drop.
-    let mut again = Socket::visitor(&edge, &created.conversation, &created.token, Seq(1))
-        .await
-        .unwrap();
-    again.joined().await;
+    let mut again = join(&edge, &created, Seq(1)).await;
     again.send(&send("once", "hello")).await;
     assert_eq!(
         again.next().await,
@@ -177,10 +180,7 @@ async fn bad_frames_get_clear_errors_store_nothing_and_break_nothing() {
     let (edge, _state) = edge();
     let api = Api::new(&edge);
     let created = api.create_conversation(DEMO_CHANNEL);
-    let mut visitor = Socket::visitor(&edge, &created.conversation, &created.token, Seq(0))
-        .await
-        .unwrap();
-    visitor.joined().await;
+    let mut visitor = join(&edge, &created, Seq(0)).await;
 
     for raw in [
         "not json",
@@ -298,10 +298,7 @@ async fn wrong_missing_or_foreign_tokens_and_unknown_conversations_are_refused()
     assert!(transcript(&api, &mine.conversation, &ana)
         .messages
         .is_empty());
-    let mut visitor = Socket::visitor(&edge, &mine.conversation, &mine.token, Seq(0))
-        .await
-        .unwrap();
-    visitor.joined().await;
+    let mut visitor = join(&edge, &mine, Seq(0)).await;
     visitor.send(&send("ok", "still here")).await;
     assert_eq!(collect(&mut visitor, 1).await.0[0].seq, Seq(1));
 }
@@ -397,10 +394,7 @@ async fn the_inbox_lists_conversations_live() {
     assert_eq!(conversation.id, created.conversation);
     assert_eq!(conversation.last_seq, Seq(0));
 
-    let mut visitor = Socket::visitor(&edge, &created.conversation, &created.token, Seq(0))
-        .await
-        .unwrap();
-    visitor.joined().await;
+    let mut visitor = join(&edge, &created, Seq(0)).await;
     visitor.send(&send("m1", "Where is my order?")).await;
     let InboxFrame::Upsert { conversation } = inbox.next_inbox().await else {
         panic!("a message updates the conversation");

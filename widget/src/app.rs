@@ -3,8 +3,7 @@
 
 use std::rc::Rc;
 
-use charla_shared::limits::MAX_MESSAGE_CHARS;
-use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::ev::KeyboardEvent;
 use leptos::html::{Button, Textarea};
 use leptos::prelude::*;
 
@@ -12,7 +11,7 @@ use crate::controller::Controller;
 use crate::net::Link;
 use crate::state::HasChat;
 use crate::texts::EN as T;
-use crate::ui::MessageList;
+use crate::ui::{Composer, MessageList};
 
 /// The whole widget.
 #[component]
@@ -62,25 +61,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
 
     let send = {
         let controller = controller.clone();
-        move || {
-            let Some(input) = input.get() else { return };
-            if controller.send(&input.value()).is_ok() {
-                input.set_value("");
-            }
-        }
-    };
-    let on_submit = {
-        let send = send.clone();
-        move |event: SubmitEvent| {
-            event.prevent_default();
-            send();
-        }
-    };
-    let on_input_key = move |event: KeyboardEvent| {
-        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
-            event.prevent_default();
-            send();
-        }
+        UnsyncCallback::new(move |text: String| controller.send(&text).is_ok())
     };
     let on_window_key = {
         let controller = controller.clone();
@@ -127,23 +108,19 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     sending=T.sending
                 />
                 <p class="charla-status" role="status">{status}</p>
-                <form class="charla-compose" on:submit=on_submit>
-                    <label class="charla-sr" for="charla-input">{T.message_label}</label>
-                    <textarea
-                        id="charla-input"
-                        class="charla-input"
-                        rows="1"
-                        maxlength=MAX_MESSAGE_CHARS
-                        placeholder=move || option(|o| &o.input_placeholder)
-                        node_ref=input
-                        on:keydown=on_input_key
-                    ></textarea>
-                    <button type="submit" class="charla-send" aria-label=T.send>
-                        <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                            <path d="M3 20l18-8L3 4v6l12 2-12 2z"></path>
-                        </svg>
-                    </button>
-                </form>
+                <Composer
+                    class="charla-compose"
+                    id="charla-input"
+                    label=T.message_label
+                    placeholder=Signal::derive(move || option(|o| &o.input_placeholder))
+                    button_label=T.send
+                    send=send
+                    input=input
+                >
+                    <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                        <path d="M3 20l18-8L3 4v6l12 2-12 2z"></path>
+                    </svg>
+                </Composer>
             </section>
             <button
                 type="button"

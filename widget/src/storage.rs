@@ -28,10 +28,11 @@ pub fn save(channel: &ChannelId, stored: &StoredConversation) {
     }
 }
 
-fn key(channel: &ChannelId) -> String {
-    format!("charla.conversation.{channel}")
+/// The page's `localStorage`, if the browser allows it.
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
 }
 
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
+fn key(channel: &ChannelId) -> String {
+    format!("charla.conversation.{channel}")
 }

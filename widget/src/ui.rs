@@ -1,8 +1,10 @@
 //! Components the widget and the console share.
 
 use charla_shared::chat::Outgoing;
+use charla_shared::limits::MAX_MESSAGE_CHARS;
 use charla_shared::protocol::{Author, Message};
-use leptos::html::Ol;
+use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::html::{Ol, Textarea};
 use leptos::prelude::*;
 
 /// The messages of a conversation as a `role="log"` live region, so screen
@@ -79,5 +81,65 @@ pub fn MessageList(
                 }
             />
         </ol>
+    }
+}
+
+/// A message box that sends on Enter (Shift+Enter starts a new line) or with
+/// its button, and clears itself when the text was taken.
+#[component]
+pub fn Composer(
+    /// The form's class.
+    class: &'static str,
+    /// The textarea's id, for its label.
+    #[prop(into)]
+    id: String,
+    /// The (visually hidden) label of the textarea.
+    label: &'static str,
+    /// The textarea's placeholder.
+    #[prop(into)]
+    placeholder: Signal<String>,
+    /// The accessible name of the send button.
+    button_label: &'static str,
+    /// Takes the text; returns whether it was accepted.
+    send: UnsyncCallback<String, bool>,
+    /// The textarea, for moving focus to it from outside.
+    #[prop(optional)]
+    input: Option<NodeRef<Textarea>>,
+    /// The send button's content.
+    children: Children,
+) -> impl IntoView {
+    let input = input.unwrap_or_default();
+    let submit = move || {
+        let Some(input) = input.get() else { return };
+        if send.run(input.value()) {
+            input.set_value("");
+        }
+    };
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        submit();
+    };
+    let on_key = move |event: KeyboardEvent| {
+        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
+            event.prevent_default();
+            submit();
+        }
+    };
+    view! {
+        <form class=class on:submit=on_submit>
+            <label class="charla-sr" for=id.clone()>{label}</label>
+            <textarea
+                id=id
+                class="charla-input"
+                rows="1"
+                maxlength=MAX_MESSAGE_CHARS
+                placeholder=placeholder
+                node_ref=input
+                on:keydown=on_key
+            ></textarea>
+            <button type="submit" class="charla-send" aria-label=button_label>
+                {children()}
+            </button>
+        </form>
     }
 }

@@ -5,7 +5,8 @@
 //! ```text
 //! dist/site/index.html, pricing.html, demo.css   the demo site (edge/site, style/demo.css)
 //! dist/site/widget.js                            the loader the snippet loads
-//! dist/site/widget/                              the widget's glue, WebAssembly and CSS
+//! dist/site/widget/                              the widget's glue and WebAssembly, and
+//!                                                widget.css (style/messages.css + style/widget.css)
 //! dist/site/console/                             the operator console
 //! ```
 //!
@@ -69,6 +70,15 @@ fn assemble() -> Result<(), Error> {
     copy_file(&widget.join("widget.js"), &site.join("widget.js"))?;
     // Trunk's index.html only drove the build, and the loader lives at the root.
     copy_dir(&widget, &site.join("widget"), &["index.html", "widget.js"])?;
+    // One stylesheet for the shadow root: the message list shared with the
+    // console, then the widget's own rules.
+    let style = root.join("style");
+    let mut css = String::new();
+    for part in ["messages.css", "widget.css"] {
+        css +=
+            &fs::read_to_string(style.join(part)).map_err(io(format!("reading style/{part}")))?;
+    }
+    fs::write(site.join("widget").join("widget.css"), css).map_err(io("writing widget.css"))?;
     copy_dir(
         &root.join("dist").join("console"),
         &site.join("console"),
