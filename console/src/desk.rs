@@ -61,6 +61,7 @@ pub fn Desk(session: Session, on_sign_out: Callback<()>) -> impl IntoView {
     let status = move || match (notice.get(), link.get()) {
         (Some(notice), _) => notice,
         (None, Link::Waiting) => "Connection lost. Reconnecting…".to_owned(),
+        (None, Link::Offline) => "Offline. Waiting for the network…".to_owned(),
         _ => String::new(),
     };
 

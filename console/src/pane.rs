@@ -12,6 +12,7 @@ use leptos::prelude::*;
 
 use crate::app::page_edge;
 use crate::state::DeskState;
+use crate::storage;
 
 /// A conversation open on the desk.
 #[component]
@@ -20,8 +21,11 @@ pub fn Pane(
     summary: Signal<Option<ConversationSummary>>,
     desk: RwSignal<DeskState>,
 ) -> impl IntoView {
-    let chat = RwSignal::new(ChatView::default());
-    let live = Live::new(chat);
+    let mut restored = ChatView::default();
+    restored.restore_outbox(storage::load_outbox(&id));
+    let chat = RwSignal::new(restored);
+    let outbox_of = id.clone();
+    let live = Live::new(chat, move |outbox| storage::save_outbox(&outbox_of, outbox));
     let edge = page_edge();
     {
         let id = id.clone();
@@ -44,6 +48,9 @@ pub fn Pane(
         chat.with(|c| match (c.chat().notice(), c.link()) {
             (Some(notice), _) => notice.to_owned(),
             (None, Some(Link::Waiting)) => "Reconnecting… Your replies will be sent.".to_owned(),
+            (None, Some(Link::Offline)) => {
+                "Offline. Your replies will be sent when you are back online.".to_owned()
+            }
             _ => String::new(),
         })
     };

@@ -1,24 +1,27 @@
 //! What the console remembers across page loads: which messages each
-//! operator has seen, so read conversations stay read after a reload.
+//! operator has seen, so read conversations stay read after a reload, and
+//! each conversation's unacknowledged replies.
 
+use charla_shared::chat::Outgoing;
 use charla_shared::ids::{ConversationId, OperatorId, Seq};
-use charla_widget::storage::local_storage;
+use charla_widget::storage::{load, save};
 
 /// The seen marks remembered for an operator.
 pub fn load_seen(operator: &OperatorId) -> Vec<(ConversationId, Seq)> {
-    local_storage()
-        .and_then(|s| s.get_item(&key(operator)).ok().flatten())
-        .and_then(|raw| serde_json::from_str(&raw).ok())
-        .unwrap_or_default()
+    load(&format!("charla.console.seen.{operator}")).unwrap_or_default()
 }
 
 /// Remembers an operator's seen marks.
 pub fn save_seen(operator: &OperatorId, marks: &[(ConversationId, Seq)]) {
-    if let (Some(storage), Ok(raw)) = (local_storage(), serde_json::to_string(marks)) {
-        let _ = storage.set_item(&key(operator), &raw);
-    }
+    save(&format!("charla.console.seen.{operator}"), marks);
 }
 
-fn key(operator: &OperatorId) -> String {
-    format!("charla.console.seen.{operator}")
+/// The unacknowledged replies in a conversation.
+pub fn load_outbox(conversation: &ConversationId) -> Vec<Outgoing> {
+    load(&format!("charla.console.outbox.{conversation}")).unwrap_or_default()
+}
+
+/// Remembers the unacknowledged replies in a conversation.
+pub fn save_outbox(conversation: &ConversationId, outbox: &[Outgoing]) {
+    save(&format!("charla.console.outbox.{conversation}"), outbox);
 }

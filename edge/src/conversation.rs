@@ -41,6 +41,7 @@ impl DurableObject for Conversation {
         // id that was never created (a guess, a typo) must not write
         // anything to storage.
         let sql = state.storage().sql();
+        internal::answer_heartbeats(&state);
         Conversation { state, env, sql }
     }
 

@@ -46,6 +46,7 @@ impl DurableObject for Inbox {
         ) {
             worker::console_error!("inbox schema: {error}");
         }
+        internal::answer_heartbeats(&state);
         Inbox { state, sql }
     }
 

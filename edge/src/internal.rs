@@ -4,6 +4,7 @@
 //! through unchecked.
 
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
+use charla_shared::protocol::{PING, PONG};
 use charla_shared::Millis;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -152,6 +153,15 @@ pub async fn body<T: DeserializeOwned>(req: &mut Request) -> EdgeResult<T> {
 /// its error as a problem (logged if internal).
 pub fn respond(result: EdgeResult<Response>) -> worker::Result<Response> {
     Ok(result.unwrap_or_else(|e| problem_response(&e.to_problem())))
+}
+
+/// Lets the runtime answer heartbeats itself, without waking the object, so
+/// idle connections cost nothing while the object hibernates.
+pub fn answer_heartbeats(state: &worker::State) {
+    match worker::worker_sys::WebSocketRequestResponsePair::new(PING, PONG) {
+        Ok(pair) => state.set_websocket_auto_response(&pair),
+        Err(e) => worker::console_error!("heartbeat auto-response: {e:?}"),
+    }
 }
 
 /// Completes the closing handshake a client started. The socket may already

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::ids::{ClientMsgId, Seq};
 use crate::protocol::{Author, ClientFrame, Message, Problem, ServerFrame};
 
@@ -23,8 +25,9 @@ pub struct ChatLog {
     syncing: bool,
 }
 
-/// A message the client sent and the edge has not acknowledged yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A message the client sent and the edge has not acknowledged yet. Clients
+/// keep their outbox in local storage so that it survives a reload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outgoing {
     /// The client-chosen id.
     pub id: ClientMsgId,
@@ -82,6 +85,16 @@ impl ChatLog {
             text: text.clone(),
         });
         ClientFrame::Send { id, text }
+    }
+
+    /// Puts back an outbox saved before a reload, after anything queued
+    /// since; messages already queued are not queued twice.
+    pub fn restore_outbox(&mut self, saved: Vec<Outgoing>) {
+        for outgoing in saved {
+            if !self.outbox.iter().any(|o| o.id == outgoing.id) {
+                self.outbox.push(outgoing);
+            }
+        }
     }
 
     /// Frames to send after a (re)connect: every unacknowledged message again,
@@ -350,6 +363,28 @@ mod tests {
         let mut log = connected(3);
         let applied = log.apply(history(vec![message(1, operator(), "a")], false));
         assert_eq!(applied.reply, Some(ClientFrame::Sync { after: Seq(1) }));
+    }
+
+    #[test]
+    fn a_saved_outbox_comes_back_once_and_in_order() {
+        let mut log = connected(0);
+        log.compose(id("b"), "2".into());
+        log.restore_outbox(vec![
+            Outgoing {
+                id: id("a"),
+                text: "1".into(),
+            },
+            Outgoing {
+                id: id("b"),
+                text: "2".into(),
+            },
+        ]);
+        let ids: Vec<&str> = log.outbox().iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, ["b", "a"]);
+        let saved = serde_json::to_string(log.outbox()).unwrap();
+        let mut reloaded = ChatLog::new();
+        reloaded.restore_outbox(serde_json::from_str(&saved).unwrap());
+        assert_eq!(reloaded.outbox(), log.outbox());
     }
 
     #[test]

@@ -17,6 +17,21 @@ use crate::Millis;
 /// parameter; the edge refuses versions it does not speak.
 pub const PROTOCOL_VERSION: u16 = 1;
 
+/// The heartbeat a client sends as a plain text frame (not JSON). The edge
+/// answers [`PONG`] without waking the Durable Object, so a client learns
+/// that its connection is alive at no cost to hibernation.
+pub const PING: &str = "ping";
+
+/// The edge's answer to [`PING`].
+pub const PONG: &str = "pong";
+
+/// How often a client sends [`PING`] while nothing else arrives.
+pub const HEARTBEAT_MS: u32 = 20_000;
+
+/// How long a client waits for any frame after a [`PING`] before it treats
+/// the connection as dead and reconnects.
+pub const HEARTBEAT_TIMEOUT_MS: u32 = 10_000;
+
 /// What a participant is in a conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -37,6 +37,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
             (Some(notice), _) => notice.to_owned(),
             (None, Some(Link::Connecting)) => T.connecting.to_owned(),
             (None, Some(Link::Waiting)) => T.reconnecting.to_owned(),
+            (None, Some(Link::Offline)) => T.offline.to_owned(),
             _ => String::new(),
         })
     };

@@ -56,20 +56,25 @@ impl Controller {
     /// A widget for a channel served by an edge.
     pub fn new(edge: Edge, channel: ChannelId) -> Rc<Controller> {
         let state = RwSignal::new(WidgetState::new());
+        let outbox_channel = channel.clone();
+        let live = Live::new(state, move |outbox| {
+            storage::save_outbox(&outbox_channel, outbox);
+        });
         Rc::new_cyclic(|this| Controller {
             edge,
             channel,
             state,
             config: RwSignal::new(None),
-            live: Live::new(state),
+            live,
             creating: Cell::new(false),
             listeners: RefCell::new(Vec::new()),
             this: this.clone(),
         })
     }
 
-    /// Loads the channel's look and reconnects to a remembered conversation,
-    /// so replies that came while the visitor was away show at once.
+    /// Loads the channel's look, puts back messages a reload interrupted,
+    /// and reconnects to a remembered conversation, so replies that came
+    /// while the visitor was away show at once.
     pub fn start(&self) {
         let edge = self.edge.clone();
         let path = routes::widget_config(&self.channel);
@@ -81,8 +86,13 @@ impl Controller {
                 Err(e) => state.update(|s| s.chat_mut().set_notice(e.to_string())),
             }
         });
-        if let Some(stored) = storage::load(&self.channel) {
-            self.connect(stored);
+        let saved = storage::load_outbox(&self.channel);
+        let unsent = !saved.is_empty();
+        self.state.update(|s| s.chat_mut().restore_outbox(saved));
+        match storage::load_conversation(&self.channel) {
+            Some(stored) => self.connect(stored),
+            None if unsent => self.create_conversation(),
+            None => {}
         }
     }
 
@@ -146,7 +156,7 @@ impl Controller {
                         conversation: created.conversation,
                         token: created.token,
                     };
-                    storage::save(&this.channel, &stored);
+                    storage::save_conversation(&this.channel, &stored);
                     this.connect(stored);
                 }
                 // The message stays in the outbox; the next send tries again.

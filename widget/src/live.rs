@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use charla_shared::chat::Outgoing;
 use charla_shared::ids::{hex_digest, ClientMsgId, Seq};
 use charla_shared::protocol::{ErrorCode, Message, Problem, ServerFrame};
 use leptos::prelude::*;
@@ -13,19 +14,25 @@ use leptos::prelude::*;
 use crate::net::Socket;
 use crate::state::HasChat;
 
+/// Where a [`Live`] keeps its outbox.
+type OutboxStore = dyn Fn(&[Outgoing]);
+
 /// Keeps the conversation in `state` in sync with the edge.
 pub struct Live<S: HasChat> {
     state: RwSignal<S>,
     socket: RefCell<Option<Socket>>,
+    /// Keeps the outbox somewhere that survives a reload.
+    store: Box<OutboxStore>,
     this: Weak<Live<S>>,
 }
 
 impl<S: HasChat + Send + Sync> Live<S> {
-    /// Not connected yet.
-    pub fn new(state: RwSignal<S>) -> Rc<Self> {
+    /// Not connected yet. `store` is given the outbox whenever it changes.
+    pub fn new(state: RwSignal<S>, store: impl Fn(&[Outgoing]) + 'static) -> Rc<Self> {
         Rc::new_cyclic(|this| Live {
             state,
             socket: RefCell::new(None),
+            store: Box::new(store),
             this: this.clone(),
         })
     }
@@ -67,6 +74,7 @@ impl<S: HasChat + Send + Sync> Live<S> {
             .state
             .try_update(|s| s.chat_mut().compose(id, text))
             .unwrap_or_else(|| Err(Problem::new(ErrorCode::Internal, "This chat has stopped.")))?;
+        self.store_outbox();
         if let Some(socket) = self.socket.borrow().as_ref() {
             socket.send(&frame.encode());
         }
@@ -90,9 +98,13 @@ impl<S: HasChat + Send + Sync> Live<S> {
             }
         };
         let welcome = matches!(frame, ServerFrame::Welcome { .. });
+        let waiting = self.outbox_len();
         let Some(applied) = self.state.try_update(|s| s.receive(frame)) else {
             return Vec::new();
         };
+        if self.outbox_len() != waiting {
+            self.store_outbox();
+        }
         let mut outgoing = Vec::new();
         if welcome {
             outgoing = self.state.with_untracked(|s| s.chat().log().resend());
@@ -104,6 +116,15 @@ impl<S: HasChat + Send + Sync> Live<S> {
             }
         }
         applied.new_messages
+    }
+
+    fn outbox_len(&self) -> usize {
+        self.state.with_untracked(|s| s.chat().log().outbox().len())
+    }
+
+    fn store_outbox(&self) {
+        self.state
+            .with_untracked(|s| (self.store)(s.chat().log().outbox()));
     }
 }
 

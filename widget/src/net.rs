@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use charla_shared::protocol::{ErrorCode, Problem};
+use charla_shared::protocol::{ErrorCode, Problem, HEARTBEAT_MS, HEARTBEAT_TIMEOUT_MS, PING, PONG};
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -102,6 +102,8 @@ pub enum Link {
     Open,
     /// Dropped; the next attempt starts after a delay.
     Waiting,
+    /// The browser has no network; the next attempt starts when it does.
+    Offline,
     /// Closed on purpose; no more attempts.
     Closed,
 }
@@ -109,6 +111,12 @@ pub enum Link {
 /// A WebSocket that reconnects after every drop until it is closed on
 /// purpose. The URL is asked for again on each attempt, so a reconnect can
 /// say what the client already holds.
+///
+/// Browsers notice a dead connection late (a cut network can leave a socket
+/// "open" for minutes), so the socket sends a [`PING`] every
+/// [`HEARTBEAT_MS`] and reconnects if nothing arrives within
+/// [`HEARTBEAT_TIMEOUT_MS`]. It also reconnects at once when the browser
+/// comes back online.
 pub struct Socket(Rc<Inner>);
 
 /// A JavaScript event handler owned by Rust.
@@ -124,7 +132,11 @@ struct Inner {
     stopped: Cell<bool>,
     /// Handlers of the current connection, kept alive while it may call them.
     handlers: RefCell<Vec<Handler>>,
-    retry: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// `online` and `offline` listeners on the window.
+    network: RefCell<Vec<(&'static str, Handler)>>,
+    retry: Timer,
+    heartbeat: Timer,
+    deadline: Timer,
 }
 
 impl Socket {
@@ -142,8 +154,12 @@ impl Socket {
             failures: Cell::new(0),
             stopped: Cell::new(false),
             handlers: RefCell::new(Vec::new()),
-            retry: RefCell::new(None),
+            network: RefCell::new(Vec::new()),
+            retry: Timer::default(),
+            heartbeat: Timer::default(),
+            deadline: Timer::default(),
         });
+        Inner::watch_network(&inner);
         Inner::connect(&inner);
         Socket(inner)
     }
@@ -159,12 +175,19 @@ impl Socket {
 
     /// Closes for good.
     pub fn close(&self) {
-        self.0.stopped.set(true);
-        if let Some(ws) = self.0.ws.borrow_mut().take() {
-            let _ = ws.close();
+        let inner = &self.0;
+        if inner.stopped.replace(true) {
+            return;
         }
-        self.0.handlers.borrow_mut().clear();
-        (self.0.on_link)(Link::Closed);
+        inner.detach();
+        if let Some(window) = web_sys::window() {
+            for (event, handler) in inner.network.borrow_mut().drain(..) {
+                let _ = window
+                    .remove_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+            }
+        }
+        inner.retry.clear();
+        (inner.on_link)(Link::Closed);
     }
 }
 
@@ -185,20 +208,22 @@ impl Inner {
             Err(_) => return Inner::retry_later(this),
         };
         let weak = Rc::downgrade(this);
-        let on_open = handler(&weak, |inner, _| (inner.on_link)(Link::Open));
+        let on_open = handler(&weak, |inner, _| {
+            (inner.on_link)(Link::Open);
+            Inner::start_heartbeat(&inner);
+        });
         let on_message = handler(&weak, |inner, event| {
             inner.failures.set(0);
-            if let Some(text) = event
+            inner.deadline.clear();
+            let text = event
                 .dyn_ref::<MessageEvent>()
-                .and_then(|m| m.data().as_string())
-            {
-                (inner.on_text)(text);
+                .and_then(|m| m.data().as_string());
+            match text {
+                Some(text) if text != PONG => (inner.on_text)(text),
+                _ => {}
             }
         });
-        let on_close = handler(&weak, |inner, _| {
-            inner.ws.borrow_mut().take();
-            Inner::retry_later(&inner);
-        });
+        let on_close = handler(&weak, |inner, _| Inner::dropped(&inner));
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
@@ -206,28 +231,140 @@ impl Inner {
         *this.ws.borrow_mut() = Some(ws);
     }
 
+    /// Pings while open; a ping left unanswered means the connection is dead.
+    fn start_heartbeat(this: &Rc<Inner>) {
+        let weak = Rc::downgrade(this);
+        this.heartbeat.start_interval(HEARTBEAT_MS, move || {
+            let Some(inner) = weak.upgrade() else { return };
+            if let Some(ws) = inner.ws.borrow().as_ref() {
+                let _ = ws.send_with_str(PING);
+            }
+            let weak = Rc::downgrade(&inner);
+            inner.deadline.start_once(HEARTBEAT_TIMEOUT_MS, move || {
+                if let Some(inner) = weak.upgrade() {
+                    Inner::dropped(&inner);
+                }
+            });
+        });
+    }
+
+    /// The connection is gone (closed, or silent past the heartbeat).
+    fn dropped(this: &Rc<Inner>) {
+        this.detach();
+        Inner::retry_later(this);
+    }
+
+    /// Lets go of the current connection without waiting for its closing
+    /// handshake, which a dead network never completes.
+    fn detach(&self) {
+        self.heartbeat.clear();
+        self.deadline.clear();
+        if let Some(ws) = self.ws.borrow_mut().take() {
+            ws.set_onopen(None);
+            ws.set_onmessage(None);
+            ws.set_onclose(None);
+            let _ = ws.close();
+        }
+    }
+
     fn retry_later(this: &Rc<Inner>) {
         if this.stopped.get() {
+            return;
+        }
+        if !is_online() {
+            // The `online` listener reconnects when the network is back.
+            (this.on_link)(Link::Offline);
             return;
         }
         (this.on_link)(Link::Waiting);
         let failures = this.failures.get();
         this.failures.set(failures.saturating_add(1));
-        let delay = backoff_ms(failures, js_sys::Math::random());
         let weak = Rc::downgrade(this);
-        let retry = Closure::<dyn FnMut()>::new(move || {
-            if let Some(inner) = weak.upgrade() {
+        this.retry
+            .start_once(backoff_ms(failures, js_sys::Math::random()), move || {
+                if let Some(inner) = weak.upgrade() {
+                    Inner::connect(&inner);
+                }
+            });
+    }
+
+    fn watch_network(this: &Rc<Inner>) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let weak = Rc::downgrade(this);
+        let online = handler(&weak, |inner, _| {
+            if !inner.stopped.get() && inner.ws.borrow().is_none() {
+                inner.retry.clear();
+                inner.failures.set(0);
                 Inner::connect(&inner);
             }
         });
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                retry.as_ref().unchecked_ref(),
-                delay as i32,
-            );
+        let offline = handler(&weak, |inner, _| {
+            if !inner.stopped.get() {
+                (inner.on_link)(Link::Offline);
+            }
+        });
+        for (event, handler) in [("online", online), ("offline", offline)] {
+            let _ =
+                window.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+            this.network.borrow_mut().push((event, handler));
         }
-        *this.retry.borrow_mut() = Some(retry);
     }
+}
+
+/// A browser timer owned by Rust. Starting it again replaces the previous
+/// one; the replaced callback is kept until the next start, because a timer
+/// callback may restart its own timer while it runs.
+#[derive(Default)]
+struct Timer {
+    id: Cell<Option<i32>>,
+    repeating: Cell<bool>,
+    current: RefCell<Option<Closure<dyn FnMut()>>>,
+    previous: RefCell<Option<Closure<dyn FnMut()>>>,
+}
+
+impl Timer {
+    fn start_once(&self, ms: u32, f: impl FnMut() + 'static) {
+        self.start(ms, false, f);
+    }
+
+    fn start_interval(&self, ms: u32, f: impl FnMut() + 'static) {
+        self.start(ms, true, f);
+    }
+
+    fn start(&self, ms: u32, repeating: bool, f: impl FnMut() + 'static) {
+        self.clear();
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let callback = Closure::<dyn FnMut()>::new(f);
+        let function = callback.as_ref().unchecked_ref();
+        let timeout = i32::try_from(ms).unwrap_or(i32::MAX);
+        let id = if repeating {
+            window.set_interval_with_callback_and_timeout_and_arguments_0(function, timeout)
+        } else {
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(function, timeout)
+        };
+        self.id.set(id.ok());
+        self.repeating.set(repeating);
+        let replaced = self.current.replace(Some(callback));
+        *self.previous.borrow_mut() = replaced;
+    }
+
+    fn clear(&self) {
+        if let (Some(id), Some(window)) = (self.id.take(), web_sys::window()) {
+            if self.repeating.get() {
+                window.clear_interval_with_handle(id);
+            } else {
+                window.clear_timeout_with_handle(id);
+            }
+        }
+    }
+}
+
+fn is_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
 /// How long to wait before reconnect attempt number `failures + 1`:

@@ -1,7 +1,7 @@
 //! The widget's state as a plain value. Components only render it; every
 //! change goes through these methods, which are tested natively.
 
-use charla_shared::chat::{Applied, ChatLog};
+use charla_shared::chat::{Applied, ChatLog, Outgoing};
 use charla_shared::ids::ClientMsgId;
 use charla_shared::protocol::{message_text, ClientFrame, Problem, ServerFrame};
 
@@ -68,6 +68,11 @@ impl ChatView {
             self.notice = Some(problem.message.clone());
         }
         applied
+    }
+
+    /// Puts back the outbox saved before a reload.
+    pub fn restore_outbox(&mut self, saved: Vec<Outgoing>) {
+        self.log.restore_outbox(saved);
     }
 
     /// Records the connection state.

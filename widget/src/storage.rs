@@ -1,9 +1,12 @@
 //! What the widget remembers across page loads, in the host page's
-//! `localStorage`: the conversation and the token that opens it. Browsers
-//! that refuse storage (private modes, blocked cookies) still chat; the
-//! conversation just does not survive a reload there.
+//! `localStorage`: the conversation, the token that opens it, and the
+//! messages not yet acknowledged. Browsers that refuse storage (private
+//! modes, blocked cookies) still chat; the conversation just does not
+//! survive a reload there.
 
+use charla_shared::chat::Outgoing;
 use charla_shared::ids::{ChannelId, ConversationId, VisitorToken};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// The visitor's conversation on one channel.
@@ -16,23 +19,38 @@ pub struct StoredConversation {
 }
 
 /// The remembered conversation of a channel, if any.
-pub fn load(channel: &ChannelId) -> Option<StoredConversation> {
-    let raw = local_storage()?.get_item(&key(channel)).ok()??;
-    serde_json::from_str(&raw).ok()
+pub fn load_conversation(channel: &ChannelId) -> Option<StoredConversation> {
+    load(&format!("charla.conversation.{channel}"))
 }
 
 /// Remembers the conversation of a channel.
-pub fn save(channel: &ChannelId, stored: &StoredConversation) {
-    if let (Some(storage), Ok(raw)) = (local_storage(), serde_json::to_string(stored)) {
-        let _ = storage.set_item(&key(channel), &raw);
+pub fn save_conversation(channel: &ChannelId, stored: &StoredConversation) {
+    save(&format!("charla.conversation.{channel}"), stored);
+}
+
+/// The unacknowledged messages of a channel's conversation.
+pub fn load_outbox(channel: &ChannelId) -> Vec<Outgoing> {
+    load(&format!("charla.outbox.{channel}")).unwrap_or_default()
+}
+
+/// Remembers the unacknowledged messages of a channel's conversation.
+pub fn save_outbox(channel: &ChannelId, outbox: &[Outgoing]) {
+    save(&format!("charla.outbox.{channel}"), &outbox);
+}
+
+/// A value stored as JSON under `key`, if there is one and it reads.
+pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
+    let raw = local_storage()?.get_item(key).ok()??;
+    serde_json::from_str(&raw).ok()
+}
+
+/// Stores a value as JSON under `key`; does nothing where storage is refused.
+pub fn save<T: Serialize + ?Sized>(key: &str, value: &T) {
+    if let (Some(storage), Ok(raw)) = (local_storage(), serde_json::to_string(value)) {
+        let _ = storage.set_item(key, &raw);
     }
 }
 
-/// The page's `localStorage`, if the browser allows it.
-pub fn local_storage() -> Option<web_sys::Storage> {
+fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
-}
-
-fn key(channel: &ChannelId) -> String {
-    format!("charla.conversation.{channel}")
 }

@@ -22,6 +22,8 @@ pub struct Texts {
     pub connecting: &'static str,
     /// Shown while the connection is re-established.
     pub reconnecting: &'static str,
+    /// Shown while the browser has no network.
+    pub offline: &'static str,
     /// Announces unread replies on the chat button.
     pub unread: &'static str,
 }
@@ -37,5 +39,6 @@ pub const EN: Texts = Texts {
     sending: "Sending…",
     connecting: "Connecting…",
     reconnecting: "Connection lost. Reconnecting… Your messages will be sent.",
+    offline: "You are offline. Your messages will be sent when you are back online.",
     unread: "unread replies",
 };

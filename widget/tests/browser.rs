@@ -151,6 +151,48 @@ async fn a_message_waits_in_the_outbox_when_the_edge_is_unreachable() {
             .with_untracked(|s| s.chat().log().outbox().len()),
         1
     );
+    let saved = local_storage()
+        .get_item("charla.outbox.demo")
+        .unwrap()
+        .unwrap();
+    assert!(
+        saved.contains("hello there"),
+        "the outbox survives a reload: {saved}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_outbox_saved_before_a_reload_is_shown_and_sent_again() {
+    local_storage()
+        .set_item(
+            "charla.outbox.reloaded",
+            r#"[{"id":"before-reload","text":"typed before the reload"}]"#,
+        )
+        .unwrap();
+    let container = container();
+    let controller = Controller::new(Edge::new(NO_EDGE), ChannelId::parse("reloaded").unwrap());
+    let app = controller.clone();
+    leptos::mount::mount_to(container.clone(), move || view! { <App controller=app /> }).forget();
+    controller.start();
+    controller.open();
+    leptos::task::tick().await;
+    assert_eq!(
+        texts_of(&container, ".charla-pending .charla-text"),
+        ["typed before the reload"]
+    );
+    // With no conversation yet, starting tries to create one to send it.
+    for _ in 0..50 {
+        if controller
+            .state
+            .with_untracked(|s| s.chat().notice().is_some())
+        {
+            break;
+        }
+        sleep(20).await;
+    }
+    assert!(controller
+        .state
+        .with_untracked(|s| s.chat().notice().is_some()));
 }
 
 #[wasm_bindgen_test]
@@ -275,6 +317,10 @@ async fn sleep(ms: i32) {
 
 fn window() -> web_sys::Window {
     web_sys::window().unwrap()
+}
+
+fn local_storage() -> web_sys::Storage {
+    window().local_storage().unwrap().unwrap()
 }
 
 fn document() -> web_sys::Document {
