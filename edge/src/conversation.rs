@@ -10,6 +10,7 @@
 
 use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
 use charla_shared::limits::HISTORY_PAGE;
+use charla_shared::logs::CONVERSATION_STARTED;
 use charla_shared::password::constant_time_eq;
 use charla_shared::protocol::{
     Author, ClientFrame, ConversationSummary, ErrorCode, Message, Preview, Role, ServerFrame,
@@ -42,6 +43,9 @@ impl DurableObject for Conversation {
         // anything to storage.
         let sql = state.storage().sql();
         internal::answer_heartbeats(&state);
+        // One line per start, first use or wake-up from hibernation, so the
+        // logs show how often objects are woken (a test counts them too).
+        worker::console_log!("{CONVERSATION_STARTED}");
         Conversation { state, env, sql }
     }
 

@@ -11,6 +11,7 @@ pub mod chat;
 pub mod ids;
 pub mod inbox;
 pub mod limits;
+pub mod logs;
 pub mod password;
 pub mod protocol;
 

@@ -10,6 +10,7 @@
 //! WebSockets, as browsers do.
 
 pub mod browser;
+pub mod chaos;
 pub mod client;
 pub mod edge;
 pub mod paths;

@@ -9,7 +9,10 @@ use std::time::Duration;
 use charla_shared::api::{routes, ConversationCreated, Transcript, WidgetConfig};
 use charla_shared::ids::{ClientMsgId, ConversationId, Seq, VisitorToken};
 use charla_shared::limits::{MAX_BODY_BYTES, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS};
-use charla_shared::protocol::{ClientFrame, ErrorCode, InboxFrame, Message, Role, ServerFrame};
+use charla_shared::logs::CONVERSATION_STARTED;
+use charla_shared::protocol::{
+    ClientFrame, ErrorCode, InboxFrame, Message, Role, ServerFrame, PING, PONG,
+};
 use charla_tests::client::{Api, Socket};
 use charla_tests::edge::{test_state, LocalEdge};
 use charla_tests::seed::{
@@ -455,4 +458,47 @@ async fn http_input_is_checked() {
 
     assert_eq!(api.get("/api/nothing-here", None).status, 404);
     assert_eq!(api.get(routes::CONVERSATIONS, None).status, 405);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_goes_on_after_its_object_hibernates() {
+    let (edge, _state) = edge();
+    let api = Api::new(&edge);
+    let created = api.create_conversation(DEMO_CHANNEL);
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let mut visitor = join(&edge, &created, Seq(0)).await;
+    let mut operator = Socket::operator(&edge, &created.conversation, &luis, Seq(0))
+        .await
+        .unwrap();
+    operator.joined().await;
+    visitor.send(&send("before", "before the nap")).await;
+    collect(&mut visitor, 1).await;
+    collect(&mut operator, 1).await;
+    let starts = || edge.log().matches(CONVERSATION_STARTED).count();
+    let before = starts();
+
+    // workerd evicts an object whose sockets stay idle for about ten
+    // seconds; heartbeats are answered without waking it.
+    for _ in 0..5 {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        visitor.send_raw(PING).await;
+        assert_eq!(visitor.next_text().await, PONG);
+    }
+    assert_eq!(starts(), before, "heartbeats did not wake the object");
+
+    operator.send(&send("after", "after the nap")).await;
+    let (seen, _) = collect(&mut visitor, 1).await;
+    assert_eq!(seen[0].seq, Seq(2));
+    assert_eq!(
+        seen[0].author.name, "Luis",
+        "who is behind each socket survived"
+    );
+    assert_eq!(seen[0].author.role, Role::Operator);
+    let (echo, _) = collect(&mut operator, 1).await;
+    assert_eq!(echo, seen);
+    assert_eq!(
+        starts(),
+        before + 1,
+        "the object was evicted and woke for the message"
+    );
 }
