@@ -25,12 +25,18 @@ pub fn App() -> impl IntoView {
             checked.set(true);
         });
     }
+    // `true` signs out everywhere: every session of the operator ends.
     let sign_out = {
         let edge = edge.clone();
-        Callback::new(move |()| {
+        Callback::new(move |everywhere: bool| {
             let edge = edge.clone();
+            let path = if everywhere {
+                routes::SESSIONS
+            } else {
+                routes::SESSION
+            };
             leptos::task::spawn_local(async move {
-                if let Err(e) = edge.delete(routes::SESSION).await {
+                if let Err(e) = edge.delete(path).await {
                     leptos::logging::warn!("sign-out: {e}");
                 }
                 session.set(None);

@@ -14,7 +14,7 @@ use crate::storage;
 
 /// The desk of a signed-in operator.
 #[component]
-pub fn Desk(session: Session, on_sign_out: Callback<()>) -> impl IntoView {
+pub fn Desk(session: Session, on_sign_out: Callback<bool>) -> impl IntoView {
     let operator = session.operator.clone();
     let desk = RwSignal::new(DeskState::with_seen(storage::load_seen(&operator.id)));
     let link = RwSignal::new(Link::Connecting);
@@ -70,8 +70,11 @@ pub fn Desk(session: Session, on_sign_out: Callback<()>) -> impl IntoView {
             <h1>"Charla"</h1>
             <p class="status" role="status">{status}</p>
             <span class="me">{operator.name.clone()}</span>
-            <button type="button" class="sign-out" on:click=move |_| on_sign_out.run(())>
+            <button type="button" class="sign-out" on:click=move |_| on_sign_out.run(false)>
                 "Sign out"
+            </button>
+            <button type="button" class="sign-out" on:click=move |_| on_sign_out.run(true)>
+                "Sign out everywhere"
             </button>
         </header>
         <main class="desk">
@@ -129,7 +132,13 @@ fn ListItem(summary: ConversationSummary, desk: RwSignal<DeskState>) -> impl Int
     view! {
         <li class="conversation" class:unread=move || unread.get() data-conversation=key>
             <button type="button" on:click=move |_| desk.update(|d| d.open(&id))>
-                <span class="visitor">{summary.visitor}</span>
+                <span class="visitor">
+                    {summary.visitor}
+                    {summary
+                        .contact
+                        .verified_user
+                        .map(|_| view! { <span class="verified" title="Identity verified by the site">" ✓"</span> })}
+                </span>
                 <time>{clock(at)}</time>
                 <span class="preview">{preview.unwrap_or_else(|| "No messages yet".into())}</span>
                 <span class="unread-mark" hidden=move || !unread.get()>"unread"</span>

@@ -55,6 +55,41 @@ pub fn Pane(
         })
     };
 
+    let contact = move || {
+        summary.with(|s| {
+            let Some(s) = s else { return String::new() };
+            let mut parts = Vec::new();
+            if let Some(user) = &s.contact.verified_user {
+                parts.push(format!("verified user {user}"));
+            }
+            if let Some(email) = &s.contact.email {
+                parts.push(email.clone());
+            }
+            parts.join(" · ")
+        })
+    };
+    let revoke = {
+        let id = id.clone();
+        move |_| {
+            let confirmed = web_sys::window()
+                .and_then(|w| {
+                    w.confirm_with_message("Block this visitor? Their chat stops working.")
+                        .ok()
+                })
+                .unwrap_or(false);
+            if !confirmed {
+                return;
+            }
+            let path = routes::revoke(&id);
+            leptos::task::spawn_local(async move {
+                let notice = match page_edge().act(&path).await {
+                    Ok(()) => "The visitor is blocked: their chat no longer opens.".to_owned(),
+                    Err(e) => e.to_string(),
+                };
+                chat.update(|c| c.set_notice(notice));
+            });
+        }
+    };
     let send = UnsyncCallback::new(move |text: String| live.post(&text).is_ok());
     let close = {
         let id = id.clone();
@@ -65,6 +100,10 @@ pub fn Pane(
         <article class="pane" data-conversation=id.to_string() aria-label=visitor>
             <header>
                 <h3>{visitor}</h3>
+                <span class="contact">{contact}</span>
+                <button type="button" class="block" on:click=revoke>
+                    "Block visitor"
+                </button>
                 <button type="button" class="close" aria-label="Close this conversation" on:click=close>
                     "×"
                 </button>

@@ -67,7 +67,7 @@ impl DeskState {
 mod tests {
     use super::*;
     use charla_shared::ids::ChannelId;
-    use charla_shared::protocol::{ConversationSummary, Preview, Role};
+    use charla_shared::protocol::{Contact, ConversationSummary, Preview, Role};
 
     fn id(n: u8) -> ConversationId {
         ConversationId::from_random([n; 16])
@@ -94,6 +94,7 @@ mod tests {
             id: id(1),
             channel: ChannelId::parse("demo").unwrap(),
             visitor: "V".into(),
+            contact: Contact::default(),
             created_at: 0,
             last_seq: Seq(3),
             last: Some(Preview {

@@ -6,7 +6,7 @@
 //! and an unknown address costs the same hashing work as a wrong password so
 //! that timing does not reveal which accounts exist.
 
-use charla_shared::api::{routes::SESSION_COOKIE, OperatorProfile, Session, SignIn};
+use charla_shared::api::{routes::SESSION_COOKIE, OperatorProfile, Session, SignIn, StaffRole};
 use charla_shared::ids::SessionToken;
 use charla_shared::limits::{
     MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES, PASSWORD_ITERATIONS, SESSION_TTL_SECS,
@@ -14,23 +14,112 @@ use charla_shared::limits::{
 use charla_shared::password::{PasswordHash, DIGEST_BYTES, SALT_BYTES};
 use charla_shared::protocol::ErrorCode;
 use charla_shared::Millis;
-use worker::{Request, Url};
+use worker::{Env, Request, Response, Url};
 
 use crate::crypto::{pbkdf2, random_bytes, token_digest};
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::cookie;
+use crate::http::{cookie, expect_same_origin, json, read_json, set_cookie};
+use crate::internal::{self, paths, Call};
+use crate::limiter;
+use crate::now;
 use crate::store::Db;
 
 /// A signed-in operator.
 pub struct Staff {
     /// Who.
     pub profile: OperatorProfile,
+    /// SHA-256 of the session token.
+    pub session: String,
     /// When the session ends.
     pub expires_at: Millis,
 }
 
+/// `POST /api/session`: signs in, setting the session cookie.
+pub async fn sign_in_route(req: &mut Request, url: &Url, env: &Env) -> EdgeResult<Response> {
+    // Guessing passwords costs three times as much as other requests.
+    limiter::check(env, req, 3.0).await?;
+    let form: SignIn = read_json(req).await?;
+    let (session, token) = sign_in(&Db::new(env)?, &form, now()).await?;
+    Ok(json(200, &session)?.with_headers(set_cookie(&session_cookie(&token, url))?))
+}
+
+/// `GET /api/session`: who is signed in.
+pub async fn session_route(req: &Request, env: &Env) -> EdgeResult<Response> {
+    let db = Db::new(env)?;
+    let staff = staff(req, &db, now()).await?;
+    let channels = db.channels_for(&staff.profile).await?;
+    json(
+        200,
+        &Session {
+            operator: staff.profile,
+            channels,
+            expires_at: staff.expires_at,
+        },
+    )
+}
+
+/// `DELETE /api/session` ends this session; `DELETE /api/sessions` ends
+/// every session of the operator and disconnects their live inboxes.
+/// (Conversation sockets check the session again before each frame the
+/// operator sends, and at least once a minute while messages flow.)
+pub async fn sign_out_route(
+    req: &Request,
+    url: &Url,
+    env: &Env,
+    everywhere: bool,
+) -> EdgeResult<Response> {
+    expect_same_origin(req, url)?;
+    let db = Db::new(env)?;
+    if everywhere {
+        let staff = staff(req, &db, now()).await?;
+        db.delete_sessions_of(&staff.profile.id).await?;
+        for channel in db.channels_for(&staff.profile).await? {
+            Call::post(paths::EVICT, &staff.profile.id)?
+                .send(&internal::inbox(env, &channel.id)?)
+                .await?;
+        }
+    } else if let Some(token) = presented_token(req)? {
+        db.delete_session(&token_digest(token.as_str())).await?;
+    }
+    Ok(Response::empty()?
+        .with_status(204)
+        .with_headers(set_cookie(&cleared_cookie(url))?))
+}
+
+/// The operator whose live session the request carries, from the session
+/// cookie or an `Authorization: Bearer` header.
+pub async fn staff(req: &Request, db: &Db, now: Millis) -> EdgeResult<Staff> {
+    let token = presented_token(req)?.ok_or_else(|| {
+        EdgeError::refuse(ErrorCode::Unauthorized, "Sign in to the console first.")
+    })?;
+    let session = token_digest(token.as_str());
+    let (operator, expires_at) = db.session(&session, now).await?.ok_or_else(|| {
+        EdgeError::refuse(
+            ErrorCode::Unauthorized,
+            "Your session has ended. Sign in again.",
+        )
+    })?;
+    Ok(Staff {
+        profile: operator.profile,
+        session,
+        expires_at,
+    })
+}
+
+/// Refuses anyone but an admin.
+pub fn require_admin(staff: &Staff) -> EdgeResult<()> {
+    if staff.profile.role == StaffRole::Admin {
+        Ok(())
+    } else {
+        Err(EdgeError::refuse(
+            ErrorCode::Forbidden,
+            "Only admins can do this.",
+        ))
+    }
+}
+
 /// Checks credentials and opens a session; returns it with its token.
-pub async fn sign_in(db: &Db, form: &SignIn, now: Millis) -> EdgeResult<(Session, SessionToken)> {
+async fn sign_in(db: &Db, form: &SignIn, now: Millis) -> EdgeResult<(Session, SessionToken)> {
     if form.email.chars().count() > MAX_EMAIL_CHARS || form.password.len() > MAX_PASSWORD_BYTES {
         return Err(EdgeError::refuse(
             ErrorCode::Invalid,
@@ -79,37 +168,8 @@ pub async fn sign_in(db: &Db, form: &SignIn, now: Millis) -> EdgeResult<(Session
     ))
 }
 
-/// The operator whose live session the request carries, from the session
-/// cookie or an `Authorization: Bearer` header.
-pub async fn staff(req: &Request, db: &Db, now: Millis) -> EdgeResult<Staff> {
-    let token = presented_token(req)?.ok_or_else(|| {
-        EdgeError::refuse(ErrorCode::Unauthorized, "Sign in to the console first.")
-    })?;
-    let (operator, expires_at) = db
-        .session(&token_digest(token.as_str()), now)
-        .await?
-        .ok_or_else(|| {
-            EdgeError::refuse(
-                ErrorCode::Unauthorized,
-                "Your session has ended. Sign in again.",
-            )
-        })?;
-    Ok(Staff {
-        profile: operator.profile,
-        expires_at,
-    })
-}
-
-/// Ends the session the request carries, if any.
-pub async fn sign_out(req: &Request, db: &Db) -> EdgeResult<()> {
-    if let Some(token) = presented_token(req)? {
-        db.delete_session(&token_digest(token.as_str())).await?;
-    }
-    Ok(())
-}
-
 /// The `Set-Cookie` value that hands the console its session.
-pub fn session_cookie(token: &SessionToken, url: &Url) -> String {
+fn session_cookie(token: &SessionToken, url: &Url) -> String {
     format!(
         "{SESSION_COOKIE}={}; Path=/api; HttpOnly; SameSite=Strict; Max-Age={SESSION_TTL_SECS}{}",
         token.as_str(),
@@ -118,7 +178,7 @@ pub fn session_cookie(token: &SessionToken, url: &Url) -> String {
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
-pub fn cleared_cookie(url: &Url) -> String {
+fn cleared_cookie(url: &Url) -> String {
     format!(
         "{SESSION_COOKIE}=; Path=/api; HttpOnly; SameSite=Strict; Max-Age=0{}",
         secure_attribute(url)

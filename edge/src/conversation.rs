@@ -8,14 +8,17 @@
 //! serialised into the socket's attachment, and everything else is read from
 //! the object's SQLite storage.
 
+use std::cell::Cell;
+
 use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
 use charla_shared::limits::HISTORY_PAGE;
 use charla_shared::logs::CONVERSATION_STARTED;
 use charla_shared::password::constant_time_eq;
 use charla_shared::protocol::{
-    Author, ClientFrame, ConversationSummary, ErrorCode, Message, Preview, Role, ServerFrame,
-    PROTOCOL_VERSION,
+    Author, ClientFrame, Contact, ConversationSummary, ErrorCode, Message, Preview, Problem, Role,
+    ServerFrame, PROTOCOL_VERSION,
 };
+use charla_shared::rate::Bucket;
 use charla_shared::Millis;
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -25,8 +28,53 @@ use worker::{
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json, query};
-use crate::internal::{self, paths, Admission, Call, NewConversation};
-use crate::now;
+use crate::internal::{self, paths, Admission, Call, NewConversation, StaffSession};
+use crate::store::Db;
+use crate::{now, settings};
+
+/// How often an operator's session is checked again while messages flow.
+const SESSION_RECHECK_MS: Millis = 60_000;
+
+/// Close code for a socket whose visitor token was revoked.
+const CLOSE_REVOKED: u16 = 4403;
+
+/// Close code for a socket whose operator session ended.
+const CLOSE_SIGNED_OUT: u16 = 4401;
+
+/// The object's schema, one step per change. A new conversation runs them
+/// all; an object created by an older version runs the ones it lacks when it
+/// first wakes after the upgrade.
+const SCHEMA: &[&str] = &[
+    // 1: the conversation's record and its messages. `sender` scopes the
+    // client's message id, so a retry is stored once and one participant
+    // cannot collide with another's ids.
+    "CREATE TABLE conversation (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         conversation TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         token_digest TEXT NOT NULL,
+         visitor TEXT NOT NULL,
+         created_at INTEGER NOT NULL
+     );
+     CREATE TABLE messages (
+         seq INTEGER PRIMARY KEY,
+         sender TEXT NOT NULL,
+         client_id TEXT NOT NULL,
+         role TEXT NOT NULL,
+         author TEXT NOT NULL,
+         body TEXT NOT NULL,
+         at INTEGER NOT NULL,
+         UNIQUE (sender, client_id)
+     );",
+    // 2: what is known of the visitor, and per-sender rate limits.
+    "ALTER TABLE conversation ADD COLUMN email TEXT;
+     ALTER TABLE conversation ADD COLUMN verified_user TEXT;
+     CREATE TABLE rate (
+         sender TEXT PRIMARY KEY,
+         tokens REAL NOT NULL,
+         at INTEGER NOT NULL
+     );",
+];
 
 /// A conversation's Durable Object.
 #[durable_object]
@@ -34,6 +82,8 @@ pub struct Conversation {
     state: State,
     env: Env,
     sql: SqlStorage,
+    /// The schema was brought up to date since this instance started.
+    migrated: Cell<bool>,
 }
 
 impl DurableObject for Conversation {
@@ -46,7 +96,12 @@ impl DurableObject for Conversation {
         // One line per start, first use or wake-up from hibernation, so the
         // logs show how often objects are woken (a test counts them too).
         worker::console_log!("{CONVERSATION_STARTED}");
-        Conversation { state, env, sql }
+        Conversation {
+            state,
+            env,
+            sql,
+            migrated: Cell::new(false),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -54,6 +109,7 @@ impl DurableObject for Conversation {
             paths::INIT => async { self.init(&internal::body(&mut req).await?).await }.await,
             paths::CONNECT => self.admit(&req),
             paths::TRANSCRIPT => self.transcript(),
+            paths::REVOKE => self.revoke(),
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
         })
     }
@@ -97,6 +153,9 @@ struct Participant {
     author: Author,
     /// Scopes client message ids: a retry is recognised per sender.
     sender: String,
+    /// For operators: the session that let them in, and when it was last
+    /// found still live.
+    staff: Option<(StaffSession, Millis)>,
 }
 
 /// The conversation's own record, one row.
@@ -107,6 +166,8 @@ struct Meta {
     token_digest: String,
     visitor: String,
     created_at: Millis,
+    email: Option<String>,
+    verified_user: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,7 +181,7 @@ struct MessageRow {
 }
 
 impl Conversation {
-    /// Stores the metadata of a new conversation and creates its tables.
+    /// Creates the tables and stores the record of a new conversation.
     async fn init(&self, new: &NewConversation) -> EdgeResult<Response> {
         if self.meta()?.is_some() {
             return Err(EdgeError::Corrupt(format!(
@@ -128,41 +189,19 @@ impl Conversation {
                 new.id
             )));
         }
+        self.migrate(0)?;
         self.sql.exec(
-            "CREATE TABLE conversation (
-                 id INTEGER PRIMARY KEY CHECK (id = 1),
-                 conversation TEXT NOT NULL,
-                 channel TEXT NOT NULL,
-                 token_digest TEXT NOT NULL,
-                 visitor TEXT NOT NULL,
-                 created_at INTEGER NOT NULL
-             )",
-            None,
-        )?;
-        // `sender` scopes the client's message id, so that a retry is stored
-        // once and one participant cannot collide with another's ids.
-        self.sql.exec(
-            "CREATE TABLE messages (
-                 seq INTEGER PRIMARY KEY,
-                 sender TEXT NOT NULL,
-                 client_id TEXT NOT NULL,
-                 role TEXT NOT NULL,
-                 author TEXT NOT NULL,
-                 body TEXT NOT NULL,
-                 at INTEGER NOT NULL,
-                 UNIQUE (sender, client_id)
-             )",
-            None,
-        )?;
-        self.sql.exec(
-            "INSERT INTO conversation (id, conversation, channel, token_digest, visitor, created_at)
-             VALUES (1, ?, ?, ?, ?, ?)",
+            "INSERT INTO conversation
+                 (id, conversation, channel, token_digest, visitor, created_at, email, verified_user)
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 new.id.as_str().into(),
                 new.channel.as_str().into(),
                 new.token_digest.as_str().into(),
                 new.visitor.as_str().into(),
                 SqlStorageValue::from(new.created_at),
+                new.contact.email.clone().into(),
+                new.contact.verified_user.clone().into(),
             ],
         )?;
         let meta = self
@@ -177,33 +216,40 @@ impl Conversation {
     fn admit(&self, req: &Request) -> EdgeResult<Response> {
         let meta = self.meta()?;
         let participant = match (internal::admission(req)?, &meta) {
-            (Admission::Visitor { token_digest }, Some(meta))
-                if constant_time_eq(token_digest.as_bytes(), meta.token_digest.as_bytes()) =>
-            {
+            (
+                Admission::Visitor {
+                    token_digest,
+                    require_identity,
+                },
+                Some(meta),
+            ) if constant_time_eq(token_digest.as_bytes(), meta.token_digest.as_bytes()) => {
+                if require_identity && meta.verified_user.is_none() {
+                    return Err(EdgeError::refuse(
+                        ErrorCode::Forbidden,
+                        "This channel now only talks to signed-in visitors. Sign in and start a new conversation.",
+                    ));
+                }
                 Participant {
                     author: Author {
                         role: Role::Visitor,
                         name: meta.visitor.clone(),
                     },
                     sender: "visitor".into(),
+                    staff: None,
                 }
             }
-            // A wrong token and a conversation that does not exist get the
-            // same answer, so a token holder learns nothing about other ids.
-            (Admission::Visitor { .. }, _) => {
-                return Err(EdgeError::refuse(
-                    ErrorCode::Forbidden,
-                    "This token does not open this conversation.",
-                ))
-            }
-            (Admission::Operator { id, name }, Some(_)) => Participant {
+            // A wrong token, a revoked one and a conversation that does not
+            // exist get the same answer.
+            (Admission::Visitor { .. }, _) => return Err(internal::token_refused()),
+            (Admission::Operator(session), Some(_)) => Participant {
                 author: Author {
                     role: Role::Operator,
-                    name,
+                    name: session.name.clone(),
                 },
-                sender: format!("operator:{id}"),
+                sender: format!("operator:{}", session.id),
+                staff: Some((session, now())),
             },
-            (Admission::Operator { .. }, None) => {
+            (Admission::Operator(_), None) => {
                 return Err(EdgeError::refuse(
                     ErrorCode::NotFound,
                     "This conversation does not exist.",
@@ -256,16 +302,56 @@ impl Conversation {
                 conversation: parse_stored(ConversationId::parse(meta.conversation))?,
                 channel: parse_stored(ChannelId::parse(meta.channel))?,
                 visitor: meta.visitor,
+                contact: Contact {
+                    email: meta.email,
+                    verified_user: meta.verified_user,
+                },
                 created_at: meta.created_at,
                 messages,
             },
         )
     }
 
+    /// Forgets the visitor's token, so it opens nothing any more, and closes
+    /// the visitor's sockets. Operators keep the transcript.
+    fn revoke(&self) -> EdgeResult<Response> {
+        if self.meta()?.is_none() {
+            return Err(EdgeError::refuse(
+                ErrorCode::NotFound,
+                "This conversation does not exist.",
+            ));
+        }
+        self.sql
+            .exec("UPDATE conversation SET token_digest = ''", None)?;
+        let frame = ServerFrame::Error {
+            problem: Problem::new(
+                ErrorCode::Forbidden,
+                "An operator has closed this conversation.",
+            ),
+        };
+        for socket in self.state.get_websockets_with_tag(Role::Visitor.as_str()) {
+            send(&socket, &frame);
+            let _ = socket.close(Some(CLOSE_REVOKED), Some("revoked"));
+        }
+        Ok(Response::empty()?.with_status(204))
+    }
+
     async fn on_frame(&self, ws: &WebSocket, message: WebSocketIncomingMessage) -> EdgeResult<()> {
         let participant: Participant = ws
             .deserialize_attachment()?
             .ok_or_else(|| EdgeError::Corrupt("socket without attachment".into()))?;
+        if let Some((session, _)) = &participant.staff {
+            // An operator acts only while their session holds: signing out
+            // everywhere or the session's end stops them at once.
+            let live = session.expires_at > now()
+                && Db::new(&self.env)?
+                    .session_is_live(&session.session, now())
+                    .await?;
+            if !live {
+                signed_out(ws);
+                return Ok(());
+            }
+        }
         let WebSocketIncomingMessage::String(raw) = message else {
             return Err(EdgeError::refuse(
                 ErrorCode::Malformed,
@@ -302,6 +388,10 @@ impl Conversation {
             );
             send(ws, &ServerFrame::Message { message: stored });
             return Ok(());
+        }
+        if participant.author.role == Role::Visitor {
+            self.take_visitor_token(&participant.sender)
+                .map_err(|problem| problem.for_message(id.clone()))?;
         }
         // The object handles one event at a time and this code does not
         // await between reading the last number and inserting, so sequence
@@ -345,7 +435,73 @@ impl Conversation {
             let _ = socket.send_with_str(&frame);
         }
         self.tell_inbox(&meta, Some(&message)).await;
+        self.recheck_operators().await;
         Ok(())
+    }
+
+    /// Applies the visitor's rate limit, kept in storage so that it holds
+    /// across hibernation and reconnects.
+    fn take_visitor_token(&self, sender: &str) -> Result<(), Problem> {
+        let rate = settings::visitor_rate(&self.env);
+        let at = now();
+        let stored: Option<Bucket> = self
+            .sql
+            .exec(
+                "SELECT tokens, at FROM rate WHERE sender = ?",
+                vec![sender.into()],
+            )
+            .and_then(|c| c.to_array::<Bucket>())
+            .ok()
+            .and_then(|rows| rows.into_iter().next());
+        let mut bucket = stored.unwrap_or_else(|| rate.full(at));
+        bucket.take(rate, 1.0, at).map_err(|wait| {
+            Problem::rate_limited(
+                "You are sending messages faster than this chat accepts. They will go out in a moment.",
+                wait,
+            )
+        })?;
+        let _ = self.sql.exec(
+            "INSERT INTO rate (sender, tokens, at) VALUES (?, ?, ?)
+             ON CONFLICT (sender) DO UPDATE SET tokens = excluded.tokens, at = excluded.at",
+            vec![
+                sender.into(),
+                bucket.tokens.into(),
+                SqlStorageValue::from(bucket.at),
+            ],
+        );
+        Ok(())
+    }
+
+    /// Operators who only read never send a frame that would be checked, so
+    /// while messages flow their sessions are checked again at most once a
+    /// minute, after the relay; a session that ended loses its socket.
+    async fn recheck_operators(&self) {
+        let at = now();
+        for socket in self.state.get_websockets_with_tag(Role::Operator.as_str()) {
+            let Ok(Some(mut participant)) = socket.deserialize_attachment::<Participant>() else {
+                continue;
+            };
+            let Some((session, checked)) = &participant.staff else {
+                continue;
+            };
+            if at - checked < SESSION_RECHECK_MS && session.expires_at > at {
+                continue;
+            }
+            let live = session.expires_at > at
+                && match Db::new(&self.env) {
+                    Ok(db) => db
+                        .session_is_live(&session.session, at)
+                        .await
+                        .unwrap_or(true),
+                    Err(_) => true,
+                };
+            if live {
+                participant.staff = participant.staff.map(|(s, _)| (s, at));
+                let _ = socket.serialize_attachment(&participant);
+            } else {
+                signed_out(&socket);
+            }
+        }
     }
 
     /// Sends the messages after `after` in pages of [`HISTORY_PAGE`].
@@ -387,6 +543,10 @@ impl Conversation {
                 id: parse_stored(ConversationId::parse(meta.conversation.as_str()))?,
                 channel: channel.clone(),
                 visitor: meta.visitor.clone(),
+                contact: Contact {
+                    email: meta.email.clone(),
+                    verified_user: meta.verified_user.clone(),
+                },
                 created_at: meta.created_at,
                 last_seq: last.map_or(Seq(0), |m| m.seq),
                 last: last.map(Preview::of),
@@ -401,26 +561,81 @@ impl Conversation {
         }
     }
 
+    /// The conversation's record, `None` if it was never created. Brings the
+    /// schema up to date first.
     fn meta(&self) -> EdgeResult<Option<Meta>> {
-        let created: Vec<serde_json::Value> = self
-            .sql
-            .exec(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'conversation'",
-                None,
-            )?
-            .to_array()?;
-        if created.is_empty() {
+        let Some(version) = self.schema_version()? else {
             return Ok(None);
+        };
+        if !self.migrated.get() && version < SCHEMA.len() {
+            self.migrate(version)?;
         }
+        self.migrated.set(true);
         Ok(self
             .sql
             .exec(
-                "SELECT conversation, channel, token_digest, visitor, created_at FROM conversation",
+                "SELECT conversation, channel, token_digest, visitor, created_at, email, verified_user
+                 FROM conversation",
                 None,
             )?
             .to_array::<Meta>()?
             .into_iter()
             .next())
+    }
+
+    /// The schema steps applied, `None` for an object never created. Objects
+    /// from before versions were recorded have step 1.
+    fn schema_version(&self) -> EdgeResult<Option<usize>> {
+        #[derive(Deserialize)]
+        struct Table {
+            name: String,
+        }
+        let tables: Vec<String> = self
+            .sql
+            .exec(
+                "SELECT name FROM sqlite_master WHERE type = 'table'
+                 AND name IN ('conversation', 'schema_version')",
+                None,
+            )?
+            .to_array::<Table>()?
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        if !tables.iter().any(|t| t == "conversation") {
+            return Ok(None);
+        }
+        if !tables.iter().any(|t| t == "schema_version") {
+            return Ok(Some(1));
+        }
+        #[derive(Deserialize)]
+        struct Version {
+            version: i64,
+        }
+        let version = self
+            .sql
+            .exec("SELECT version FROM schema_version", None)?
+            .one::<Version>()?
+            .version;
+        Ok(Some(
+            usize::try_from(version).map_err(|e| EdgeError::Corrupt(e.to_string()))?,
+        ))
+    }
+
+    /// Runs the schema steps after `from`, and records the new version.
+    fn migrate(&self, from: usize) -> EdgeResult<()> {
+        for step in &SCHEMA[from..] {
+            self.sql.exec(step, None)?;
+        }
+        self.sql.exec(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+             DELETE FROM schema_version;",
+            None,
+        )?;
+        self.sql.exec(
+            "INSERT INTO schema_version (version) VALUES (?)",
+            vec![SqlStorageValue::from(SCHEMA.len() as i64)],
+        )?;
+        Ok(())
     }
 
     fn last_seq(&self) -> EdgeResult<Seq> {
@@ -472,6 +687,20 @@ impl MessageRow {
 /// Sends a frame; a socket that is already closing drops it.
 fn send(ws: &WebSocket, frame: &ServerFrame) {
     let _ = ws.send_with_str(frame.encode());
+}
+
+/// Tells an operator their session has ended and closes their socket.
+fn signed_out(ws: &WebSocket) {
+    send(
+        ws,
+        &ServerFrame::Error {
+            problem: Problem::new(
+                ErrorCode::Unauthorized,
+                "Your session has ended. Sign in again.",
+            ),
+        },
+    );
+    let _ = ws.close(Some(CLOSE_SIGNED_OUT), Some("signed out"));
 }
 
 fn seq_value(seq: Seq) -> EdgeResult<SqlStorageValue> {

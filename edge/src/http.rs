@@ -14,13 +14,20 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> EdgeResult<Response> {
     Ok(Response::from_json(body)?.with_status(status))
 }
 
-/// The response that carries a problem: its code's status and a JSON body.
+/// The response that carries a problem: its code's status and a JSON body,
+/// with `Retry-After` when the problem says when to try again.
 pub fn problem_response(problem: &Problem) -> Response {
     let status = problem.code.http_status();
-    Response::from_json(problem)
+    let mut response = Response::from_json(problem)
         .map(|r| r.with_status(status))
         .or_else(|_| Response::error(problem.message.clone(), status))
-        .unwrap_or_else(|_| Response::empty().expect("an empty response always builds"))
+        .unwrap_or_else(|_| Response::empty().expect("an empty response always builds"));
+    if let Some(wait) = problem.retry_after_ms {
+        let _ = response
+            .headers_mut()
+            .set("retry-after", &wait.div_ceil(1000).to_string());
+    }
+    response
 }
 
 /// Reads a JSON body, refusing bodies over [`MAX_BODY_BYTES`] before parsing.
@@ -60,6 +67,11 @@ pub fn query(url: &Url, key: &str) -> Option<String> {
     url.query_pairs()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.into_owned())
+}
+
+/// The request's `Origin` header, if any.
+pub fn origin(req: &Request) -> EdgeResult<Option<String>> {
+    Ok(req.headers().get("origin")?)
 }
 
 /// Checks that a request asks for a WebSocket in a protocol version this

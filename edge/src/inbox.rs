@@ -7,7 +7,7 @@
 //! conversation object, it keeps nothing in memory that a wake-up could not
 //! rebuild from storage.
 
-use charla_shared::ids::ChannelId;
+use charla_shared::ids::{ChannelId, OperatorId};
 use charla_shared::limits::INBOX_SNAPSHOT;
 use charla_shared::protocol::{ConversationSummary, ErrorCode, InboxFrame, Problem};
 use serde::Deserialize;
@@ -18,7 +18,8 @@ use worker::{
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::query;
-use crate::internal::{self, paths, Admission};
+use crate::internal::{self, paths, Admission, StaffSession};
+use crate::now;
 
 /// A channel's inbox object.
 #[durable_object]
@@ -54,6 +55,7 @@ impl DurableObject for Inbox {
         internal::respond(match req.path().as_str() {
             paths::CONNECT => self.admit(&req),
             paths::UPSERT => async { self.upsert(&internal::body(&mut req).await?) }.await,
+            paths::EVICT => async { self.evict(&internal::body(&mut req).await?) }.await,
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
         })
     }
@@ -91,7 +93,7 @@ impl DurableObject for Inbox {
 impl Inbox {
     /// Subscribes an operator the worker admitted and sends the snapshot.
     fn admit(&self, req: &Request) -> EdgeResult<Response> {
-        let Admission::Operator { .. } = internal::admission(req)? else {
+        let Admission::Operator(session) = internal::admission(req)? else {
             return Err(EdgeError::refuse(
                 ErrorCode::Forbidden,
                 "Only operators can open an inbox.",
@@ -101,7 +103,11 @@ impl Inbox {
             .and_then(|c| ChannelId::parse(c).ok())
             .ok_or_else(|| EdgeError::Corrupt("inbox connect without channel".into()))?;
         let pair = WebSocketPair::new()?;
-        self.state.accept_web_socket(&pair.server);
+        // Tagged with the operator, so that signing out everywhere finds
+        // their sockets; the session rides along to check its expiry.
+        self.state
+            .accept_websocket_with_tags(&pair.server, &[&operator_tag(&session.id)]);
+        pair.server.serialize_attachment(&session)?;
         let frame = InboxFrame::Snapshot {
             conversations: self.snapshot(&channel)?,
             channel,
@@ -137,9 +143,33 @@ impl Inbox {
                 conversation: summary.clone(),
             }
             .encode();
+            let at = now();
             for socket in self.state.get_websockets() {
-                let _ = socket.send_with_str(&frame);
+                match socket.deserialize_attachment::<StaffSession>() {
+                    Ok(Some(session)) if session.expires_at <= at => {
+                        let _ = socket.close(Some(4401), Some("session ended"));
+                    }
+                    _ => {
+                        let _ = socket.send_with_str(&frame);
+                    }
+                }
             }
+        }
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// Closes the sockets of an operator whose sessions were all ended.
+    fn evict(&self, operator: &OperatorId) -> EdgeResult<Response> {
+        let frame = InboxFrame::Error {
+            problem: Problem::new(
+                ErrorCode::Unauthorized,
+                "Your session has ended. Sign in again.",
+            ),
+        }
+        .encode();
+        for socket in self.state.get_websockets_with_tag(&operator_tag(operator)) {
+            let _ = socket.send_with_str(&frame);
+            let _ = socket.close(Some(4401), Some("signed out"));
         }
         Ok(Response::empty()?.with_status(204))
     }
@@ -163,4 +193,8 @@ impl Inbox {
             .map(|row| Ok(serde_json::from_str(&row.summary)?))
             .collect()
     }
+}
+
+fn operator_tag(operator: &OperatorId) -> String {
+    format!("operator:{operator}")
 }

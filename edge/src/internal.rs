@@ -4,7 +4,7 @@
 //! through unchecked.
 
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
-use charla_shared::protocol::{PING, PONG};
+use charla_shared::protocol::{Contact, ErrorCode, PING, PONG};
 use charla_shared::Millis;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,8 @@ pub const DB: &str = "DB";
 const CONVERSATIONS: &str = "CONVERSATION";
 /// Binding of the per-channel inbox objects.
 const INBOXES: &str = "INBOX";
+/// Binding of the per-address rate limiter objects.
+const LIMITERS: &str = "ADDRESS_LIMITER";
 /// Header carrying an [`Admission`] as JSON.
 const ADMISSION_HEADER: &str = "x-charla-admission";
 
@@ -32,6 +34,12 @@ pub mod paths {
     pub const TRANSCRIPT: &str = "/transcript";
     /// Inbox: record a conversation summary and tell subscribers.
     pub const UPSERT: &str = "/upsert";
+    /// Conversation: stop honouring the visitor's token, disconnect them.
+    pub const REVOKE: &str = "/revoke";
+    /// Inbox: disconnect an operator whose sessions all ended.
+    pub const EVICT: &str = "/evict";
+    /// Address limiter: take tokens from the bucket.
+    pub const TAKE: &str = "/take";
 }
 
 /// Who the worker lets onto a socket, decided before the object is asked.
@@ -43,14 +51,25 @@ pub enum Admission {
     Visitor {
         /// SHA-256 of the presented token.
         token_digest: String,
+        /// The channel accepts only visitors whose identity was verified.
+        require_identity: bool,
     },
     /// A signed-in operator the worker has checked against the channel.
-    Operator {
-        /// The account.
-        id: OperatorId,
-        /// The name visitors see.
-        name: String,
-    },
+    Operator(StaffSession),
+}
+
+/// A signed-in operator as an object remembers them on a socket: enough to
+/// check later that the session still holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffSession {
+    /// The account.
+    pub id: OperatorId,
+    /// The name visitors see.
+    pub name: String,
+    /// SHA-256 of the session token.
+    pub session: String,
+    /// When the session ends.
+    pub expires_at: Millis,
 }
 
 /// What a conversation object stores when it is created.
@@ -64,6 +83,8 @@ pub struct NewConversation {
     pub token_digest: String,
     /// The visitor's display name.
     pub visitor: String,
+    /// What else is known of the visitor.
+    pub contact: Contact,
     /// Creation time.
     pub created_at: Millis,
 }
@@ -81,6 +102,14 @@ pub fn inbox(env: &Env, channel: &ChannelId) -> EdgeResult<Stub> {
     Ok(env
         .durable_object(INBOXES)?
         .id_from_name(channel.as_str())?
+        .get_stub()?)
+}
+
+/// The object that limits one network address.
+pub fn limiter(env: &Env, address: &str) -> EdgeResult<Stub> {
+    Ok(env
+        .durable_object(LIMITERS)?
+        .id_from_name(address)?
         .get_stub()?)
 }
 
@@ -142,6 +171,28 @@ pub fn admission(req: &Request) -> EdgeResult<Admission> {
         .get(ADMISSION_HEADER)?
         .ok_or_else(|| EdgeError::Corrupt("internal request without admission".into()))?;
     Ok(serde_json::from_str(&header)?)
+}
+
+/// The refusal for a visitor token that does not open a conversation, the
+/// same whether the conversation exists or not.
+pub fn token_refused() -> EdgeError {
+    EdgeError::refuse(
+        ErrorCode::Forbidden,
+        "This token does not open this conversation.",
+    )
+}
+
+/// The refusal for a page whose origin the channel does not allow.
+pub fn origin_refused() -> EdgeError {
+    EdgeError::refuse(
+        ErrorCode::Forbidden,
+        "This site may not use this chat channel.",
+    )
+}
+
+/// The refusal for a channel that does not exist.
+pub fn no_channel(channel: &ChannelId) -> EdgeError {
+    EdgeError::refuse(ErrorCode::NotFound, format!("No channel {channel}."))
 }
 
 /// The JSON body of an internal request.

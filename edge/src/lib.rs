@@ -10,13 +10,17 @@
 //! is reached.
 
 mod auth;
+mod channels;
 mod conversation;
+mod conversations;
 mod crypto;
 mod error;
 mod http;
 mod inbox;
 mod internal;
+mod limiter;
 mod routes;
+mod settings;
 mod store;
 
 use charla_shared::Millis;
@@ -24,6 +28,7 @@ use worker::{event, Context, Env, Request, Response};
 
 pub use conversation::Conversation;
 pub use inbox::Inbox;
+pub use limiter::AddressLimiter;
 
 /// Every request that is not a static asset arrives here.
 #[event(fetch)]

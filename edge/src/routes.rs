@@ -1,30 +1,34 @@
-//! The HTTP API. Each handler checks who is asking before touching any
-//! storage, and every failure leaves as a [`Problem`] with the status of its
-//! code.
+//! The HTTP API: which path and method lead to which handler. Handlers check
+//! who is asking before touching any storage, and every failure leaves as a
+//! [`Problem`](charla_shared::protocol::Problem) with the status of its code.
+//!
+//! | path | method | who |
+//! |---|---|---|
+//! | `/api/health` | GET | anyone |
+//! | `/api/session` | POST, GET, DELETE | anyone (sign in), the signed-in |
+//! | `/api/sessions` | DELETE | the signed-in: sign out everywhere |
+//! | `/api/conversations` | POST | visitors (allowed origins, identity rules) |
+//! | `/api/conversations/{id}/socket` | GET (upgrade) | its visitor token, or its channel's operators |
+//! | `/api/conversations/{id}/transcript` | GET | its channel's operators |
+//! | `/api/conversations/{id}/revoke` | POST | its channel's operators |
+//! | `/api/channels/{id}/widget` | GET | anyone (allowed origins) |
+//! | `/api/channels/{id}/inbox` | GET (upgrade) | its operators |
+//! | `/api/channels/{id}/security` | GET, PUT | admins |
+//! | `/api/channels/{id}/security/secret` | POST | admins |
 
-use charla_shared::api::{
-    ConversationCreated, CreateConversation, SignIn, Transcript, WidgetConfig,
-};
-use charla_shared::ids::{ChannelId, ConversationId, IdError, Seq, VisitorToken};
-use charla_shared::protocol::{display_name, ErrorCode};
-use worker::{Env, Method, Request, Response, Url};
+use charla_shared::api::routes;
+use charla_shared::ids::{ChannelId, ConversationId, IdError};
+use charla_shared::protocol::ErrorCode;
+use worker::{Env, Method, Request, Response};
 
-use crate::auth::{self, Staff};
-use crate::crypto::{random_bytes, token_digest};
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::{
-    allow_any_origin, expect_same_origin, expect_websocket, json, problem_response, query,
-    read_json, set_cookie,
-};
-use crate::internal::{self, paths, Admission, Call, NewConversation};
-use crate::now;
-use crate::store::Db;
+use crate::http::{allow_any_origin, problem_response};
+use crate::{auth, channels, conversations};
 
 /// Answers one request. Internal failures are logged by
 /// [`EdgeError::to_problem`]; the client gets a problem body.
 pub async fn handle(req: Request, env: Env) -> Response {
-    let public =
-        req.path() == charla_shared::api::routes::CONVERSATIONS || req.path().ends_with("/widget");
+    let public = req.path() == routes::CONVERSATIONS || req.path().ends_with("/widget");
     let response = match route(req, &env).await {
         Ok(response) => response,
         Err(error) => problem_response(&error.to_problem()),
@@ -40,94 +44,46 @@ pub async fn handle(req: Request, env: Env) -> Response {
 enum Route {
     Health,
     Session,
+    Sessions,
     Conversations,
     ConversationSocket(ConversationId),
     Transcript(ConversationId),
+    Revoke(ConversationId),
     WidgetConfig(ChannelId),
     InboxSocket(ChannelId),
+    Security(ChannelId),
+    Secret(ChannelId),
 }
 
 async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let url = req.url()?;
-    let route = parse(url.path())?;
-    match (route, req.method()) {
+    match (parse(url.path())?, req.method()) {
         (Route::Health, Method::Get) => Ok(Response::ok("ok")?),
-        (Route::Session, Method::Post) => {
-            let form: SignIn = read_json(&mut req).await?;
-            let db = Db::new(env)?;
-            let (session, token) = auth::sign_in(&db, &form, now()).await?;
-            Ok(json(200, &session)?.with_headers(set_cookie(&auth::session_cookie(&token, &url))?))
-        }
-        (Route::Session, Method::Get) => {
-            let db = Db::new(env)?;
-            let staff = auth::staff(&req, &db, now()).await?;
-            let channels = db.channels_for(&staff.profile).await?;
-            json(
-                200,
-                &charla_shared::api::Session {
-                    operator: staff.profile,
-                    channels,
-                    expires_at: staff.expires_at,
-                },
-            )
-        }
-        (Route::Session, Method::Delete) => {
-            expect_same_origin(&req, &url)?;
-            auth::sign_out(&req, &Db::new(env)?).await?;
-            Ok(Response::empty()?
-                .with_status(204)
-                .with_headers(set_cookie(&auth::cleared_cookie(&url))?))
-        }
+        (Route::Session, Method::Post) => auth::sign_in_route(&mut req, &url, env).await,
+        (Route::Session, Method::Get) => auth::session_route(&req, env).await,
+        (Route::Session, Method::Delete) => auth::sign_out_route(&req, &url, env, false).await,
+        (Route::Sessions, Method::Delete) => auth::sign_out_route(&req, &url, env, true).await,
         (Route::Conversations | Route::WidgetConfig(_), Method::Options) => {
             Ok(Response::empty()?.with_status(204))
         }
-        (Route::Conversations, Method::Post) => create_conversation(&mut req, env).await,
+        (Route::Conversations, Method::Post) => conversations::create(&mut req, env).await,
         (Route::ConversationSocket(id), Method::Get) => {
-            connect_conversation(&req, &url, env, &id).await
+            conversations::connect(&req, &url, env, &id).await
         }
-        (Route::Transcript(id), Method::Get) => {
-            let db = Db::new(env)?;
-            let staff = auth::staff(&req, &db, now()).await?;
-            authorize_operator(&db, &staff, &id).await?;
-            let mut response = Call::get(paths::TRANSCRIPT)
-                .send(&internal::conversation(env, &id)?)
-                .await?;
-            let transcript: Transcript = response.json().await?;
-            json(200, &transcript)
-        }
+        (Route::Transcript(id), Method::Get) => conversations::transcript(&req, env, &id).await,
+        (Route::Revoke(id), Method::Post) => conversations::revoke(&req, &url, env, &id).await,
         (Route::WidgetConfig(channel), Method::Get) => {
-            let channel = Db::new(env)?
-                .channel(&channel)
-                .await?
-                .ok_or_else(|| no_channel(&channel))?;
-            let config = WidgetConfig {
-                channel: channel.id,
-                name: channel.name,
-                options: channel.options,
-            };
-            let mut response = json(200, &config)?;
-            response
-                .headers_mut()
-                .set("cache-control", "public, max-age=60")?;
-            Ok(response)
+            channels::widget_config(&req, env, &channel).await
         }
         (Route::InboxSocket(channel), Method::Get) => {
-            expect_websocket(&req, &url)?;
-            expect_same_origin(&req, &url)?;
-            let db = Db::new(env)?;
-            let staff = auth::staff(&req, &db, now()).await?;
-            if !db.may_answer(&staff.profile, &channel).await? {
-                return Err(EdgeError::refuse(
-                    ErrorCode::Forbidden,
-                    format!("You do not answer the channel {channel}."),
-                ));
-            }
-            Call::upgrade(
-                format!("{}?channel={channel}", paths::CONNECT),
-                &operator_admission(staff),
-            )?
-            .send(&internal::inbox(env, &channel)?)
-            .await
+            channels::inbox(&req, &url, env, &channel).await
+        }
+        (Route::Security(channel), Method::Get) => channels::security(&req, env, &channel).await,
+        (Route::Security(channel), Method::Put) => {
+            channels::set_security(&mut req, &url, env, &channel).await
+        }
+        (Route::Secret(channel), Method::Post) => {
+            channels::rotate_secret(&req, &url, env, &channel).await
         }
         _ => Err(EdgeError::refuse(
             ErrorCode::MethodNotAllowed,
@@ -136,127 +92,22 @@ async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
     }
 }
 
-async fn create_conversation(req: &mut Request, env: &Env) -> EdgeResult<Response> {
-    let body: CreateConversation = read_json(req).await?;
-    let db = Db::new(env)?;
-    let channel = db
-        .channel(&body.channel)
-        .await?
-        .ok_or_else(|| no_channel(&body.channel))?;
-    let id = ConversationId::from_random(random_bytes()?);
-    let visitor = match body.visitor_name {
-        Some(name) => display_name(&name, "The visitor's name")?,
-        None => format!("Visitor {}", id.as_str()[..4].to_uppercase()),
-    };
-    let token = VisitorToken::from_random(random_bytes()?);
-    let created_at = now();
-    db.insert_conversation(&id, &channel.id, created_at).await?;
-    let init = NewConversation {
-        id: id.clone(),
-        channel: channel.id,
-        token_digest: token_digest(token.as_str()),
-        visitor,
-        created_at,
-    };
-    let response = Call::post(paths::INIT, &init)?
-        .send(&internal::conversation(env, &id)?)
-        .await?;
-    if response.status_code() != 201 {
-        return Err(EdgeError::Corrupt(format!(
-            "conversation object refused init with status {}",
-            response.status_code()
-        )));
-    }
-    json(
-        201,
-        &ConversationCreated {
-            conversation: id,
-            token,
-        },
-    )
-}
-
-/// Visitors are admitted by the conversation object itself, which compares
-/// their token's digest with its own; the worker needs no lookup for them.
-/// Operators are checked here against D1.
-async fn connect_conversation(
-    req: &Request,
-    url: &Url,
-    env: &Env,
-    id: &ConversationId,
-) -> EdgeResult<Response> {
-    expect_websocket(req, url)?;
-    let after = match query(url, "after") {
-        None => Seq(0),
-        Some(after) => Seq(after.parse().map_err(|_| {
-            EdgeError::refuse(
-                ErrorCode::Invalid,
-                "`after` must be a sequence number (0 or more).",
-            )
-        })?),
-    };
-    let admission = if let Some(token) = query(url, "token") {
-        Admission::Visitor {
-            token_digest: token_digest(&token),
-        }
-    } else if req.headers().has("cookie")? || req.headers().has("authorization")? {
-        expect_same_origin(req, url)?;
-        let db = Db::new(env)?;
-        let staff = auth::staff(req, &db, now()).await?;
-        authorize_operator(&db, &staff, id).await?;
-        operator_admission(staff)
-    } else {
-        return Err(EdgeError::refuse(
-            ErrorCode::Forbidden,
-            "Opening a conversation needs its visitor token.",
-        ));
-    };
-    Call::upgrade(format!("{}?after={after}", paths::CONNECT), &admission)?
-        .send(&internal::conversation(env, id)?)
-        .await
-}
-
-/// Staff see a conversation only if it exists and they answer its channel.
-async fn authorize_operator(db: &Db, staff: &Staff, id: &ConversationId) -> EdgeResult<()> {
-    let channel = db
-        .conversation_channel(id)
-        .await?
-        .ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, format!("No conversation {id}.")))?;
-    if db.may_answer(&staff.profile, &channel).await? {
-        Ok(())
-    } else {
-        Err(EdgeError::refuse(
-            ErrorCode::Forbidden,
-            format!("You do not answer the channel {channel}."),
-        ))
-    }
-}
-
-fn operator_admission(staff: Staff) -> Admission {
-    Admission::Operator {
-        id: staff.profile.id,
-        name: staff.profile.name,
-    }
-}
-
 fn parse(path: &str) -> EdgeResult<Route> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    let conversation = |id: &str| ConversationId::parse(id).map_err(invalid);
+    let channel = |id: &str| ChannelId::parse(id).map_err(invalid);
     let route = match segments.as_slice() {
         ["api", "health"] => Route::Health,
         ["api", "session"] => Route::Session,
+        ["api", "sessions"] => Route::Sessions,
         ["api", "conversations"] => Route::Conversations,
-        ["api", "conversations", id, "socket"] => {
-            Route::ConversationSocket(ConversationId::parse(*id).map_err(invalid)?)
-        }
-        ["api", "conversations", id, "transcript"] => {
-            Route::Transcript(ConversationId::parse(*id).map_err(invalid)?)
-        }
-        ["api", "channels", id, "widget"] => {
-            Route::WidgetConfig(ChannelId::parse(*id).map_err(invalid)?)
-        }
-        ["api", "channels", id, "inbox"] => {
-            Route::InboxSocket(ChannelId::parse(*id).map_err(invalid)?)
-        }
+        ["api", "conversations", id, "socket"] => Route::ConversationSocket(conversation(id)?),
+        ["api", "conversations", id, "transcript"] => Route::Transcript(conversation(id)?),
+        ["api", "conversations", id, "revoke"] => Route::Revoke(conversation(id)?),
+        ["api", "channels", id, "widget"] => Route::WidgetConfig(channel(id)?),
+        ["api", "channels", id, "inbox"] => Route::InboxSocket(channel(id)?),
+        ["api", "channels", id, "security"] => Route::Security(channel(id)?),
+        ["api", "channels", id, "security", "secret"] => Route::Secret(channel(id)?),
         _ => {
             return Err(EdgeError::refuse(
                 ErrorCode::NotFound,
@@ -269,8 +120,4 @@ fn parse(path: &str) -> EdgeResult<Route> {
 
 fn invalid(e: IdError) -> EdgeError {
     EdgeError::refuse(ErrorCode::Invalid, format!("The path is wrong: {e}."))
-}
-
-fn no_channel(channel: &ChannelId) -> EdgeError {
-    EdgeError::refuse(ErrorCode::NotFound, format!("No channel {channel}."))
 }

@@ -2,6 +2,7 @@
 //! query the edge runs against D1 is in this file.
 
 use charla_shared::api::{ChannelOptions, ChannelSummary, OperatorProfile, StaffRole};
+use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
 use charla_shared::Millis;
 use serde::Deserialize;
@@ -22,6 +23,10 @@ pub struct Channel {
     pub name: String,
     /// Look and texts.
     pub options: ChannelOptions,
+    /// Who may embed it, whether visitors must be signed in.
+    pub security: ChannelSecurity,
+    /// The key customers sign user ids with; empty until first generated.
+    pub identity_secret: String,
 }
 
 /// An operator account with its stored password hash.
@@ -44,10 +49,16 @@ impl Db {
         struct Row {
             name: String,
             options: String,
+            #[serde(flatten)]
+            security: SecurityRow,
+            identity_secret: String,
         }
         let row: Option<Row> = self
             .0
-            .prepare("SELECT name, options FROM channels WHERE id = ?1")
+            .prepare(
+                "SELECT name, options, allowed_origins, require_identity, identity_secret \
+                 FROM channels WHERE id = ?1",
+            )
             .bind(&[id.as_str().into()])?
             .first(None)
             .await?;
@@ -56,9 +67,55 @@ impl Db {
                 id: id.clone(),
                 name: r.name,
                 options: serde_json::from_str(&r.options)?,
+                security: r.security.parse()?,
+                identity_secret: r.identity_secret,
             })
         })
         .transpose()
+    }
+
+    /// The channel of a conversation and its security settings, if the
+    /// conversation exists: what a visitor's connection is checked against.
+    pub async fn conversation_access(
+        &self,
+        id: &ConversationId,
+    ) -> EdgeResult<Option<ChannelSecurity>> {
+        let row: Option<SecurityRow> = self
+            .0
+            .prepare(
+                "SELECT c.allowed_origins, c.require_identity FROM conversations v \
+                 JOIN channels c ON c.id = v.channel_id WHERE v.id = ?1",
+            )
+            .bind(&[id.as_str().into()])?
+            .first(None)
+            .await?;
+        row.map(SecurityRow::parse).transpose()
+    }
+
+    /// Replaces a channel's security settings.
+    pub async fn set_security(&self, id: &ChannelId, security: &ChannelSecurity) -> EdgeResult<()> {
+        self.0
+            .prepare(
+                "UPDATE channels SET allowed_origins = ?2, require_identity = ?3 WHERE id = ?1",
+            )
+            .bind(&[
+                id.as_str().into(),
+                serde_json::to_string(&security.allowed_origins)?.into(),
+                JsValue::from_f64(f64::from(u8::from(security.require_identity))),
+            ])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces a channel's signing secret.
+    pub async fn set_identity_secret(&self, id: &ChannelId, secret: &str) -> EdgeResult<()> {
+        self.0
+            .prepare("UPDATE channels SET identity_secret = ?2 WHERE id = ?1")
+            .bind(&[id.as_str().into(), secret.into()])?
+            .run()
+            .await?;
+        Ok(())
     }
 
     /// An operator by sign-in address (case-insensitive).
@@ -120,6 +177,27 @@ impl Db {
             .await?;
         row.map(|r| Ok((r.operator.into_operator()?, r.expires_at)))
             .transpose()
+    }
+
+    /// Ends every session of an operator.
+    pub async fn delete_sessions_of(&self, operator: &OperatorId) -> EdgeResult<()> {
+        self.0
+            .prepare("DELETE FROM sessions WHERE operator_id = ?1")
+            .bind(&[operator.as_str().into()])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// Whether a session (by the digest of its token) is still live.
+    pub async fn session_is_live(&self, token_digest: &str, now: Millis) -> EdgeResult<bool> {
+        let found: Option<serde_json::Value> = self
+            .0
+            .prepare("SELECT 1 AS yes FROM sessions WHERE token_digest = ?1 AND expires_at > ?2")
+            .bind(&[token_digest.into(), millis(now)])?
+            .first(None)
+            .await?;
+        Ok(found.is_some())
     }
 
     /// Ends a session.
@@ -217,6 +295,21 @@ impl Db {
         channel
             .map(|c| ChannelId::parse(c).map_err(corrupt))
             .transpose()
+    }
+}
+
+#[derive(Deserialize)]
+struct SecurityRow {
+    allowed_origins: String,
+    require_identity: i64,
+}
+
+impl SecurityRow {
+    fn parse(self) -> EdgeResult<ChannelSecurity> {
+        Ok(ChannelSecurity {
+            allowed_origins: serde_json::from_str(&self.allowed_origins)?,
+            require_identity: self.require_identity != 0,
+        })
     }
 }
 

@@ -6,8 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::identity::Visitor;
 use crate::ids::{ChannelId, ConversationId, OperatorId, VisitorToken};
-use crate::protocol::Message;
+use crate::protocol::{Contact, Message};
 use crate::Millis;
 
 /// Paths and query parameters of the edge.
@@ -41,6 +42,26 @@ pub mod routes {
         format!("/api/channels/{channel}/widget")
     }
 
+    /// `GET` and `PUT` (admins): who may embed the channel, whether visitors
+    /// must be signed in; the answer includes the signing secret.
+    pub fn channel_security(channel: &ChannelId) -> String {
+        format!("/api/channels/{channel}/security")
+    }
+
+    /// `POST` (admins): replaces the channel's signing secret.
+    pub fn channel_secret(channel: &ChannelId) -> String {
+        format!("/api/channels/{channel}/security/secret")
+    }
+
+    /// `POST` (operators of its channel): the visitor's token stops working
+    /// and the visitor is disconnected.
+    pub fn revoke(id: &ConversationId) -> String {
+        format!("/api/conversations/{id}/revoke")
+    }
+
+    /// `DELETE` ends every session of the signed-in operator.
+    pub const SESSIONS: &str = "/api/sessions";
+
     /// `GET` upgrades to the live inbox of a channel, for operators.
     pub fn inbox_socket(channel: &ChannelId) -> String {
         format!("/api/channels/{channel}/inbox?v={PROTOCOL_VERSION}")
@@ -53,9 +74,9 @@ pub mod routes {
 pub struct CreateConversation {
     /// The channel the widget belongs to.
     pub channel: ChannelId,
-    /// The visitor's name if the host page knows it.
+    /// What the host page said about the visitor, if anything.
     #[serde(default)]
-    pub visitor_name: Option<String>,
+    pub visitor: Visitor,
 }
 
 /// Answer to `POST /api/conversations`.
@@ -178,6 +199,9 @@ pub struct Transcript {
     pub channel: ChannelId,
     /// The visitor's display name.
     pub visitor: String,
+    /// Who the visitor is, as far as it is known.
+    #[serde(flatten)]
+    pub contact: Contact,
     /// When it started.
     pub created_at: Millis,
     /// Every message in sequence order.
@@ -204,7 +228,7 @@ mod tests {
         assert!(serde_json::from_str::<CreateConversation>(body).is_err());
         let body = r#"{"channel":"demo"}"#;
         let parsed: CreateConversation = serde_json::from_str(body).unwrap();
-        assert_eq!(parsed.visitor_name, None);
+        assert_eq!(parsed.visitor, Visitor::default());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ClientMsgId, Seq};
-use crate::protocol::{Author, ClientFrame, Message, Problem, ServerFrame};
+use crate::protocol::{Author, ClientFrame, ErrorCode, Message, Problem, ServerFrame};
 
 /// One conversation as a client knows it.
 #[derive(Debug, Clone, Default)]
@@ -44,6 +44,8 @@ pub struct Applied {
     pub reply: Option<ClientFrame>,
     /// A refusal to show the user.
     pub problem: Option<Problem>,
+    /// The edge asked to slow down: send the outbox again after this long.
+    pub resend_after_ms: Option<u64>,
 }
 
 impl ChatLog {
@@ -140,8 +142,14 @@ impl ChatLog {
                 self.known_last = self.known_last.max(seq);
             }
             ServerFrame::Error { problem } => {
-                if let Some(id) = &problem.id {
-                    self.outbox.retain(|o| &o.id != id);
+                // A message refused for what it is leaves the outbox; one
+                // refused for coming too fast stays, to go again later.
+                match (problem.code, &problem.id) {
+                    (ErrorCode::RateLimited, _) => {
+                        applied.resend_after_ms = Some(problem.retry_after_ms.unwrap_or(1_000));
+                    }
+                    (_, Some(id)) => self.outbox.retain(|o| &o.id != id),
+                    (_, None) => {}
                 }
                 applied.problem = Some(problem);
             }
@@ -385,6 +393,18 @@ mod tests {
         let mut reloaded = ChatLog::new();
         reloaded.restore_outbox(serde_json::from_str(&saved).unwrap());
         assert_eq!(reloaded.outbox(), log.outbox());
+    }
+
+    #[test]
+    fn a_message_refused_for_speed_stays_to_go_again() {
+        let mut log = connected(0);
+        log.compose(id("fast"), "x".into());
+        let applied = log.apply(ServerFrame::Error {
+            problem: Problem::rate_limited("Slow down.", 1_500).for_message(id("fast")),
+        });
+        assert_eq!(log.outbox().len(), 1);
+        assert_eq!(applied.resend_after_ms, Some(1_500));
+        assert_eq!(applied.problem.unwrap().code, ErrorCode::RateLimited);
     }
 
     #[test]

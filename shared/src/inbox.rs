@@ -108,13 +108,14 @@ fn activity(summary: &ConversationSummary) -> i64 {
 mod tests {
     use super::*;
     use crate::ids::ChannelId;
-    use crate::protocol::Preview;
+    use crate::protocol::{Contact, Preview};
 
     fn summary(n: u8, channel: &str, last_seq: u64, role: Role, at: i64) -> ConversationSummary {
         ConversationSummary {
             id: ConversationId::from_random([n; 16]),
             channel: ChannelId::parse(channel).unwrap(),
             visitor: format!("Visitor {n}"),
+            contact: Contact::default(),
             created_at: 0,
             last_seq: Seq(last_seq),
             last: (last_seq > 0).then(|| Preview {

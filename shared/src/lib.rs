@@ -8,12 +8,14 @@
 
 pub mod api;
 pub mod chat;
+pub mod identity;
 pub mod ids;
 pub mod inbox;
 pub mod limits;
 pub mod logs;
 pub mod password;
 pub mod protocol;
+pub mod rate;
 
 mod hex;
 

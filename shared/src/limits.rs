@@ -22,6 +22,12 @@ pub const MAX_NAME_CHARS: usize = 80;
 /// Longest e-mail address (RFC 5321 path limit).
 pub const MAX_EMAIL_CHARS: usize = 254;
 
+/// Longest `user_id` a customer's site may pass for a signed-in visitor.
+pub const MAX_USER_ID_CHARS: usize = 128;
+
+/// Most origins a channel's allowlist may hold.
+pub const MAX_ALLOWED_ORIGINS: usize = 50;
+
 /// Longest password accepted at sign-in, in bytes; longer input is refused
 /// before any hashing work is done.
 pub const MAX_PASSWORD_BYTES: usize = 512;

@@ -179,12 +179,27 @@ pub struct ConversationSummary {
     pub channel: ChannelId,
     /// The visitor's display name.
     pub visitor: String,
+    /// Who the visitor is, as far as it is known.
+    #[serde(flatten)]
+    pub contact: Contact,
     /// When it started.
     pub created_at: Millis,
     /// Its last sequence number (zero before the first message).
     pub last_seq: Seq,
     /// The last message, shortened.
     pub last: Option<Preview>,
+}
+
+/// What operators know of a visitor beyond the display name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// An address the visitor gave (not verified).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The customer's id for the visitor, present only when the customer's
+    /// signature was verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_user: Option<String>,
 }
 
 /// A shortened last message for lists.
@@ -227,6 +242,9 @@ pub struct Problem {
     /// The client message id the problem concerns, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ClientMsgId>,
+    /// For [`ErrorCode::RateLimited`]: when trying again will work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
 }
 
 /// Why something was refused. The same codes serve frames and HTTP bodies.
@@ -286,6 +304,15 @@ impl Problem {
             code,
             message: message.into(),
             id: None,
+            retry_after_ms: None,
+        }
+    }
+
+    /// A rate-limit refusal saying when to try again.
+    pub fn rate_limited(message: impl Into<String>, retry_after_ms: u64) -> Self {
+        Problem {
+            retry_after_ms: Some(retry_after_ms),
+            ..Problem::new(ErrorCode::RateLimited, message)
         }
     }
 

@@ -4,13 +4,14 @@
 use std::time::Duration;
 
 use charla_shared::api::{routes, ConversationCreated, CreateConversation, SignIn};
+use charla_shared::identity::Visitor;
 use charla_shared::ids::{ChannelId, ConversationId, Seq, VisitorToken};
 use charla_shared::protocol::{Author, ClientFrame, InboxFrame, Message, Problem, ServerFrame};
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
 use tokio_tungstenite::tungstenite::{self, Message as WsMessage};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
@@ -68,23 +69,36 @@ impl Api {
 
     /// `GET`, with a cookie if given.
     pub fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
-        let mut request = self.agent.get(&format!("{}{path}", self.base));
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
+        let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
+        self.request("GET", path, None, &headers)
+    }
+
+    /// Any request, with any headers and an optional JSON body.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let url = format!("{}{path}", self.base);
+        let mut request = ureq::http::Request::builder().method(method).uri(&url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
-        reply(request.call())
+        if body.is_some() {
+            request = request.header("content-type", "application/json");
+        }
+        let request = request
+            .body(body.unwrap_or_default().to_owned())
+            .expect("test requests are well formed");
+        reply(self.agent.run(request))
     }
 
     /// `POST` of a raw body.
     pub fn post_raw(&self, path: &str, body: &str, cookie: Option<&str>) -> Reply {
-        let mut request = self
-            .agent
-            .post(&format!("{}{path}", self.base))
-            .header("content-type", "application/json");
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        reply(request.send(body))
+        let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
+        self.request("POST", path, Some(body), &headers)
     }
 
     /// `POST` of a JSON body.
@@ -98,12 +112,7 @@ impl Api {
 
     /// `DELETE`, with a cookie.
     pub fn delete(&self, path: &str, cookie: &str) -> Reply {
-        reply(
-            self.agent
-                .delete(&format!("{}{path}", self.base))
-                .header("cookie", cookie)
-                .call(),
-        )
+        self.request("DELETE", path, None, &[("cookie", cookie)])
     }
 
     /// Starts a conversation on a channel as a visitor would.
@@ -112,7 +121,7 @@ impl Api {
             routes::CONVERSATIONS,
             &CreateConversation {
                 channel: ChannelId::parse(channel).expect("test channel ids are valid"),
-                visitor_name: None,
+                visitor: Visitor::default(),
             },
             None,
         );
@@ -195,13 +204,28 @@ impl Socket {
 
     /// Opens any URL, with a cookie if given.
     pub async fn open(url: &str, cookie: Option<&str>) -> Result<Socket, Refusal> {
+        let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
+        Socket::open_with(url, &headers).await
+    }
+
+    /// Opens any URL as a page of `origin` would.
+    pub async fn open_from(url: &str, origin: &str) -> Result<Socket, Refusal> {
+        Socket::open_with(url, &[("origin", origin)]).await
+    }
+
+    /// Opens any URL with extra headers.
+    pub async fn open_with(url: &str, headers: &[(&str, &str)]) -> Result<Socket, Refusal> {
         let mut request = url.into_client_request().expect("test URLs are valid");
-        if let Some(cookie) = cookie {
+        for (name, value) in headers {
             request.headers_mut().insert(
-                "cookie",
-                HeaderValue::from_str(cookie).expect("cookies are header-safe"),
+                HeaderName::from_bytes(name.as_bytes()).expect("test headers are valid"),
+                HeaderValue::from_str(value).expect("test headers are valid"),
             );
         }
+        let cookie = headers
+            .iter()
+            .find(|(n, _)| *n == "cookie")
+            .map(|(_, v)| *v);
         match tokio_tungstenite::connect_async(request).await {
             Ok((stream, _)) => Ok(Socket { stream }),
             Err(tungstenite::Error::Http(response)) => {

@@ -26,16 +26,26 @@ pub struct LocalEdge {
     port: u16,
     state: PathBuf,
     log: PathBuf,
+    vars: Vec<(String, String)>,
     child: Option<Child>,
 }
 
 impl LocalEdge {
     /// Starts the built edge on a free port with the given state directory.
     pub fn start(state: &Path) -> HarnessResult<LocalEdge> {
+        LocalEdge::start_with(state, &[])
+    }
+
+    /// Starts it with some of wrangler.toml's `[vars]` overridden.
+    pub fn start_with(state: &Path, vars: &[(&str, &str)]) -> HarnessResult<LocalEdge> {
         let mut edge = LocalEdge {
             port: free_port()?,
             state: state.to_path_buf(),
             log: state.join("wrangler-dev.log"),
+            vars: vars
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             child: None,
         };
         edge.launch()?;
@@ -82,6 +92,9 @@ impl LocalEdge {
             .try_clone()
             .map_err(io_context("opening the wrangler log"))?;
         let mut command = dev_command(&self.state, self.port)?;
+        for (name, value) in &self.vars {
+            command.arg("--var").arg(format!("{name}:{value}"));
+        }
         command
             .stdin(Stdio::null())
             .stdout(Stdio::from(log))

@@ -430,7 +430,7 @@ async fn http_input_is_checked() {
     assert_eq!(reply.status, 404);
 
     let huge = format!(
-        r#"{{"channel":"demo","visitor_name":"{}"}}"#,
+        r#"{{"channel":"demo","visitor":{{"name":"{}"}}}}"#,
         "x".repeat(MAX_BODY_BYTES)
     );
     let reply = api.post_raw(routes::CONVERSATIONS, &huge, None);
@@ -439,7 +439,7 @@ async fn http_input_is_checked() {
 
     let reply = api.post_raw(
         routes::CONVERSATIONS,
-        r#"{"channel":"demo","visitor_name":"   "}"#,
+        r#"{"channel":"demo","visitor":{"name":"   "}}"#,
         None,
     );
     assert_eq!(reply.status, 400);

@@ -27,7 +27,7 @@
       queue.push([call[0], Array.prototype.slice.call(call, 1)]);
     },
   };
-  ["open", "close", "toggle", "send", "on"].forEach(function (name) {
+  ["open", "close", "toggle", "send", "on", "identify"].forEach(function (name) {
     api[name] = function () {
       queue.push([name, Array.prototype.slice.call(arguments)]);
     };

@@ -6,6 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use charla_shared::api::{routes, ConversationCreated, CreateConversation, WidgetConfig};
+use charla_shared::identity::Visitor;
 use charla_shared::ids::ChannelId;
 use charla_shared::protocol::{Message, Problem};
 use leptos::prelude::*;
@@ -36,6 +37,8 @@ pub struct Controller {
     /// The channel's look and texts, once loaded.
     pub config: RwSignal<Option<WidgetConfig>>,
     live: Rc<Live<WidgetState>>,
+    /// What the host page said about the visitor (`Charla.identify`).
+    visitor: RefCell<Visitor>,
     creating: Cell<bool>,
     listeners: RefCell<Vec<(String, js_sys::Function)>>,
     this: Weak<Controller>,
@@ -66,6 +69,7 @@ impl Controller {
             state,
             config: RwSignal::new(None),
             live,
+            visitor: RefCell::new(Visitor::default()),
             creating: Cell::new(false),
             listeners: RefCell::new(Vec::new()),
             this: this.clone(),
@@ -94,6 +98,23 @@ impl Controller {
             None if unsent => self.create_conversation(),
             None => {}
         }
+    }
+
+    /// Tells the widget who the visitor is, for the next conversation it
+    /// starts. A remembered conversation of another signed-in user (or of an
+    /// anonymous visitor, once someone signs in) is forgotten, so a shared
+    /// computer never shows one person's conversation to the next.
+    pub fn identify(&self, visitor: Visitor) -> Result<(), Problem> {
+        let visitor = visitor.validated()?;
+        let stale = storage::load_conversation(&self.channel)
+            .is_some_and(|stored| stored.user != visitor.user_id);
+        *self.visitor.borrow_mut() = visitor;
+        if stale {
+            self.live.close();
+            storage::forget(&self.channel);
+            self.state.update(WidgetState::reset_chat);
+        }
+        Ok(())
     }
 
     /// Opens the window.
@@ -142,7 +163,7 @@ impl Controller {
         let edge = self.edge.clone();
         let body = CreateConversation {
             channel: self.channel.clone(),
-            visitor_name: None,
+            visitor: self.visitor.borrow().clone(),
         };
         leptos::task::spawn_local(async move {
             let created = edge
@@ -155,6 +176,7 @@ impl Controller {
                     let stored = StoredConversation {
                         conversation: created.conversation,
                         token: created.token,
+                        user: body.visitor.user_id,
                     };
                     storage::save_conversation(&this.channel, &stored);
                     this.connect(stored);

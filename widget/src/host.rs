@@ -13,6 +13,8 @@ use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+use charla_shared::identity::Visitor;
+
 use crate::controller::Controller;
 
 /// What the loader left for the widget in `window.Charla._cfg`.
@@ -47,15 +49,32 @@ pub fn loader_config(api: &Object) -> Option<LoaderConfig> {
     })
 }
 
-/// Replaces the loader's stubs with the real methods, then runs the calls
-/// the page queued, in order.
+/// Replaces the loader's stubs with the real methods and starts the widget.
+/// Queued `identify` calls run before the start, so the widget never
+/// reconnects to a conversation that belongs to someone else; the other
+/// queued calls run after it, in order.
 pub fn install(api: &Object, controller: Rc<Controller>) {
+    let starter = controller.clone();
     let c = controller.clone();
     method(api, "open", move |_, _| c.open());
     let c = controller.clone();
     method(api, "close", move |_, _| c.close());
     let c = controller.clone();
     method(api, "toggle", move |_, _| c.toggle());
+    let c = controller.clone();
+    method(api, "identify", move |visitor, _| {
+        let parsed = js_sys::JSON::stringify(&visitor)
+            .ok()
+            .and_then(|json| json.as_string())
+            .and_then(|json| serde_json::from_str::<Visitor>(&json).ok());
+        match parsed.map(|visitor| c.identify(visitor)) {
+            Some(Ok(())) => {}
+            Some(Err(problem)) => leptos::logging::warn!("Charla.identify: {problem}"),
+            None => leptos::logging::warn!(
+                "Charla.identify takes {{name, email, user_id, user_hash}} (all optional strings)"
+            ),
+        }
+    });
     let c = controller.clone();
     method(api, "send", move |text, _| match text.as_string() {
         Some(text) => {
@@ -76,24 +95,28 @@ pub fn install(api: &Object, controller: Rc<Controller>) {
         let call = Array::from(&call);
         invoke(&target, &call.get(0), &call.slice(1, call.length()));
     });
-    let _ = Reflect::set(api, &"ready".into(), &JsValue::TRUE);
-    replay(api);
-}
-
-fn replay(api: &Object) {
-    let Ok(queue) = Reflect::get(api, &"_q".into()) else {
-        return;
-    };
-    let Ok(queue) = queue.dyn_into::<Array>() else {
-        return;
-    };
-    // Take the calls out before running them, so each runs exactly once.
-    let calls = queue.slice(0, queue.length());
-    queue.set_length(0);
-    for call in calls.iter() {
-        let call = Array::from(&call);
+    let calls = take_queue(api);
+    let (identities, others): (Vec<&Array>, Vec<&Array>) = calls
+        .iter()
+        .partition(|call| call.get(0).as_string().as_deref() == Some("identify"));
+    for call in identities {
         invoke(api, &call.get(0), &Array::from(&call.get(1)));
     }
+    starter.start();
+    for call in others {
+        invoke(api, &call.get(0), &Array::from(&call.get(1)));
+    }
+    let _ = Reflect::set(api, &"ready".into(), &JsValue::TRUE);
+}
+
+/// Takes the queued calls out of `_q`, so each runs exactly once.
+fn take_queue(api: &Object) -> Vec<Array> {
+    let Ok(queue) = Reflect::get(api, &"_q".into()).and_then(|q| q.dyn_into::<Array>()) else {
+        return Vec::new();
+    };
+    let calls: Vec<Array> = queue.iter().map(|call| Array::from(&call)).collect();
+    queue.set_length(0);
+    calls
 }
 
 /// Calls a method of `window.Charla` by name.

@@ -54,7 +54,6 @@ pub fn boot() {
         leptos::view! { <App controller=app_controller /> }
     })
     .forget();
-    controller.start();
     host::install(&api, controller);
 }
 

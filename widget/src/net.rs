@@ -81,15 +81,12 @@ impl Edge {
 
     /// `DELETE`s, expecting no body back.
     pub async fn delete(&self, path: &str) -> Result<(), NetError> {
-        let response = Request::delete(&self.url(path))
-            .send()
-            .await
-            .map_err(|e| NetError::Network(e.to_string()))?;
-        if response.ok() {
-            Ok(())
-        } else {
-            Err(refusal(response).await)
-        }
+        no_content(Request::delete(&self.url(path)).send().await).await
+    }
+
+    /// `POST`s with no body, expecting none back (an action).
+    pub async fn act(&self, path: &str) -> Result<(), NetError> {
+        no_content(Request::post(&self.url(path)).send().await).await
     }
 }
 
@@ -396,6 +393,15 @@ async fn answer<T: DeserializeOwned>(
         .json()
         .await
         .map_err(|e| NetError::Network(e.to_string()))
+}
+
+async fn no_content(response: Result<Response, gloo_net::Error>) -> Result<(), NetError> {
+    let response = response.map_err(|e| NetError::Network(e.to_string()))?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(refusal(response).await)
+    }
 }
 
 async fn refusal(response: Response) -> NetError {

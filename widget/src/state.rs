@@ -133,6 +133,12 @@ impl WidgetState {
     pub fn close(&mut self) -> bool {
         std::mem::replace(&mut self.open, false)
     }
+
+    /// Drops the conversation (the window stays as it is).
+    pub fn reset_chat(&mut self) {
+        self.chat = ChatView::default();
+        self.unread = 0;
+    }
 }
 
 impl HasChat for WidgetState {

@@ -16,6 +16,9 @@ pub struct StoredConversation {
     pub conversation: ConversationId,
     /// The token that opens it.
     pub token: VisitorToken,
+    /// The signed-in user it was started for, if any.
+    #[serde(default)]
+    pub user: Option<String>,
 }
 
 /// The remembered conversation of a channel, if any.
@@ -26,6 +29,14 @@ pub fn load_conversation(channel: &ChannelId) -> Option<StoredConversation> {
 /// Remembers the conversation of a channel.
 pub fn save_conversation(channel: &ChannelId, stored: &StoredConversation) {
     save(&format!("charla.conversation.{channel}"), stored);
+}
+
+/// Forgets a channel's conversation and its unsent messages.
+pub fn forget(channel: &ChannelId) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(&format!("charla.conversation.{channel}"));
+        let _ = storage.remove_item(&format!("charla.outbox.{channel}"));
+    }
 }
 
 /// The unacknowledged messages of a channel's conversation.

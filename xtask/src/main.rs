@@ -116,6 +116,8 @@ fn test() -> Result<(), Error> {
     deploy_dry_run()?;
     cmd::step("protocol tests against the local edge");
     run(cargo(["test", "-p", "charla-tests", "--test", "protocol"]))?;
+    cmd::step("security rules against the local edge");
+    run(cargo(["test", "-p", "charla-tests", "--test", "security"]))?;
     cmd::step("delivery through injected faults and edge restarts");
     run(cargo(["test", "-p", "charla-tests", "--test", "delivery"]))?;
     cmd::step("end-to-end tests in headless Chromium against the local edge");

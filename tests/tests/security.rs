@@ -1,0 +1,488 @@
+//! Security rules against the real edge: revocable visitor tokens, sessions
+//! that end everywhere, roles on every endpoint, verified identities, origin
+//! allowlists, rate limits per visitor and per address, and field limits.
+
+use std::time::Duration;
+
+use charla_shared::api::{routes, ConversationCreated, CreateConversation, Transcript};
+use charla_shared::identity::{self, ChannelSecrets, ChannelSecurity, Visitor};
+use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
+use charla_shared::limits::{
+    MAX_ALLOWED_ORIGINS, MAX_NAME_CHARS, MAX_PASSWORD_BYTES, MAX_USER_ID_CHARS,
+};
+use charla_shared::protocol::{ClientFrame, ErrorCode, InboxFrame, ServerFrame};
+use charla_tests::client::{Api, Reply, Socket};
+use charla_tests::edge::{test_state, LocalEdge};
+use charla_tests::seed::{
+    DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, OUTSIDER_EMAIL, TEST_PASSWORD,
+};
+use tempfile::TempDir;
+
+fn edge_with(vars: &[(&str, &str)]) -> (LocalEdge, TempDir) {
+    let state = test_state().expect("test state");
+    let edge = LocalEdge::start_with(state.path(), vars).expect("the local edge starts");
+    (edge, state)
+}
+
+fn demo() -> ChannelId {
+    ChannelId::parse(DEMO_CHANNEL).unwrap()
+}
+
+fn send(id: &str, text: &str) -> ClientFrame {
+    ClientFrame::Send {
+        id: ClientMsgId::parse(id).unwrap(),
+        text: text.into(),
+    }
+}
+
+/// Starts a conversation with a visitor profile and extra headers.
+fn start(api: &Api, visitor: Visitor, headers: &[(&str, &str)]) -> Reply {
+    let body = serde_json::to_string(&CreateConversation {
+        channel: demo(),
+        visitor,
+    })
+    .unwrap();
+    api.request("POST", routes::CONVERSATIONS, Some(&body), headers)
+}
+
+fn created(reply: &Reply) -> ConversationCreated {
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+fn secrets(api: &Api, admin: &str) -> ChannelSecrets {
+    let reply = api.get(&routes::channel_security(&demo()), Some(admin));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+fn set_security(api: &Api, admin: &str, security: &ChannelSecurity) -> Reply {
+    api.request(
+        "PUT",
+        &routes::channel_security(&demo()),
+        Some(&serde_json::to_string(security).unwrap()),
+        &[("cookie", admin)],
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_can_revoke_a_visitor_token() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let conversation = api.create_conversation(DEMO_CHANNEL);
+    let mut visitor = Socket::visitor(
+        &edge,
+        &conversation.conversation,
+        &conversation.token,
+        Seq(0),
+    )
+    .await
+    .unwrap();
+    visitor.joined().await;
+    visitor.send(&send("m1", "hello")).await;
+
+    let revoke = routes::revoke(&conversation.conversation);
+    assert_eq!(api.post_raw(&revoke, "", None).status, 401);
+    let marta = api.sign_in(OUTSIDER_EMAIL, TEST_PASSWORD);
+    assert_eq!(api.post_raw(&revoke, "", Some(&marta)).status, 403);
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    assert_eq!(api.post_raw(&revoke, "", Some(&luis)).status, 204);
+
+    let problem = visitor.next_error().await;
+    assert_eq!(problem.code, ErrorCode::Forbidden, "the visitor is told");
+    let refusal = Socket::visitor(
+        &edge,
+        &conversation.conversation,
+        &conversation.token,
+        Seq(0),
+    )
+    .await
+    .err()
+    .expect("the token opens nothing any more");
+    assert_eq!(refusal.status, 403);
+    let reply = api.get(&routes::transcript(&conversation.conversation), Some(&luis));
+    let transcript: Transcript = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(
+        transcript.messages.len(),
+        1,
+        "operators keep the transcript"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_everywhere_ends_every_session_and_its_sockets() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let here = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let elsewhere = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let conversation = api.create_conversation(DEMO_CHANNEL);
+    let mut inbox = Socket::inbox(&edge, DEMO_CHANNEL, &elsewhere)
+        .await
+        .unwrap();
+    inbox.next_inbox().await;
+    let mut pane = Socket::operator(&edge, &conversation.conversation, &elsewhere, Seq(0))
+        .await
+        .unwrap();
+    pane.joined().await;
+
+    assert_eq!(api.delete(routes::SESSIONS, &here).status, 204);
+    for cookie in [&here, &elsewhere] {
+        assert_eq!(api.get(routes::SESSION, Some(cookie)).status, 401);
+    }
+    let InboxFrame::Error { problem } = inbox.next_inbox().await else {
+        panic!("the inbox is told");
+    };
+    assert_eq!(problem.code, ErrorCode::Unauthorized);
+    pane.send(&send("late", "after sign-out")).await;
+    assert_eq!(pane.next_error().await.code, ErrorCode::Unauthorized);
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let reply = api.get(&routes::transcript(&conversation.conversation), Some(&ana));
+    let transcript: Transcript = serde_json::from_str(&reply.body).unwrap();
+    assert!(
+        transcript.messages.is_empty(),
+        "nothing was stored after the sign-out"
+    );
+    assert_eq!(
+        Socket::inbox(&edge, DEMO_CHANNEL, &elsewhere)
+            .await
+            .err()
+            .unwrap()
+            .status,
+        401
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roles_are_enforced_on_every_endpoint() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let conversation = api.create_conversation(DEMO_CHANNEL);
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let marta = api.sign_in(OUTSIDER_EMAIL, TEST_PASSWORD);
+    let transcript = routes::transcript(&conversation.conversation);
+    let security = routes::channel_security(&demo());
+    let secret = routes::channel_secret(&demo());
+    let body = serde_json::to_string(&ChannelSecurity::default()).unwrap();
+
+    // (method, path, body, [anonymous, outsider, operator, admin])
+    let matrix: [(&str, &str, Option<&str>, [u16; 4]); 6] = [
+        ("GET", routes::SESSION, None, [401, 200, 200, 200]),
+        ("GET", &transcript, None, [401, 403, 200, 200]),
+        ("GET", &security, None, [401, 403, 403, 200]),
+        ("PUT", &security, Some(&body), [401, 403, 403, 200]),
+        ("POST", &secret, None, [401, 403, 403, 200]),
+        (
+            "GET",
+            "/api/channels/sales/security",
+            None,
+            [401, 403, 403, 200],
+        ),
+    ];
+    for (method, path, body, expected) in matrix {
+        for (who, cookie) in [None, Some(&marta), Some(&luis), Some(&ana)]
+            .into_iter()
+            .enumerate()
+        {
+            let headers: Vec<(&str, &str)> =
+                cookie.map(|c| ("cookie", c.as_str())).into_iter().collect();
+            let reply = api.request(method, path, body, &headers);
+            assert_eq!(
+                reply.status, expected[who],
+                "{method} {path} as #{who}: {}",
+                reply.body
+            );
+        }
+    }
+    // Sockets: the conversation and the inbox.
+    let id = &conversation.conversation;
+    assert_eq!(
+        Socket::operator(&edge, id, &marta, Seq(0))
+            .await
+            .err()
+            .unwrap()
+            .status,
+        403
+    );
+    assert!(Socket::operator(&edge, id, &luis, Seq(0)).await.is_ok());
+    assert_eq!(
+        Socket::inbox(&edge, DEMO_CHANNEL, &marta)
+            .await
+            .err()
+            .unwrap()
+            .status,
+        403
+    );
+    // The inbox takes no frames from anyone.
+    let mut inbox = Socket::inbox(&edge, DEMO_CHANNEL, &ana).await.unwrap();
+    inbox.next_inbox().await;
+    inbox.send(&send("x", "hello")).await;
+    let InboxFrame::Error { problem } = inbox.next_inbox().await else {
+        panic!("refused");
+    };
+    assert_eq!(problem.code, ErrorCode::Malformed);
+    // Cookie-authenticated changes from another site are refused.
+    let reply = api.request(
+        "POST",
+        &secret,
+        None,
+        &[("cookie", &ana), ("origin", "https://evil.example.com")],
+    );
+    assert_eq!(reply.status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identities_are_verified_and_can_be_required() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let secret = secrets(&api, &ana).identity_secret;
+    assert_eq!(secret.len(), 64, "a secret is generated on first read");
+    assert_eq!(secrets(&api, &ana).identity_secret, secret, "and then kept");
+
+    let signed = |user: &str, key: &str| Visitor {
+        name: Some("Ana Pérez".into()),
+        email: Some("ana@example.com".into()),
+        user_id: Some(user.into()),
+        user_hash: Some(identity::sign(key, user)),
+    };
+    let verified = created(&start(&api, signed("user-42", &secret), &[]));
+    let reply = api.get(&routes::transcript(&verified.conversation), Some(&ana));
+    let transcript: Transcript = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(transcript.contact.verified_user.as_deref(), Some("user-42"));
+    assert_eq!(transcript.visitor, "Ana Pérez");
+
+    let forged = start(&api, signed("user-42", "guessed-secret"), &[]);
+    assert_eq!(forged.status, 403);
+    assert!(forged.problem().message.contains("could not be verified"));
+
+    let anonymous = created(&start(&api, Visitor::default(), &[]));
+    let reply = set_security(
+        &api,
+        &ana,
+        &ChannelSecurity {
+            allowed_origins: vec![],
+            require_identity: true,
+        },
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let refused = start(&api, Visitor::default(), &[]);
+    assert_eq!(refused.status, 403);
+    assert!(refused.problem().message.contains("signed-in"));
+    // An anonymous conversation from before cannot go on either.
+    let refusal = Socket::visitor(&edge, &anonymous.conversation, &anonymous.token, Seq(0))
+        .await
+        .err()
+        .expect("no anonymous message gets through");
+    assert_eq!(refusal.status, 403);
+    assert!(
+        Socket::visitor(&edge, &verified.conversation, &verified.token, Seq(0))
+            .await
+            .is_ok()
+    );
+
+    // Rotating the secret invalidates hashes made with the old one.
+    let rotated: ChannelSecrets = serde_json::from_str(
+        &api.post_raw(&routes::channel_secret(&demo()), "", Some(&ana))
+            .body,
+    )
+    .unwrap();
+    assert_ne!(rotated.identity_secret, secret);
+    assert_eq!(start(&api, signed("user-7", &secret), &[]).status, 403);
+    created(&start(
+        &api,
+        signed("user-7", &rotated.identity_secret),
+        &[],
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_allowed_origins_may_use_a_channel() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let earlier = api.create_conversation(DEMO_CHANNEL);
+    let bad = set_security(
+        &api,
+        &ana,
+        &ChannelSecurity {
+            allowed_origins: vec!["shop.example.com/path".into()],
+            require_identity: false,
+        },
+    );
+    assert_eq!(bad.status, 400);
+    assert!(bad.problem().message.contains("scheme and host"));
+    let ok = set_security(
+        &api,
+        &ana,
+        &ChannelSecurity {
+            allowed_origins: vec!["https://Shop.Example.com".into()],
+            require_identity: false,
+        },
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+
+    let shop = [("origin", "https://shop.example.com")];
+    let evil = [("origin", "https://evil.example.com")];
+    created(&start(&api, Visitor::default(), &shop));
+    for headers in [&evil[..], &[]] {
+        let reply = start(&api, Visitor::default(), headers);
+        assert_eq!(reply.status, 403, "{headers:?}");
+        assert_eq!(reply.problem().code, ErrorCode::Forbidden);
+    }
+    let config = routes::widget_config(&demo());
+    assert_eq!(api.request("GET", &config, None, &evil).status, 403);
+    assert_eq!(api.request("GET", &config, None, &shop).status, 200);
+
+    // WebSockets carry the page's origin too.
+    let url = format!(
+        "{}{}&token={}",
+        edge.ws_url(),
+        routes::conversation_socket(&earlier.conversation, Seq(0)),
+        earlier.token.as_str()
+    );
+    assert_eq!(
+        Socket::open_from(&url, "https://evil.example.com")
+            .await
+            .err()
+            .unwrap()
+            .status,
+        403
+    );
+    assert!(Socket::open_from(&url, "https://shop.example.com")
+        .await
+        .is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_slow_one_visitor_or_address_and_nobody_else() {
+    let (edge, _state) = edge_with(&[
+        ("VISITOR_BURST", "5"),
+        ("VISITOR_PER_MINUTE", "6"),
+        ("ADDRESS_BURST", "8"),
+        ("ADDRESS_PER_MINUTE", "1"),
+    ]);
+    let api = Api::new(&edge);
+    let fast = api.create_conversation(DEMO_CHANNEL);
+    let calm = api.create_conversation(DEMO_CHANNEL);
+    let mut flooder = Socket::visitor(&edge, &fast.conversation, &fast.token, Seq(0))
+        .await
+        .unwrap();
+    flooder.joined().await;
+    let mut other = Socket::visitor(&edge, &calm.conversation, &calm.token, Seq(0))
+        .await
+        .unwrap();
+    other.joined().await;
+
+    for i in 0..7 {
+        flooder.send(&send(&format!("f{i}"), "spam")).await;
+    }
+    let (mut acked, mut limited) = (0, Vec::new());
+    while acked + limited.len() < 7 {
+        match flooder.next().await {
+            ServerFrame::Ack { .. } => acked += 1,
+            ServerFrame::Error { problem } => limited.push(problem),
+            _ => {}
+        }
+    }
+    assert_eq!(acked, 5, "the burst goes through");
+    for problem in &limited {
+        assert_eq!(problem.code, ErrorCode::RateLimited);
+        assert!(
+            problem.retry_after_ms.unwrap_or(0) > 0,
+            "says when to try again"
+        );
+        assert!(
+            problem.id.is_some(),
+            "names the message, which the client keeps"
+        );
+    }
+    other.send(&send("calm", "hello")).await;
+    assert!(
+        matches!(other.next().await, ServerFrame::Ack { .. }),
+        "other visitors are unaffected"
+    );
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let reply = api.get(&routes::transcript(&fast.conversation), Some(&ana));
+    let transcript: Transcript = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(
+        transcript.messages.len(),
+        5,
+        "nothing over the limit was stored"
+    );
+
+    // Per address: one address runs out, another does not notice.
+    let from = |ip: &'static str| [("cf-connecting-ip", ip)];
+    let mut statuses = Vec::new();
+    for _ in 0..9 {
+        statuses.push(start(&api, Visitor::default(), &from("203.0.113.7")).status);
+    }
+    assert_eq!(statuses[..8], [201; 8]);
+    let refused = start(&api, Visitor::default(), &from("203.0.113.7"));
+    assert_eq!(refused.status, 429);
+    assert_eq!(refused.problem().code, ErrorCode::RateLimited);
+    assert!(refused
+        .header("retry-after")
+        .is_some_and(|s| s.parse::<u64>().unwrap_or(0) > 0));
+    assert_eq!(
+        start(&api, Visitor::default(), &from("198.51.100.1")).status,
+        201
+    );
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_field_is_limited_on_the_edge() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let long_password = "p".repeat(MAX_PASSWORD_BYTES + 1);
+    let reply = api.post_raw(
+        routes::SESSION,
+        &format!(r#"{{"email":"{DEMO_EMAIL}","password":"{long_password}"}}"#),
+        None,
+    );
+    assert_eq!(reply.status, 400);
+    let reply = api.post_raw(
+        routes::SESSION,
+        &format!(r#"{{"email":"{}@x.io","password":"x"}}"#, "e".repeat(300)),
+        None,
+    );
+    assert_eq!(reply.status, 400);
+    for visitor in [
+        Visitor {
+            name: Some("n".repeat(MAX_NAME_CHARS + 1)),
+            ..Visitor::default()
+        },
+        Visitor {
+            email: Some(format!("{}@x.io", "e".repeat(300))),
+            ..Visitor::default()
+        },
+        Visitor {
+            user_id: Some("u".repeat(MAX_USER_ID_CHARS + 1)),
+            ..Visitor::default()
+        },
+        Visitor {
+            user_id: Some("u".into()),
+            user_hash: Some("short".into()),
+            ..Visitor::default()
+        },
+    ] {
+        let reply = start(&api, visitor.clone(), &[]);
+        assert_eq!(reply.status, 400, "{visitor:?}");
+        assert_eq!(reply.problem().code, ErrorCode::Invalid);
+    }
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let too_many = ChannelSecurity {
+        allowed_origins: (0..=MAX_ALLOWED_ORIGINS)
+            .map(|i| format!("https://s{i}.example.com"))
+            .collect(),
+        require_identity: false,
+    };
+    assert_eq!(set_security(&api, &ana, &too_many).status, 400);
+    let unknown = ConversationId::from_random([3; 16]);
+    assert_eq!(
+        api.post_raw(&routes::revoke(&unknown), "", Some(&ana))
+            .status,
+        404
+    );
+}
