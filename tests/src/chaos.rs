@@ -335,3 +335,73 @@ impl Rng {
         self.next() % n.max(1)
     }
 }
+
+/// A TCP proxy that can cut the network: every connection through it drops
+/// at once, and new ones are refused until it is restored. A browser pointed
+/// at it loses the edge as it would lose its Wi-Fi.
+pub struct CutProxy {
+    port: u16,
+    cut: Arc<std::sync::atomic::AtomicBool>,
+    connections: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    task: JoinHandle<()>,
+}
+
+impl CutProxy {
+    /// Forwards a free local port to `upstream` (`127.0.0.1:PORT`).
+    pub async fn start(upstream: SocketAddr) -> std::io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let port = listener.local_addr()?.port();
+        let cut = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let connections = Arc::new(Mutex::new(Vec::<JoinHandle<()>>::new()));
+        let (is_cut, tracked) = (cut.clone(), connections.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if is_cut.load(Ordering::SeqCst) {
+                    continue; // dropped: the connection is refused
+                }
+                let relay = tokio::spawn(async move {
+                    if let Ok(mut server) = TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                if let Ok(mut tracked) = tracked.lock() {
+                    tracked.retain(|t| !t.is_finished());
+                    tracked.push(relay);
+                }
+            }
+        });
+        Ok(CutProxy {
+            port,
+            cut,
+            connections,
+            task,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`, the address to browse through.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Drops every connection and refuses new ones.
+    pub fn cut(&self) {
+        self.cut.store(true, Ordering::SeqCst);
+        if let Ok(mut tracked) = self.connections.lock() {
+            for relay in tracked.drain(..) {
+                relay.abort();
+            }
+        }
+    }
+
+    /// Lets connections through again.
+    pub fn restore(&self) {
+        self.cut.store(false, Ordering::SeqCst);
+    }
+}
+
+impl Drop for CutProxy {
+    fn drop(&mut self) {
+        self.cut();
+        self.task.abort();
+    }
+}

@@ -3,6 +3,7 @@
 //! PBKDF2 digests in the format the edge reads (shared/src/password.rs),
 //! never in plain text.
 
+use charla_shared::api::ChannelOptions;
 use charla_shared::limits::PASSWORD_ITERATIONS;
 use charla_shared::password::{PasswordHash, DIGEST_BYTES, SALT_BYTES};
 use charla_shared::Millis;
@@ -25,6 +26,21 @@ pub const OTHER_CHANNEL: &str = "sales";
 pub const OUTSIDER_EMAIL: &str = "marta@charla.test";
 /// The password of every test account.
 pub const TEST_PASSWORD: &str = "test-password";
+/// A channel whose name and texts are script injection attempts, for tests.
+pub const HOSTILE_CHANNEL: &str = "hostile";
+/// The operator of the hostile channel, whose name is an injection attempt.
+pub const HOSTILE_EMAIL: &str = "mallory@charla.test";
+
+/// Strings that would run script if any UI rendered them as HTML. Each sets
+/// `window.__xss` if it ever executes.
+pub const XSS: [&str; 6] = [
+    r#"<img src=x onerror="window.__xss=1">"#,
+    "<script>window.__xss=2</script>",
+    r#""><svg onload=window.__xss=3>"#,
+    r#"<a href="javascript:window.__xss=4">link</a>"#,
+    r#"<iframe srcdoc="<script>parent.__xss=5</script>">"#,
+    "{{constructor.constructor('window.__xss=6')()}}",
+];
 
 /// A channel to create.
 #[derive(Debug, Clone)]
@@ -33,6 +49,8 @@ pub struct SeedChannel {
     pub id: String,
     /// Its name.
     pub name: String,
+    /// Its look and texts.
+    pub options: ChannelOptions,
 }
 
 /// An operator account to create.
@@ -95,13 +113,40 @@ impl Seed {
                 password: TEST_PASSWORD.into(),
                 channels: vec![OTHER_CHANNEL.into()],
             })
+            .hostile()
+    }
+
+    /// The test seed plus a channel and an operator made of injection
+    /// attempts.
+    fn hostile(self) -> Self {
+        let options = ChannelOptions {
+            button_text: XSS[0].into(),
+            welcome_message: XSS[1].into(),
+            input_placeholder: XSS[2].into(),
+            ..ChannelOptions::default()
+        };
+        self.channel_with(HOSTILE_CHANNEL, XSS[3], options)
+            .operator(SeedOperator {
+                id: "mallory".into(),
+                email: HOSTILE_EMAIL.into(),
+                name: XSS[0].into(),
+                role: "operator",
+                password: TEST_PASSWORD.into(),
+                channels: vec![HOSTILE_CHANNEL.into()],
+            })
     }
 
     /// Adds a channel.
-    pub fn channel(mut self, id: &str, name: &str) -> Self {
+    pub fn channel(self, id: &str, name: &str) -> Self {
+        self.channel_with(id, name, ChannelOptions::default())
+    }
+
+    /// Adds a channel with its own look and texts.
+    pub fn channel_with(mut self, id: &str, name: &str, options: ChannelOptions) -> Self {
         self.channels.push(SeedChannel {
             id: id.into(),
             name: name.into(),
+            options,
         });
         self
     }
@@ -118,9 +163,10 @@ impl Seed {
         let mut sql = String::new();
         for channel in &self.channels {
             sql += &format!(
-                "INSERT OR IGNORE INTO channels (id, name, options, created_at) VALUES ({}, {}, '{{}}', {now});\n",
+                "INSERT OR IGNORE INTO channels (id, name, options, created_at) VALUES ({}, {}, {}, {now});\n",
                 quote(&channel.id),
-                quote(&channel.name)
+                quote(&channel.name),
+                quote(&serde_json::to_string(&channel.options).expect("options encode"))
             );
         }
         for operator in &self.operators {

@@ -1,13 +1,18 @@
 //! End to end: real headless Chromium sessions — visitors on the demo site,
 //! an operator in the console — against the real edge on local workerd.
 
+use std::time::Duration;
+
 use charla_shared::api::{routes, Transcript};
-use charla_shared::ids::{ClientMsgId, Seq};
-use charla_shared::protocol::ClientFrame;
+use charla_shared::ids::{ClientMsgId, ConversationId, Seq};
+use charla_shared::protocol::{ClientFrame, ServerFrame};
 use charla_tests::browser::{eventually, script, Chromedriver};
+use charla_tests::chaos::CutProxy;
 use charla_tests::client::{Api, Socket};
 use charla_tests::edge::{test_state, LocalEdge};
-use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD};
+use charla_tests::seed::{
+    DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, HOSTILE_CHANNEL, HOSTILE_EMAIL, TEST_PASSWORD, XSS,
+};
 use charla_tests::HarnessResult;
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
@@ -316,27 +321,7 @@ async fn calls_made_before_the_widget_loads_are_not_lost() -> HarnessResult<()> 
 }
 
 async fn sign_in(operator: &Client, edge: &LocalEdge) -> HarnessResult<()> {
-    operator
-        .goto(&format!("{}/console/", edge.url()))
-        .await
-        .map_err(browser)?;
-    let email = eventually("the sign-in form", || async {
-        operator.find(Locator::Css("#email")).await.ok()
-    })
-    .await?;
-    email.send_keys(DEMO_EMAIL).await.map_err(browser)?;
-    operator
-        .find(Locator::Css("#password"))
-        .await
-        .map_err(browser)?
-        .send_keys(&format!("{DEMO_PASSWORD}{}", char::from(Key::Enter)))
-        .await
-        .map_err(browser)?;
-    eventually("the operator's desk", || async {
-        operator.find(Locator::Css(".inbox")).await.ok()
-    })
-    .await?;
-    Ok(())
+    sign_in_as(operator, edge, DEMO_EMAIL, DEMO_PASSWORD).await
 }
 
 /// Records every `message` event the widget reports to the host page.
@@ -404,4 +389,345 @@ async fn texts(client: &Client, nodes: &str) -> Option<Vec<String>> {
 
 fn browser(error: impl std::fmt::Display) -> charla_tests::HarnessError {
     charla_tests::HarnessError::Browser(error.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_over_the_rate_limit_are_sent_later_not_lost() -> HarnessResult<()> {
+    let state = test_state()?;
+    let edge = LocalEdge::start_with(
+        state.path(),
+        &[("VISITOR_BURST", "2"), ("VISITOR_PER_MINUTE", "60")],
+    )?;
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+    visitor.goto(&edge.url()).await.map_err(browser)?;
+    open_widget(&visitor).await?;
+    script(
+        &visitor,
+        "for (let i = 0; i < 4; i++) Charla.push(['send', 'burst ' + i]); return true",
+    )
+    .await;
+    let expected = [WELCOME, "burst 0", "burst 1", "burst 2", "burst 3"];
+    eventually("all four delivered, in order", || async {
+        let pending = texts(&visitor, "document.querySelector('#charla-widget')?.shadowRoot?.querySelectorAll('.charla-pending')").await?;
+        let done = widget_texts(&visitor).await?;
+        (pending.is_empty() && done == expected).then_some(())
+    })
+    .await?;
+    visitor.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_anyone_writes_runs_as_code() -> HarnessResult<()> {
+    let state = test_state()?;
+    let edge = LocalEdge::start(state.path())?;
+    let driver = Chromedriver::start()?;
+    let operator = driver.session().await?;
+    let visitor = driver.session().await?;
+    sign_in_as(&operator, &edge, HOSTILE_EMAIL, TEST_PASSWORD).await?;
+
+    // The channel's name and texts, the visitor's name and every message
+    // are injection attempts.
+    visitor
+        .goto(&format!(
+            "{}/embed.html?channel={HOSTILE_CHANNEL}",
+            edge.url()
+        ))
+        .await
+        .map_err(browser)?;
+    let identify = format!(
+        "(window.Charla = window.Charla || []).push(['identify', {{name: {}}}]); return true",
+        serde_json::to_string(XSS[4]).unwrap()
+    );
+    script(&visitor, &identify).await;
+    open_widget(&visitor).await?;
+    eventually("the hostile channel's texts, as text", || async {
+        let title = widget_element(&visitor, ".charla-title")
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        let intro = widget_texts(&visitor).await?;
+        (title == XSS[3] && intro == [XSS[1]]).then_some(())
+    })
+    .await?;
+    let placeholder = widget_element(&visitor, "#charla-input")
+        .await?
+        .attr("placeholder")
+        .await
+        .map_err(browser)?;
+    assert_eq!(placeholder.as_deref(), Some(XSS[2]));
+    for payload in XSS {
+        script(
+            &visitor,
+            &format!(
+                "Charla.push(['send', {}]); return true",
+                serde_json::to_string(payload).unwrap()
+            ),
+        )
+        .await;
+    }
+    let mut sent = vec![XSS[1]];
+    sent.extend(XSS);
+    eventually("the visitor's payloads stored", || async {
+        widget_texts(&visitor).await.filter(|t| t == &sent)
+    })
+    .await?;
+
+    // The operator sees them as text, and answers with more.
+    let visitor_name = eventually("the conversation in the list", || async {
+        let name = script(
+            &operator,
+            "return document.querySelector('.conversation .visitor')?.textContent",
+        )
+        .await;
+        name.as_str()
+            .filter(|n| n.starts_with(XSS[4]))
+            .map(str::to_owned)
+    })
+    .await?;
+    assert!(visitor_name.starts_with(XSS[4]));
+    operator
+        .find(Locator::Css(".conversation button"))
+        .await
+        .map_err(browser)?
+        .click()
+        .await
+        .map_err(browser)?;
+    eventually("the payloads in the pane", || async {
+        pane_texts(&operator).await.filter(|t| t == &XSS)
+    })
+    .await?;
+    for payload in [XSS[0], XSS[5]] {
+        operator
+            .find(Locator::Css(".pane textarea"))
+            .await
+            .map_err(browser)?
+            .send_keys(&format!("{payload}{}", char::from(Key::Enter)))
+            .await
+            .map_err(browser)?;
+    }
+    eventually("the operator's answers in the widget", || async {
+        let texts = widget_texts(&visitor).await?;
+        texts
+            .ends_with(&[XSS[0].to_owned(), XSS[5].to_owned()])
+            .then_some(())
+    })
+    .await?;
+    let signed = script(
+        &visitor,
+        "return [...document.querySelector('#charla-widget').shadowRoot.querySelectorAll('.charla-msg:not(.charla-own) .charla-who')].map(n => n.textContent)",
+    )
+    .await;
+    assert!(
+        signed
+            .as_array()
+            .is_some_and(|names| names.iter().any(|n| n == XSS[0])),
+        "{signed}"
+    );
+
+    // Nothing ran and nothing was made of the payloads, on either side.
+    for (page, root) in [
+        (
+            &visitor,
+            "document.querySelector('#charla-widget').shadowRoot",
+        ),
+        (&operator, "document"),
+    ] {
+        let report = script(
+            page,
+            &format!(
+                "const root = {root}; return {{ran: window.__xss ?? null, \
+                 made: root.querySelectorAll('.charla-log img, .charla-log script, .charla-log svg, \
+                 .charla-log iframe, .charla-log a, .conversation img, .conversation iframe, .topbar img').length}}"
+            ),
+        )
+        .await;
+        assert_eq!(report["ran"], Value::Null, "a payload ran: {report}");
+        assert_eq!(report["made"], 0, "a payload made elements: {report}");
+    }
+    let me = script(
+        &operator,
+        "return document.querySelector('.topbar .me').textContent",
+    )
+    .await;
+    assert_eq!(me, XSS[0], "the operator's own name is text too");
+    visitor.close().await.map_err(browser)?;
+    operator.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_works_under_a_strict_content_security_policy() -> HarnessResult<()> {
+    let state = test_state()?;
+    let edge = LocalEdge::start(state.path())?;
+    let api = Api::new(&edge);
+    let page = api.get("/csp", None);
+    let policy = page
+        .header("content-security-policy")
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        policy.contains("script-src 'self' 'wasm-unsafe-eval'")
+            && policy.contains("style-src 'self'"),
+        "the page is served with the strict policy: {policy:?}"
+    );
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+    visitor
+        .goto(&format!("{}/csp", edge.url()))
+        .await
+        .map_err(browser)?;
+    open_widget(&visitor).await?;
+    widget_element(&visitor, "#charla-input")
+        .await?
+        .send_keys(&format!("Hello under CSP{}", char::from(Key::Enter)))
+        .await
+        .map_err(browser)?;
+    let id = eventually("the conversation is remembered", || async {
+        script(&visitor, "return JSON.parse(localStorage.getItem('charla.conversation.demo') || 'null')?.conversation")
+            .await
+            .as_str()
+            .and_then(|id| ConversationId::parse(id).ok())
+    })
+    .await?;
+    let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let mut operator = Socket::operator(&edge, &id, &cookie, Seq(0))
+        .await
+        .expect("operator socket");
+    operator.joined().await;
+    operator
+        .send(&ClientFrame::Send {
+            id: ClientMsgId::parse("csp-reply").unwrap(),
+            text: "Answered".into(),
+        })
+        .await;
+    eventually("the answer in the widget", || async {
+        widget_texts(&visitor)
+            .await
+            .filter(|t| t == &[WELCOME, "Hello under CSP", "Answered"])
+    })
+    .await?;
+    let violations = script(&visitor, "return window.cspViolations").await;
+    assert_eq!(violations, serde_json::json!([]), "no CSP violations");
+    visitor.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_typed_while_the_network_is_down_arrive_once_in_order() -> HarnessResult<()> {
+    let state = test_state()?;
+    let edge = LocalEdge::start(state.path())?;
+    let network = CutProxy::start(edge.addr())
+        .await
+        .expect("the proxy starts");
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+    // The visitor reaches the edge only through the proxy.
+    visitor.goto(&network.url()).await.map_err(browser)?;
+    open_widget(&visitor).await?;
+    type_into_widget(&visitor, "Before the cut").await?;
+    let id = eventually("the conversation is remembered", || async {
+        script(&visitor, "return JSON.parse(localStorage.getItem('charla.conversation.demo') || 'null')?.conversation")
+            .await
+            .as_str()
+            .and_then(|id| ConversationId::parse(id).ok())
+    })
+    .await?;
+    let api = Api::new(&edge);
+    let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let mut operator = Socket::operator(&edge, &id, &cookie, Seq(0))
+        .await
+        .expect("operator socket");
+    let (_, history) = operator.joined().await;
+    assert_eq!(history.len(), 1);
+
+    network.cut();
+    eventually("the widget notices", || async {
+        let status = widget_element(&visitor, ".charla-status")
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        status.contains("Reconnecting").then_some(())
+    })
+    .await?;
+    let typed = ["One", "Two", "Three"];
+    for text in typed {
+        type_into_widget(&visitor, text).await?;
+    }
+    eventually("three messages waiting, shown as sending", || async {
+        let pending = texts(&visitor, "document.querySelector('#charla-widget')?.shadowRoot?.querySelectorAll('.charla-pending .charla-text')").await?;
+        (pending == typed).then_some(())
+    })
+    .await?;
+    assert!(
+        operator.is_quiet_for(Duration::from_millis(500)).await,
+        "nothing got through"
+    );
+
+    network.restore();
+    let mut arrived = Vec::new();
+    while arrived.len() < 3 {
+        if let ServerFrame::Message { message } = operator.next().await {
+            arrived.push(message.text);
+        }
+    }
+    assert_eq!(arrived, typed, "all three, once, in order");
+    eventually("the widget shows them sent", || async {
+        let pending = texts(&visitor, "document.querySelector('#charla-widget')?.shadowRoot?.querySelectorAll('.charla-pending')").await?;
+        let done = widget_texts(&visitor).await?;
+        (pending.is_empty() && done == [WELCOME, "Before the cut", "One", "Two", "Three"]).then_some(())
+    })
+    .await?;
+    let reply = api.get(&routes::transcript(&id), Some(&cookie));
+    let transcript: Transcript = serde_json::from_str(&reply.body).expect("a transcript");
+    let stored: Vec<&str> = transcript
+        .messages
+        .iter()
+        .map(|m| m.text.as_str())
+        .collect();
+    assert_eq!(stored, ["Before the cut", "One", "Two", "Three"]);
+    visitor.close().await.map_err(browser)?;
+    Ok(())
+}
+
+async fn type_into_widget(visitor: &Client, text: &str) -> HarnessResult<()> {
+    widget_element(visitor, "#charla-input")
+        .await?
+        .send_keys(&format!("{text}{}", char::from(Key::Enter)))
+        .await
+        .map_err(browser)
+}
+
+async fn sign_in_as(
+    operator: &Client,
+    edge: &LocalEdge,
+    email: &str,
+    password: &str,
+) -> HarnessResult<()> {
+    operator
+        .goto(&format!("{}/console/", edge.url()))
+        .await
+        .map_err(browser)?;
+    let field = eventually("the sign-in form", || async {
+        operator.find(Locator::Css("#email")).await.ok()
+    })
+    .await?;
+    field.send_keys(email).await.map_err(browser)?;
+    operator
+        .find(Locator::Css("#password"))
+        .await
+        .map_err(browser)?
+        .send_keys(&format!("{password}{}", char::from(Key::Enter)))
+        .await
+        .map_err(browser)?;
+    eventually("the operator's desk", || async {
+        operator.find(Locator::Css(".inbox")).await.ok()
+    })
+    .await?;
+    Ok(())
 }

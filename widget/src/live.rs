@@ -8,10 +8,10 @@ use std::rc::{Rc, Weak};
 
 use charla_shared::chat::Outgoing;
 use charla_shared::ids::{hex_digest, ClientMsgId, Seq};
-use charla_shared::protocol::{ErrorCode, Message, Problem, ServerFrame};
+use charla_shared::protocol::{ClientFrame, ErrorCode, Message, Problem, ServerFrame};
 use leptos::prelude::*;
 
-use crate::net::Socket;
+use crate::net::{Socket, Timer};
 use crate::state::HasChat;
 
 /// Where a [`Live`] keeps its outbox.
@@ -23,6 +23,8 @@ pub struct Live<S: HasChat> {
     socket: RefCell<Option<Socket>>,
     /// Keeps the outbox somewhere that survives a reload.
     store: Box<OutboxStore>,
+    /// Sends the outbox again after the edge asked to slow down.
+    resend: Timer,
     this: Weak<Live<S>>,
 }
 
@@ -33,6 +35,7 @@ impl<S: HasChat + Send + Sync> Live<S> {
             state,
             socket: RefCell::new(None),
             store: Box::new(store),
+            resend: Timer::default(),
             this: this.clone(),
         })
     }
@@ -110,12 +113,25 @@ impl<S: HasChat + Send + Sync> Live<S> {
             outgoing = self.state.with_untracked(|s| s.chat().log().resend());
         }
         outgoing.extend(applied.reply);
+        self.send_all(outgoing);
+        if let Some(wait) = applied.resend_after_ms {
+            let this = self.this.clone();
+            let wait = u32::try_from(wait).unwrap_or(u32::MAX);
+            self.resend.start_once(wait, move || {
+                if let Some(live) = this.upgrade() {
+                    live.send_all(live.state.with_untracked(|s| s.chat().log().resend()));
+                }
+            });
+        }
+        applied.new_messages
+    }
+
+    fn send_all(&self, frames: Vec<ClientFrame>) {
         if let Some(socket) = self.socket.borrow().as_ref() {
-            for frame in outgoing {
+            for frame in frames {
                 socket.send(&frame.encode());
             }
         }
-        applied.new_messages
     }
 
     fn outbox_len(&self) -> usize {

@@ -314,7 +314,7 @@ impl Inner {
 /// one; the replaced callback is kept until the next start, because a timer
 /// callback may restart its own timer while it runs.
 #[derive(Default)]
-struct Timer {
+pub(crate) struct Timer {
     id: Cell<Option<i32>>,
     repeating: Cell<bool>,
     current: RefCell<Option<Closure<dyn FnMut()>>>,
@@ -322,7 +322,7 @@ struct Timer {
 }
 
 impl Timer {
-    fn start_once(&self, ms: u32, f: impl FnMut() + 'static) {
+    pub(crate) fn start_once(&self, ms: u32, f: impl FnMut() + 'static) {
         self.start(ms, false, f);
     }
 

@@ -14,6 +14,8 @@ pub struct ChatView {
     log: ChatLog,
     link: Option<Link>,
     notice: Option<String>,
+    /// The notice asks to wait; the next acknowledgement clears it.
+    waiting: bool,
 }
 
 /// State that holds a [`ChatView`]; [`Live`](crate::live::Live) keeps any
@@ -61,11 +63,16 @@ impl ChatView {
         }
     }
 
-    /// Applies a frame from the edge; a refusal becomes the notice.
+    /// Applies a frame from the edge; a refusal becomes the notice, and a
+    /// request to slow down lasts until the edge acknowledges again.
     pub fn receive(&mut self, frame: ServerFrame) -> Applied {
+        let ack = matches!(frame, ServerFrame::Ack { .. });
         let applied = self.log.apply(frame);
         if let Some(problem) = &applied.problem {
             self.notice = Some(problem.message.clone());
+            self.waiting = applied.resend_after_ms.is_some();
+        } else if ack && std::mem::take(&mut self.waiting) {
+            self.notice = None;
         }
         applied
     }
@@ -242,6 +249,21 @@ mod tests {
         assert!(chat.compose(id, " hola ").is_ok());
         assert_eq!(chat.notice(), None);
         assert_eq!(chat.log().outbox()[0].text, "hola");
+    }
+
+    #[test]
+    fn a_request_to_slow_down_lasts_until_the_next_ack() {
+        let mut state = welcomed();
+        let id = ClientMsgId::parse("fast").unwrap();
+        state.chat_mut().compose(id.clone(), "x").unwrap();
+        let applied = state.receive(ServerFrame::Error {
+            problem: Problem::rate_limited("Slow down.", 500).for_message(id.clone()),
+        });
+        assert_eq!(applied.resend_after_ms, Some(500));
+        assert_eq!(state.chat().notice(), Some("Slow down."));
+        assert_eq!(state.chat().log().outbox().len(), 1, "kept to go again");
+        state.receive(ServerFrame::Ack { id, seq: Seq(1) });
+        assert_eq!(state.chat().notice(), None);
     }
 
     #[test]

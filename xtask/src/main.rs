@@ -8,6 +8,8 @@
 //! - `cargo xtask build`: the release build of the widget, the console and
 //!   the edge, assembled into `dist/site`.
 //! - `cargo xtask deploy [--dry-run]`: build and deploy with wrangler.
+//! - `cargo xtask fuzz [--seconds N]`: fuzz the frame decoder for N seconds
+//!   (default 60) with cargo-fuzz on nightly.
 
 mod build;
 mod cmd;
@@ -28,8 +30,11 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("build") => tools::ensure(tools::Need::Build).and_then(|()| build::all()),
         Some("deploy") => deploy(args[1..].iter().any(|a| a == "--dry-run")),
+        Some("fuzz") => seconds_arg(&args[1..]).and_then(fuzz),
         _ => {
-            eprintln!("usage: cargo xtask dev [--port N] | test | build | deploy [--dry-run]");
+            eprintln!(
+                "usage: cargo xtask dev [--port N] | test | build | deploy [--dry-run] | fuzz [--seconds N]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -172,6 +177,36 @@ fn deploy_dry_run() -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Fuzzes the edge's frame decoder for a bounded time, starting from the
+/// committed seed frames.
+fn fuzz(seconds: u64) -> Result<(), Error> {
+    tools::ensure_fuzzer()?;
+    cmd::step(&format!("fuzzing ClientFrame::decode for {seconds} s"));
+    let dir = paths::root().join("shared").join("fuzz");
+    let corpus = dir.join("corpus").join("client_frame");
+    std::fs::create_dir_all(&corpus).map_err(cmd::io("creating the fuzz corpus"))?;
+    let mut fuzz =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    fuzz.current_dir(&dir)
+        .env("RUSTUP_TOOLCHAIN", "nightly")
+        .args(["fuzz", "run", "client_frame"])
+        .arg(&corpus)
+        .arg(dir.join("seeds").join("client_frame"))
+        .arg("--")
+        .arg(format!("-max_total_time={seconds}"));
+    run(fuzz)
+}
+
+fn seconds_arg(args: &[String]) -> Result<u64, Error> {
+    match args {
+        [] => Ok(60),
+        [flag, seconds] if flag == "--seconds" => seconds
+            .parse()
+            .map_err(|_| Error::Check(format!("--seconds takes a number, not {seconds}"))),
+        other => Err(Error::Check(format!("unknown arguments {other:?}"))),
+    }
 }
 
 fn port_arg(args: &[String]) -> Result<u16, Error> {

@@ -16,6 +16,8 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// Node's major version the pinned wrangler needs at least.
 const NODE_MAJOR: u32 = 20;
+/// The cargo-fuzz version `cargo xtask fuzz` installs.
+const FUZZ_VERSION: &str = "0.13.1";
 /// The wrangler version package.json pins.
 const WRANGLER_VERSION: &str = "4.86.0";
 
@@ -70,6 +72,23 @@ pub fn ensure(need: Need) -> Result<(), Error> {
         browser()?;
     }
     Ok(())
+}
+
+/// Installs cargo-fuzz when missing; fuzzing needs the nightly toolchain.
+pub fn ensure_fuzzer() -> Result<(), Error> {
+    let nightly = probe("rustup", &["toolchain", "list"]).unwrap_or_default();
+    if !nightly.lines().any(|l| l.starts_with("nightly")) {
+        step("installing the nightly toolchain (cargo fuzz needs it)");
+        let mut install = Command::new("rustup");
+        install.args(["toolchain", "install", "nightly", "--profile", "minimal"]);
+        run(install)?;
+    }
+    cargo_tool(&CargoTool {
+        bin: "cargo-fuzz",
+        krate: "cargo-fuzz",
+        version: FUZZ_VERSION,
+        locked: true,
+    })
 }
 
 /// `PATH` with the pinned tools first: npm's binaries (wasm-opt, esbuild,
