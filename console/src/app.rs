@@ -1,12 +1,13 @@
 //! Signing in and out. Until the edge has said whether a session cookie is
 //! still good, the console shows nothing but a loading line.
 
-use charla_shared::api::{routes, Session, SignIn};
+use charla_shared::api::{routes, Session, SignIn, StaffRole};
 use charla_widget::net::Edge;
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
 
+use crate::channels::ChannelsAdmin;
 use crate::desk::Desk;
 
 /// The whole console.
@@ -47,9 +48,61 @@ pub fn App() -> impl IntoView {
     view! {
         <Show when=move || checked.get() fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || match session.get() {
-                Some(current) => view! { <Desk session=current on_sign_out=sign_out /> }.into_any(),
+                Some(current) => view! { <Shell session=current on_sign_out=sign_out /> }.into_any(),
                 None => view! { <SignInForm on_signed_in=signed_in /> }.into_any(),
             }}
+        </Show>
+    }
+}
+
+/// What the console shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    /// The conversations.
+    Desk,
+    /// Channel settings (admins).
+    Channels,
+}
+
+/// The signed-in console: the top bar and the chosen view. The desk stays
+/// mounted (hidden) while an admin edits channels, so its live inbox and
+/// unread marks keep up.
+#[component]
+fn Shell(session: Session, on_sign_out: Callback<bool>) -> impl IntoView {
+    let view = RwSignal::new(View::Desk);
+    let admin = session.operator.role == StaffRole::Admin;
+    let name = session.operator.name.clone();
+    let tab = move |target: View, label: &'static str| {
+        view! {
+            <button
+                type="button"
+                class="view"
+                aria-current=move || (view.get() == target).then_some("page")
+                on:click=move |_| view.set(target)
+            >
+                {label}
+            </button>
+        }
+    };
+    let channels = session.clone();
+    view! {
+        <header class="topbar">
+            <h1>"Charla"</h1>
+            <nav class="views" aria-label="Console">
+                {tab(View::Desk, "Conversations")}
+                {admin.then(|| tab(View::Channels, "Channels"))}
+            </nav>
+            <span class="me">{name}</span>
+            <button type="button" class="sign-out" on:click=move |_| on_sign_out.run(false)>
+                "Sign out"
+            </button>
+            <button type="button" class="sign-out" on:click=move |_| on_sign_out.run(true)>
+                "Sign out everywhere"
+            </button>
+        </header>
+        <Desk session=session hidden=Signal::derive(move || view.get() != View::Desk) />
+        <Show when=move || view.get() == View::Channels>
+            <ChannelsAdmin session=channels.clone() />
         </Show>
     }
 }

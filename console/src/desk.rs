@@ -14,7 +14,7 @@ use crate::storage;
 
 /// The desk of a signed-in operator.
 #[component]
-pub fn Desk(session: Session, on_sign_out: Callback<bool>) -> impl IntoView {
+pub fn Desk(session: Session, hidden: Signal<bool>) -> impl IntoView {
     let operator = session.operator.clone();
     let desk = RwSignal::new(DeskState::with_seen(storage::load_seen(&operator.id)));
     let link = RwSignal::new(Link::Connecting);
@@ -66,18 +66,8 @@ pub fn Desk(session: Session, on_sign_out: Callback<bool>) -> impl IntoView {
     };
 
     view! {
-        <header class="topbar">
-            <h1>"Charla"</h1>
+        <main class="desk" hidden=hidden>
             <p class="status" role="status">{status}</p>
-            <span class="me">{operator.name.clone()}</span>
-            <button type="button" class="sign-out" on:click=move |_| on_sign_out.run(false)>
-                "Sign out"
-            </button>
-            <button type="button" class="sign-out" on:click=move |_| on_sign_out.run(true)>
-                "Sign out everywhere"
-            </button>
-        </header>
-        <main class="desk">
             <nav class="inbox" aria-labelledby="inbox-title">
                 <h2 id="inbox-title">"Conversations"</h2>
                 <p class="empty" hidden=move || !conversations.with(Vec::is_empty)>

@@ -6,7 +6,9 @@
 //! its own is the desk: the inbox and the panes.
 
 mod app;
+mod channels;
 mod desk;
+mod draft;
 mod pane;
 mod state;
 mod storage;

@@ -18,8 +18,14 @@ Charla.push(["on", "open", function () { record("open"); }]);
 Charla.push(["on", "close", function () { record("close"); }]);
 Charla.push(["on", "message", function (message) { record("message", message); }]);
 
+// ?lang=pt asks for the widget in another language, before it has loaded.
+var params = new URLSearchParams(location.search);
+if (params.has("lang")) {
+  Charla.push(["setLocale", params.get("lang")]);
+}
+
 // ?auto asks the page to drive the widget at once, before it has loaded.
-if (new URLSearchParams(location.search).has("auto")) {
+if (params.has("auto")) {
   Charla.push(["open"]);
   Charla.push(["send", "Hello from the host page"]);
 }

@@ -1,24 +1,30 @@
-//! Channel endpoints: the public widget configuration, the operators' live
-//! inbox, and the security settings only admins see.
+//! Channel endpoints: the public widget configuration and full-page chat,
+//! the operators' live inbox, and the settings only admins see and change.
 
-use charla_shared::api::WidgetConfig;
+use charla_shared::api::{VisitorInfo, WidgetConfig};
+use charla_shared::channel::{ChannelSettings, NewChannel, URL_REGEX_FLAGS};
 use charla_shared::identity::{ChannelSecrets, ChannelSecurity};
-use charla_shared::ids::{hex_digest, ChannelId};
-use charla_shared::protocol::ErrorCode;
-use worker::{Env, Request, Response, Url};
+use charla_shared::ids::{hex_digest, ChannelId, OperatorId};
+use charla_shared::protocol::{display_name, ErrorCode};
+use js_sys::{Array, Function, Reflect};
+use wasm_bindgen::JsCast;
+use worker::{Env, Headers, Request, Response, Url};
 
 use crate::auth::{self, require_admin};
 use crate::conversations::session_of;
-use crate::crypto::random_bytes;
+use crate::crypto::{random_bytes, token_digest};
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::{expect_same_origin, expect_websocket, json, origin, read_json};
+use crate::http::{expect_same_origin, expect_websocket, json, origin, query, read_json};
 use crate::internal::{self, paths, Admission, Call};
 use crate::now;
 use crate::store::{Channel, Db};
 
 /// `GET /api/channels/{id}/widget`: public and cacheable; nothing private.
-/// A page from an origin the channel does not allow is refused, so the
-/// widget does not appear there. (Same-origin requests carry no `Origin`.)
+/// Browsers keep it but ask again on every page load (`no-cache` with an
+/// `ETag`), so a restyle reaches visitors on their next page while an
+/// unchanged config costs a `304`. A page from an origin the channel does
+/// not allow is refused, so the widget does not appear there. (Same-origin
+/// requests carry no `Origin`.)
 pub async fn widget_config(req: &Request, env: &Env, id: &ChannelId) -> EdgeResult<Response> {
     let channel = Db::new(env)?
         .channel(id)
@@ -29,16 +35,114 @@ pub async fn widget_config(req: &Request, env: &Env, id: &ChannelId) -> EdgeResu
             return Err(internal::origin_refused());
         }
     }
-    let config = WidgetConfig {
-        channel: channel.id,
-        name: channel.name,
-        options: channel.options,
-    };
-    let mut response = json(200, &config)?;
-    response
-        .headers_mut()
-        .set("cache-control", "public, max-age=60")?;
+    let config = WidgetConfig::of(channel.id, channel.name, &channel.options, channel.rules);
+    let body = serde_json::to_string(&config)?;
+    let etag = format!("\"{}\"", &token_digest(&body)[..32]);
+    let headers = Headers::new();
+    headers.set("etag", &etag)?;
+    headers.set("cache-control", "public, no-cache")?;
+    if req.headers().get("if-none-match")?.as_deref() == Some(etag.as_str()) {
+        return Ok(Response::empty()?.with_status(304).with_headers(headers));
+    }
+    headers.set("content-type", "application/json")?;
+    Ok(Response::ok(body)?.with_headers(headers))
+}
+
+/// `GET /api/visitor`: the requester's country from Cloudflare's
+/// `CF-IPCountry`. Where `ALLOW_COUNTRY_OVERRIDE` is `true` (local
+/// development and tests) `?country=XX` replaces it, so rules by country can
+/// be tried from anywhere.
+pub fn visitor(req: &Request, url: &Url, env: &Env) -> EdgeResult<Response> {
+    let overridable = env
+        .var("ALLOW_COUNTRY_OVERRIDE")
+        .is_ok_and(|v| v.to_string() == "true");
+    let asked = query(url, "country").filter(|_| overridable);
+    let country = match asked {
+        Some(country) => Some(country),
+        None => req.headers().get("cf-ipcountry")?,
+    }
+    .map(|c| c.trim().to_ascii_uppercase())
+    .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) && c != "XX");
+    let mut response = json(200, &VisitorInfo { country })?;
+    response.headers_mut().set("cache-control", "no-store")?;
     Ok(response)
+}
+
+/// `/chat/{id}`: the full-page chat of a channel, the link to send by
+/// e-mail. The page is a static asset; its script reads the channel from the
+/// path.
+pub async fn chat_page(req: &Request, env: &Env, id: &ChannelId) -> EdgeResult<Response> {
+    if Db::new(env)?.channel(id).await?.is_none() {
+        return Err(internal::no_channel(id));
+    }
+    let url = req.url()?;
+    let page = format!("{}/chat/", url.origin().ascii_serialization());
+    Ok(env.assets(internal::ASSETS)?.fetch(page, None).await?)
+}
+
+/// `POST /api/channels` (admins): a new channel with default settings.
+pub async fn create(req: &mut Request, url: &Url, env: &Env) -> EdgeResult<Response> {
+    expect_same_origin(req, url)?;
+    let db = Db::new(env)?;
+    require_admin(&auth::staff(req, &db, now()).await?)?;
+    let new: NewChannel = read_json(req).await?;
+    let name = display_name(&new.name, "The channel name")?;
+    if !db.create_channel(&new.id, &name, now()).await? {
+        return Err(EdgeError::refuse(
+            ErrorCode::Conflict,
+            format!("A channel {} exists already.", new.id),
+        ));
+    }
+    let channel = db
+        .channel(&new.id)
+        .await?
+        .ok_or_else(|| internal::no_channel(&new.id))?;
+    settings_of(&db, channel, 201).await
+}
+
+/// `GET /api/channels/{id}/settings` (admins).
+pub async fn settings(req: &Request, env: &Env, id: &ChannelId) -> EdgeResult<Response> {
+    let (db, channel) = admin_channel(req, env, id).await?;
+    settings_of(&db, channel, 200).await
+}
+
+/// `PUT /api/channels/{id}/settings` (admins): everything is checked before
+/// anything is saved; an invalid rule pattern is refused with the reason
+/// the JavaScript engine gives.
+pub async fn save_settings(
+    req: &mut Request,
+    url: &Url,
+    env: &Env,
+    id: &ChannelId,
+) -> EdgeResult<Response> {
+    expect_same_origin(req, url)?;
+    let (db, _) = admin_channel(req, env, id).await?;
+    let wanted: ChannelSettings = read_json(req).await?;
+    let settings = wanted.validated()?;
+    for (position, rule) in settings.rules.iter().enumerate() {
+        if let Err(why) = compile(&rule.url_regex) {
+            return Err(EdgeError::refuse(
+                ErrorCode::Invalid,
+                format!("Rule {}: the URL regex is not valid: {why}", position + 1),
+            ));
+        }
+    }
+    let known: Vec<OperatorId> = db.operators().await?.into_iter().map(|o| o.id).collect();
+    if let Some(unknown) = settings.operators.iter().find(|o| !known.contains(o)) {
+        return Err(EdgeError::refuse(
+            ErrorCode::Invalid,
+            format!("There is no operator {unknown}."),
+        ));
+    }
+    db.save_settings(id, &settings).await?;
+    json(200, &settings)
+}
+
+/// `GET /api/operators` (admins).
+pub async fn operators(req: &Request, env: &Env) -> EdgeResult<Response> {
+    let db = Db::new(env)?;
+    require_admin(&auth::staff(req, &db, now()).await?)?;
+    json(200, &db.operators().await?)
 }
 
 /// `GET /api/channels/{id}/inbox`: the live list, for its operators.
@@ -116,6 +220,35 @@ async fn admin_channel(req: &Request, env: &Env, id: &ChannelId) -> EdgeResult<(
         .await?
         .ok_or_else(|| internal::no_channel(id))?;
     Ok((db, channel))
+}
+
+async fn settings_of(db: &Db, channel: Channel, status: u16) -> EdgeResult<Response> {
+    let operators = db.channel_operators(&channel.id).await?;
+    json(
+        status,
+        &ChannelSettings {
+            name: channel.name,
+            options: channel.options,
+            rules: channel.rules,
+            operators,
+        },
+    )
+}
+
+/// Compiles a rule pattern with the runtime's own `RegExp`, the engine the
+/// widget runs it with in the browser.
+fn compile(pattern: &str) -> Result<(), String> {
+    let constructor: Function = Reflect::get(&js_sys::global(), &"RegExp".into())
+        .map_err(|_| "RegExp is missing".to_owned())?
+        .unchecked_into();
+    let args = Array::of2(&pattern.into(), &URL_REGEX_FLAGS.into());
+    Reflect::construct(&constructor, &args)
+        .map(|_| ())
+        .map_err(|e| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_else(|| "invalid pattern".to_owned())
+        })
 }
 
 fn secrets(channel: Channel) -> EdgeResult<Response> {

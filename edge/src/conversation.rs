@@ -74,6 +74,8 @@ const SCHEMA: &[&str] = &[
          tokens REAL NOT NULL,
          at INTEGER NOT NULL
      );",
+    // 3: the chatbot the page's rule chose.
+    "ALTER TABLE conversation ADD COLUMN chatbot TEXT;",
 ];
 
 /// A conversation's Durable Object.
@@ -168,6 +170,7 @@ struct Meta {
     created_at: Millis,
     email: Option<String>,
     verified_user: Option<String>,
+    chatbot: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,8 +195,8 @@ impl Conversation {
         self.migrate(0)?;
         self.sql.exec(
             "INSERT INTO conversation
-                 (id, conversation, channel, token_digest, visitor, created_at, email, verified_user)
-             VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+                 (id, conversation, channel, token_digest, visitor, created_at, email, verified_user, chatbot)
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 new.id.as_str().into(),
                 new.channel.as_str().into(),
@@ -202,6 +205,7 @@ impl Conversation {
                 SqlStorageValue::from(new.created_at),
                 new.contact.email.clone().into(),
                 new.contact.verified_user.clone().into(),
+                new.chatbot.clone().into(),
             ],
         )?;
         let meta = self
@@ -306,6 +310,7 @@ impl Conversation {
                     email: meta.email,
                     verified_user: meta.verified_user,
                 },
+                chatbot: meta.chatbot,
                 created_at: meta.created_at,
                 messages,
             },
@@ -574,7 +579,8 @@ impl Conversation {
         Ok(self
             .sql
             .exec(
-                "SELECT conversation, channel, token_digest, visitor, created_at, email, verified_user
+                "SELECT conversation, channel, token_digest, visitor, created_at, email, verified_user,
+                        chatbot
                  FROM conversation",
                 None,
             )?

@@ -11,10 +11,10 @@ use crate::auth::{self, Staff};
 use crate::crypto::{random_bytes, token_digest};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{expect_same_origin, expect_websocket, json, origin, query, read_json};
-use crate::internal::{self, paths, Admission, Call, NewConversation, StaffSession};
+use crate::internal::{self, paths, Admission, Availability, Call, NewConversation, StaffSession};
 use crate::limiter;
 use crate::now;
-use crate::store::Db;
+use crate::store::{Channel, Db};
 
 /// `POST /api/conversations`: checks the page's origin and the visitor's
 /// identity against the channel, then creates the conversation object.
@@ -47,6 +47,7 @@ pub async fn create(req: &mut Request, env: &Env) -> EdgeResult<Response> {
             "This channel only talks to signed-in visitors: identify them with user_id and user_hash.",
         ));
     }
+    let chatbot = chatbot_for(env, &channel, body.chatbot.as_deref()).await?;
     let id = ConversationId::from_random(random_bytes()?);
     let token = VisitorToken::from_random(random_bytes()?);
     let created_at = now();
@@ -62,6 +63,7 @@ pub async fn create(req: &mut Request, env: &Env) -> EdgeResult<Response> {
             email: visitor.email,
             verified_user,
         },
+        chatbot,
         created_at,
     };
     let response = Call::post(paths::INIT, &init)?
@@ -166,6 +168,34 @@ pub async fn revoke(
         )));
     }
     Ok(Response::empty()?.with_status(204))
+}
+
+/// The chatbot a conversation starts with: the one the page's rule named,
+/// if a rule of the channel names it, unless that rule wants it only when no
+/// operator is available and one is.
+async fn chatbot_for(
+    env: &Env,
+    channel: &Channel,
+    asked: Option<&str>,
+) -> EdgeResult<Option<String>> {
+    let Some(asked) = asked else { return Ok(None) };
+    let Some(rule) = channel
+        .rules
+        .iter()
+        .find(|r| r.chatbot.as_deref() == Some(asked))
+    else {
+        return Ok(None);
+    };
+    if rule.chatbot_only_if_no_operator {
+        let mut response = Call::get(paths::AVAILABLE)
+            .send(&internal::inbox(env, &channel.id)?)
+            .await?;
+        let availability: Availability = response.json().await?;
+        if availability.operators > 0 {
+            return Ok(None);
+        }
+    }
+    Ok(Some(asked.to_owned()))
 }
 
 /// What an object keeps of a signed-in operator.

@@ -17,8 +17,8 @@ use worker::{
 };
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::query;
-use crate::internal::{self, paths, Admission, StaffSession};
+use crate::http::{json, query};
+use crate::internal::{self, paths, Admission, Availability, StaffSession};
 use crate::now;
 
 /// A channel's inbox object.
@@ -56,6 +56,7 @@ impl DurableObject for Inbox {
             paths::CONNECT => self.admit(&req),
             paths::UPSERT => async { self.upsert(&internal::body(&mut req).await?) }.await,
             paths::EVICT => async { self.evict(&internal::body(&mut req).await?) }.await,
+            paths::AVAILABLE => self.availability(),
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
         })
     }
@@ -156,6 +157,24 @@ impl Inbox {
             }
         }
         Ok(Response::empty()?.with_status(204))
+    }
+
+    /// How many operators are here now, their sessions still running.
+    fn availability(&self) -> EdgeResult<Response> {
+        let at = now();
+        let operators = self
+            .state
+            .get_websockets()
+            .iter()
+            .filter(|socket| {
+                socket
+                    .deserialize_attachment::<StaffSession>()
+                    .ok()
+                    .flatten()
+                    .is_some_and(|session| session.expires_at > at)
+            })
+            .count();
+        json(200, &Availability { operators })
     }
 
     /// Closes the sockets of an operator whose sessions were all ended.

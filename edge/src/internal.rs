@@ -21,6 +21,8 @@ const CONVERSATIONS: &str = "CONVERSATION";
 const INBOXES: &str = "INBOX";
 /// Binding of the per-address rate limiter objects.
 const LIMITERS: &str = "ADDRESS_LIMITER";
+/// Binding of the static assets (the widget, the console, the demo site).
+pub const ASSETS: &str = "ASSETS";
 /// Header carrying an [`Admission`] as JSON.
 const ADMISSION_HEADER: &str = "x-charla-admission";
 
@@ -40,6 +42,8 @@ pub mod paths {
     pub const EVICT: &str = "/evict";
     /// Address limiter: take tokens from the bucket.
     pub const TAKE: &str = "/take";
+    /// Inbox: how many operators are connected.
+    pub const AVAILABLE: &str = "/available";
 }
 
 /// Who the worker lets onto a socket, decided before the object is asked.
@@ -85,8 +89,17 @@ pub struct NewConversation {
     pub visitor: String,
     /// What else is known of the visitor.
     pub contact: Contact,
+    /// The chatbot that answers first, if any.
+    pub chatbot: Option<String>,
     /// Creation time.
     pub created_at: Millis,
+}
+
+/// How many operators are connected to a channel's inbox.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Availability {
+    /// Operator sockets open on the inbox.
+    pub operators: usize,
 }
 
 /// The object that holds a conversation.

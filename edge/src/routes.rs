@@ -15,6 +15,11 @@
 //! | `/api/channels/{id}/inbox` | GET (upgrade) | its operators |
 //! | `/api/channels/{id}/security` | GET, PUT | admins |
 //! | `/api/channels/{id}/security/secret` | POST | admins |
+//! | `/api/channels` | POST | admins: a new channel |
+//! | `/api/channels/{id}/settings` | GET, PUT | admins |
+//! | `/api/operators` | GET | admins |
+//! | `/api/visitor` | GET | anyone: their country |
+//! | `/chat/{id}` | GET | anyone: the full-page chat |
 
 use charla_shared::api::routes;
 use charla_shared::ids::{ChannelId, ConversationId, IdError};
@@ -28,7 +33,8 @@ use crate::{auth, channels, conversations};
 /// Answers one request. Internal failures are logged by
 /// [`EdgeError::to_problem`]; the client gets a problem body.
 pub async fn handle(req: Request, env: Env) -> Response {
-    let public = req.path() == routes::CONVERSATIONS || req.path().ends_with("/widget");
+    let public = [routes::CONVERSATIONS, routes::VISITOR].contains(&req.path().as_str())
+        || req.path().ends_with("/widget");
     let response = match route(req, &env).await {
         Ok(response) => response,
         Err(error) => problem_response(&error.to_problem()),
@@ -53,6 +59,11 @@ enum Route {
     InboxSocket(ChannelId),
     Security(ChannelId),
     Secret(ChannelId),
+    Channels,
+    Settings(ChannelId),
+    Operators,
+    Visitor,
+    ChatPage(ChannelId),
 }
 
 async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
@@ -85,6 +96,14 @@ async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Route::Secret(channel), Method::Post) => {
             channels::rotate_secret(&req, &url, env, &channel).await
         }
+        (Route::Channels, Method::Post) => channels::create(&mut req, &url, env).await,
+        (Route::Settings(channel), Method::Get) => channels::settings(&req, env, &channel).await,
+        (Route::Settings(channel), Method::Put) => {
+            channels::save_settings(&mut req, &url, env, &channel).await
+        }
+        (Route::Operators, Method::Get) => channels::operators(&req, env).await,
+        (Route::Visitor, Method::Get | Method::Options) => channels::visitor(&req, &url, env),
+        (Route::ChatPage(channel), Method::Get) => channels::chat_page(&req, env, &channel).await,
         _ => Err(EdgeError::refuse(
             ErrorCode::MethodNotAllowed,
             format!("{} is not allowed on {}.", req.method(), url.path()),
@@ -108,6 +127,11 @@ fn parse(path: &str) -> EdgeResult<Route> {
         ["api", "channels", id, "inbox"] => Route::InboxSocket(channel(id)?),
         ["api", "channels", id, "security"] => Route::Security(channel(id)?),
         ["api", "channels", id, "security", "secret"] => Route::Secret(channel(id)?),
+        ["api", "channels"] => Route::Channels,
+        ["api", "channels", id, "settings"] => Route::Settings(channel(id)?),
+        ["api", "operators"] => Route::Operators,
+        ["api", "visitor"] => Route::Visitor,
+        ["chat", id] => Route::ChatPage(channel(id)?),
         _ => {
             return Err(EdgeError::refuse(
                 ErrorCode::NotFound,

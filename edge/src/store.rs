@@ -1,7 +1,8 @@
 //! D1: accounts, sessions, channels and the index of conversations. Every
 //! query the edge runs against D1 is in this file.
 
-use charla_shared::api::{ChannelOptions, ChannelSummary, OperatorProfile, StaffRole};
+use charla_shared::api::{ChannelSummary, OperatorProfile, StaffRole};
+use charla_shared::channel::{ChannelOptions, ChannelSettings, Rule};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
 use charla_shared::Millis;
@@ -23,6 +24,8 @@ pub struct Channel {
     pub name: String,
     /// Look and texts.
     pub options: ChannelOptions,
+    /// Where and how the widget shows.
+    pub rules: Vec<Rule>,
     /// Who may embed it, whether visitors must be signed in.
     pub security: ChannelSecurity,
     /// The key customers sign user ids with; empty until first generated.
@@ -49,6 +52,7 @@ impl Db {
         struct Row {
             name: String,
             options: String,
+            rules: String,
             #[serde(flatten)]
             security: SecurityRow,
             identity_secret: String,
@@ -56,7 +60,7 @@ impl Db {
         let row: Option<Row> = self
             .0
             .prepare(
-                "SELECT name, options, allowed_origins, require_identity, identity_secret \
+                "SELECT name, options, rules, allowed_origins, require_identity, identity_secret \
                  FROM channels WHERE id = ?1",
             )
             .bind(&[id.as_str().into()])?
@@ -67,11 +71,94 @@ impl Db {
                 id: id.clone(),
                 name: r.name,
                 options: serde_json::from_str(&r.options)?,
+                rules: serde_json::from_str(&r.rules)?,
                 security: r.security.parse()?,
                 identity_secret: r.identity_secret,
             })
         })
         .transpose()
+    }
+
+    /// Creates a channel with default settings; `false` if the id is taken.
+    pub async fn create_channel(
+        &self,
+        id: &ChannelId,
+        name: &str,
+        now: Millis,
+    ) -> EdgeResult<bool> {
+        let result = self
+            .0
+            .prepare(
+                "INSERT OR IGNORE INTO channels (id, name, options, created_at) VALUES (?1, ?2, '{}', ?3)",
+            )
+            .bind(&[id.as_str().into(), name.into(), millis(now)])?
+            .run()
+            .await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+    }
+
+    /// A channel's operators.
+    pub async fn channel_operators(&self, id: &ChannelId) -> EdgeResult<Vec<OperatorId>> {
+        #[derive(Deserialize)]
+        struct Row {
+            operator_id: String,
+        }
+        let rows: Vec<Row> = self
+            .0
+            .prepare("SELECT operator_id FROM channel_operators WHERE channel_id = ?1 ORDER BY operator_id")
+            .bind(&[id.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        rows.into_iter()
+            .map(|r| OperatorId::parse(r.operator_id).map_err(corrupt))
+            .collect()
+    }
+
+    /// Saves what admins edit about a channel, operators included, in one
+    /// batch (D1 runs a batch as a transaction).
+    pub async fn save_settings(
+        &self,
+        id: &ChannelId,
+        settings: &ChannelSettings,
+    ) -> EdgeResult<()> {
+        let mut statements = vec![
+            self.0
+                .prepare("UPDATE channels SET name = ?2, options = ?3, rules = ?4 WHERE id = ?1")
+                .bind(&[
+                    id.as_str().into(),
+                    settings.name.as_str().into(),
+                    serde_json::to_string(&settings.options)?.into(),
+                    serde_json::to_string(&settings.rules)?.into(),
+                ])?,
+            self.0
+                .prepare("DELETE FROM channel_operators WHERE channel_id = ?1")
+                .bind(&[id.as_str().into()])?,
+        ];
+        for operator in &settings.operators {
+            statements.push(
+                self.0
+                    .prepare(
+                        "INSERT INTO channel_operators (channel_id, operator_id) VALUES (?1, ?2)",
+                    )
+                    .bind(&[id.as_str().into(), operator.as_str().into()])?,
+            );
+        }
+        self.0.batch(statements).await?;
+        Ok(())
+    }
+
+    /// Every operator account.
+    pub async fn operators(&self) -> EdgeResult<Vec<OperatorProfile>> {
+        let rows: Vec<OperatorRow> = self
+            .0
+            .prepare("SELECT id, email, name, role, password_hash FROM operators ORDER BY name")
+            .all()
+            .await?
+            .results()?;
+        rows.into_iter()
+            .map(|r| Ok(r.into_operator()?.profile))
+            .collect()
     }
 
     /// The channel of a conversation and its security settings, if the

@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
+use crate::channel::{ChannelOptions, ChannelTexts, Language, Rule, Theme};
 use crate::identity::Visitor;
 use crate::ids::{ChannelId, ConversationId, OperatorId, VisitorToken};
 use crate::protocol::{Contact, Message};
@@ -62,6 +65,28 @@ pub mod routes {
     /// `DELETE` ends every session of the signed-in operator.
     pub const SESSIONS: &str = "/api/sessions";
 
+    /// `POST` (admins) creates a channel ([`NewChannel`](crate::channel::NewChannel)).
+    pub const CHANNELS: &str = "/api/channels";
+
+    /// `GET` (admins): every operator account, to add them to channels.
+    pub const OPERATORS: &str = "/api/operators";
+
+    /// `GET`: the requester's country, for rules that depend on it. The
+    /// query parameter `country` overrides it where the edge allows (local
+    /// development and tests).
+    pub const VISITOR: &str = "/api/visitor";
+
+    /// `GET` and `PUT` (admins): a channel's name, look, texts, rules and
+    /// operators ([`ChannelSettings`](crate::channel::ChannelSettings)).
+    pub fn channel_settings(channel: &ChannelId) -> String {
+        format!("/api/channels/{channel}/settings")
+    }
+
+    /// The full-page chat of a channel, to send by e-mail.
+    pub fn chat_page(channel: &ChannelId) -> String {
+        format!("/chat/{channel}")
+    }
+
     /// `GET` upgrades to the live inbox of a channel, for operators.
     pub fn inbox_socket(channel: &ChannelId) -> String {
         format!("/api/channels/{channel}/inbox?v={PROTOCOL_VERSION}")
@@ -77,6 +102,10 @@ pub struct CreateConversation {
     /// What the host page said about the visitor, if anything.
     #[serde(default)]
     pub visitor: Visitor,
+    /// The chatbot the page's rule names, if any. The edge checks that a rule
+    /// of the channel names it and whether operators are available.
+    #[serde(default)]
+    pub chatbot: Option<String>,
 }
 
 /// Answer to `POST /api/conversations`.
@@ -152,42 +181,66 @@ pub struct ChannelSummary {
 }
 
 /// What the widget needs to render a channel: public, nothing private.
+/// Served with an `ETag` and revalidated on every page load, so a restyle
+/// reaches visitors on their next page with no rebuild.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WidgetConfig {
     /// The channel.
     pub channel: ChannelId,
     /// Its name, shown in the window header.
     pub name: String,
-    /// Its look and texts.
-    pub options: ChannelOptions,
+    /// Colours, with readable text colours worked out.
+    pub theme: Theme,
+    /// The language for visitors whose own the channel lacks.
+    pub fallback_language: Language,
+    /// The texts in every language, fallbacks already applied.
+    pub texts: BTreeMap<Language, ChannelTexts>,
+    /// Where and how the button shows; the widget evaluates them.
+    pub rules: Vec<Rule>,
 }
 
-/// The look and texts of a channel's widget, as marketers set them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ChannelOptions {
-    /// Text of the chat button's notification bubble.
-    pub button_text: String,
-    /// The first message a visitor sees, shown as if an operator wrote it.
-    pub welcome_message: String,
-    /// Placeholder of the text input.
-    pub input_placeholder: String,
-    /// Background of the chat button, a CSS colour.
-    pub button_color: String,
-    /// Background of the window header, a CSS colour.
-    pub header_color: String,
-}
-
-impl Default for ChannelOptions {
-    fn default() -> Self {
-        ChannelOptions {
-            button_text: "Have a question? Chat with us.".into(),
-            welcome_message: "Hello! How may we help you?".into(),
-            input_placeholder: "Ask something…".into(),
-            button_color: "#1f6f5c".into(),
-            header_color: "#1f6f5c".into(),
+impl WidgetConfig {
+    /// The public view of a channel.
+    pub fn of(
+        channel: ChannelId,
+        name: String,
+        options: &ChannelOptions,
+        rules: Vec<Rule>,
+    ) -> Self {
+        WidgetConfig {
+            channel,
+            name,
+            theme: options.theme(),
+            fallback_language: options.fallback_language,
+            texts: Language::ALL
+                .into_iter()
+                .map(|language| (language, options.texts_for(language)))
+                .collect(),
+            rules,
         }
     }
+
+    /// The texts for a visitor's language (the fallback language's when the
+    /// channel has none for it).
+    pub fn texts(&self, language: Language) -> ChannelTexts {
+        self.texts
+            .get(&language)
+            .or_else(|| self.texts.get(&self.fallback_language))
+            .cloned()
+            .unwrap_or_else(|| ChannelTexts::built_in(language))
+    }
+
+    /// Whether any rule depends on the visitor's country.
+    pub fn uses_country(&self) -> bool {
+        self.rules.iter().any(|r| !r.countries.is_empty())
+    }
+}
+
+/// Answer to `GET /api/visitor`: what the edge knows of the requester.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorInfo {
+    /// ISO 3166 country code, when known.
+    pub country: Option<String>,
 }
 
 /// Answer to `GET /api/conversations/{id}/transcript`.
@@ -202,6 +255,10 @@ pub struct Transcript {
     /// Who the visitor is, as far as it is known.
     #[serde(flatten)]
     pub contact: Contact,
+    /// The chatbot that answers first, if the page's rule chose one and it
+    /// applied when the conversation started.
+    #[serde(default)]
+    pub chatbot: Option<String>,
     /// When it started.
     pub created_at: Millis,
     /// Every message in sequence order.
@@ -241,12 +298,19 @@ mod tests {
     }
 
     #[test]
-    fn missing_options_take_defaults() {
-        let options: ChannelOptions = serde_json::from_str(r##"{"button_color":"#000"}"##).unwrap();
-        assert_eq!(options.button_color, "#000");
-        assert_eq!(
-            options.welcome_message,
-            ChannelOptions::default().welcome_message
+    fn the_public_config_resolves_every_language() {
+        let config = WidgetConfig::of(
+            ChannelId::parse("demo").unwrap(),
+            "Demo".into(),
+            &ChannelOptions::default(),
+            vec![],
         );
+        assert_eq!(config.texts.len(), Language::ALL.len());
+        assert_eq!(
+            config.texts(Language::Es).welcome_message,
+            ChannelTexts::built_in(Language::Es).welcome_message
+        );
+        assert!(!config.uses_country());
+        assert_eq!(config.theme.button.text, "#ffffff");
     }
 }

@@ -7,7 +7,9 @@
 //! dependencies, so all of it is tested natively with `cargo test`.
 
 pub mod api;
+pub mod channel;
 pub mod chat;
+pub mod color;
 pub mod identity;
 pub mod ids;
 pub mod inbox;

@@ -35,6 +35,18 @@ pub const MAX_PASSWORD_BYTES: usize = 512;
 /// Longest channel text option (welcome message, placeholder, button text).
 pub const MAX_CHANNEL_TEXT_CHARS: usize = 500;
 
+/// Most rules a channel may have.
+pub const MAX_RULES: usize = 50;
+
+/// Longest URL regular expression of a rule.
+pub const MAX_RULE_PATTERN_CHARS: usize = 500;
+
+/// Most countries one rule may list.
+pub const MAX_RULE_COUNTRIES: usize = 250;
+
+/// Longest "open automatically" timer, in seconds.
+pub const MAX_RULE_TIMER_SECS: u32 = 3_600;
+
 /// Longest client-generated message id.
 pub const MAX_CLIENT_ID_CHARS: usize = 64;
 

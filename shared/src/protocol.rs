@@ -269,6 +269,8 @@ pub enum ErrorCode {
     Forbidden,
     /// No such resource (only said to clients allowed to know).
     NotFound,
+    /// It exists already.
+    Conflict,
     /// The method is not allowed on this path.
     MethodNotAllowed,
     /// Too many requests; try again later.
@@ -289,6 +291,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::Conflict => 409,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::TooLarge => 413,
             ErrorCode::RateLimited => 429,

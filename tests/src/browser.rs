@@ -67,29 +67,39 @@ impl Chromedriver {
     /// A new browser with its own empty profile. The flags keep Chromium
     /// from reaching for Google's services, which this machine cannot reach.
     pub async fn session(&self) -> HarnessResult<Client> {
+        self.session_with(&[]).await
+    }
+
+    /// A new browser with extra command-line flags (`--lang=pt-BR`…).
+    pub async fn session_with(&self, extra: &[&str]) -> HarnessResult<Client> {
         let profile = tempfile::Builder::new()
             .tempdir_in(self.profiles.path())
             .map_err(io_context("creating a browser profile"))?
             .keep();
         let binary = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let mut args: Vec<Value> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-dev-shm-usage",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1280,900",
+        ]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .map(Value::from)
+        .collect();
+        args.push(Value::from(format!(
+            "--user-data-dir={}",
+            profile.display()
+        )));
         let mut capabilities = Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
-            json!({
-                "binary": binary,
-                "args": [
-                    "--headless=new",
-                    "--no-sandbox",
-                    "--disable-dev-shm-usage",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                    "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.display()),
-                ],
-            }),
+            json!({ "binary": binary, "args": args }),
         );
         ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
@@ -126,6 +136,33 @@ where
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The serious and critical accessibility violations axe-core (from
+/// node_modules) finds on the page, shadow roots included, as
+/// `{id, impact, help, targets}`.
+pub async fn serious_accessibility_violations(client: &Client) -> HarnessResult<Vec<Value>> {
+    let axe =
+        std::fs::read_to_string(crate::paths::root().join("node_modules/axe-core/axe.min.js"))
+            .map_err(crate::io_context("reading axe-core (npm ci installs it)"))?;
+    client
+        .execute(&axe, vec![])
+        .await
+        .map_err(|e| HarnessError::Browser(e.to_string()))?;
+    let found = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                              targets: v.nodes.map(n => n.target) }))))
+               .catch(e => done([{ id: 'axe-failed', impact: 'critical', help: String(e) }]));",
+            vec![],
+        )
+        .await
+        .map_err(|e| HarnessError::Browser(e.to_string()))?;
+    Ok(found.as_array().cloned().unwrap_or_default())
 }
 
 /// Runs a script in the page and returns its value (`null` on failure, so

@@ -122,6 +122,7 @@ impl Api {
             &CreateConversation {
                 channel: ChannelId::parse(channel).expect("test channel ids are valid"),
                 visitor: Visitor::default(),
+                chatbot: None,
             },
             None,
         );

@@ -18,6 +18,10 @@ use crate::{copy_dir, io_context, paths, HarnessError, HarnessResult};
 /// The D1 database name in wrangler.toml.
 pub const DATABASE: &str = "charla";
 
+/// Settings of every local edge (`cargo xtask dev` and the tests): pages may
+/// pretend to come from any country with `?charla_country=XX`.
+pub const LOCAL_VARS: &[(&str, &str)] = &[("ALLOW_COUNTRY_OVERRIDE", "true")];
+
 /// How long the edge may take to answer its health check after starting.
 const START_TIMEOUT: Duration = Duration::from_secs(90);
 
@@ -36,14 +40,16 @@ impl LocalEdge {
         LocalEdge::start_with(state, &[])
     }
 
-    /// Starts it with some of wrangler.toml's `[vars]` overridden.
+    /// Starts it with some of wrangler.toml's `[vars]` overridden (on top
+    /// of [`LOCAL_VARS`]).
     pub fn start_with(state: &Path, vars: &[(&str, &str)]) -> HarnessResult<LocalEdge> {
         let mut edge = LocalEdge {
             port: free_port()?,
             state: state.to_path_buf(),
             log: state.join("wrangler-dev.log"),
-            vars: vars
+            vars: LOCAL_VARS
                 .iter()
+                .chain(vars)
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
             child: None,
@@ -81,6 +87,17 @@ impl LocalEdge {
         self.launch()
     }
 
+    /// Runs SQL against the running edge's local D1 database, as an operator
+    /// with shell access would (tests use it to store what the API refuses).
+    pub fn sql(&self, sql: &str) -> HarnessResult<String> {
+        let mut execute = wrangler();
+        execute
+            .args(["d1", "execute", DATABASE, "--local", "--persist-to"])
+            .arg(&self.state)
+            .args(["--command", sql]);
+        run(execute)
+    }
+
     /// What `wrangler dev` printed so far.
     pub fn log(&self) -> String {
         fs::read_to_string(&self.log).unwrap_or_default()
@@ -96,10 +113,7 @@ impl LocalEdge {
         let err = log
             .try_clone()
             .map_err(io_context("opening the wrangler log"))?;
-        let mut command = dev_command(&self.state, self.port)?;
-        for (name, value) in &self.vars {
-            command.arg("--var").arg(format!("{name}:{value}"));
-        }
+        let mut command = dev_command(&self.state, self.port, &self.vars)?;
         command
             .stdin(Stdio::null())
             .stdout(Stdio::from(log))
@@ -164,8 +178,13 @@ pub fn wrangler() -> Command {
     command
 }
 
-/// The `wrangler dev` command that serves the built edge on local workerd.
-pub fn dev_command(state: &Path, port: u16) -> HarnessResult<Command> {
+/// The `wrangler dev` command that serves the built edge on local workerd,
+/// with some `[vars]` overridden.
+pub fn dev_command<K: AsRef<str>, V: AsRef<str>>(
+    state: &Path,
+    port: u16,
+    vars: &[(K, V)],
+) -> HarnessResult<Command> {
     let mut command = wrangler();
     command.args(["dev", "--local", "--ip", "127.0.0.1", "--port"]);
     command.arg(port.to_string());
@@ -173,6 +192,11 @@ pub fn dev_command(state: &Path, port: u16) -> HarnessResult<Command> {
     command.args(["--inspector-port", &free_port()?.to_string()]);
     command.arg("--persist-to").arg(state);
     command.arg("--show-interactive-dev-session=false");
+    for (name, value) in vars {
+        command
+            .arg("--var")
+            .arg(format!("{}:{}", name.as_ref(), value.as_ref()));
+    }
     Ok(command)
 }
 

@@ -15,6 +15,7 @@ pub mod client;
 pub mod edge;
 pub mod paths;
 pub mod seed;
+pub mod ui;
 
 /// Why the harness could not do what it was asked.
 #[derive(Debug, thiserror::Error)]

@@ -3,7 +3,7 @@
 //! PBKDF2 digests in the format the edge reads (shared/src/password.rs),
 //! never in plain text.
 
-use charla_shared::api::ChannelOptions;
+use charla_shared::channel::{ChannelOptions, ChannelTexts, Language};
 use charla_shared::limits::PASSWORD_ITERATIONS;
 use charla_shared::password::{PasswordHash, DIGEST_BYTES, SALT_BYTES};
 use charla_shared::Millis;
@@ -119,10 +119,16 @@ impl Seed {
     /// The test seed plus a channel and an operator made of injection
     /// attempts.
     fn hostile(self) -> Self {
-        let options = ChannelOptions {
+        let texts = ChannelTexts {
             button_text: XSS[0].into(),
             welcome_message: XSS[1].into(),
             input_placeholder: XSS[2].into(),
+        };
+        let options = ChannelOptions {
+            texts: Language::ALL
+                .into_iter()
+                .map(|l| (l, texts.clone()))
+                .collect(),
             ..ChannelOptions::default()
         };
         self.channel_with(HOSTILE_CHANNEL, XSS[3], options)

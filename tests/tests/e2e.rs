@@ -13,8 +13,11 @@ use charla_tests::edge::{test_state, LocalEdge};
 use charla_tests::seed::{
     DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, HOSTILE_CHANNEL, HOSTILE_EMAIL, TEST_PASSWORD, XSS,
 };
+use charla_tests::ui::{
+    browser, open_widget, pane_texts, sign_in_as, texts, type_into_widget, widget_element,
+    widget_texts,
+};
 use charla_tests::HarnessResult;
-use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
@@ -335,62 +338,6 @@ async fn listen_to_messages(visitor: &Client) {
     .await;
 }
 
-async fn open_widget(visitor: &Client) -> HarnessResult<()> {
-    widget_element(visitor, ".charla-bubble")
-        .await?
-        .click()
-        .await
-        .map_err(browser)?;
-    eventually("the widget window", || async {
-        let window = widget_element(visitor, ".charla-window").await.ok()?;
-        window.attr("hidden").await.ok()?.is_none().then_some(())
-    })
-    .await
-}
-
-/// An element inside the widget's shadow root, once the widget is there.
-async fn widget_element(visitor: &Client, css: &str) -> HarnessResult<Element> {
-    eventually(&format!("{css} in the widget"), || async {
-        let host = visitor.find(Locator::Css("#charla-widget")).await.ok()?;
-        let root = host.shadow_root().await.ok()?;
-        root.find(Locator::Css(css)).await.ok()
-    })
-    .await
-}
-
-/// The texts in the widget's message list that the edge has stored (not the
-/// ones still being sent), in order; `None` before the widget is there.
-async fn widget_texts(visitor: &Client) -> Option<Vec<String>> {
-    texts(
-        visitor,
-        "document.querySelector('#charla-widget')?.shadowRoot\
-           ?.querySelectorAll('.charla-msg:not(.charla-pending) .charla-text')",
-    )
-    .await
-}
-
-/// The texts of the first open pane in the console.
-async fn pane_texts(operator: &Client) -> Option<Vec<String>> {
-    texts(
-        operator,
-        "document.querySelector('.pane')?.querySelectorAll('.charla-msg:not(.charla-pending) .charla-text')",
-    )
-    .await
-}
-
-async fn texts(client: &Client, nodes: &str) -> Option<Vec<String>> {
-    let value = script(
-        client,
-        &format!("const nodes = {nodes}; return nodes ? [...nodes].map(n => n.textContent) : null"),
-    )
-    .await;
-    serde_json::from_value(value).ok()
-}
-
-fn browser(error: impl std::fmt::Display) -> charla_tests::HarnessError {
-    charla_tests::HarnessError::Browser(error.to_string())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_over_the_rate_limit_are_sent_later_not_lost() -> HarnessResult<()> {
     let state = test_state()?;
@@ -692,42 +639,5 @@ async fn messages_typed_while_the_network_is_down_arrive_once_in_order() -> Harn
         .collect();
     assert_eq!(stored, ["Before the cut", "One", "Two", "Three"]);
     visitor.close().await.map_err(browser)?;
-    Ok(())
-}
-
-async fn type_into_widget(visitor: &Client, text: &str) -> HarnessResult<()> {
-    widget_element(visitor, "#charla-input")
-        .await?
-        .send_keys(&format!("{text}{}", char::from(Key::Enter)))
-        .await
-        .map_err(browser)
-}
-
-async fn sign_in_as(
-    operator: &Client,
-    edge: &LocalEdge,
-    email: &str,
-    password: &str,
-) -> HarnessResult<()> {
-    operator
-        .goto(&format!("{}/console/", edge.url()))
-        .await
-        .map_err(browser)?;
-    let field = eventually("the sign-in form", || async {
-        operator.find(Locator::Css("#email")).await.ok()
-    })
-    .await?;
-    field.send_keys(email).await.map_err(browser)?;
-    operator
-        .find(Locator::Css("#password"))
-        .await
-        .map_err(browser)?
-        .send_keys(&format!("{password}{}", char::from(Key::Enter)))
-        .await
-        .map_err(browser)?;
-    eventually("the operator's desk", || async {
-        operator.find(Locator::Css(".inbox")).await.ok()
-    })
-    .await?;
     Ok(())
 }

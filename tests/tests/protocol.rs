@@ -445,13 +445,14 @@ async fn http_input_is_checked() {
     assert_eq!(reply.status, 400);
     assert_eq!(reply.problem().code, ErrorCode::Invalid);
 
-    // The public widget config is cacheable, open to any site, and has
-    // nothing private in it.
+    // The public widget config is cacheable (revalidated by ETag), open to
+    // any site, and has nothing private in it.
     let channel = charla_shared::ids::ChannelId::parse(DEMO_CHANNEL).unwrap();
     let reply = api.get(&routes::widget_config(&channel), None);
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
-    assert!(reply.header("cache-control").unwrap().contains("max-age"));
+    assert_eq!(reply.header("cache-control"), Some("public, no-cache"));
+    assert!(reply.header("etag").is_some());
     let config: WidgetConfig = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(config.channel, channel);
     assert!(!reply.body.contains("@charla.test"));

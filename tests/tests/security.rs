@@ -40,6 +40,7 @@ fn start(api: &Api, visitor: Visitor, headers: &[(&str, &str)]) -> Reply {
     let body = serde_json::to_string(&CreateConversation {
         channel: demo(),
         visitor,
+        chatbot: None,
     })
     .unwrap();
     api.request("POST", routes::CONVERSATIONS, Some(&body), headers)

@@ -22,12 +22,17 @@
   var queue = [];
   var api = {
     _q: queue,
-    _cfg: { channel: script.getAttribute("data-channel") || "", origin: origin },
+    _cfg: {
+      channel: script.getAttribute("data-channel") || "",
+      origin: origin,
+      mode: script.getAttribute("data-mode"),
+      lang: script.getAttribute("data-lang"),
+    },
     push: function (call) {
       queue.push([call[0], Array.prototype.slice.call(call, 1)]);
     },
   };
-  ["open", "close", "toggle", "send", "on", "identify"].forEach(function (name) {
+  ["open", "close", "toggle", "send", "on", "identify", "setLocale"].forEach(function (name) {
     api[name] = function () {
       queue.push([name, Array.prototype.slice.call(arguments)]);
     };

@@ -1,16 +1,18 @@
-//! The widget's view: the chat button and the chat window. It only renders
-//! [`WidgetState`](crate::state::WidgetState) and calls the controller.
+//! The widget's view: the chat button, its notification and the chat
+//! window. It only renders [`WidgetState`](crate::state::WidgetState) and the
+//! channel's configuration, and calls the controller.
 
 use std::rc::Rc;
 
+use charla_shared::channel::ChannelTexts;
 use leptos::ev::KeyboardEvent;
 use leptos::html::{Button, Textarea};
 use leptos::prelude::*;
 
-use crate::controller::Controller;
+use crate::controller::{Controller, Layout};
 use crate::net::Link;
 use crate::state::HasChat;
-use crate::texts::EN as T;
+use crate::texts::texts;
 use crate::ui::{Composer, MessageList};
 
 /// The whole widget.
@@ -18,26 +20,41 @@ use crate::ui::{Composer, MessageList};
 pub fn App(controller: Rc<Controller>) -> impl IntoView {
     let state = controller.state;
     let config = controller.config;
+    let language = controller.language;
+    let page = controller.layout == Layout::Page;
+    let t = move || texts(language.get());
+    let channel_text = move |pick: fn(ChannelTexts) -> String| {
+        config.with(|c| {
+            c.as_ref()
+                .map(|c| pick(c.texts(language.get())))
+                .unwrap_or_default()
+        })
+    };
+    let theme = move |pick: fn(&charla_shared::channel::Theme) -> &String| {
+        config.with(|c| {
+            c.as_ref()
+                .map(|c| pick(&c.theme).clone())
+                .unwrap_or_default()
+        })
+    };
     let open = Memo::new(move |_| state.with(|s| s.is_open()));
     let unread = Memo::new(move |_| state.with(|s| s.unread()));
+    let shows_button = Memo::new(move |_| !page && state.with(|s| s.shows_button()));
+    let shows_note = Memo::new(move |_| {
+        !page && state.with(|s| s.shows_notification()) && config.with(Option::is_some)
+    });
     let messages =
         Signal::derive(move || state.with(|s| s.chat().log().messages().cloned().collect()));
     let pending = Signal::derive(move || state.with(|s| s.chat().log().outbox().to_vec()));
     let me = Signal::derive(move || state.with(|s| s.chat().log().you().cloned()));
-    let option = move |pick: fn(&charla_shared::api::ChannelOptions) -> &String| {
-        config.with(|c| {
-            c.as_ref()
-                .map(|c| pick(&c.options).clone())
-                .unwrap_or_default()
-        })
-    };
     let name = move || config.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
     let status = move || {
+        let t = t();
         state.with(|s| match (s.chat().notice(), s.chat().link()) {
             (Some(notice), _) => notice.to_owned(),
-            (None, Some(Link::Connecting)) => T.connecting.to_owned(),
-            (None, Some(Link::Waiting)) => T.reconnecting.to_owned(),
-            (None, Some(Link::Offline)) => T.offline.to_owned(),
+            (None, Some(Link::Connecting)) => t.connecting.to_owned(),
+            (None, Some(Link::Waiting)) => t.reconnecting.to_owned(),
+            (None, Some(Link::Offline)) => t.offline.to_owned(),
             _ => String::new(),
         })
     };
@@ -67,7 +84,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
     let on_window_key = {
         let controller = controller.clone();
         move |event: KeyboardEvent| {
-            if event.key() == "Escape" {
+            if event.key() == "Escape" && !page {
                 controller.close();
             }
         }
@@ -76,24 +93,39 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
         let controller = controller.clone();
         move |_| controller.close()
     };
+    let open_from_note = {
+        let controller = controller.clone();
+        move |_| controller.open()
+    };
+    let dismiss = move |_| state.update(|s| s.dismiss_notification());
     let toggle = move |_| controller.toggle();
 
     view! {
         <div
             class="charla"
-            style:--charla-button=move || option(|o| &o.button_color)
-            style:--charla-header=move || option(|o| &o.header_color)
+            class:charla-page=page
+            lang=move || language.get().code()
+            style:--charla-button=move || theme(|t| &t.button.background)
+            style:--charla-button-text=move || theme(|t| &t.button.text)
+            style:--charla-header=move || theme(|t| &t.header.background)
+            style:--charla-header-text=move || theme(|t| &t.header.text)
         >
             <section
                 class="charla-window"
-                role="dialog"
+                role=if page { "main" } else { "dialog" }
                 aria-label=name
                 hidden=move || !open.get()
                 on:keydown=on_window_key
             >
                 <header class="charla-header">
                     <h2 class="charla-title">{name}</h2>
-                    <button type="button" class="charla-close" aria-label=T.close_chat on:click=close>
+                    <button
+                        type="button"
+                        class="charla-close"
+                        aria-label=move || t().close_chat
+                        hidden=page
+                        on:click=close
+                    >
                         <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                             <path d="M6 6l12 12M18 6L6 18"></path>
                         </svg>
@@ -103,18 +135,18 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     messages=messages
                     pending=pending
                     me=me
-                    intro=Signal::derive(move || option(|o| &o.welcome_message))
-                    label=T.log_label
-                    you=T.you
-                    sending=T.sending
+                    intro=Signal::derive(move || channel_text(|c| c.welcome_message))
+                    label=Signal::derive(move || t().log_label)
+                    you=Signal::derive(move || t().you)
+                    sending=Signal::derive(move || t().sending)
                 />
                 <p class="charla-status" role="status">{status}</p>
                 <Composer
                     class="charla-compose"
                     id="charla-input"
-                    label=T.message_label
-                    placeholder=Signal::derive(move || option(|o| &o.input_placeholder))
-                    button_label=T.send
+                    label=Signal::derive(move || t().message_label)
+                    placeholder=Signal::derive(move || channel_text(|c| c.input_placeholder))
+                    button_label=Signal::derive(move || t().send)
                     send=send
                     input=input
                 >
@@ -123,11 +155,27 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     </svg>
                 </Composer>
             </section>
+            <div class="charla-note" hidden=move || !shows_note.get()>
+                <button type="button" class="charla-note-text" on:click=open_from_note>
+                    {move || channel_text(|c| c.button_text)}
+                </button>
+                <button
+                    type="button"
+                    class="charla-note-dismiss"
+                    aria-label=move || t().dismiss
+                    on:click=dismiss
+                >
+                    <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                        <path d="M6 6l12 12M18 6L6 18"></path>
+                    </svg>
+                </button>
+            </div>
             <button
                 type="button"
                 class="charla-bubble"
-                aria-label=T.open_chat
+                aria-label=move || t().open_chat
                 aria-expanded=move || open.get().to_string()
+                hidden=move || !shows_button.get()
                 node_ref=bubble
                 on:click=toggle
             >
@@ -136,7 +184,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                 </svg>
                 <span class="charla-unread" hidden=move || unread.get() == 0>
                     {move || unread.get()}
-                    <span class="charla-sr">" " {T.unread}</span>
+                    <span class="charla-sr">" " {move || t().unread}</span>
                 </span>
             </button>
         </div>

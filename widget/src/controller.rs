@@ -5,16 +5,20 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use charla_shared::api::{routes, ConversationCreated, CreateConversation, WidgetConfig};
+use charla_shared::api::{
+    routes, ConversationCreated, CreateConversation, VisitorInfo, WidgetConfig,
+};
+use charla_shared::channel::Language;
 use charla_shared::identity::Visitor;
 use charla_shared::ids::ChannelId;
-use charla_shared::protocol::{Message, Problem};
+use charla_shared::protocol::{ErrorCode, Message, Problem};
 use leptos::prelude::*;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use crate::live::Live;
-use crate::net::Edge;
+use crate::net::{Edge, Timer};
+use crate::rules;
 use crate::state::{HasChat, WidgetState};
 use crate::storage::{self, StoredConversation};
 
@@ -28,14 +32,34 @@ pub mod events {
     pub const MESSAGE: &str = "message";
 }
 
+/// How the widget sits on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A chat button in the corner that opens a window.
+    Bubble,
+    /// The whole page is the chat (the channel's direct link).
+    Page,
+}
+
 /// One widget instance.
 pub struct Controller {
     edge: Edge,
     channel: ChannelId,
+    /// How the widget sits on the page.
+    pub layout: Layout,
     /// What the components render.
     pub state: RwSignal<WidgetState>,
     /// The channel's look and texts, once loaded.
     pub config: RwSignal<Option<WidgetConfig>>,
+    /// The language the widget speaks.
+    pub language: RwSignal<Language>,
+    /// Whether the page or the browser chose the language (otherwise the
+    /// channel's fallback language applies once known).
+    language_chosen: Cell<bool>,
+    /// The chatbot the page's rule names, for the next conversation.
+    chatbot: RefCell<Option<String>>,
+    /// Opens the window when the page's rule says so.
+    auto_open: Timer,
     live: Rc<Live<WidgetState>>,
     /// What the host page said about the visitor (`Charla.identify`).
     visitor: RefCell<Visitor>,
@@ -56,8 +80,14 @@ struct HostMessage<'a> {
 }
 
 impl Controller {
-    /// A widget for a channel served by an edge.
-    pub fn new(edge: Edge, channel: ChannelId) -> Rc<Controller> {
+    /// A widget for a channel served by an edge, speaking `language` if the
+    /// page or the browser asked for one Charla knows.
+    pub fn new(
+        edge: Edge,
+        channel: ChannelId,
+        layout: Layout,
+        language: Option<Language>,
+    ) -> Rc<Controller> {
         let state = RwSignal::new(WidgetState::new());
         let outbox_channel = channel.clone();
         let live = Live::new(state, move |outbox| {
@@ -66,8 +96,13 @@ impl Controller {
         Rc::new_cyclic(|this| Controller {
             edge,
             channel,
+            layout,
             state,
             config: RwSignal::new(None),
+            language: RwSignal::new(language.unwrap_or(Language::En)),
+            language_chosen: Cell::new(language.is_some()),
+            chatbot: RefCell::new(None),
+            auto_open: Timer::default(),
             live,
             visitor: RefCell::new(Visitor::default()),
             creating: Cell::new(false),
@@ -76,18 +111,19 @@ impl Controller {
         })
     }
 
-    /// Loads the channel's look, puts back messages a reload interrupted,
-    /// and reconnects to a remembered conversation, so replies that came
-    /// while the visitor was away show at once.
+    /// Loads the channel's look and rules, puts back messages a reload
+    /// interrupted, and reconnects to a remembered conversation, so replies
+    /// that came while the visitor was away show at once.
     pub fn start(&self) {
-        let edge = self.edge.clone();
-        let path = routes::widget_config(&self.channel);
-        let config = self.config;
-        let state = self.state;
+        if self.layout == Layout::Page {
+            self.state.update(|s| {
+                s.open();
+            });
+        }
+        let this = self.this.clone();
         leptos::task::spawn_local(async move {
-            match edge.get::<WidgetConfig>(&path).await {
-                Ok(loaded) => config.set(Some(loaded)),
-                Err(e) => state.update(|s| s.chat_mut().set_notice(e.to_string())),
+            if let Some(this) = this.upgrade() {
+                this.load_config().await;
             }
         });
         let saved = storage::load_outbox(&self.channel);
@@ -114,6 +150,19 @@ impl Controller {
             storage::forget(&self.channel);
             self.state.update(WidgetState::reset_chat);
         }
+        Ok(())
+    }
+
+    /// Switches the widget's language (`Charla.setLocale("pt-BR")`).
+    pub fn set_locale(&self, tag: &str) -> Result<(), Problem> {
+        let language = Language::from_tag(tag).ok_or_else(|| {
+            Problem::new(
+                ErrorCode::Invalid,
+                format!("Charla speaks en, es and pt, not {tag:?}."),
+            )
+        })?;
+        self.language_chosen.set(true);
+        self.language.set(language);
         Ok(())
     }
 
@@ -164,6 +213,7 @@ impl Controller {
         let body = CreateConversation {
             channel: self.channel.clone(),
             visitor: self.visitor.borrow().clone(),
+            chatbot: self.chatbot.borrow().clone(),
         };
         leptos::task::spawn_local(async move {
             let created = edge
@@ -187,6 +237,80 @@ impl Controller {
                     .update(|s| s.chat_mut().set_notice(e.to_string())),
             }
         });
+    }
+
+    /// Fetches the channel's configuration (and, if a rule needs it, the
+    /// visitor's country), then applies the rule for this page.
+    async fn load_config(&self) {
+        let config = match self
+            .edge
+            .get::<WidgetConfig>(&routes::widget_config(&self.channel))
+            .await
+        {
+            Ok(config) => config,
+            Err(e) => {
+                self.state
+                    .update(|s| s.chat_mut().set_notice(e.to_string()));
+                return;
+            }
+        };
+        if !self.language_chosen.get() {
+            self.language.set(config.fallback_language);
+        }
+        let country = if config.uses_country() {
+            self.country().await
+        } else {
+            None
+        };
+        let page = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        let behaviour = rules::behaviour(&config, &page, country.as_deref());
+        self.config.set(Some(config));
+        *self.chatbot.borrow_mut() = behaviour.chatbot;
+        if self.layout == Layout::Page {
+            return;
+        }
+        self.state.update(|s| s.set_button(behaviour.button));
+        if let Some(wait) = behaviour.open_after_ms {
+            let this = self.this.clone();
+            self.auto_open.start_once(wait, move || {
+                if let Some(this) = this.upgrade() {
+                    if this
+                        .state
+                        .try_update(WidgetState::open_by_rule)
+                        .unwrap_or(false)
+                    {
+                        this.emit(events::OPEN, &JsValue::UNDEFINED);
+                    }
+                }
+            });
+        }
+    }
+
+    /// The visitor's country as the edge sees it. A page address with
+    /// `charla_country=XX` asks the edge to pretend, which only local
+    /// development edges do.
+    async fn country(&self) -> Option<String> {
+        let pretend = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
+            .and_then(|params| params.get("charla_country"));
+        let path = match pretend {
+            Some(country) => format!(
+                "{}?country={}",
+                routes::VISITOR,
+                js_sys::encode_uri_component(&country)
+            ),
+            None => routes::VISITOR.to_owned(),
+        };
+        match self.edge.get::<VisitorInfo>(&path).await {
+            Ok(info) => info.country,
+            Err(e) => {
+                leptos::logging::warn!("Charla: the visitor's country is unknown: {e}");
+                None
+            }
+        }
     }
 
     fn connect(&self, stored: StoredConversation) {

@@ -24,6 +24,10 @@ pub struct LoaderConfig {
     pub channel: String,
     /// The origin the snippet was loaded from: where the edge is.
     pub origin: String,
+    /// `data-mode`: `page` makes the whole page the chat.
+    pub mode: Option<String>,
+    /// `data-lang`: the language the page wants the widget in.
+    pub lang: Option<String>,
 }
 
 /// The `window.Charla` object, created if the loader did not run.
@@ -46,6 +50,8 @@ pub fn loader_config(api: &Object) -> Option<LoaderConfig> {
     Some(LoaderConfig {
         channel: field("channel")?,
         origin: field("origin")?,
+        mode: field("mode"),
+        lang: field("lang"),
     })
 }
 
@@ -73,6 +79,14 @@ pub fn install(api: &Object, controller: Rc<Controller>) {
             None => leptos::logging::warn!(
                 "Charla.identify takes {{name, email, user_id, user_hash}} (all optional strings)"
             ),
+        }
+    });
+    let c = controller.clone();
+    method(api, "setLocale", move |tag, _| {
+        match tag.as_string().map(|tag| c.set_locale(&tag)) {
+            Some(Ok(())) => {}
+            Some(Err(problem)) => leptos::logging::warn!("Charla.setLocale: {problem}"),
+            None => leptos::logging::warn!("Charla.setLocale takes a language code such as \"es\""),
         }
     });
     let c = controller.clone();

@@ -10,6 +10,7 @@ pub mod controller;
 pub mod host;
 pub mod live;
 pub mod net;
+pub mod rules;
 pub mod state;
 pub mod storage;
 pub mod texts;
@@ -17,13 +18,14 @@ pub mod ui;
 
 mod app;
 
+use charla_shared::channel::Language;
 use charla_shared::ids::ChannelId;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
 pub use app::App;
 
-use controller::Controller;
+use controller::{Controller, Layout};
 use net::Edge;
 
 /// The id of the element that hosts the widget's shadow root.
@@ -44,11 +46,22 @@ pub fn boot() {
             return;
         }
     };
-    let Some(root) = mount_point(&config.origin) else {
+    let Some(root) = mount_point(&config.origin, config.mode.as_deref() == Some("page")) else {
         leptos::logging::error!("Charla: the page has no body to put the widget in.");
         return;
     };
-    let controller = Controller::new(Edge::new(config.origin), channel);
+    let layout = match config.mode.as_deref() {
+        Some("page") => Layout::Page,
+        _ => Layout::Bubble,
+    };
+    // The page's `data-lang` first, then the first of the visitor's
+    // preferred languages that Charla speaks.
+    let language = config
+        .lang
+        .as_deref()
+        .and_then(Language::from_tag)
+        .or_else(browser_language);
+    let controller = Controller::new(Edge::new(config.origin), channel, layout, language);
     let app_controller = controller.clone();
     leptos::mount::mount_to(root, move || {
         leptos::view! { <App controller=app_controller /> }
@@ -57,14 +70,28 @@ pub fn boot() {
     host::install(&api, controller);
 }
 
+/// The first language in the browser's preferences that Charla speaks.
+fn browser_language() -> Option<Language> {
+    let navigator = web_sys::window()?.navigator();
+    navigator
+        .languages()
+        .iter()
+        .filter_map(|tag| tag.as_string())
+        .chain(navigator.language())
+        .find_map(|tag| Language::from_tag(&tag))
+}
+
 /// Creates `<div id="charla-widget">` at the end of the body with an open
 /// shadow root holding the widget's stylesheet and an element to mount in.
 /// The host element stays invisible until the stylesheet has loaded, so the
 /// page never shows the widget unstyled.
-fn mount_point(origin: &str) -> Option<HtmlElement> {
+fn mount_point(origin: &str, page: bool) -> Option<HtmlElement> {
     let document = web_sys::window()?.document()?;
     let host: HtmlElement = document.create_element("div").ok()?.dyn_into().ok()?;
     host.set_id(HOST_ELEMENT_ID);
+    if page {
+        host.set_attribute("data-layout", "page").ok()?;
+    }
     let style = host.style();
     style.set_property("visibility", "hidden").ok()?;
     let shadow = host

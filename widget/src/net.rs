@@ -79,6 +79,18 @@ impl Edge {
         answer(request.send().await).await
     }
 
+    /// `PUT`s JSON and reads JSON back.
+    pub async fn put<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, NetError> {
+        let request = Request::put(&self.url(path))
+            .json(body)
+            .map_err(|e| NetError::Network(e.to_string()))?;
+        answer(request.send().await).await
+    }
+
     /// `DELETE`s, expecting no body back.
     pub async fn delete(&self, path: &str) -> Result<(), NetError> {
         no_content(Request::delete(&self.url(path)).send().await).await

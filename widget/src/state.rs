@@ -5,6 +5,8 @@ use charla_shared::chat::{Applied, ChatLog, Outgoing};
 use charla_shared::ids::ClientMsgId;
 use charla_shared::protocol::{message_text, ClientFrame, Problem, ServerFrame};
 
+use charla_shared::channel::ButtonMode;
+
 use crate::net::Link;
 
 /// One conversation as a screen shows it: the log, the connection and the
@@ -112,6 +114,10 @@ pub struct WidgetState {
     open: bool,
     unread: usize,
     chat: ChatView,
+    button: ButtonMode,
+    /// The visitor opened or closed the window themselves, or dismissed the
+    /// notification: the page's rule does not push it on them again.
+    touched: bool,
 }
 
 impl WidgetState {
@@ -130,15 +136,48 @@ impl WidgetState {
         self.unread
     }
 
+    /// How the chat button shows on this page.
+    pub fn button(&self) -> ButtonMode {
+        self.button
+    }
+
+    /// Whether the notification bubble shows beside the button.
+    pub fn shows_notification(&self) -> bool {
+        self.button == ButtonMode::ShowWithNotification && !self.open && !self.touched
+    }
+
+    /// Whether the chat button shows.
+    pub fn shows_button(&self) -> bool {
+        self.button != ButtonMode::Hide
+    }
+
+    /// Applies the page's rule.
+    pub fn set_button(&mut self, button: ButtonMode) {
+        self.button = button;
+    }
+
     /// Opens the window; `true` if it was closed.
     pub fn open(&mut self) -> bool {
         self.unread = 0;
+        self.touched = true;
         !std::mem::replace(&mut self.open, true)
     }
 
     /// Closes the window; `true` if it was open.
     pub fn close(&mut self) -> bool {
+        self.touched = true;
         std::mem::replace(&mut self.open, false)
+    }
+
+    /// Opens the window because the page's rule says so, unless the visitor
+    /// has already opened or closed it; `true` if it opened.
+    pub fn open_by_rule(&mut self) -> bool {
+        !self.touched && self.open()
+    }
+
+    /// Hides the notification bubble.
+    pub fn dismiss_notification(&mut self) {
+        self.touched = true;
     }
 
     /// Drops the conversation (the window stays as it is).
@@ -221,6 +260,37 @@ mod tests {
         assert!(!state.open());
         assert!(state.close());
         assert!(!state.close());
+    }
+
+    #[test]
+    fn the_rule_opens_the_window_only_if_the_visitor_has_not_chosen() {
+        let mut state = WidgetState::new();
+        state.set_button(ButtonMode::OpenAutomatically);
+        assert!(state.open_by_rule());
+        let mut closed_first = WidgetState::new();
+        closed_first.close();
+        assert!(
+            !closed_first.open_by_rule(),
+            "the visitor closed it: leave it"
+        );
+    }
+
+    #[test]
+    fn the_notification_shows_until_opened_or_dismissed() {
+        let mut state = WidgetState::new();
+        assert!(!state.shows_notification(), "only in its mode");
+        state.set_button(ButtonMode::ShowWithNotification);
+        assert!(state.shows_notification());
+        state.dismiss_notification();
+        assert!(!state.shows_notification());
+        let mut opened = WidgetState::new();
+        opened.set_button(ButtonMode::ShowWithNotification);
+        opened.open();
+        opened.close();
+        assert!(!opened.shows_notification());
+        let mut hidden = WidgetState::new();
+        hidden.set_button(ButtonMode::Hide);
+        assert!(!hidden.shows_button());
     }
 
     #[test]

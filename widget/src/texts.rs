@@ -1,10 +1,13 @@
-//! The widget's own words. Every string the widget shows that is not a
-//! channel text lives here, so that translations replace one table.
+//! The widget's own words in every language Charla speaks. Channel texts
+//! (welcome message, placeholder, button text) come from the channel; these
+//! are the rest: accessible names and connection notices.
+
+use charla_shared::channel::Language;
 
 /// The widget's fixed texts in one language.
 #[derive(Debug)]
 pub struct Texts {
-    /// The chat button's accessible name when the window is closed.
+    /// The chat button's accessible name.
     pub open_chat: &'static str,
     /// The close button's accessible name.
     pub close_chat: &'static str,
@@ -26,10 +29,20 @@ pub struct Texts {
     pub offline: &'static str,
     /// Announces unread replies on the chat button.
     pub unread: &'static str,
+    /// The accessible name of the button that hides the notification.
+    pub dismiss: &'static str,
 }
 
-/// English.
-pub const EN: Texts = Texts {
+/// The texts in a language.
+pub fn texts(language: Language) -> &'static Texts {
+    match language {
+        Language::En => &EN,
+        Language::Es => &ES,
+        Language::Pt => &PT,
+    }
+}
+
+const EN: Texts = Texts {
     open_chat: "Open chat",
     close_chat: "Close chat",
     send: "Send",
@@ -41,4 +54,35 @@ pub const EN: Texts = Texts {
     reconnecting: "Connection lost. Reconnecting… Your messages will be sent.",
     offline: "You are offline. Your messages will be sent when you are back online.",
     unread: "unread replies",
+    dismiss: "Dismiss",
+};
+
+const ES: Texts = Texts {
+    open_chat: "Abrir el chat",
+    close_chat: "Cerrar el chat",
+    send: "Enviar",
+    message_label: "Su mensaje",
+    log_label: "Conversación",
+    you: "Usted",
+    sending: "Enviando…",
+    connecting: "Conectando…",
+    reconnecting: "Se perdió la conexión. Reconectando… Sus mensajes se enviarán.",
+    offline: "Está sin conexión. Sus mensajes se enviarán cuando vuelva a estar en línea.",
+    unread: "respuestas sin leer",
+    dismiss: "Descartar",
+};
+
+const PT: Texts = Texts {
+    open_chat: "Abrir o chat",
+    close_chat: "Fechar o chat",
+    send: "Enviar",
+    message_label: "Sua mensagem",
+    log_label: "Conversa",
+    you: "Você",
+    sending: "Enviando…",
+    connecting: "Conectando…",
+    reconnecting: "A conexão caiu. Reconectando… Suas mensagens serão enviadas.",
+    offline: "Você está sem conexão. Suas mensagens serão enviadas quando voltar a estar on-line.",
+    unread: "respostas não lidas",
+    dismiss: "Dispensar",
 };

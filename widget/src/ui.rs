@@ -4,7 +4,7 @@ use charla_shared::chat::Outgoing;
 use charla_shared::limits::MAX_MESSAGE_CHARS;
 use charla_shared::protocol::{Author, Message};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
-use leptos::html::{Ol, Textarea};
+use leptos::html::{Div, Textarea};
 use leptos::prelude::*;
 
 /// The messages of a conversation as a `role="log"` live region, so screen
@@ -25,13 +25,16 @@ pub fn MessageList(
     #[prop(optional, into)]
     intro: MaybeProp<String>,
     /// Accessible name of the list.
-    label: &'static str,
+    #[prop(into)]
+    label: Signal<&'static str>,
     /// How the reader's own messages are signed.
-    you: &'static str,
+    #[prop(into)]
+    you: Signal<&'static str>,
     /// Marks pending messages.
-    sending: &'static str,
+    #[prop(into)]
+    sending: Signal<&'static str>,
 ) -> impl IntoView {
-    let list = NodeRef::<Ol>::new();
+    let list = NodeRef::<Div>::new();
     // Keep the newest message in view.
     Effect::new(move |_| {
         let count = messages.with(Vec::len) + pending.with(Vec::len);
@@ -40,8 +43,11 @@ pub fn MessageList(
         }
         count
     });
+    // The live region wraps the list: a role on the <ol> itself would take
+    // its list semantics away from screen readers.
     view! {
-        <ol class="charla-log" role="log" aria-live="polite" aria-label=label node_ref=list>
+        <div class="charla-log" role="log" aria-live="polite" aria-label=label node_ref=list>
+        <ol class="charla-messages">
             {move || {
                 intro
                     .get()
@@ -59,7 +65,8 @@ pub fn MessageList(
                 key=|message| message.seq
                 children=move |message| {
                     let own = me.with(|me| me.as_ref() == Some(&message.author));
-                    let name = if own { you.to_owned() } else { message.author.name };
+                    let author = message.author.name;
+                    let name = move || if own { you.get().to_owned() } else { author.clone() };
                     view! {
                         <li class="charla-msg" class:charla-own=own data-seq=message.seq.0>
                             <span class="charla-who">{name}</span>
@@ -81,6 +88,7 @@ pub fn MessageList(
                 }
             />
         </ol>
+        </div>
     }
 }
 
@@ -94,12 +102,14 @@ pub fn Composer(
     #[prop(into)]
     id: String,
     /// The (visually hidden) label of the textarea.
-    label: &'static str,
+    #[prop(into)]
+    label: Signal<&'static str>,
     /// The textarea's placeholder.
     #[prop(into)]
     placeholder: Signal<String>,
     /// The accessible name of the send button.
-    button_label: &'static str,
+    #[prop(into)]
+    button_label: Signal<&'static str>,
     /// Takes the text; returns whether it was accepted.
     send: UnsyncCallback<String, bool>,
     /// The textarea, for moving focus to it from outside.

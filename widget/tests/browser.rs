@@ -4,10 +4,11 @@
 
 use std::rc::Rc;
 
+use charla_shared::channel::Language;
 use charla_shared::chat::Outgoing;
 use charla_shared::ids::{ChannelId, ClientMsgId, Seq};
 use charla_shared::protocol::{Author, Message, Role};
-use charla_widget::controller::Controller;
+use charla_widget::controller::{Controller, Layout};
 use charla_widget::net::Edge;
 use charla_widget::state::HasChat;
 use charla_widget::ui::MessageList;
@@ -53,7 +54,11 @@ async fn messages_are_text_in_a_live_log() {
     });
     leptos::task::tick().await;
 
-    let log = container.query_selector("ol").unwrap().unwrap();
+    let log = container.query_selector("[role=log]").unwrap().unwrap();
+    assert!(
+        log.query_selector("ol > li").unwrap().is_some(),
+        "the messages are a list"
+    );
     assert_eq!(log.get_attribute("role").as_deref(), Some("log"));
     assert_eq!(log.get_attribute("aria-live").as_deref(), Some("polite"));
     let texts = texts_of(&container, ".charla-msg .charla-text");
@@ -170,7 +175,12 @@ async fn an_outbox_saved_before_a_reload_is_shown_and_sent_again() {
         )
         .unwrap();
     let container = container();
-    let controller = Controller::new(Edge::new(NO_EDGE), ChannelId::parse("reloaded").unwrap());
+    let controller = Controller::new(
+        Edge::new(NO_EDGE),
+        ChannelId::parse("reloaded").unwrap(),
+        Layout::Bubble,
+        Some(Language::En),
+    );
     let app = controller.clone();
     leptos::mount::mount_to(container.clone(), move || view! { <App controller=app /> }).forget();
     controller.start();
@@ -252,7 +262,12 @@ async fn calls_queued_before_start_run_in_order() {
 
 fn widget() -> (HtmlElement, Rc<Controller>) {
     let container = container();
-    let controller = Controller::new(Edge::new(NO_EDGE), ChannelId::parse("demo").unwrap());
+    let controller = Controller::new(
+        Edge::new(NO_EDGE),
+        ChannelId::parse("demo").unwrap(),
+        Layout::Bubble,
+        Some(Language::En),
+    );
     let app = controller.clone();
     leptos::mount::mount_to(container.clone(), move || view! { <App controller=app /> }).forget();
     (container, controller)

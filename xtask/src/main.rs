@@ -17,7 +17,7 @@ mod tools;
 
 use std::process::ExitCode;
 
-use charla_tests::edge::{dev_command, prepare_state, wrangler};
+use charla_tests::edge::{dev_command, prepare_state, wrangler, LOCAL_VARS};
 use charla_tests::paths;
 use charla_tests::seed::{Seed, DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD};
 
@@ -63,7 +63,7 @@ fn dev(port: u16) -> Result<(), Error> {
          Snippet:    <script async src=\"{base}/widget.js\" data-channel=\"{DEMO_CHANNEL}\"></script>\n\n  \
          State persists in .wrangler/state. Stop with Ctrl-C.\n"
     );
-    run(dev_command(&state, port)?)
+    run(dev_command(&state, port, LOCAL_VARS)?)
 }
 
 /// Everything CI checks.
@@ -129,6 +129,10 @@ fn test() -> Result<(), Error> {
     let mut e2e = cargo(["test", "-p", "charla-tests", "--test", "e2e"]);
     e2e.args(["--", "--test-threads=1"]);
     run(e2e)?;
+    cmd::step("channels, rules, languages, isolation and accessibility in headless Chromium");
+    let mut channels = cargo(["test", "-p", "charla-tests", "--test", "channels"]);
+    channels.args(["--", "--test-threads=1"]);
+    run(channels)?;
     println!("\nxtask: all checks passed");
     Ok(())
 }

@@ -1,0 +1,718 @@
+//! Channel settings, for admins: the list of channels, a form for a new
+//! one, and the editor with its tabs (operators, options, rules, widget,
+//! security), after the Odoo live chat channel form marketers know.
+
+use charla_shared::api::{routes, ChannelSummary, OperatorProfile, Session};
+use charla_shared::channel::{ButtonMode, ChannelSettings, Language, NewChannel};
+use charla_shared::identity::{ChannelSecrets, ChannelSecurity};
+use charla_shared::ids::ChannelId;
+use charla_widget::rules;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+use crate::app::page_edge;
+use crate::draft::{ColorField, Draft, TextField, BUTTON_MODES};
+
+/// The channels screen.
+#[component]
+pub fn ChannelsAdmin(session: Session) -> impl IntoView {
+    let channels = RwSignal::new(session.channels.clone());
+    let selected = RwSignal::new(session.channels.first().map(|c| c.id.clone()));
+    view! {
+        <main class="channels">
+            <nav class="channel-list" aria-labelledby="channels-title">
+                <h2 id="channels-title">"Channels"</h2>
+                <ul>
+                    <For
+                        each=move || channels.get()
+                        key=|c| c.id.clone()
+                        children=move |channel: ChannelSummary| {
+                            let id = channel.id.clone();
+                            let current = id.clone();
+                            view! {
+                                <li>
+                                    <button
+                                        type="button"
+                                        aria-current=move || {
+                                            (selected.get().as_ref() == Some(&current)).then_some("page")
+                                        }
+                                        on:click=move |_| selected.set(Some(id.clone()))
+                                    >
+                                        {channel.name}
+                                    </button>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+                <NewChannelForm on_created=Callback::new(move |created: ChannelSummary| {
+                    channels.update(|list| list.push(created.clone()));
+                    selected.set(Some(created.id));
+                }) />
+            </nav>
+            {move || {
+                selected
+                    .get()
+                    .map(|id| {
+                        view! { <ChannelEditor id=id channels=channels /> }
+                    })
+            }}
+        </main>
+    }
+}
+
+/// Creates a channel from an id and a name.
+#[component]
+fn NewChannelForm(on_created: Callback<ChannelSummary>) -> impl IntoView {
+    let id = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let channel = match ChannelId::parse(id.get_untracked().trim()) {
+            Ok(channel) => channel,
+            Err(e) => return error.set(Some(format!("The id {e}."))),
+        };
+        let body = NewChannel {
+            id: channel.clone(),
+            name: name.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            match page_edge()
+                .post::<_, ChannelSettings>(routes::CHANNELS, &body)
+                .await
+            {
+                Ok(settings) => {
+                    error.set(None);
+                    id.set(String::new());
+                    name.set(String::new());
+                    on_created.run(ChannelSummary {
+                        id: channel,
+                        name: settings.name,
+                    });
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <form class="new-channel" on:submit=submit>
+            <h3>"New channel"</h3>
+            <label for="new-channel-name">"Name"</label>
+            <input
+                id="new-channel-name"
+                required
+                prop:value=name
+                on:input=move |e| name.set(event_target_value(&e))
+            />
+            <label for="new-channel-id">"Id (a-z, 0-9, -)"</label>
+            <input
+                id="new-channel-id"
+                required
+                pattern="[a-z0-9-]{1,40}"
+                prop:value=id
+                on:input=move |e| id.set(event_target_value(&e))
+            />
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="submit">"Create"</button>
+        </form>
+    }
+}
+
+/// The tabs of the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Operators,
+    Options,
+    Rules,
+    Widget,
+    Security,
+}
+
+const TABS: [(Tab, &str); 5] = [
+    (Tab::Operators, "Operators"),
+    (Tab::Options, "Options"),
+    (Tab::Rules, "Channel rules"),
+    (Tab::Widget, "Widget"),
+    (Tab::Security, "Security"),
+];
+
+/// One channel's settings.
+#[component]
+fn ChannelEditor(id: ChannelId, channels: RwSignal<Vec<ChannelSummary>>) -> impl IntoView {
+    let draft = RwSignal::new(None::<Draft>);
+    let operators = RwSignal::new(Vec::<OperatorProfile>::new());
+    let tab = RwSignal::new(Tab::Options);
+    let notice = RwSignal::new(None::<String>);
+    {
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            let edge = page_edge();
+            match edge
+                .get::<ChannelSettings>(&routes::channel_settings(&id))
+                .await
+            {
+                Ok(settings) => draft.set(Some(Draft::new(settings))),
+                Err(e) => notice.set(Some(e.to_string())),
+            }
+            if let Ok(list) = edge.get::<Vec<OperatorProfile>>(routes::OPERATORS).await {
+                operators.set(list);
+            }
+        });
+    }
+    let problems = Memo::new(move |_| {
+        draft.with(|d| {
+            d.as_ref()
+                .map(|d| d.problems(|p| rules::matches(p, "").map(|_| ())))
+                .unwrap_or_default()
+        })
+    });
+    let save = {
+        let id = id.clone();
+        move |_| {
+            let Some(settings) = draft.with_untracked(|d| d.as_ref().map(|d| d.settings().clone()))
+            else {
+                return;
+            };
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                let path = routes::channel_settings(&id);
+                match page_edge()
+                    .put::<_, ChannelSettings>(&path, &settings)
+                    .await
+                {
+                    Ok(saved) => {
+                        channels.update(|list| {
+                            if let Some(c) = list.iter_mut().find(|c| c.id == id) {
+                                c.name = saved.name.clone();
+                            }
+                        });
+                        draft.update(|d| {
+                            if let Some(d) = d {
+                                d.saved(saved);
+                            }
+                        });
+                        notice.set(Some("Saved. Visitors see it on their next page.".into()));
+                    }
+                    Err(e) => notice.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let title = move || {
+        draft.with(|d| {
+            d.as_ref()
+                .map(|d| d.settings().name.clone())
+                .unwrap_or_default()
+        })
+    };
+    // Only loading and switching tabs re-render the panel; edits update the
+    // fields in place, so typing keeps its focus.
+    let loaded = Memo::new(move |_| draft.with(Option::is_some));
+    let panel = {
+        let id = id.clone();
+        move || {
+            if !loaded.get() {
+                return view! { <p>"Loading…"</p> }.into_any();
+            }
+            match tab.get() {
+                Tab::Operators => {
+                    view! { <OperatorsTab draft=draft operators=operators /> }.into_any()
+                }
+                Tab::Options => view! { <OptionsTab draft=draft /> }.into_any(),
+                Tab::Rules => view! { <RulesTab draft=draft /> }.into_any(),
+                Tab::Widget => view! { <WidgetTab id=id.clone() /> }.into_any(),
+                Tab::Security => view! { <SecurityTab id=id.clone() /> }.into_any(),
+            }
+        }
+    };
+    view! {
+        <section class="editor" aria-labelledby="editor-title">
+            <header class="editor-head">
+                <h2 id="editor-title">{title}</h2>
+                <label for="channel-name">"Channel name"</label>
+                <input
+                    id="channel-name"
+                    prop:value=title
+                    on:input=move |e| {
+                        let value = event_target_value(&e);
+                        draft.update(|d| {
+                            if let Some(d) = d {
+                                d.set_name(value);
+                            }
+                        });
+                    }
+                />
+                <button
+                    type="button"
+                    class="save"
+                    disabled=move || {
+                        !problems.with(Vec::is_empty)
+                            || !draft.with(|d| d.as_ref().is_some_and(Draft::is_dirty))
+                    }
+                    on:click=save
+                >
+                    "Save"
+                </button>
+            </header>
+            <ul class="problems" role="alert">
+                <For each=move || problems.get() key=|p| p.clone() children=|p| view! { <li>{p}</li> } />
+            </ul>
+            <p class="notice" role="status">{move || notice.get()}</p>
+            <div role="tablist" aria-label="Channel settings" class="tabs">
+                {TABS
+                    .into_iter()
+                    .map(|(which, label)| {
+                        view! {
+                            <button
+                                type="button"
+                                role="tab"
+                                id=format!("tab-{label}").replace(' ', "-")
+                                aria-selected=move || (tab.get() == which).to_string()
+                                aria-controls="channel-panel"
+                                on:click=move |_| tab.set(which)
+                            >
+                                {label}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <div id="channel-panel" role="tabpanel" class="panel" aria-labelledby="editor-title">
+                {panel}
+            </div>
+        </section>
+    }
+}
+
+/// Who answers the channel.
+#[component]
+fn OperatorsTab(
+    draft: RwSignal<Option<Draft>>,
+    operators: RwSignal<Vec<OperatorProfile>>,
+) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>"Operators who answer this channel"</legend>
+            <For
+                each=move || operators.get()
+                key=|o| o.id.clone()
+                children=move |operator: OperatorProfile| {
+                    let id = operator.id.clone();
+                    let checked = {
+                        let id = id.clone();
+                        move || draft.with(|d| d.as_ref().is_some_and(|d| d.settings().operators.contains(&id)))
+                    };
+                    let input_id = format!("operator-{id}");
+                    view! {
+                        <div class="check">
+                            <input
+                                type="checkbox"
+                                id=input_id.clone()
+                                prop:checked=checked
+                                on:change=move |e| {
+                                    let on = event_target_checked(&e);
+                                    draft.update(|d| {
+                                        if let Some(d) = d {
+                                            d.set_operator(&id, on);
+                                        }
+                                    });
+                                }
+                            />
+                            <label for=input_id>{operator.name} " (" {operator.email} ")"</label>
+                        </div>
+                    }
+                }
+            />
+            <p class="hint">"Admins answer every channel."</p>
+        </fieldset>
+    }
+}
+
+/// Colours and texts per language.
+#[component]
+fn OptionsTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
+    let language = RwSignal::new(Language::En);
+    let edit = move |change: Box<dyn FnOnce(&mut Draft)>| {
+        draft.update(|d| {
+            if let Some(d) = d {
+                change(d);
+            }
+        });
+    };
+    let color = move |field: ColorField, label: &'static str, id: &'static str| {
+        let value = move || {
+            draft.with(|d| {
+                d.as_ref()
+                    .map(|d| d.color(field).to_owned())
+                    .unwrap_or_default()
+            })
+        };
+        let swatch = move || draft.with(|d| d.as_ref().and_then(|d| d.swatch(field)));
+        view! {
+            <div class="color">
+                <label for=id>{label}</label>
+                <input
+                    id=id
+                    prop:value=value
+                    on:input=move |e| {
+                        let typed = event_target_value(&e);
+                        edit(Box::new(move |d| d.set_color(field, typed)));
+                    }
+                />
+                <input
+                    type="color"
+                    aria-label=format!("{label} picker")
+                    prop:value=move || swatch().map(|s| s.0).unwrap_or_else(|| "#000000".into())
+                    on:input=move |e| {
+                        let picked = event_target_value(&e);
+                        edit(Box::new(move |d| d.set_color(field, picked)));
+                    }
+                />
+                {move || match swatch() {
+                    Some((background, text, ratio)) => {
+                        let style = format!("background:{background};color:{text}");
+                        view! {
+                            <span class="swatch" style=style>
+                                {format!("Sample text, contrast {ratio:.1}:1")}
+                            </span>
+                        }
+                            .into_any()
+                    }
+                    None => view! { <span class="error">"Type HEX, RGB or HSL"</span> }.into_any(),
+                }}
+            </div>
+        }
+    };
+    let text = move |field: TextField, label: &'static str, id: &'static str| {
+        let value = move || {
+            draft.with(|d| {
+                d.as_ref()
+                    .map(|d| d.text(language.get(), field))
+                    .unwrap_or_default()
+            })
+        };
+        let shown = move || {
+            draft.with(|d| {
+                d.as_ref()
+                    .map(|d| d.effective_text(language.get(), field))
+                    .unwrap_or_default()
+            })
+        };
+        view! {
+            <label for=id>{label}</label>
+            <textarea
+                id=id
+                rows="2"
+                prop:value=value
+                placeholder=shown
+                on:input=move |e| {
+                    let typed = event_target_value(&e);
+                    let lang = language.get_untracked();
+                    edit(Box::new(move |d| d.set_text(lang, field, typed)));
+                }
+            ></textarea>
+        }
+    };
+    view! {
+        <fieldset>
+            <legend>"Colours"</legend>
+            {color(ColorField::Button, "Chat button colour", "button-color")}
+            {color(ColorField::Header, "Window header colour", "header-color")}
+            <button type="button" on:click=move |_| edit(Box::new(|d| d.reset_colors()))>
+                "Reset colours"
+            </button>
+        </fieldset>
+        <fieldset>
+            <legend>"Texts"</legend>
+            <label for="fallback">"Fallback language"</label>
+            <select
+                id="fallback"
+                on:change=move |e| {
+                    if let Some(l) = Language::from_tag(&event_target_value(&e)) {
+                        edit(Box::new(move |d| d.set_fallback(l)));
+                    }
+                }
+            >
+                {Language::ALL
+                    .into_iter()
+                    .map(|l| {
+                        let selected = move || draft.with(|d| d.as_ref().is_some_and(|d| d.settings().options.fallback_language == l));
+                        view! { <option value=l.code() selected=selected>{l.native_name()}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <div class="languages" role="group" aria-label="Language of the texts below">
+                {Language::ALL
+                    .into_iter()
+                    .map(|l| {
+                        view! {
+                            <button
+                                type="button"
+                                aria-pressed=move || (language.get() == l).to_string()
+                                on:click=move |_| language.set(l)
+                            >
+                                {l.native_name()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            {text(TextField::Welcome, "Welcome message", "welcome")}
+            {text(TextField::Placeholder, "Text input placeholder", "placeholder")}
+            {text(TextField::ButtonText, "Button text (notification bubble)", "button-text")}
+            <p class="hint">"An empty text uses the fallback language's, then Charla's own."</p>
+        </fieldset>
+    }
+}
+
+/// The ordered rules.
+#[component]
+fn RulesTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
+    let edit = move |change: Box<dyn FnOnce(&mut Draft)>| {
+        draft.update(|d| {
+            if let Some(d) = d {
+                change(d);
+            }
+        });
+    };
+    // Re-render the list only when rules come or go; each field follows its
+    // own rule, so typing keeps its focus.
+    let count =
+        Memo::new(move |_| draft.with(|d| d.as_ref().map_or(0, |d| d.settings().rules.len())));
+    let rule = move |index: usize| {
+        let get = move || {
+            draft.with(|d| {
+                d.as_ref()
+                    .and_then(|d| d.settings().rules.get(index).cloned())
+                    .unwrap_or_default()
+            })
+        };
+        let n = index + 1;
+        view! {
+            <li class="rule">
+                <fieldset>
+                    <legend>{format!("Rule {n}")}</legend>
+                    <div role="radiogroup" aria-label=format!("Rule {n}: live chat button")>
+                        {BUTTON_MODES
+                            .into_iter()
+                            .map(|(mode, label)| {
+                                let id = format!("rule-{n}-{mode:?}");
+                                view! {
+                                    <span class="radio">
+                                        <input
+                                            type="radio"
+                                            id=id.clone()
+                                            name=format!("rule-{n}-button")
+                                            prop:checked=move || get().button == mode
+                                            on:change=move |_| edit(Box::new(move |d| d.update_rule(index, |r| r.button = mode)))
+                                        />
+                                        <label for=id>{label}</label>
+                                    </span>
+                                }
+                            })
+                            .collect_view()}
+                    </div>
+                    <label for=format!("rule-{n}-regex")>"URL regex"</label>
+                    <input
+                        id=format!("rule-{n}-regex")
+                        class="regex"
+                        placeholder="/contactus"
+                        prop:value=move || get().url_regex
+                        on:input=move |e| {
+                            let typed = event_target_value(&e);
+                            edit(Box::new(move |d| d.update_rule(index, |r| r.url_regex = typed)));
+                        }
+                    />
+                    <label for=format!("rule-{n}-timer")>"Open automatically timer (seconds)"</label>
+                    <input
+                        id=format!("rule-{n}-timer")
+                        type="number"
+                        min="0"
+                        prop:value=move || get().auto_open_seconds.to_string()
+                        disabled=move || get().button != ButtonMode::OpenAutomatically
+                        on:input=move |e| {
+                            let seconds = event_target_value(&e).parse().unwrap_or(0);
+                            edit(Box::new(move |d| d.update_rule(index, |r| r.auto_open_seconds = seconds)));
+                        }
+                    />
+                    <label for=format!("rule-{n}-countries")>"Countries (codes, empty for all)"</label>
+                    <input
+                        id=format!("rule-{n}-countries")
+                        placeholder="ES, MX, BR"
+                        prop:value=move || get().countries.join(", ")
+                        on:change=move |e| {
+                            let typed = event_target_value(&e);
+                            edit(Box::new(move |d| d.set_countries(index, &typed)));
+                        }
+                    />
+                    <label for=format!("rule-{n}-bot")>"Chatbot (id)"</label>
+                    <input
+                        id=format!("rule-{n}-bot")
+                        prop:value=move || get().chatbot.unwrap_or_default()
+                        on:input=move |e| {
+                            let typed = event_target_value(&e);
+                            edit(Box::new(move |d| d.update_rule(index, |r| r.chatbot = Some(typed).filter(|t| !t.is_empty()))));
+                        }
+                    />
+                    <div class="check">
+                        <input
+                            type="checkbox"
+                            id=format!("rule-{n}-only")
+                            prop:checked=move || get().chatbot_only_if_no_operator
+                            on:change=move |e| {
+                                let on = event_target_checked(&e);
+                                edit(Box::new(move |d| d.update_rule(index, |r| r.chatbot_only_if_no_operator = on)));
+                            }
+                        />
+                        <label for=format!("rule-{n}-only")>"Enabled only if no operator"</label>
+                    </div>
+                    <div class="rule-actions">
+                        <button type="button" on:click=move |_| edit(Box::new(move |d| d.move_rule(index, true)))>
+                            {format!("Move rule {n} up")}
+                        </button>
+                        <button type="button" on:click=move |_| edit(Box::new(move |d| d.move_rule(index, false)))>
+                            {format!("Move rule {n} down")}
+                        </button>
+                        <button type="button" on:click=move |_| edit(Box::new(move |d| d.remove_rule(index)))>
+                            {format!("Delete rule {n}")}
+                        </button>
+                    </div>
+                </fieldset>
+            </li>
+        }
+    };
+    view! {
+        <p class="hint">
+            "The first rule whose URL regex matches the page (and whose countries include the visitor's) decides. Without a match the button shows."
+        </p>
+        <ol class="rules">{move || (0..count.get()).map(rule).collect_view()}</ol>
+        <button type="button" on:click=move |_| edit(Box::new(|d| d.add_rule()))>
+            "Add a rule"
+        </button>
+    }
+}
+
+/// The snippet and the direct link.
+#[component]
+fn WidgetTab(id: ChannelId) -> impl IntoView {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let snippet =
+        format!(r#"<script async src="{origin}/widget.js" data-channel="{id}"></script>"#);
+    let link = format!("{origin}{}", routes::chat_page(&id));
+    view! {
+        <label for="snippet">"Paste this into your site's pages, inside <head>:"</label>
+        <textarea id="snippet" readonly rows="3">{snippet.clone()}</textarea>
+        <CopyButton text=snippet label="Copy the snippet" />
+        <label for="direct-link">"Or send this link by e-mail: it opens a chat at once."</label>
+        <input id="direct-link" readonly value=link.clone() />
+        <CopyButton text=link label="Copy the link" />
+    }
+}
+
+/// Allowed origins, signed-in visitors and the signing secret.
+#[component]
+fn SecurityTab(id: ChannelId) -> impl IntoView {
+    let secrets = RwSignal::new(None::<ChannelSecrets>);
+    let origins = RwSignal::new(String::new());
+    let require = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let loaded = move |loaded: ChannelSecrets| {
+        origins.set(loaded.security.allowed_origins.join("\n"));
+        require.set(loaded.security.require_identity);
+        secrets.set(Some(loaded));
+    };
+    {
+        let path = routes::channel_security(&id);
+        leptos::task::spawn_local(async move {
+            match page_edge().get::<ChannelSecrets>(&path).await {
+                Ok(found) => loaded(found),
+                Err(e) => notice.set(Some(e.to_string())),
+            }
+        });
+    }
+    let save = {
+        let path = routes::channel_security(&id);
+        move |_| {
+            let security = ChannelSecurity {
+                allowed_origins: origins
+                    .get_untracked()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                require_identity: require.get_untracked(),
+            };
+            let path = path.clone();
+            leptos::task::spawn_local(async move {
+                match page_edge().put::<_, ChannelSecrets>(&path, &security).await {
+                    Ok(saved) => {
+                        loaded(saved);
+                        notice.set(Some("Security settings saved.".into()));
+                    }
+                    Err(e) => notice.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let rotate = {
+        let path = routes::channel_secret(&id);
+        move |_| {
+            let path = path.clone();
+            leptos::task::spawn_local(async move {
+                match page_edge().post::<_, ChannelSecrets>(&path, &()).await {
+                    Ok(rotated) => {
+                        loaded(rotated);
+                        notice.set(Some(
+                            "A new secret is in use; hashes made with the old one fail now.".into(),
+                        ));
+                    }
+                    Err(e) => notice.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    view! {
+        <p class="notice" role="status">{move || notice.get()}</p>
+        <label for="origins">"Sites allowed to use this channel (one origin per line, empty for any)"</label>
+        <textarea
+            id="origins"
+            rows="3"
+            placeholder="https://www.example.com"
+            prop:value=origins
+            on:input=move |e| origins.set(event_target_value(&e))
+        ></textarea>
+        <div class="check">
+            <input
+                type="checkbox"
+                id="require-identity"
+                prop:checked=require
+                on:change=move |e| require.set(event_target_checked(&e))
+            />
+            <label for="require-identity">"Only signed-in visitors (identity verified with the secret)"</label>
+        </div>
+        <button type="button" on:click=save>"Save security settings"</button>
+        <label for="secret">"Identity secret: user_hash = HMAC-SHA256(secret, user_id)"</label>
+        <input id="secret" readonly value=move || secrets.get().map(|s| s.identity_secret).unwrap_or_default() />
+        <button type="button" on:click=rotate>"Replace the secret"</button>
+    }
+}
+
+/// Copies a text to the clipboard and says so.
+#[component]
+fn CopyButton(text: String, label: &'static str) -> impl IntoView {
+    let done = RwSignal::new(false);
+    let copy = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&text);
+            done.set(true);
+        }
+    };
+    view! {
+        <button type="button" on:click=copy>{label}</button>
+        <span role="status" class="hint">{move || done.get().then_some("Copied.")}</span>
+    }
+}

@@ -1,0 +1,321 @@
+//! A channel's settings while an admin edits them: every change is a method
+//! here, tested natively; the editor only renders the draft and calls them.
+
+use charla_shared::channel::{
+    ButtonMode, ChannelSettings, ChannelTexts, Language, Rule, DEFAULT_COLOR,
+};
+use charla_shared::color::Rgb;
+use charla_shared::ids::OperatorId;
+
+/// Which colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorField {
+    /// The chat button.
+    Button,
+    /// The window header.
+    Header,
+}
+
+/// Which channel text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField {
+    /// The notification bubble.
+    ButtonText,
+    /// The welcome message.
+    Welcome,
+    /// The input placeholder.
+    Placeholder,
+}
+
+/// Settings being edited, and the last saved version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    settings: ChannelSettings,
+    saved: ChannelSettings,
+}
+
+impl Draft {
+    /// A draft of saved settings.
+    pub fn new(saved: ChannelSettings) -> Self {
+        Draft {
+            settings: saved.clone(),
+            saved,
+        }
+    }
+
+    /// The settings as edited.
+    pub fn settings(&self) -> &ChannelSettings {
+        &self.settings
+    }
+
+    /// Whether anything changed since the last save.
+    pub fn is_dirty(&self) -> bool {
+        self.settings != self.saved
+    }
+
+    /// Records what the edge saved (normalised), as the new starting point.
+    pub fn saved(&mut self, settings: ChannelSettings) {
+        self.settings = settings.clone();
+        self.saved = settings;
+    }
+
+    /// Renames the channel.
+    pub fn set_name(&mut self, name: String) {
+        self.settings.name = name;
+    }
+
+    /// Sets a colour as typed (HEX, RGB or HSL); checked on save.
+    pub fn set_color(&mut self, field: ColorField, value: String) {
+        match field {
+            ColorField::Button => self.settings.options.button_color = value,
+            ColorField::Header => self.settings.options.header_color = value,
+        }
+    }
+
+    /// A colour as typed.
+    pub fn color(&self, field: ColorField) -> &str {
+        match field {
+            ColorField::Button => &self.settings.options.button_color,
+            ColorField::Header => &self.settings.options.header_color,
+        }
+    }
+
+    /// The colour as `#rrggbb` and the text colour that reads on it, or
+    /// `None` while what is typed is not a colour.
+    pub fn swatch(&self, field: ColorField) -> Option<(String, String, f64)> {
+        let background = Rgb::parse(self.color(field))?;
+        let text = background.readable_text();
+        Some((
+            background.to_hex(),
+            text.to_hex(),
+            background.contrast(text),
+        ))
+    }
+
+    /// Puts both colours back to Charla's defaults.
+    pub fn reset_colors(&mut self) {
+        self.settings.options.button_color = DEFAULT_COLOR.into();
+        self.settings.options.header_color = DEFAULT_COLOR.into();
+    }
+
+    /// A text in a language, as stored (empty means "fall back").
+    pub fn text(&self, language: Language, field: TextField) -> String {
+        let texts = self
+            .settings
+            .options
+            .texts
+            .get(&language)
+            .cloned()
+            .unwrap_or_default();
+        match field {
+            TextField::ButtonText => texts.button_text,
+            TextField::Welcome => texts.welcome_message,
+            TextField::Placeholder => texts.input_placeholder,
+        }
+    }
+
+    /// What visitors speaking `language` see for a field, fallbacks applied.
+    pub fn effective_text(&self, language: Language, field: TextField) -> String {
+        let texts = self.settings.options.texts_for(language);
+        match field {
+            TextField::ButtonText => texts.button_text,
+            TextField::Welcome => texts.welcome_message,
+            TextField::Placeholder => texts.input_placeholder,
+        }
+    }
+
+    /// Sets a text in a language.
+    pub fn set_text(&mut self, language: Language, field: TextField, value: String) {
+        let texts: &mut ChannelTexts = self.settings.options.texts.entry(language).or_default();
+        match field {
+            TextField::ButtonText => texts.button_text = value,
+            TextField::Welcome => texts.welcome_message = value,
+            TextField::Placeholder => texts.input_placeholder = value,
+        }
+    }
+
+    /// Sets the language used when the visitor's is missing.
+    pub fn set_fallback(&mut self, language: Language) {
+        self.settings.options.fallback_language = language;
+    }
+
+    /// Adds a rule at the end that shows the button on every page.
+    pub fn add_rule(&mut self) {
+        self.settings.rules.push(Rule::default());
+    }
+
+    /// Removes a rule.
+    pub fn remove_rule(&mut self, index: usize) {
+        if index < self.settings.rules.len() {
+            self.settings.rules.remove(index);
+        }
+    }
+
+    /// Moves a rule one place earlier (`up`) or later; earlier rules win.
+    pub fn move_rule(&mut self, index: usize, up: bool) {
+        let len = self.settings.rules.len();
+        let target = if up {
+            index.checked_sub(1)
+        } else {
+            Some(index + 1)
+        };
+        if let Some(target) = target.filter(|&t| t < len && index < len) {
+            self.settings.rules.swap(index, target);
+        }
+    }
+
+    /// Changes one rule.
+    pub fn update_rule(&mut self, index: usize, change: impl FnOnce(&mut Rule)) {
+        if let Some(rule) = self.settings.rules.get_mut(index) {
+            change(rule);
+        }
+    }
+
+    /// Sets a rule's countries from a list like `ES, BR pt`.
+    pub fn set_countries(&mut self, index: usize, typed: &str) {
+        self.update_rule(index, |rule| {
+            rule.countries = typed
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect();
+        });
+    }
+
+    /// Adds or removes an operator.
+    pub fn set_operator(&mut self, operator: &OperatorId, answers: bool) {
+        let operators = &mut self.settings.operators;
+        operators.retain(|o| o != operator);
+        if answers {
+            operators.push(operator.clone());
+            operators.sort();
+        }
+    }
+
+    /// Why the draft cannot be saved, if it cannot: the edge's own checks,
+    /// plus each rule pattern compiled by `compile` (the browser's RegExp).
+    pub fn problems(&self, compile: impl Fn(&str) -> Result<(), String>) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Err(problem) = self.settings.validated() {
+            problems.push(problem.message);
+        }
+        for (i, rule) in self.settings.rules.iter().enumerate() {
+            if let Err(why) = compile(rule.url_regex.trim()) {
+                problems.push(format!("Rule {}: the URL regex is not valid: {why}", i + 1));
+            }
+        }
+        problems
+    }
+}
+
+/// Every button mode with what the editor calls it.
+pub const BUTTON_MODES: [(ButtonMode, &str); 4] = [
+    (ButtonMode::Show, "Show"),
+    (ButtonMode::ShowWithNotification, "Show with notification"),
+    (ButtonMode::OpenAutomatically, "Open automatically"),
+    (ButtonMode::Hide, "Hide"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> Draft {
+        Draft::new(ChannelSettings {
+            name: "Sales".into(),
+            ..ChannelSettings::default()
+        })
+    }
+
+    fn no_regex_errors(_: &str) -> Result<(), String> {
+        Ok(())
+    }
+
+    #[test]
+    fn edits_mark_the_draft_dirty_until_saved() {
+        let mut draft = draft();
+        assert!(!draft.is_dirty());
+        draft.set_name("Ventas".into());
+        assert!(draft.is_dirty());
+        let saved = draft.settings().clone();
+        draft.saved(saved);
+        assert!(!draft.is_dirty());
+    }
+
+    #[test]
+    fn colours_show_their_readable_text_and_reset() {
+        let mut draft = draft();
+        draft.set_color(ColorField::Button, "rgb(255, 235, 59)".into());
+        let (background, text, ratio) = draft.swatch(ColorField::Button).unwrap();
+        assert_eq!(background, "#ffeb3b");
+        assert_eq!(text, "#000000");
+        assert!(ratio >= 4.5);
+        draft.set_color(ColorField::Header, "not a colour".into());
+        assert_eq!(draft.swatch(ColorField::Header), None);
+        assert_eq!(draft.problems(no_regex_errors).len(), 1);
+        draft.reset_colors();
+        assert_eq!(draft.color(ColorField::Header), DEFAULT_COLOR);
+        assert!(draft.problems(no_regex_errors).is_empty());
+    }
+
+    #[test]
+    fn texts_per_language_fall_back() {
+        let mut draft = draft();
+        draft.set_fallback(Language::Es);
+        draft.set_text(Language::Es, TextField::Welcome, "¡Hola!".into());
+        assert_eq!(draft.text(Language::Pt, TextField::Welcome), "");
+        assert_eq!(
+            draft.effective_text(Language::Pt, TextField::Welcome),
+            "¡Hola!"
+        );
+    }
+
+    #[test]
+    fn rules_are_added_moved_and_removed() {
+        let mut draft = draft();
+        draft.add_rule();
+        draft.add_rule();
+        draft.update_rule(1, |r| r.url_regex = "/contactus".into());
+        draft.move_rule(1, true);
+        assert_eq!(draft.settings().rules[0].url_regex, "/contactus");
+        draft.move_rule(0, true);
+        assert_eq!(
+            draft.settings().rules[0].url_regex,
+            "/contactus",
+            "the first stays first"
+        );
+        draft.set_countries(0, "es, BR  pt");
+        assert_eq!(draft.settings().rules[0].countries, ["es", "BR", "pt"]);
+        draft.remove_rule(0);
+        assert_eq!(draft.settings().rules.len(), 1);
+    }
+
+    #[test]
+    fn problems_include_patterns_the_browser_refuses() {
+        let mut draft = draft();
+        draft.add_rule();
+        draft.update_rule(0, |r| r.url_regex = "/shop(".into());
+        let problems = draft.problems(|pattern| {
+            if pattern.contains('(') {
+                Err("Unterminated group".into())
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(
+            problems,
+            ["Rule 1: the URL regex is not valid: Unterminated group"]
+        );
+    }
+
+    #[test]
+    fn operators_are_added_once_and_removed() {
+        let mut draft = draft();
+        let ana = OperatorId::parse("ana").unwrap();
+        draft.set_operator(&ana, true);
+        draft.set_operator(&ana, true);
+        assert_eq!(draft.settings().operators, std::slice::from_ref(&ana));
+        draft.set_operator(&ana, false);
+        assert!(draft.settings().operators.is_empty());
+    }
+}

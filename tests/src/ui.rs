@@ -1,0 +1,105 @@
+//! What the browser tests do again and again: find things inside the
+//! widget's shadow root, open it, type, read the message lists, sign in to
+//! the console.
+
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+
+use crate::browser::{eventually, script};
+use crate::edge::LocalEdge;
+use crate::{HarnessError, HarnessResult};
+
+pub async fn open_widget(visitor: &Client) -> HarnessResult<()> {
+    widget_element(visitor, ".charla-bubble")
+        .await?
+        .click()
+        .await
+        .map_err(browser)?;
+    eventually("the widget window", || async {
+        let window = widget_element(visitor, ".charla-window").await.ok()?;
+        window.attr("hidden").await.ok()?.is_none().then_some(())
+    })
+    .await
+}
+
+/// An element inside the widget's shadow root, once the widget is there.
+pub async fn widget_element(visitor: &Client, css: &str) -> HarnessResult<Element> {
+    eventually(&format!("{css} in the widget"), || async {
+        let host = visitor.find(Locator::Css("#charla-widget")).await.ok()?;
+        let root = host.shadow_root().await.ok()?;
+        root.find(Locator::Css(css)).await.ok()
+    })
+    .await
+}
+
+/// The texts in the widget's message list that the edge has stored (not the
+/// ones still being sent), in order; `None` before the widget is there.
+pub async fn widget_texts(visitor: &Client) -> Option<Vec<String>> {
+    texts(
+        visitor,
+        "document.querySelector('#charla-widget')?.shadowRoot\
+           ?.querySelectorAll('.charla-msg:not(.charla-pending) .charla-text')",
+    )
+    .await
+}
+
+/// The texts of the first open pane in the console.
+pub async fn pane_texts(operator: &Client) -> Option<Vec<String>> {
+    texts(
+        operator,
+        "document.querySelector('.pane')?.querySelectorAll('.charla-msg:not(.charla-pending) .charla-text')",
+    )
+    .await
+}
+
+pub async fn texts(client: &Client, nodes: &str) -> Option<Vec<String>> {
+    let value = script(
+        client,
+        &format!("const nodes = {nodes}; return nodes ? [...nodes].map(n => n.textContent) : null"),
+    )
+    .await;
+    serde_json::from_value(value).ok()
+}
+
+/// Turns a WebDriver error into the harness's.
+pub fn browser(error: impl std::fmt::Display) -> HarnessError {
+    HarnessError::Browser(error.to_string())
+}
+
+pub async fn type_into_widget(visitor: &Client, text: &str) -> HarnessResult<()> {
+    widget_element(visitor, "#charla-input")
+        .await?
+        .send_keys(&format!("{text}{}", char::from(Key::Enter)))
+        .await
+        .map_err(browser)
+}
+
+pub async fn sign_in_as(
+    operator: &Client,
+    edge: &LocalEdge,
+    email: &str,
+    password: &str,
+) -> HarnessResult<()> {
+    operator
+        .goto(&format!("{}/console/", edge.url()))
+        .await
+        .map_err(browser)?;
+    let field = eventually("the sign-in form", || async {
+        operator.find(Locator::Css("#email")).await.ok()
+    })
+    .await?;
+    field.send_keys(email).await.map_err(browser)?;
+    operator
+        .find(Locator::Css("#password"))
+        .await
+        .map_err(browser)?
+        .send_keys(&format!("{password}{}", char::from(Key::Enter)))
+        .await
+        .map_err(browser)?;
+    eventually("the operator's desk", || async {
+        operator.find(Locator::Css(".inbox")).await.ok()
+    })
+    .await?;
+    Ok(())
+}

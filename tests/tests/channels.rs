@@ -1,0 +1,756 @@
+//! Channels as marketers shape them, in headless Chromium against the real
+//! edge: rules (button modes, timer, countries, invalid patterns), restyles
+//! without a rebuild, languages, the direct chat link, isolation from the
+//! host page's CSS, keyboard use and accessibility.
+
+use charla_shared::api::{routes, Transcript, WidgetConfig};
+use charla_shared::channel::{
+    ButtonMode, ChannelSettings, ChannelTexts, Language, NewChannel, Rule,
+};
+use charla_shared::ids::{ChannelId, ConversationId};
+use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
+use charla_tests::client::{Api, Socket};
+use charla_tests::edge::{test_state, LocalEdge};
+use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
+use charla_tests::ui::{
+    browser, open_widget, pane_texts, sign_in_as, type_into_widget, widget_element, widget_texts,
+};
+use charla_tests::HarnessResult;
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use tempfile::TempDir;
+
+fn demo() -> ChannelId {
+    ChannelId::parse(DEMO_CHANNEL).unwrap()
+}
+
+fn edge() -> HarnessResult<(LocalEdge, TempDir)> {
+    let state = test_state()?;
+    let edge = LocalEdge::start(state.path())?;
+    Ok((edge, state))
+}
+
+/// Changes the demo channel's settings through the admin API.
+fn configure(api: &Api, admin: &str, change: impl FnOnce(&mut ChannelSettings)) -> ChannelSettings {
+    let path = routes::channel_settings(&demo());
+    let mut settings: ChannelSettings =
+        serde_json::from_str(&api.get(&path, Some(admin)).body).unwrap();
+    change(&mut settings);
+    let reply = api.request(
+        "PUT",
+        &path,
+        Some(&serde_json::to_string(&settings).unwrap()),
+        &[("cookie", admin)],
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+fn rule(url_regex: &str, button: ButtonMode) -> Rule {
+    Rule {
+        url_regex: url_regex.into(),
+        button,
+        ..Rule::default()
+    }
+}
+
+/// Whether the widget's chat button is shown, once the widget has applied
+/// its channel's rules.
+async fn button_shown(visitor: &Client) -> HarnessResult<bool> {
+    eventually("the widget applied its rules", || async {
+        let state = script(
+            visitor,
+            "const root = document.querySelector('#charla-widget')?.shadowRoot;
+             const title = root?.querySelector('.charla-title')?.textContent;
+             return title ? !root.querySelector('.charla-bubble').hidden : null",
+        )
+        .await;
+        state.as_bool()
+    })
+    .await
+}
+
+async fn note_shown(visitor: &Client) -> bool {
+    script(
+        visitor,
+        "return !document.querySelector('#charla-widget').shadowRoot.querySelector('.charla-note').hidden",
+    )
+    .await
+        == true
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_matching_rule_sets_the_button_mode() -> HarnessResult<()> {
+    let (edge, _state) = edge()?;
+    let api = Api::new(&edge);
+    let admin = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    configure(&api, &admin, |s| {
+        s.rules = vec![
+            rule("/pricing", ButtonMode::Hide),
+            rule("/host-api", ButtonMode::ShowWithNotification),
+            Rule {
+                auto_open_seconds: 2,
+                ..rule("embed", ButtonMode::OpenAutomatically)
+            },
+            rule("/embed", ButtonMode::Hide),
+        ];
+    });
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+    let page = |path: &str| format!("{}{path}", edge.url());
+
+    // No rule matches the home page: the button shows, nothing else.
+    visitor.goto(&page("/")).await.map_err(browser)?;
+    assert!(button_shown(&visitor).await?);
+    assert!(!note_shown(&visitor).await);
+
+    // Hide.
+    visitor.goto(&page("/pricing")).await.map_err(browser)?;
+    assert!(!button_shown(&visitor).await?);
+
+    // Show with notification: the channel's button text floats beside it.
+    visitor.goto(&page("/host-api")).await.map_err(browser)?;
+    assert!(button_shown(&visitor).await?);
+    assert!(note_shown(&visitor).await);
+    let note = widget_element(&visitor, ".charla-note-text").await?;
+    assert_eq!(
+        note.text().await.map_err(browser)?,
+        ChannelTexts::built_in(Language::En).button_text
+    );
+    note.click().await.map_err(browser)?;
+    eventually("the note opens the window", || async {
+        let window = widget_element(&visitor, ".charla-window").await.ok()?;
+        window.attr("hidden").await.ok()?.is_none().then_some(())
+    })
+    .await?;
+
+    // Open automatically, after the rule's two seconds; the earlier match
+    // wins over the later "/embed" rule.
+    visitor
+        .goto(&page("/embed.html?channel=demo"))
+        .await
+        .map_err(browser)?;
+    script(
+        &visitor,
+        "window.openedAt = null;
+         (window.Charla = window.Charla || []).push(['on', 'open', () => window.openedAt = performance.now()]);
+         return true",
+    )
+    .await;
+    let opened_at = eventually("the window opens by itself", || async {
+        script(&visitor, "return window.openedAt").await.as_f64()
+    })
+    .await?;
+    assert!(
+        opened_at >= 2_000.0,
+        "not before the timer: opened at {opened_at} ms"
+    );
+    assert!(button_shown(&visitor).await?);
+    visitor.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn countries_narrow_a_rule() -> HarnessResult<()> {
+    let (edge, _state) = edge()?;
+    let api = Api::new(&edge);
+    let admin = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    configure(&api, &admin, |s| {
+        s.rules = vec![Rule {
+            countries: vec!["BR".into(), "PT".into()],
+            ..rule("", ButtonMode::Hide)
+        }];
+    });
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+    for (country, shown) in [("BR", false), ("pt", false), ("ES", true)] {
+        visitor
+            .goto(&format!("{}/?charla_country={country}", edge.url()))
+            .await
+            .map_err(browser)?;
+        assert_eq!(button_shown(&visitor).await?, shown, "from {country}");
+    }
+    // Without an override the edge does not know the country: no list matches.
+    visitor.goto(&edge.url()).await.map_err(browser)?;
+    assert!(button_shown(&visitor).await?);
+    visitor.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restyle_saved_in_the_console_shows_after_a_reload() -> HarnessResult<()> {
+    let (edge, _state) = edge()?;
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+    let admin = driver.session().await?;
+    visitor.goto(&edge.url()).await.map_err(browser)?;
+    assert!(button_shown(&visitor).await?);
+    let bubble_colors = "const b = document.querySelector('#charla-widget').shadowRoot.querySelector('.charla-bubble');
+                         const s = getComputedStyle(b); return [s.backgroundColor, s.color]";
+    assert_eq!(
+        script(&visitor, bubble_colors).await,
+        serde_json::json!(["rgb(31, 111, 92)", "rgb(255, 255, 255)"])
+    );
+
+    sign_in_as(&admin, &edge, DEMO_EMAIL, DEMO_PASSWORD).await?;
+    click_text(&admin, "Channels").await?;
+    click_text(&admin, "Northwind Coffee").await?;
+    let color = eventually("the options tab", || async {
+        admin.find(Locator::Css("#button-color")).await.ok()
+    })
+    .await?;
+    color.clear().await.map_err(browser)?;
+    color
+        .send_keys("rgb(255, 235, 59)")
+        .await
+        .map_err(browser)?;
+    let welcome = admin
+        .find(Locator::Css("#welcome"))
+        .await
+        .map_err(browser)?;
+    welcome
+        .send_keys("Welcome to Northwind!")
+        .await
+        .map_err(browser)?;
+    click_text(&admin, "Save").await?;
+    eventually("saved", || async {
+        let notice = script(
+            &admin,
+            "return document.querySelector('.notice')?.textContent",
+        )
+        .await;
+        notice
+            .as_str()
+            .filter(|n| n.starts_with("Saved"))
+            .map(str::to_owned)
+    })
+    .await?;
+
+    // No rebuild, no redeploy: the visitor's next page load has it.
+    visitor.refresh().await.map_err(browser)?;
+    eventually("the new look", || async {
+        let colors = script(&visitor, bubble_colors).await;
+        // Dark text on yellow keeps 4.5:1.
+        (colors == serde_json::json!(["rgb(255, 235, 59)", "rgb(0, 0, 0)"])).then_some(())
+    })
+    .await?;
+    open_widget(&visitor).await?;
+    eventually("the new welcome", || async {
+        widget_texts(&visitor)
+            .await
+            .filter(|t| t == &["Welcome to Northwind!"])
+    })
+    .await?;
+    admin.close().await.map_err(browser)?;
+    visitor.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_patterns_are_refused_at_save_and_skipped_when_stored() -> HarnessResult<()> {
+    let (edge, _state) = edge()?;
+    let api = Api::new(&edge);
+    let admin_cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let path = routes::channel_settings(&demo());
+    let mut settings: ChannelSettings =
+        serde_json::from_str(&api.get(&path, Some(&admin_cookie)).body).unwrap();
+    settings.rules = vec![rule("/pricing(", ButtonMode::Show)];
+    let reply = api.request(
+        "PUT",
+        &path,
+        Some(&serde_json::to_string(&settings).unwrap()),
+        &[("cookie", &admin_cookie)],
+    );
+    assert_eq!(reply.status, 400);
+    let message = reply.problem().message;
+    assert!(
+        message.starts_with("Rule 1: the URL regex is not valid"),
+        "{message}"
+    );
+
+    // The console says so before saving, and will not save.
+    let driver = Chromedriver::start()?;
+    let admin = driver.session().await?;
+    sign_in_as(&admin, &edge, DEMO_EMAIL, DEMO_PASSWORD).await?;
+    click_text(&admin, "Channels").await?;
+    click_text(&admin, "Northwind Coffee").await?;
+    click_text(&admin, "Channel rules").await?;
+    click_text(&admin, "Add a rule").await?;
+    let field = eventually("the rule's pattern field", || async {
+        admin.find(Locator::Css("#rule-1-regex")).await.ok()
+    })
+    .await?;
+    field.send_keys("/shop(").await.map_err(browser)?;
+    eventually("the problem shown", || async {
+        let shown = script(
+            &admin,
+            "return document.querySelector('.problems')?.textContent",
+        )
+        .await;
+        shown
+            .as_str()
+            .filter(|p| p.contains("Rule 1: the URL regex is not valid"))
+            .map(str::to_owned)
+    })
+    .await?;
+    let disabled = admin
+        .find(Locator::Css(".save"))
+        .await
+        .map_err(browser)?
+        .prop("disabled")
+        .await
+        .map_err(browser)?;
+    assert_eq!(disabled.as_deref(), Some("true"));
+
+    // One that got into storage anyway is skipped; the next rule applies and
+    // the widget works.
+    let rules = serde_json::to_string(&[
+        rule("/(", ButtonMode::Show),
+        rule("", ButtonMode::ShowWithNotification),
+    ])
+    .unwrap()
+    .replace('\'', "''");
+    edge.sql(&format!(
+        "UPDATE channels SET rules = '{rules}' WHERE id = 'demo'"
+    ))?;
+    let visitor = driver.session().await?;
+    visitor.goto(&edge.url()).await.map_err(browser)?;
+    assert!(button_shown(&visitor).await?);
+    assert!(note_shown(&visitor).await, "the second rule decided");
+    open_widget(&visitor).await?;
+    type_into_widget(&visitor, "Still working").await?;
+    eventually("the message stored", || async {
+        widget_texts(&visitor)
+            .await
+            .filter(|t| t.last().map(String::as_str) == Some("Still working"))
+    })
+    .await?;
+    admin.close().await.map_err(browser)?;
+    visitor.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_speaks_the_visitors_language() -> HarnessResult<()> {
+    let (edge, _state) = edge()?;
+    let api = Api::new(&edge);
+    let admin = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    // The channel writes its welcome in Spanish only, and falls back to it.
+    configure(&api, &admin, |s| {
+        s.options.fallback_language = Language::Es;
+        s.options.texts.insert(
+            Language::Es,
+            ChannelTexts {
+                welcome_message: "¡Bienvenido a Northwind!".into(),
+                ..ChannelTexts::default()
+            },
+        );
+    });
+    let driver = Chromedriver::start()?;
+    let label = "return document.querySelector('#charla-widget').shadowRoot.querySelector('.charla-bubble').getAttribute('aria-label')";
+    for (flag, expected, placeholder) in [
+        (
+            "--accept-lang=fr-FR,pt-BR",
+            "Abrir o chat",
+            "Pergunte algo…",
+        ),
+        ("--accept-lang=es", "Abrir el chat", "Pregunte algo…"),
+        ("--accept-lang=en-US", "Open chat", "Ask something…"),
+    ] {
+        let visitor = driver.session_with(&[flag]).await?;
+        visitor.goto(&edge.url()).await.map_err(browser)?;
+        button_shown(&visitor).await?;
+        assert_eq!(script(&visitor, label).await, expected, "{flag}");
+        open_widget(&visitor).await?;
+        let texts = widget_texts(&visitor).await;
+        assert_eq!(
+            texts,
+            Some(vec!["¡Bienvenido a Northwind!".to_owned()]),
+            "{flag}: the fallback welcome"
+        );
+        let shown = widget_element(&visitor, "#charla-input")
+            .await?
+            .attr("placeholder")
+            .await
+            .map_err(browser)?;
+        assert_eq!(
+            shown.as_deref(),
+            Some(placeholder),
+            "{flag}: Charla's own wording"
+        );
+        visitor.close().await.map_err(browser)?;
+    }
+
+    // The page can choose, before the widget loads or at any time.
+    let visitor = driver.session_with(&["--accept-lang=en"]).await?;
+    visitor
+        .goto(&format!("{}/host-api.html?lang=pt", edge.url()))
+        .await
+        .map_err(browser)?;
+    button_shown(&visitor).await?;
+    assert_eq!(script(&visitor, label).await, "Abrir o chat");
+    script(&visitor, "Charla.setLocale('es'); return true").await;
+    eventually("Spanish", || async {
+        (script(&visitor, label).await == "Abrir el chat").then_some(())
+    })
+    .await?;
+    let lang = script(
+        &visitor,
+        "return document.querySelector('#charla-widget').shadowRoot.querySelector('.charla').lang",
+    )
+    .await;
+    assert_eq!(lang, "es", "screen readers are told the language");
+    visitor.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_direct_link_is_a_full_page_chat() -> HarnessResult<()> {
+    let (edge, _state) = edge()?;
+    let api = Api::new(&edge);
+    assert_eq!(api.get("/chat/no-such-channel", None).status, 404);
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+    visitor
+        .goto(&format!("{}{}", edge.url(), routes::chat_page(&demo())))
+        .await
+        .map_err(browser)?;
+    let layout = eventually("the chat fills the page", || async {
+        let layout = script(
+            &visitor,
+            "const root = document.querySelector('#charla-widget')?.shadowRoot;
+             const window = root?.querySelector('.charla-window');
+             if (!window || window.hidden || !root.querySelector('.charla-title').textContent) return null;
+             return { bubble: !root.querySelector('.charla-bubble').hidden,
+                      width: window.getBoundingClientRect().width }",
+        )
+        .await;
+        layout.is_object().then_some(layout)
+    })
+    .await?;
+    assert_eq!(layout["bubble"], false, "no button: the page is the chat");
+    assert!(layout["width"].as_f64().unwrap_or(0.0) >= 700.0, "{layout}");
+    type_into_widget(&visitor, "From the e-mail link").await?;
+    eventually("the message stored", || async {
+        widget_texts(&visitor)
+            .await
+            .filter(|t| t.last().map(String::as_str) == Some("From the e-mail link"))
+    })
+    .await?;
+    visitor.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_stylesheet_and_the_widget_leave_each_other_alone() -> HarnessResult<()> {
+    let (edge, _state) = edge()?;
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+    visitor
+        .goto(&format!("{}/hostile.html", edge.url()))
+        .await
+        .map_err(browser)?;
+    assert!(button_shown(&visitor).await?);
+    let look = script(
+        &visitor,
+        "const host = document.querySelector('#charla-widget');
+         const root = host.shadowRoot;
+         const bubble = root.querySelector('.charla-bubble');
+         const box = bubble.getBoundingClientRect();
+         const atCenter = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+         const s = getComputedStyle(bubble);
+         return { display: s.display, width: box.width, onTop: atCenter === host,
+                  hostDisplay: getComputedStyle(host).display, font: getComputedStyle(bubble).fontSize }",
+    )
+    .await;
+    assert_eq!(look["display"], "grid", "{look}");
+    assert_eq!(look["width"], 56, "{look}");
+    assert_eq!(
+        look["onTop"], true,
+        "the page's top layer does not cover it: {look}"
+    );
+    assert_eq!(look["hostDisplay"], "block", "{look}");
+    assert_eq!(look["font"], "15px", "{look}");
+
+    widget_element(&visitor, ".charla-bubble")
+        .await?
+        .click()
+        .await
+        .map_err(browser)?;
+    let text_size = eventually("the window, styled as everywhere", || async {
+        let size = script(
+            &visitor,
+            "const root = document.querySelector('#charla-widget').shadowRoot;
+             const window = root.querySelector('.charla-window');
+             if (window.hidden) return null;
+             return getComputedStyle(root.querySelector('.charla-title')).fontSize",
+        )
+        .await;
+        size.as_str().map(str::to_owned)
+    })
+    .await?;
+    assert_eq!(text_size, "16px");
+
+    // The widget's stylesheet changed nothing on the page.
+    let before = script(&visitor, "return window.stylesBeforeWidget").await;
+    let after = script(&visitor, "return window.pageStyles()").await;
+    assert!(before.is_object(), "{before}");
+    assert_eq!(before, after);
+    assert_eq!(
+        after["buttonDisplay"], "none",
+        "the page's own rules still apply to its buttons"
+    );
+    visitor.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_works_by_keyboard_alone() -> HarnessResult<()> {
+    let (edge, _state) = edge()?;
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+    visitor.goto(&edge.url()).await.map_err(browser)?;
+    assert!(button_shown(&visitor).await?);
+    let focused = "const host = document.activeElement;
+                   return host?.id === 'charla-widget' ? host.shadowRoot.activeElement?.className : host?.tagName";
+    // Tab through the page until the chat button has the focus.
+    let mut reached = false;
+    for _ in 0..10 {
+        press(&visitor, Key::Tab).await?;
+        if script(&visitor, focused).await == "charla-bubble" {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "the chat button is in the tab order");
+    press(&visitor, Key::Enter).await?;
+    eventually("focus moves into the window", || async {
+        (script(&visitor, focused).await == "charla-input").then_some(())
+    })
+    .await?;
+    visitor
+        .active_element()
+        .await
+        .map_err(browser)?
+        .send_keys(&format!("Typed without a mouse{}", char::from(Key::Enter)))
+        .await
+        .map_err(browser)?;
+    eventually("sent with Enter", || async {
+        widget_texts(&visitor)
+            .await
+            .filter(|t| t.last().map(String::as_str) == Some("Typed without a mouse"))
+    })
+    .await?;
+    press(&visitor, Key::Escape).await?;
+    eventually("Escape closes and focus returns to the button", || async {
+        let closed = widget_element(&visitor, ".charla-window")
+            .await
+            .ok()?
+            .attr("hidden")
+            .await
+            .ok()?
+            .is_some();
+        (closed && script(&visitor, focused).await == "charla-bubble").then_some(())
+    })
+    .await?;
+    visitor.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_serious_accessibility_violations() -> HarnessResult<()> {
+    let (edge, _state) = edge()?;
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+
+    // The open widget, with a conversation in it.
+    visitor.goto(&edge.url()).await.map_err(browser)?;
+    open_widget(&visitor).await?;
+    type_into_widget(&visitor, "Hello").await?;
+    eventually("the message stored", || async {
+        widget_texts(&visitor).await.filter(|t| t.len() == 2)
+    })
+    .await?;
+    let found = serious_accessibility_violations(&visitor).await?;
+    assert!(found.is_empty(), "widget: {found:#?}");
+
+    // The direct chat page.
+    visitor
+        .goto(&format!("{}{}", edge.url(), routes::chat_page(&demo())))
+        .await
+        .map_err(browser)?;
+    eventually("the chat page", || async {
+        widget_element(&visitor, ".charla-title")
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()
+            .filter(|t| !t.is_empty())
+    })
+    .await?;
+    let found = serious_accessibility_violations(&visitor).await?;
+    assert!(found.is_empty(), "chat page: {found:#?}");
+
+    // The console: the desk with a conversation open, then the channel editor.
+    let admin = driver.session().await?;
+    sign_in_as(&admin, &edge, DEMO_EMAIL, DEMO_PASSWORD).await?;
+    let found = serious_accessibility_violations(&admin).await?;
+    assert!(found.is_empty(), "sign-in and desk: {found:#?}");
+    click_text(&admin, "Visitor").await?;
+    eventually("the pane", || async {
+        pane_texts(&admin).await.filter(|t| !t.is_empty())
+    })
+    .await?;
+    let found = serious_accessibility_violations(&admin).await?;
+    assert!(found.is_empty(), "desk with a pane: {found:#?}");
+    click_text(&admin, "Channels").await?;
+    for tab in [
+        "Options",
+        "Channel rules",
+        "Operators",
+        "Widget",
+        "Security",
+    ] {
+        click_text(&admin, tab).await?;
+        if tab == "Channel rules" {
+            click_text(&admin, "Add a rule").await?;
+        }
+        let found = serious_accessibility_violations(&admin).await?;
+        assert!(found.is_empty(), "channel editor, {tab}: {found:#?}");
+    }
+    visitor.close().await.map_err(browser)?;
+    admin.close().await.map_err(browser)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channels_are_created_and_configured_by_admins_only() -> HarnessResult<()> {
+    let (edge, _state) = edge()?;
+    let api = Api::new(&edge);
+    let admin = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let operator = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let new = serde_json::to_string(&NewChannel {
+        id: ChannelId::parse("support-pt").unwrap(),
+        name: "Suporte".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        api.post_raw(routes::CHANNELS, &new, Some(&operator)).status,
+        403
+    );
+    assert_eq!(
+        api.post_raw(routes::CHANNELS, &new, Some(&admin)).status,
+        201
+    );
+    assert_eq!(
+        api.post_raw(routes::CHANNELS, &new, Some(&admin)).status,
+        409
+    );
+    let settings = routes::channel_settings(&ChannelId::parse("support-pt").unwrap());
+    assert_eq!(api.get(&settings, Some(&operator)).status, 403);
+    assert_eq!(api.get(routes::OPERATORS, Some(&operator)).status, 403);
+    assert_eq!(api.get(routes::OPERATORS, Some(&admin)).status, 200);
+    let body = serde_json::to_string(&ChannelSettings {
+        name: "Suporte".into(),
+        ..ChannelSettings::default()
+    })
+    .unwrap();
+    assert_eq!(
+        api.request("PUT", &settings, Some(&body), &[("cookie", &operator)])
+            .status,
+        403
+    );
+    let bad_color = body.replace("#1f6f5c", "javascript:alert(1)");
+    let reply = api.request("PUT", &settings, Some(&bad_color), &[("cookie", &admin)]);
+    assert_eq!(reply.status, 400);
+    assert!(reply.problem().message.contains("HEX"));
+
+    // The public config revalidates with an ETag, so a change shows at once.
+    let config = routes::widget_config(&demo());
+    let first = api.get(&config, None);
+    let etag = first.header("etag").expect("an ETag").to_owned();
+    assert_eq!(first.header("cache-control"), Some("public, no-cache"));
+    assert_eq!(
+        api.request("GET", &config, None, &[("if-none-match", &etag)])
+            .status,
+        304
+    );
+    let parsed: WidgetConfig = serde_json::from_str(&first.body).unwrap();
+    assert!(!first.body.contains("identity_secret") && !first.body.contains("operators"));
+    assert_eq!(parsed.texts.len(), Language::ALL.len());
+    configure(&api, &admin, |s| {
+        s.options.button_color = "hsl(0, 100%, 40%)".into()
+    });
+    let changed = api.request("GET", &config, None, &[("if-none-match", &etag)]);
+    assert_eq!(changed.status, 200);
+    let parsed: WidgetConfig = serde_json::from_str(&changed.body).unwrap();
+    assert_eq!(parsed.theme.button.background, "#cc0000");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rules_chatbot_applies_when_no_operator_is_available() -> HarnessResult<()> {
+    let (edge, _state) = edge()?;
+    let api = Api::new(&edge);
+    let admin = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    configure(&api, &admin, |s| {
+        s.rules = vec![Rule {
+            chatbot: Some("welcome-bot".into()),
+            chatbot_only_if_no_operator: true,
+            ..rule("", ButtonMode::Show)
+        }];
+    });
+    let driver = Chromedriver::start()?;
+    let chatbot_of_new_conversation = || async {
+        let visitor = driver.session().await?;
+        visitor.goto(&edge.url()).await.map_err(browser)?;
+        open_widget(&visitor).await?;
+        type_into_widget(&visitor, "Anyone there?").await?;
+        let id = eventually("the conversation", || async {
+            script(&visitor, "return JSON.parse(localStorage.getItem('charla.conversation.demo') || 'null')?.conversation")
+                .await
+                .as_str()
+                .and_then(|id| ConversationId::parse(id).ok())
+        })
+        .await?;
+        visitor.close().await.map_err(browser)?;
+        let transcript: Transcript =
+            serde_json::from_str(&api.get(&routes::transcript(&id), Some(&admin)).body).unwrap();
+        HarnessResult::Ok(transcript.chatbot)
+    };
+    assert_eq!(
+        chatbot_of_new_conversation().await?,
+        Some("welcome-bot".into()),
+        "nobody online"
+    );
+    let mut online = Socket::inbox(&edge, DEMO_CHANNEL, &admin)
+        .await
+        .expect("an operator online");
+    online.next_inbox().await;
+    assert_eq!(
+        chatbot_of_new_conversation().await?,
+        None,
+        "an operator is online"
+    );
+    Ok(())
+}
+
+async fn click_text(client: &Client, text: &str) -> HarnessResult<()> {
+    let xpath = format!(
+        "//button[normalize-space()='{text}'] | //button[starts-with(normalize-space(), '{text}')]"
+    );
+    let button = eventually(&format!("the {text:?} button"), || async {
+        client.find(Locator::XPath(&xpath)).await.ok()
+    })
+    .await?;
+    button.click().await.map_err(browser)
+}
+
+async fn press(client: &Client, key: Key) -> HarnessResult<()> {
+    let focused = client.active_element().await.map_err(browser)?;
+    focused
+        .send_keys(&char::from(key).to_string())
+        .await
+        .map_err(browser)
+}
