@@ -6,6 +6,8 @@ use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
+use charla_shared::ids::ConversationId;
+
 use crate::browser::{eventually, script};
 use crate::edge::LocalEdge;
 use crate::{HarnessError, HarnessResult};
@@ -102,4 +104,31 @@ pub async fn sign_in_as(
     })
     .await?;
     Ok(())
+}
+
+/// Types a message into the widget and waits until the edge has stored it
+/// (it shows as the last message, no longer pending).
+pub async fn send_from_widget(visitor: &Client, text: &str) -> HarnessResult<()> {
+    type_into_widget(visitor, text).await?;
+    eventually(&format!("{text:?} stored"), || async {
+        widget_texts(visitor)
+            .await
+            .filter(|t| t.last().map(String::as_str) == Some(text))
+    })
+    .await?;
+    Ok(())
+}
+
+/// The demo channel's conversation the widget keeps in `localStorage`.
+pub async fn remembered_conversation(visitor: &Client) -> HarnessResult<ConversationId> {
+    eventually("the conversation is remembered", || async {
+        script(
+            visitor,
+            "return JSON.parse(localStorage.getItem('charla.conversation.demo') || 'null')?.conversation",
+        )
+        .await
+        .as_str()
+        .and_then(|id| ConversationId::parse(id).ok())
+    })
+    .await
 }

@@ -7,13 +7,14 @@ use charla_shared::api::{routes, Transcript, WidgetConfig};
 use charla_shared::channel::{
     ButtonMode, ChannelSettings, ChannelTexts, Language, NewChannel, Rule,
 };
-use charla_shared::ids::{ChannelId, ConversationId};
+use charla_shared::ids::ChannelId;
 use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
 use charla_tests::client::{Api, Socket};
 use charla_tests::edge::{test_state, LocalEdge};
 use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
 use charla_tests::ui::{
-    browser, open_widget, pane_texts, sign_in_as, type_into_widget, widget_element, widget_texts,
+    browser, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
+    type_into_widget, widget_element, widget_texts,
 };
 use charla_tests::HarnessResult;
 use fantoccini::key::Key;
@@ -318,13 +319,7 @@ async fn invalid_patterns_are_refused_at_save_and_skipped_when_stored() -> Harne
     assert!(button_shown(&visitor).await?);
     assert!(note_shown(&visitor).await, "the second rule decided");
     open_widget(&visitor).await?;
-    type_into_widget(&visitor, "Still working").await?;
-    eventually("the message stored", || async {
-        widget_texts(&visitor)
-            .await
-            .filter(|t| t.last().map(String::as_str) == Some("Still working"))
-    })
-    .await?;
+    send_from_widget(&visitor, "Still working").await?;
     admin.close().await.map_err(browser)?;
     visitor.close().await.map_err(browser)?;
     Ok(())
@@ -430,13 +425,7 @@ async fn the_direct_link_is_a_full_page_chat() -> HarnessResult<()> {
     .await?;
     assert_eq!(layout["bubble"], false, "no button: the page is the chat");
     assert!(layout["width"].as_f64().unwrap_or(0.0) >= 700.0, "{layout}");
-    type_into_widget(&visitor, "From the e-mail link").await?;
-    eventually("the message stored", || async {
-        widget_texts(&visitor)
-            .await
-            .filter(|t| t.last().map(String::as_str) == Some("From the e-mail link"))
-    })
-    .await?;
+    send_from_widget(&visitor, "From the e-mail link").await?;
     visitor.close().await.map_err(browser)?;
     Ok(())
 }
@@ -707,13 +696,7 @@ async fn a_rules_chatbot_applies_when_no_operator_is_available() -> HarnessResul
         visitor.goto(&edge.url()).await.map_err(browser)?;
         open_widget(&visitor).await?;
         type_into_widget(&visitor, "Anyone there?").await?;
-        let id = eventually("the conversation", || async {
-            script(&visitor, "return JSON.parse(localStorage.getItem('charla.conversation.demo') || 'null')?.conversation")
-                .await
-                .as_str()
-                .and_then(|id| ConversationId::parse(id).ok())
-        })
-        .await?;
+        let id = remembered_conversation(&visitor).await?;
         visitor.close().await.map_err(browser)?;
         let transcript: Transcript =
             serde_json::from_str(&api.get(&routes::transcript(&id), Some(&admin)).body).unwrap();

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use charla_shared::api::{routes, Transcript};
-use charla_shared::ids::{ClientMsgId, ConversationId, Seq};
+use charla_shared::ids::{ClientMsgId, Seq};
 use charla_shared::protocol::{ClientFrame, ServerFrame};
 use charla_tests::browser::{eventually, script, Chromedriver};
 use charla_tests::chaos::CutProxy;
@@ -14,8 +14,8 @@ use charla_tests::seed::{
     DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, HOSTILE_CHANNEL, HOSTILE_EMAIL, TEST_PASSWORD, XSS,
 };
 use charla_tests::ui::{
-    browser, open_widget, pane_texts, sign_in_as, texts, type_into_widget, widget_element,
-    widget_texts,
+    browser, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as, texts,
+    type_into_widget, widget_element, widget_texts,
 };
 use charla_tests::HarnessResult;
 use fantoccini::key::Key;
@@ -44,17 +44,7 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
     })
     .await?;
     let question = "Hello, my order never arrived";
-    widget_element(&visitor, "#charla-input")
-        .await?
-        .send_keys(&format!("{question}{}", char::from(Key::Enter)))
-        .await
-        .map_err(browser)?;
-    eventually("the visitor's message stored", || async {
-        widget_texts(&visitor)
-            .await
-            .filter(|t| t.last().map(String::as_str) == Some(question))
-    })
-    .await?;
+    send_from_widget(&visitor, question).await?;
 
     // It appears in the operator's list without a reload, marked unread.
     let row = eventually("the conversation in the console list", || async {
@@ -150,11 +140,7 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
     .await?;
     // The console reconnects by itself and the chat goes on.
     let again = "Are you still there?";
-    widget_element(&visitor, "#charla-input")
-        .await?
-        .send_keys(&format!("{again}{}", char::from(Key::Enter)))
-        .await
-        .map_err(browser)?;
+    type_into_widget(&visitor, again).await?;
     eventually("the message after the restart in the open pane", || async {
         pane_texts(&operator)
             .await
@@ -306,16 +292,8 @@ async fn calls_made_before_the_widget_loads_are_not_lost() -> HarnessResult<()> 
     // The message is on the edge.
     let api = Api::new(&edge);
     let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
-    let stored = script(
-        &visitor,
-        "return JSON.parse(localStorage.getItem('charla.conversation.demo')).conversation",
-    )
-    .await;
-    let id = stored.as_str().expect("the conversation is remembered");
-    let reply = api.get(
-        &routes::transcript(&charla_shared::ids::ConversationId::parse(id).unwrap()),
-        Some(&cookie),
-    );
+    let id = remembered_conversation(&visitor).await?;
+    let reply = api.get(&routes::transcript(&id), Some(&cookie));
     let transcript: Transcript = serde_json::from_str(&reply.body).expect("a transcript");
     assert_eq!(transcript.messages.len(), 1);
     assert_eq!(transcript.messages[0].text, "Hello from the host page");
@@ -533,13 +511,7 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> HarnessRes
         .send_keys(&format!("Hello under CSP{}", char::from(Key::Enter)))
         .await
         .map_err(browser)?;
-    let id = eventually("the conversation is remembered", || async {
-        script(&visitor, "return JSON.parse(localStorage.getItem('charla.conversation.demo') || 'null')?.conversation")
-            .await
-            .as_str()
-            .and_then(|id| ConversationId::parse(id).ok())
-    })
-    .await?;
+    let id = remembered_conversation(&visitor).await?;
     let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let mut operator = Socket::operator(&edge, &id, &cookie, Seq(0))
         .await
@@ -576,13 +548,7 @@ async fn messages_typed_while_the_network_is_down_arrive_once_in_order() -> Harn
     visitor.goto(&network.url()).await.map_err(browser)?;
     open_widget(&visitor).await?;
     type_into_widget(&visitor, "Before the cut").await?;
-    let id = eventually("the conversation is remembered", || async {
-        script(&visitor, "return JSON.parse(localStorage.getItem('charla.conversation.demo') || 'null')?.conversation")
-            .await
-            .as_str()
-            .and_then(|id| ConversationId::parse(id).ok())
-    })
-    .await?;
+    let id = remembered_conversation(&visitor).await?;
     let api = Api::new(&edge);
     let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let mut operator = Socket::operator(&edge, &id, &cookie, Seq(0))
