@@ -17,6 +17,9 @@ use crate::{io_context, HarnessError, HarnessResult};
 /// How long [`eventually`] waits.
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
+/// How many ports chromedriver is offered before giving up.
+const START_ATTEMPTS: usize = 3;
+
 /// A running chromedriver. Dropping it stops it and every browser.
 pub struct Chromedriver {
     child: Child,
@@ -25,42 +28,43 @@ pub struct Chromedriver {
 }
 
 impl Chromedriver {
-    /// Starts chromedriver (`$CHROMEDRIVER` or `/usr/bin/chromedriver`).
+    /// Starts chromedriver (`$CHROMEDRIVER` or `/usr/bin/chromedriver`). A
+    /// port chosen free can be taken before chromedriver binds it (edges
+    /// and other drivers start beside it); then it exits and another port
+    /// is tried.
     pub fn start() -> HarnessResult<Chromedriver> {
         let program =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(io_context("finding a port for chromedriver"))?
-            .port();
-        let mut command = Command::new(&program);
-        command
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let child = command.spawn().map_err(|source| HarnessError::Spawn {
-            program: format!("{program} (install Debian's chromium-driver)"),
-            source,
-        })?;
-        let driver = Chromedriver {
-            child,
-            port,
-            profiles: TempDir::new().map_err(io_context("creating browser profiles"))?,
-        };
-        let status = format!("http://127.0.0.1:{port}/status");
-        let started = Instant::now();
-        while started.elapsed() < PATIENCE {
-            if ureq::get(&status).call().is_ok() {
-                return Ok(driver);
+        let profiles = TempDir::new().map_err(io_context("creating browser profiles"))?;
+        for _ in 0..START_ATTEMPTS {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map_err(io_context("finding a port for chromedriver"))?
+                .port();
+            let mut command = Command::new(&program);
+            command
+                .arg(format!("--port={port}"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            std::os::unix::process::CommandExt::process_group(&mut command, 0);
+            let mut child = command.spawn().map_err(|source| HarnessError::Spawn {
+                program: format!("{program} (install Debian's chromium-driver)"),
+                source,
+            })?;
+            if wait_for_status(&mut child, port) {
+                return Ok(Chromedriver {
+                    child,
+                    port,
+                    profiles,
+                });
             }
-            std::thread::sleep(Duration::from_millis(100));
+            stop_group(&mut child);
         }
         Err(HarnessError::Timeout {
             what: "chromedriver".into(),
             seconds: PATIENCE.as_secs(),
-            log: String::new(),
+            log: format!(" (tried {START_ATTEMPTS} ports)"),
         })
     }
 
@@ -169,4 +173,21 @@ pub async fn serious_accessibility_violations(client: &Client) -> HarnessResult<
 /// probes simply try again).
 pub async fn script(client: &Client, source: &str) -> Value {
     client.execute(source, vec![]).await.unwrap_or(Value::Null)
+}
+
+/// Waits until chromedriver on `port` answers its status, or exits (the
+/// port was taken), or [`PATIENCE`] runs out.
+fn wait_for_status(child: &mut Child, port: u16) -> bool {
+    let status = format!("http://127.0.0.1:{port}/status");
+    let started = Instant::now();
+    while started.elapsed() < PATIENCE {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            return false;
+        }
+        if ureq::get(&status).call().is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
 }

@@ -25,6 +25,12 @@ pub const LOCAL_VARS: &[(&str, &str)] = &[("ALLOW_COUNTRY_OVERRIDE", "true")];
 /// How long the edge may take to answer its health check after starting.
 const START_TIMEOUT: Duration = Duration::from_secs(90);
 
+/// How often starting is tried when a port turns out to be taken.
+const START_ATTEMPTS: usize = 5;
+
+/// What workerd prints when a port it was given is taken.
+const PORT_TAKEN: &str = "Address already in use";
+
 /// A running edge. Dropping it stops it.
 pub struct LocalEdge {
     port: u16,
@@ -54,13 +60,18 @@ impl LocalEdge {
                 .collect(),
             child: None,
         };
-        edge.launch()?;
+        edge.launch(true)?;
         Ok(edge)
     }
 
     /// The address it listens on.
     pub fn addr(&self) -> std::net::SocketAddr {
         std::net::SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// The process group of `wrangler dev` and its workerd, while running.
+    pub fn process_group(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -81,10 +92,11 @@ impl LocalEdge {
         }
     }
 
-    /// Stops and starts again on the same port with the same state.
+    /// Stops and starts again on the same port with the same state, so that
+    /// clients find it where they left it.
     pub fn restart(&mut self) -> HarnessResult<()> {
         self.stop();
-        self.launch()
+        self.launch(false)
     }
 
     /// Runs SQL against the running edge's local D1 database, as an operator
@@ -103,8 +115,33 @@ impl LocalEdge {
         fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    fn launch(&mut self) -> HarnessResult<()> {
+    /// Starts `wrangler dev`. A port chosen free can be taken by another
+    /// process before workerd binds it (tests start edges, browsers and
+    /// drivers side by side), so that one failure is retried: on a new port
+    /// when `may_move`, else on the same port once the other lets go.
+    fn launch(&mut self, may_move: bool) -> HarnessResult<()> {
         require_build()?;
+        let mut attempt = 1;
+        loop {
+            let logged = self.log().len();
+            match self.spawn() {
+                Err(HarnessError::Failed { output, .. })
+                    if attempt < START_ATTEMPTS
+                        && output.get(logged..).unwrap_or(&output).contains(PORT_TAKEN) =>
+                {
+                    attempt += 1;
+                    if may_move {
+                        self.port = free_port()?;
+                    } else {
+                        thread::sleep(Duration::from_secs(1));
+                    }
+                }
+                result => return result,
+            }
+        }
+    }
+
+    fn spawn(&mut self) -> HarnessResult<()> {
         let log = fs::OpenOptions::new()
             .create(true)
             .append(true)
