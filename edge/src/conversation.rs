@@ -8,7 +8,7 @@
 //! serialised into the socket's attachment, and everything else is read from
 //! the object's SQLite storage.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
 use charla_shared::limits::HISTORY_PAGE;
@@ -79,6 +79,9 @@ const SCHEMA: &[&str] = &[
 ];
 
 /// A conversation's Durable Object.
+///
+/// The `Cell`s hold copies of what storage says, read once per wake-up: an
+/// evicted object starts with them empty and reads storage again.
 #[durable_object]
 pub struct Conversation {
     state: State,
@@ -86,6 +89,24 @@ pub struct Conversation {
     sql: SqlStorage,
     /// The schema was brought up to date since this instance started.
     migrated: Cell<bool>,
+    /// The conversation's record.
+    meta: RefCell<Option<Meta>>,
+    /// The last stored sequence number.
+    last: Cell<Option<Seq>>,
+    /// Inbox reports: one in flight at a time, the latest waiting.
+    inbox: RefCell<InboxReports>,
+    /// When the operators' sessions were last checked.
+    rechecked: Cell<Millis>,
+}
+
+/// Reports to the channel's inbox. Under load a conversation stores
+/// messages faster than the inbox needs to hear of each; only the newest
+/// summary matters, so while one report is on its way later ones replace
+/// each other and the newest goes next.
+#[derive(Debug, Default)]
+struct InboxReports {
+    sending: bool,
+    waiting: Option<ConversationSummary>,
 }
 
 impl DurableObject for Conversation {
@@ -103,6 +124,10 @@ impl DurableObject for Conversation {
             env,
             sql,
             migrated: Cell::new(false),
+            meta: RefCell::new(None),
+            last: Cell::new(None),
+            inbox: RefCell::default(),
+            rechecked: Cell::new(0),
         }
     }
 
@@ -161,7 +186,7 @@ struct Participant {
 }
 
 /// The conversation's own record, one row.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct Meta {
     conversation: String,
     channel: String,
@@ -328,6 +353,7 @@ impl Conversation {
         }
         self.sql
             .exec("UPDATE conversation SET token_digest = ''", None)?;
+        self.meta.replace(None);
         let frame = ServerFrame::Error {
             problem: Problem::new(
                 ErrorCode::Forbidden,
@@ -421,6 +447,7 @@ impl Conversation {
                 SqlStorageValue::from(message.at),
             ],
         )?;
+        self.last.set(Some(message.seq));
         // The runtime's output gate holds these frames until the write above
         // is durable, so nobody sees a message that a crash could lose.
         send(
@@ -448,6 +475,9 @@ impl Conversation {
     /// across hibernation and reconnects.
     fn take_visitor_token(&self, sender: &str) -> Result<(), Problem> {
         let rate = settings::visitor_rate(&self.env);
+        if rate.is_unlimited() {
+            return Ok(());
+        }
         let at = now();
         let stored: Option<Bucket> = self
             .sql
@@ -482,6 +512,10 @@ impl Conversation {
     /// minute, after the relay; a session that ended loses its socket.
     async fn recheck_operators(&self) {
         let at = now();
+        if at - self.rechecked.get() < SESSION_RECHECK_MS {
+            return;
+        }
+        self.rechecked.set(at);
         for socket in self.state.get_websockets_with_tag(Role::Operator.as_str()) {
             let Ok(Some(mut participant)) = socket.deserialize_attachment::<Participant>() else {
                 continue;
@@ -492,6 +526,8 @@ impl Conversation {
             if at - checked < SESSION_RECHECK_MS && session.expires_at > at {
                 continue;
             }
+            // A session that expired or was ended (signing out everywhere)
+            // loses its socket.
             let live = session.expires_at > at
                 && match Db::new(&self.env) {
                     Ok(db) => db
@@ -542,33 +578,40 @@ impl Conversation {
     /// logged: the message is stored and relayed already, and the next one
     /// will bring the inbox up to date.
     async fn tell_inbox(&self, meta: &Meta, last: Option<&Message>) {
-        let result = async {
-            let channel = parse_stored(ChannelId::parse(meta.channel.as_str()))?;
-            let summary = ConversationSummary {
-                id: parse_stored(ConversationId::parse(meta.conversation.as_str()))?,
-                channel: channel.clone(),
-                visitor: meta.visitor.clone(),
-                contact: Contact {
-                    email: meta.email.clone(),
-                    verified_user: meta.verified_user.clone(),
-                },
-                created_at: meta.created_at,
-                last_seq: last.map_or(Seq(0), |m| m.seq),
-                last: last.map(Preview::of),
-            };
-            Call::post(paths::UPSERT, &summary)?
-                .send(&internal::inbox(&self.env, &channel)?)
-                .await
+        let summary = match summary(meta, last) {
+            Ok(summary) => summary,
+            Err(error) => return worker::console_error!("inbox summary: {error}"),
+        };
+        {
+            let mut reports = self.inbox.borrow_mut();
+            if reports.sending {
+                reports.waiting = Some(summary);
+                return;
+            }
+            reports.sending = true;
         }
-        .await;
-        if let Err(error) = result {
-            worker::console_error!("inbox update failed: {error}");
+        let mut next = Some(summary);
+        while let Some(summary) = next {
+            let sent = async {
+                Call::post(paths::UPSERT, &summary)?
+                    .send(&internal::inbox(&self.env, &summary.channel)?)
+                    .await
+            }
+            .await;
+            if let Err(error) = sent {
+                worker::console_error!("inbox update failed: {error}");
+            }
+            next = self.inbox.borrow_mut().waiting.take();
         }
+        self.inbox.borrow_mut().sending = false;
     }
 
     /// The conversation's record, `None` if it was never created. Brings the
     /// schema up to date first.
     fn meta(&self) -> EdgeResult<Option<Meta>> {
+        if let Some(meta) = self.meta.borrow().as_ref() {
+            return Ok(Some(meta.clone()));
+        }
         let Some(version) = self.schema_version()? else {
             return Ok(None);
         };
@@ -576,7 +619,7 @@ impl Conversation {
             self.migrate(version)?;
         }
         self.migrated.set(true);
-        Ok(self
+        let meta = self
             .sql
             .exec(
                 "SELECT conversation, channel, token_digest, visitor, created_at, email, verified_user,
@@ -586,7 +629,9 @@ impl Conversation {
             )?
             .to_array::<Meta>()?
             .into_iter()
-            .next())
+            .next();
+        self.meta.replace(meta.clone());
+        Ok(meta)
     }
 
     /// The schema steps applied, `None` for an object never created. Objects
@@ -645,6 +690,9 @@ impl Conversation {
     }
 
     fn last_seq(&self) -> EdgeResult<Seq> {
+        if let Some(last) = self.last.get() {
+            return Ok(last);
+        }
         #[derive(Deserialize)]
         struct Row {
             last: i64,
@@ -654,9 +702,9 @@ impl Conversation {
             .exec("SELECT COALESCE(MAX(seq), 0) AS last FROM messages", None)?
             .one::<Row>()?
             .last;
-        Ok(Seq(
-            u64::try_from(last).map_err(|e| EdgeError::Corrupt(e.to_string()))?
-        ))
+        let last = Seq(u64::try_from(last).map_err(|e| EdgeError::Corrupt(e.to_string()))?);
+        self.last.set(Some(last));
+        Ok(last)
     }
 
     fn stored(&self, sender: &str, id: &ClientMsgId) -> EdgeResult<Option<Message>> {
@@ -717,4 +765,20 @@ fn seq_value(seq: Seq) -> EdgeResult<SqlStorageValue> {
 
 fn parse_stored<T>(parsed: Result<T, charla_shared::ids::IdError>) -> EdgeResult<T> {
     parsed.map_err(|e| EdgeError::Corrupt(e.to_string()))
+}
+
+/// What the inbox shows of a conversation.
+fn summary(meta: &Meta, last: Option<&Message>) -> EdgeResult<ConversationSummary> {
+    Ok(ConversationSummary {
+        id: parse_stored(ConversationId::parse(meta.conversation.as_str()))?,
+        channel: parse_stored(ChannelId::parse(meta.channel.as_str()))?,
+        visitor: meta.visitor.clone(),
+        contact: Contact {
+            email: meta.email.clone(),
+            verified_user: meta.verified_user.clone(),
+        },
+        created_at: meta.created_at,
+        last_seq: last.map_or(Seq(0), |m| m.seq),
+        last: last.map(Preview::of),
+    })
 }
