@@ -62,8 +62,8 @@ async fn button_shown(visitor: &Client) -> HarnessResult<bool> {
         let state = script(
             visitor,
             "const root = document.querySelector('#charla-widget')?.shadowRoot;
-             const title = root?.querySelector('.charla-title')?.textContent;
-             return title ? !root.querySelector('.charla-bubble').hidden : null",
+             return root?.querySelector('.charla[data-ready]')
+               ? !root.querySelector('.charla-bubble').hidden : null",
         )
         .await;
         state.as_bool()

@@ -31,6 +31,9 @@ use net::Edge;
 /// The id of the element that hosts the widget's shadow root.
 pub const HOST_ELEMENT_ID: &str = "charla-widget";
 
+/// The performance mark set when the widget shows (styled) on the page.
+pub const READY_MARK: &str = "charla:ready";
+
 /// Starts the widget on the current page.
 pub fn boot() {
     console_error_panic_hook::set_once();
@@ -102,6 +105,11 @@ fn mount_point(origin: &str, page: bool) -> Option<HtmlElement> {
     link.set_href(&format!("{origin}/widget/widget.css"));
     let reveal = wasm_bindgen::closure::Closure::once_into_js(move || {
         let _ = style.remove_property("visibility");
+        // Lets pages (and `cargo xtask bench`) see when the chat button
+        // became visible.
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark(READY_MARK);
+        }
     });
     link.set_onload(Some(reveal.unchecked_ref()));
     shadow.append_child(&link).ok()?;

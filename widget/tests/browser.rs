@@ -90,16 +90,22 @@ async fn messages_are_text_in_a_live_log() {
 async fn the_button_opens_and_closes_the_window_and_moves_focus() {
     let (container, _controller) = widget();
     leptos::task::tick().await;
-    let window_el = find(&container, ".charla-window");
     let bubble: HtmlElement = find(&container, ".charla-bubble").unchecked_into();
-    assert!(window_el.has_attribute("hidden"));
+    assert!(
+        container
+            .query_selector(".charla-window")
+            .unwrap()
+            .is_none(),
+        "the window is built when first opened, not at page load"
+    );
     assert_eq!(
         bubble.get_attribute("aria-expanded").as_deref(),
         Some("false")
     );
 
     bubble.click();
-    leptos::task::tick().await;
+    settle(|| active_id() == "charla-input").await;
+    let window_el = find(&container, ".charla-window");
     assert!(!window_el.has_attribute("hidden"));
     assert_eq!(
         bubble.get_attribute("aria-expanded").as_deref(),
@@ -319,6 +325,17 @@ fn active_id() -> String {
         .active_element()
         .map(|e| e.id())
         .unwrap_or_default()
+}
+
+/// Lets Leptos run its effects until `done` holds (one second at most).
+async fn settle(done: impl Fn() -> bool) {
+    for _ in 0..100 {
+        leptos::task::tick().await;
+        if done() {
+            return;
+        }
+        sleep(10).await;
+    }
 }
 
 async fn sleep(ms: i32) {
