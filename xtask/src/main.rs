@@ -10,7 +10,12 @@
 //! - `cargo xtask deploy [--dry-run]`: build and deploy with wrangler.
 //! - `cargo xtask fuzz [--seconds N]`: fuzz the frame decoder for N seconds
 //!   (default 60) with cargo-fuzz on nightly.
+//! - `cargo xtask bench [--check]`: measure the widget's weight and page
+//!   cost and the relay against Socket.IO and a bare relay; write
+//!   bench/report.{md,json}, bench/latency.svg and BENCHMARKS.md's results;
+//!   with `--check`, fail when a budget is exceeded.
 
+mod bench;
 mod build;
 mod cmd;
 mod tools;
@@ -31,9 +36,12 @@ fn main() -> ExitCode {
         Some("build") => tools::ensure(tools::Need::Build).and_then(|()| build::all()),
         Some("deploy") => deploy(args[1..].iter().any(|a| a == "--dry-run")),
         Some("fuzz") => seconds_arg(&args[1..]).and_then(fuzz),
+        Some("bench") => bench(args[1..].iter().any(|a| a == "--check")),
+        // Started by the benchmark as a separate process: the floor relay.
+        Some("floor-relay") => port_arg(&args[1..]).and_then(bench::floor::serve),
         _ => {
             eprintln!(
-                "usage: cargo xtask dev [--port N] | test | build | deploy [--dry-run] | fuzz [--seconds N]"
+                "usage: cargo xtask dev [--port N] | test | build | deploy [--dry-run] | fuzz [--seconds N] | bench [--check]"
             );
             return ExitCode::from(2);
         }
@@ -181,6 +189,13 @@ fn deploy_dry_run() -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Builds, then runs every benchmark (see bench/mod.rs).
+fn bench(check: bool) -> Result<(), Error> {
+    tools::ensure(tools::Need::Test)?;
+    build::all()?;
+    bench::run(check)
 }
 
 /// Fuzzes the edge's frame decoder for a bounded time, starting from the

@@ -21,6 +21,17 @@ const FUZZ_VERSION: &str = "0.13.1";
 /// The wrangler version package.json pins.
 const WRANGLER_VERSION: &str = "4.86.0";
 
+/// The WebAssembly features Rust 1.95 emits, which wasm-opt must accept
+/// (the same list is in the Trunk index files' `data-wasm-opt-params`).
+pub const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
 /// What a command is about to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {

@@ -1,0 +1,79 @@
+//! `cargo xtask bench`: the widget's weight and its cost to a page, and the
+//! relay's latency, throughput and memory against a Socket.IO relay and a
+//! bare Rust WebSocket relay, all measured in one run on this machine.
+//!
+//! It writes `bench/report.json`, `bench/report.md` and
+//! `bench/latency.svg`, and refreshes the results section of
+//! `BENCHMARKS.md`. With `--check` it exits non-zero when a budget there is
+//! exceeded. Nothing here is a test: timings vary with the machine, so they
+//! are reported, not asserted.
+
+mod chart;
+pub mod floor;
+mod page;
+mod relay;
+mod report;
+mod weight;
+
+use std::path::PathBuf;
+
+use charla_tests::paths;
+use serde::Serialize;
+
+use crate::cmd::{io, step, Error};
+
+pub use report::Report;
+
+/// One budget from BENCHMARKS.md and how the run did against it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Budget {
+    /// What is measured.
+    pub name: String,
+    /// The limit.
+    pub limit: f64,
+    /// The unit of both numbers.
+    pub unit: &'static str,
+    /// What this run measured.
+    pub value: f64,
+    /// Whether `value` is within `limit`.
+    pub ok: bool,
+}
+
+/// Runs every benchmark and writes the report; with `check`, fails when a
+/// budget is exceeded.
+pub fn run(check: bool) -> Result<(), Error> {
+    let started = std::time::Instant::now();
+    let weight = weight::measure()?;
+    let settings = weight::settings()?;
+    let runtime = tokio::runtime::Runtime::new().map_err(io("starting tokio"))?;
+    let page = runtime.block_on(page::measure())?;
+    let relay = runtime.block_on(relay::measure())?;
+    let report = Report::new(weight, settings, page, relay);
+    let out = paths::root().join("bench");
+    std::fs::create_dir_all(&out).map_err(io("creating bench/"))?;
+    write(
+        out.join("report.json"),
+        &serde_json::to_string_pretty(&report).unwrap_or_default(),
+    )?;
+    write(out.join("report.md"), &report.markdown())?;
+    write(out.join("latency.svg"), &chart::latency(&report.relay.runs))?;
+    report.update_benchmarks_md()?;
+    step(&format!(
+        "bench done in {} s: bench/report.md, bench/report.json, bench/latency.svg",
+        started.elapsed().as_secs()
+    ));
+    println!("{}", report.budgets_table());
+    let exceeded: Vec<&Budget> = report.budgets.iter().filter(|b| !b.ok).collect();
+    if check && !exceeded.is_empty() {
+        let names: Vec<&str> = exceeded.iter().map(|b| b.name.as_str()).collect();
+        return Err(Error::Check(format!(
+            "budgets exceeded: {}",
+            names.join("; ")
+        )));
+    }
+    Ok(())
+}
+
+fn write(path: PathBuf, text: &str) -> Result<(), Error> {
+    std::fs::write(&path, text).map_err(io(format!("writing {}", path.display())))
+}

@@ -1,0 +1,643 @@
+//! The relay under load: K conversations (one visitor and one operator
+//! socket each) where each visitor sends M messages, one after the other
+//! (the next once the operator has the previous), against Charla's edge on
+//! local workerd (persisting every message), a Socket.IO room relay on Node
+//! and a bare Rust WebSocket relay (both storing nothing). Then 1,000 idle
+//! conversations: the memory they hold, and whether Charla's objects
+//! hibernate.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use charla_shared::ids::{ClientMsgId, Seq};
+use charla_shared::logs::CONVERSATION_STARTED;
+use charla_shared::protocol::{ClientFrame, ServerFrame};
+use charla_tests::client::Api;
+use charla_tests::edge::{stop_group, test_state, LocalEdge};
+use charla_tests::paths;
+use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use serde::Serialize;
+use tempfile::TempDir;
+use tokio::net::TcpStream;
+use tokio::sync::Mutex;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::Message as Ws;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::cmd::{io, step, Error};
+
+/// Rate limits off: one machine is one address for thousands of sockets.
+pub const UNLIMITED: &[(&str, &str)] = &[("VISITOR_BURST", "0"), ("ADDRESS_BURST", "0")];
+
+/// (conversations, messages each).
+const SCENARIOS: [(usize, usize); 3] = [(10, 50), (100, 20), (1_000, 5)];
+
+/// How long to leave 1,000 conversations idle (workerd hibernates an object
+/// about ten seconds after its last event).
+const IDLE: Duration = Duration::from_secs(20);
+
+/// One server under one load.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelayRun {
+    /// Which server.
+    pub server: &'static str,
+    /// Conversations at once.
+    pub conversations: usize,
+    /// Messages each visitor sent.
+    pub messages_each: usize,
+    /// Visitor-to-operator latency percentiles, ms.
+    pub p50_ms: f64,
+    /// 95th percentile.
+    pub p95_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Messages relayed per second.
+    pub messages_per_second: f64,
+    /// Peak resident memory of the server process(es), MB.
+    pub peak_rss_mb: f64,
+    /// Messages that did not arrive within 10 s.
+    pub lost: usize,
+}
+
+/// 1,000 conversations connected and quiet.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdleRun {
+    /// Which server.
+    pub server: &'static str,
+    /// Conversations (two sockets each).
+    pub conversations: usize,
+    /// Resident memory right after the load, MB.
+    pub rss_busy_mb: f64,
+    /// Resident memory after sitting idle, MB.
+    pub rss_idle_mb: f64,
+    /// For Charla: of the conversations woken after the idle time, how many
+    /// objects had to start again (evicted while their sockets stayed open).
+    pub woken_after_hibernation: Option<String>,
+}
+
+/// The relay benchmarks.
+#[derive(Debug, Clone, Serialize)]
+pub struct Relay {
+    /// Under load.
+    pub runs: Vec<RelayRun>,
+    /// Idle.
+    pub idle: Vec<IdleRun>,
+}
+
+/// Runs every scenario against every server.
+pub async fn measure() -> Result<Relay, Error> {
+    let mut runs = Vec::new();
+    let mut idle = Vec::new();
+    for kind in [Kind::Floor, Kind::SocketIo, Kind::Charla] {
+        for (k, m) in SCENARIOS {
+            step(&format!(
+                "relay: {} with {k} conversations × {m} messages",
+                kind.name()
+            ));
+            let server = Server::start(kind).await?;
+            let pairs = server.pairs(k).await?;
+            let sampler = Sampler::start(server.pids());
+            let (latencies, elapsed, lost) = load(&pairs, m).await;
+            let peak = sampler.stop();
+            let mut sorted = latencies.clone();
+            sorted.sort_by(|a, b| a.total_cmp(b));
+            runs.push(RelayRun {
+                server: kind.name(),
+                conversations: k,
+                messages_each: m,
+                p50_ms: percentile(&sorted, 0.50),
+                p95_ms: percentile(&sorted, 0.95),
+                p99_ms: percentile(&sorted, 0.99),
+                messages_per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+                peak_rss_mb: peak,
+                lost,
+            });
+            if k == 1_000 {
+                idle.push(server.idle(&pairs, m).await?);
+            }
+            drop(pairs);
+            drop(server);
+        }
+    }
+    Ok(Relay { runs, idle })
+}
+
+/// Which server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Charla,
+    SocketIo,
+    Floor,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Charla => "Charla (workerd, stored)",
+            Kind::SocketIo => "Socket.IO (Node, not stored)",
+            Kind::Floor => "Rust tokio relay (floor)",
+        }
+    }
+}
+
+/// A running server.
+enum Server {
+    Charla {
+        edge: LocalEdge,
+        _state: TempDir,
+        api: Arc<Api>,
+        cookie: String,
+    },
+    Process {
+        kind: Kind,
+        child: Child,
+        port: u16,
+    },
+}
+
+type Sink = Arc<Mutex<SplitSink<WebSocketStream<MaybeTlsStream<TcpStream>>, Ws>>>;
+type Source = SplitStream<WebSocketStream<MaybeTlsStream<TcpStream>>>;
+
+/// One conversation's two sockets.
+struct Pair {
+    kind: Kind,
+    room: String,
+    visitor: Sink,
+    operator: Mutex<Source>,
+    /// Answers pings on the operator socket while reading it.
+    operator_sink: Sink,
+    /// Reads (and answers pings on) the visitor's socket, which also
+    /// receives acknowledgements and echoes.
+    drain: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Pair {
+    fn drop(&mut self) {
+        self.drain.abort();
+    }
+}
+
+impl Server {
+    async fn start(kind: Kind) -> Result<Server, Error> {
+        match kind {
+            Kind::Charla => {
+                let state = test_state()?;
+                let edge = LocalEdge::start_with(state.path(), UNLIMITED)?;
+                let api = Api::new(&edge);
+                let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+                Ok(Server::Charla {
+                    edge,
+                    _state: state,
+                    api: Arc::new(api),
+                    cookie,
+                })
+            }
+            Kind::SocketIo => {
+                let port = free_port()?;
+                let mut command = Command::new("node");
+                command
+                    .arg(paths::root().join("xtask/assets/socketio-relay.cjs"))
+                    .arg(port.to_string());
+                Ok(Server::Process {
+                    kind,
+                    child: spawn_ready(command)?,
+                    port,
+                })
+            }
+            Kind::Floor => {
+                let port = free_port()?;
+                let mut command =
+                    Command::new(std::env::current_exe().map_err(io("finding xtask"))?);
+                command.args(["floor-relay", "--port", &port.to_string()]);
+                Ok(Server::Process {
+                    kind,
+                    child: spawn_ready(command)?,
+                    port,
+                })
+            }
+        }
+    }
+
+    /// The processes whose memory counts: workerd for Charla (not
+    /// wrangler's Node), the server process otherwise.
+    fn pids(&self) -> Vec<u32> {
+        match self {
+            Server::Charla { edge, .. } => edge
+                .process_group()
+                .map(|group| processes_in_group(group, "workerd"))
+                .unwrap_or_default(),
+            Server::Process { child, .. } => vec![child.id()],
+        }
+    }
+
+    /// Opens `count` conversations, both sockets joined before returning.
+    async fn pairs(&self, count: usize) -> Result<Vec<Pair>, Error> {
+        let mut pairs = Vec::with_capacity(count);
+        // A few at a time: a thousand connections at once would measure the
+        // accept queue, not the relay.
+        for chunk in (0..count).collect::<Vec<_>>().chunks(25) {
+            let opened = futures_util::future::join_all(chunk.iter().map(|&i| self.pair(i))).await;
+            for pair in opened {
+                pairs.push(pair?);
+            }
+        }
+        Ok(pairs)
+    }
+
+    async fn pair(&self, i: usize) -> Result<Pair, Error> {
+        match self {
+            Server::Charla {
+                edge, api, cookie, ..
+            } => {
+                let api = api.clone();
+                let created =
+                    tokio::task::spawn_blocking(move || api.create_conversation(DEMO_CHANNEL))
+                        .await
+                        .map_err(|e| Error::Check(e.to_string()))?;
+                let path =
+                    charla_shared::api::routes::conversation_socket(&created.conversation, Seq(0));
+                let visitor = connect(
+                    &format!("{}{path}&token={}", edge.ws_url(), created.token.as_str()),
+                    None,
+                )
+                .await?;
+                let operator = connect(&format!("{}{path}", edge.ws_url()), Some(cookie)).await?;
+                let pair = Pair::new(
+                    Kind::Charla,
+                    created.conversation.to_string(),
+                    visitor,
+                    operator,
+                );
+                // Joined once the operator has its history.
+                pair.wait_operator(|text| {
+                    matches!(
+                        ServerFrame::decode(text),
+                        Ok(ServerFrame::History { more: false, .. })
+                    )
+                })
+                .await?;
+                Ok(pair)
+            }
+            Server::Process { kind, port, .. } => {
+                let room = format!("room-{i}");
+                match kind {
+                    Kind::Floor => {
+                        // The relay says "ready" once a socket is in its room.
+                        let url = format!("ws://127.0.0.1:{port}/{room}");
+                        let mut operator = connect(&url, None).await?;
+                        expect_text(&mut operator, "ready").await?;
+                        let mut visitor = connect(&url, None).await?;
+                        expect_text(&mut visitor, "ready").await?;
+                        Ok(Pair::new(Kind::Floor, room, visitor, operator))
+                    }
+                    _ => {
+                        let url =
+                            format!("ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket");
+                        let mut sockets = Vec::new();
+                        for _ in 0..2 {
+                            let mut socket = connect(&url, None).await?;
+                            socketio_join(&mut socket, &room).await?;
+                            sockets.push(socket);
+                        }
+                        let operator = sockets.pop().expect("two sockets");
+                        let visitor = sockets.pop().expect("two sockets");
+                        Ok(Pair::new(Kind::SocketIo, room, visitor, operator))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Leaves the conversations idle, then measures what they hold.
+    async fn idle(&self, pairs: &[Pair], m: usize) -> Result<IdleRun, Error> {
+        step("relay: 1,000 idle conversations");
+        let rss_busy = rss_mb(&self.pids());
+        tokio::time::sleep(IDLE).await;
+        let rss_idle = rss_mb(&self.pids());
+        let woken = match self {
+            Server::Charla { edge, .. } => {
+                let before = edge.log().matches(CONVERSATION_STARTED).count();
+                let sample = &pairs[..50];
+                for (n, pair) in sample.iter().enumerate() {
+                    pair.exchange(&format!("idle{n}m{m}")).await;
+                }
+                let started = edge.log().matches(CONVERSATION_STARTED).count() - before;
+                Some(format!(
+                    "{started} of {} objects started again",
+                    sample.len()
+                ))
+            }
+            Server::Process { .. } => None,
+        };
+        Ok(IdleRun {
+            server: match self {
+                Server::Charla { .. } => Kind::Charla.name(),
+                Server::Process { kind, .. } => kind.name(),
+            },
+            conversations: pairs.len(),
+            rss_busy_mb: rss_busy,
+            rss_idle_mb: rss_idle,
+            woken_after_hibernation: woken,
+        })
+    }
+}
+
+impl Drop for Server {
+    /// Stops the server, also when a run fails half-way.
+    fn drop(&mut self) {
+        match self {
+            Server::Charla { edge, .. } => edge.stop(),
+            Server::Process { child, .. } => stop_group(child),
+        }
+    }
+}
+
+impl Pair {
+    fn new(
+        kind: Kind,
+        room: String,
+        visitor: WebSocketStream<MaybeTlsStream<TcpStream>>,
+        operator: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    ) -> Pair {
+        let (visitor_tx, mut visitor_rx) = visitor.split();
+        let (operator_tx, operator_rx) = operator.split();
+        let visitor: Sink = Arc::new(Mutex::new(visitor_tx));
+        let answer = visitor.clone();
+        let drain = tokio::spawn(async move {
+            while let Some(Ok(frame)) = visitor_rx.next().await {
+                if kind == Kind::SocketIo && frame.to_text().is_ok_and(|t| t == "2") {
+                    let _ = answer.lock().await.send(Ws::text("3")).await;
+                }
+            }
+        });
+        Pair {
+            kind,
+            room,
+            visitor,
+            operator: Mutex::new(operator_rx),
+            operator_sink: Arc::new(Mutex::new(operator_tx)),
+            drain,
+        }
+    }
+
+    /// Sends one message as the visitor and waits for the operator to get
+    /// it; the latency, or `None` if it did not arrive within 10 s.
+    async fn exchange(&self, id: &str) -> Option<f64> {
+        let frame = match self.kind {
+            Kind::Charla => ClientFrame::Send {
+                id: ClientMsgId::parse(id).ok()?,
+                text: "How much is shipping to Lisbon?".into(),
+            }
+            .encode(),
+            Kind::Floor => id.to_owned(),
+            Kind::SocketIo => format!(r#"42["msg","{}",{{"id":"{id}"}}]"#, self.room),
+        };
+        let sent = Instant::now();
+        self.visitor.lock().await.send(Ws::text(frame)).await.ok()?;
+        let kind = self.kind;
+        let arrived = self.wait_operator(|text| carries(kind, text, id)).await;
+        arrived.ok().map(|()| sent.elapsed().as_secs_f64() * 1000.0)
+    }
+
+    /// Reads the operator's socket until `done` says so (10 s at most).
+    async fn wait_operator(&self, done: impl Fn(&str) -> bool) -> Result<(), Error> {
+        let mut operator = self.operator.lock().await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let frame = tokio::time::timeout_at(deadline, operator.next())
+                .await
+                .map_err(|_| Error::Check("no answer within 10 s".into()))?;
+            let Some(Ok(frame)) = frame else {
+                return Err(Error::Check("the socket closed".into()));
+            };
+            let Ok(text) = frame.to_text() else { continue };
+            if self.kind == Kind::SocketIo && text == "2" {
+                let _ = self.operator_sink.lock().await.send(Ws::text("3")).await;
+                continue;
+            }
+            if done(text) {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Every pair sends `m` messages one after the other, all pairs at once;
+/// (latencies, elapsed, lost).
+async fn load(pairs: &[Pair], m: usize) -> (Vec<f64>, Duration, usize) {
+    let started = Instant::now();
+    let results =
+        futures_util::future::join_all(pairs.iter().enumerate().map(|(k, pair)| async move {
+            let mut latencies = Vec::with_capacity(m);
+            for n in 0..m {
+                latencies.push(pair.exchange(&format!("k{k}m{n}")).await);
+            }
+            latencies
+        }))
+        .await;
+    let elapsed = started.elapsed();
+    let all: Vec<Option<f64>> = results.into_iter().flatten().collect();
+    let lost = all.iter().filter(|l| l.is_none()).count();
+    (all.into_iter().flatten().collect(), elapsed, lost)
+}
+
+/// Whether a frame on the operator's socket is the message `id`.
+fn carries(kind: Kind, text: &str, id: &str) -> bool {
+    match kind {
+        // A real client decodes every frame, so the benchmark does too.
+        Kind::Charla => matches!(
+            ServerFrame::decode(text),
+            Ok(ServerFrame::Message { message }) if message.id.as_str() == id
+        ),
+        Kind::Floor => text == id,
+        Kind::SocketIo => {
+            text.strip_prefix("42[\"msg\",{\"id\":\"")
+                .and_then(|rest| rest.split('"').next())
+                == Some(id)
+        }
+    }
+}
+
+async fn connect(
+    url: &str,
+    cookie: Option<&str>,
+) -> Result<WebSocketStream<MaybeTlsStream<TcpStream>>, Error> {
+    let mut request = url
+        .into_client_request()
+        .map_err(|e| Error::Check(e.to_string()))?;
+    if let Some(cookie) = cookie {
+        request.headers_mut().insert(
+            "cookie",
+            HeaderValue::from_str(cookie).map_err(|e| Error::Check(e.to_string()))?,
+        );
+    }
+    tokio_tungstenite::connect_async(request)
+        .await
+        .map(|(socket, _)| socket)
+        .map_err(|e| Error::Check(format!("connecting to {url}: {e}")))
+}
+
+async fn expect_text(
+    socket: &mut WebSocketStream<MaybeTlsStream<TcpStream>>,
+    expected: &str,
+) -> Result<(), Error> {
+    match tokio::time::timeout(Duration::from_secs(10), socket.next()).await {
+        Ok(Some(Ok(frame))) if frame.to_text().is_ok_and(|t| t == expected) => Ok(()),
+        other => Err(Error::Check(format!(
+            "expected {expected:?}, got {other:?}"
+        ))),
+    }
+}
+
+/// The Engine.IO handshake, the namespace connect and a join with an ack,
+/// so the socket is in the room before any message is sent.
+async fn socketio_join(
+    socket: &mut WebSocketStream<MaybeTlsStream<TcpStream>>,
+    room: &str,
+) -> Result<(), Error> {
+    let open = next_text(socket).await?;
+    if !open.starts_with('0') {
+        return Err(Error::Check(format!("socket.io open: {open}")));
+    }
+    // The namespace must be connected before anything is emitted on it.
+    socket
+        .send(Ws::text("40"))
+        .await
+        .map_err(|e| Error::Check(e.to_string()))?;
+    while !next_text(socket).await?.starts_with("40") {}
+    socket
+        .send(Ws::text(format!(r#"420["join","{room}"]"#)))
+        .await
+        .map_err(|e| Error::Check(e.to_string()))?;
+    while !next_text(socket).await?.starts_with("430") {}
+    Ok(())
+}
+
+async fn next_text(
+    socket: &mut WebSocketStream<MaybeTlsStream<TcpStream>>,
+) -> Result<String, Error> {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), socket.next()).await {
+            Ok(Some(Ok(Ws::Text(text)))) => return Ok(text.to_string()),
+            Ok(Some(Ok(_))) => continue,
+            other => return Err(Error::Check(format!("socket.io: {other:?}"))),
+        }
+    }
+}
+
+/// Samples the resident memory of some processes until stopped; the peak.
+struct Sampler {
+    stop: Arc<AtomicBool>,
+    peak_kb: Arc<AtomicU64>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Sampler {
+    fn start(pids: Vec<u32>) -> Sampler {
+        let stop = Arc::new(AtomicBool::new(false));
+        let peak_kb = Arc::new(AtomicU64::new(0));
+        let (done, peak) = (stop.clone(), peak_kb.clone());
+        let thread = std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                peak.fetch_max(rss_kb(&pids), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        Sampler {
+            stop,
+            peak_kb,
+            thread,
+        }
+    }
+
+    fn stop(self) -> f64 {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
+        self.peak_kb.load(Ordering::Relaxed) as f64 / 1024.0
+    }
+}
+
+fn rss_mb(pids: &[u32]) -> f64 {
+    rss_kb(pids) as f64 / 1024.0
+}
+
+/// Resident memory of processes, from `/proc`.
+fn rss_kb(pids: &[u32]) -> u64 {
+    pids.iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
+        .filter_map(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .sum()
+}
+
+/// Processes of a process group whose name contains `name`.
+fn processes_in_group(group: u32, name: &str) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                // pid (comm) state ppid pgrp …; comm may hold spaces.
+                let Some(close) = stat.rfind(')') else {
+                    return false;
+                };
+                let comm = &stat[stat.find('(').map_or(0, |o| o + 1)..close];
+                let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+                fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(group)
+                    && comm.contains(name)
+            })
+        })
+        .collect()
+}
+
+/// Spawns a server in its own process group and waits for it to print
+/// "ready".
+fn spawn_ready(mut command: Command) -> Result<Child, Error> {
+    command.stdout(Stdio::piped()).stderr(Stdio::null());
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command.spawn().map_err(io("starting a relay"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| Error::Check("no stdout".into()))?;
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .map_err(io("waiting for the relay"))?;
+    if line.trim() == "ready" {
+        Ok(child)
+    } else {
+        stop_group(&mut child);
+        Err(Error::Check(format!(
+            "the relay said {line:?} instead of ready"
+        )))
+    }
+}
+
+fn free_port() -> Result<u16, Error> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(io("finding a free port"))
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
