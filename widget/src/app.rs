@@ -59,54 +59,46 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
         })
     };
 
-    // The window is built the first time it opens, not at page load: most
-    // visitors never open it, and building it later keeps the widget's
-    // start-up short on the page's main thread.
-    let built = RwSignal::new(false);
-    Effect::new(move |_| {
-        if open.get() {
-            built.set(true);
-        }
-    });
     let input = NodeRef::<Textarea>::new();
     let bubble = NodeRef::<Button>::new();
-    // Focus follows the window: into the input when it opens (once it is
-    // built), back to the button when it closes. A window already open at
-    // page load (restored after a reload) leaves the page's focus alone.
+    // Focus follows the window: into the input when it opens, back to the
+    // button when it closes.
     Effect::new(move |was_open: Option<bool>| {
         let is_open = open.get();
-        let field = input.get();
-        match (was_open, is_open) {
-            (Some(false), true) => match field {
-                Some(field) => {
-                    let _ = field.focus();
+        if was_open.is_some_and(|was| was != is_open) {
+            if is_open {
+                if let Some(input) = input.get() {
+                    let _ = input.focus();
                 }
-                None => return false,
-            },
-            (Some(true), false) => {
-                if let Some(bubble) = bubble.get() {
-                    let _ = bubble.focus();
-                }
+            } else if let Some(bubble) = bubble.get() {
+                let _ = bubble.focus();
             }
-            _ => {}
         }
         is_open
     });
 
-    // The controller lives in Leptos' local arena, so the handlers below
-    // capture a copyable handle instead of the `Rc`.
-    let controller = StoredValue::new_local(controller);
-    let send =
-        UnsyncCallback::new(move |text: String| controller.with_value(|c| c.send(&text).is_ok()));
-    let on_window_key = move |event: KeyboardEvent| {
-        if event.key() == "Escape" && !page {
-            controller.with_value(|c| c.close());
+    let send = {
+        let controller = controller.clone();
+        UnsyncCallback::new(move |text: String| controller.send(&text).is_ok())
+    };
+    let on_window_key = {
+        let controller = controller.clone();
+        move |event: KeyboardEvent| {
+            if event.key() == "Escape" && !page {
+                controller.close();
+            }
         }
     };
-    let close = move |_| controller.with_value(|c| c.close());
-    let open_from_note = move |_| controller.with_value(|c| c.open());
+    let close = {
+        let controller = controller.clone();
+        move |_| controller.close()
+    };
+    let open_from_note = {
+        let controller = controller.clone();
+        move |_| controller.open()
+    };
     let dismiss = move |_| state.update(|s| s.dismiss_notification());
-    let toggle = move |_| controller.with_value(|c| c.toggle());
+    let toggle = move |_| controller.toggle();
 
     view! {
         <div
@@ -122,7 +114,6 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
             style:--charla-header=move || theme(|t| &t.header.background)
             style:--charla-header-text=move || theme(|t| &t.header.text)
         >
-            <Show when=move || built.get()>
             <section
                 class="charla-window"
                 role=if page { "main" } else { "dialog" }
@@ -168,7 +159,6 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     </svg>
                 </Composer>
             </section>
-            </Show>
             <div class="charla-note" hidden=move || !shows_note.get()>
                 <button type="button" class="charla-note-text" on:click=open_from_note>
                     {move || channel_text(|c| c.button_text)}

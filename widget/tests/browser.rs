@@ -90,22 +90,16 @@ async fn messages_are_text_in_a_live_log() {
 async fn the_button_opens_and_closes_the_window_and_moves_focus() {
     let (container, _controller) = widget();
     leptos::task::tick().await;
+    let window_el = find(&container, ".charla-window");
     let bubble: HtmlElement = find(&container, ".charla-bubble").unchecked_into();
-    assert!(
-        container
-            .query_selector(".charla-window")
-            .unwrap()
-            .is_none(),
-        "the window is built when first opened, not at page load"
-    );
+    assert!(window_el.has_attribute("hidden"));
     assert_eq!(
         bubble.get_attribute("aria-expanded").as_deref(),
         Some("false")
     );
 
     bubble.click();
-    settle(|| active_id() == "charla-input").await;
-    let window_el = find(&container, ".charla-window");
+    leptos::task::tick().await;
     assert!(!window_el.has_attribute("hidden"));
     assert_eq!(
         bubble.get_attribute("aria-expanded").as_deref(),
@@ -325,17 +319,6 @@ fn active_id() -> String {
         .active_element()
         .map(|e| e.id())
         .unwrap_or_default()
-}
-
-/// Lets Leptos run its effects until `done` holds (one second at most).
-async fn settle(done: impl Fn() -> bool) {
-    for _ in 0..100 {
-        leptos::task::tick().await;
-        if done() {
-            return;
-        }
-        sleep(10).await;
-    }
 }
 
 async fn sleep(ms: i32) {
