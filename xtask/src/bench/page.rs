@@ -118,7 +118,7 @@ pub async fn measure() -> Result<PageImpact, Error> {
         runs: LIGHTHOUSE_RUNS,
         score_without: median(&score.without),
         score_with: median(&score.with),
-        points_lost: -score.added(),
+        points_lost: median(&score.without) - median(&score.with),
         tbt_without_ms: median(&tbt.without),
         tbt_with_ms: median(&tbt.with),
         tbt_added_ms: tbt.added(),
