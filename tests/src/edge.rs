@@ -286,6 +286,14 @@ pub fn test_state() -> HarnessResult<TempDir> {
     Ok(copy)
 }
 
+/// An edge on a fresh copy of the test state, with some `[vars]`
+/// overridden. The state directory must outlive the edge: keep both.
+pub fn test_edge(vars: &[(&str, &str)]) -> HarnessResult<(LocalEdge, TempDir)> {
+    let state = test_state()?;
+    let edge = LocalEdge::start_with(state.path(), vars)?;
+    Ok((edge, state))
+}
+
 /// Runs a command to completion; its output is returned, or reported with
 /// the failure.
 pub fn run(mut command: Command) -> HarnessResult<String> {

@@ -10,7 +10,7 @@ use charla_shared::channel::{
 use charla_shared::ids::ChannelId;
 use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
 use charla_tests::client::{Api, Socket};
-use charla_tests::edge::{test_state, LocalEdge};
+use charla_tests::edge::test_edge;
 use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
 use charla_tests::ui::{
     browser, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
@@ -19,16 +19,9 @@ use charla_tests::ui::{
 use charla_tests::HarnessResult;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use tempfile::TempDir;
 
 fn demo() -> ChannelId {
     ChannelId::parse(DEMO_CHANNEL).unwrap()
-}
-
-fn edge() -> HarnessResult<(LocalEdge, TempDir)> {
-    let state = test_state()?;
-    let edge = LocalEdge::start(state.path())?;
-    Ok((edge, state))
 }
 
 /// Changes the demo channel's settings through the admin API.
@@ -82,7 +75,7 @@ async fn note_shown(visitor: &Client) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_matching_rule_sets_the_button_mode() -> HarnessResult<()> {
-    let (edge, _state) = edge()?;
+    let (edge, _state) = test_edge(&[])?;
     let api = Api::new(&edge);
     let admin = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     configure(&api, &admin, |s| {
@@ -153,7 +146,7 @@ async fn the_first_matching_rule_sets_the_button_mode() -> HarnessResult<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn countries_narrow_a_rule() -> HarnessResult<()> {
-    let (edge, _state) = edge()?;
+    let (edge, _state) = test_edge(&[])?;
     let api = Api::new(&edge);
     let admin = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     configure(&api, &admin, |s| {
@@ -180,7 +173,7 @@ async fn countries_narrow_a_rule() -> HarnessResult<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restyle_saved_in_the_console_shows_after_a_reload() -> HarnessResult<()> {
-    let (edge, _state) = edge()?;
+    let (edge, _state) = test_edge(&[])?;
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
     let admin = driver.session().await?;
@@ -249,7 +242,7 @@ async fn a_restyle_saved_in_the_console_shows_after_a_reload() -> HarnessResult<
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_patterns_are_refused_at_save_and_skipped_when_stored() -> HarnessResult<()> {
-    let (edge, _state) = edge()?;
+    let (edge, _state) = test_edge(&[])?;
     let api = Api::new(&edge);
     let admin_cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let path = routes::channel_settings(&demo());
@@ -327,7 +320,7 @@ async fn invalid_patterns_are_refused_at_save_and_skipped_when_stored() -> Harne
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_widget_speaks_the_visitors_language() -> HarnessResult<()> {
-    let (edge, _state) = edge()?;
+    let (edge, _state) = test_edge(&[])?;
     let api = Api::new(&edge);
     let admin = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     // The channel writes its welcome in Spanish only, and falls back to it.
@@ -401,7 +394,7 @@ async fn the_widget_speaks_the_visitors_language() -> HarnessResult<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_direct_link_is_a_full_page_chat() -> HarnessResult<()> {
-    let (edge, _state) = edge()?;
+    let (edge, _state) = test_edge(&[])?;
     let api = Api::new(&edge);
     assert_eq!(api.get("/chat/no-such-channel", None).status, 404);
     let driver = Chromedriver::start()?;
@@ -432,7 +425,7 @@ async fn the_direct_link_is_a_full_page_chat() -> HarnessResult<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hostile_stylesheet_and_the_widget_leave_each_other_alone() -> HarnessResult<()> {
-    let (edge, _state) = edge()?;
+    let (edge, _state) = test_edge(&[])?;
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
     visitor
@@ -495,7 +488,7 @@ async fn a_hostile_stylesheet_and_the_widget_leave_each_other_alone() -> Harness
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_widget_works_by_keyboard_alone() -> HarnessResult<()> {
-    let (edge, _state) = edge()?;
+    let (edge, _state) = test_edge(&[])?;
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
     visitor.goto(&edge.url()).await.map_err(browser)?;
@@ -548,7 +541,7 @@ async fn the_widget_works_by_keyboard_alone() -> HarnessResult<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_serious_accessibility_violations() -> HarnessResult<()> {
-    let (edge, _state) = edge()?;
+    let (edge, _state) = test_edge(&[])?;
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
 
@@ -615,7 +608,7 @@ async fn no_serious_accessibility_violations() -> HarnessResult<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn channels_are_created_and_configured_by_admins_only() -> HarnessResult<()> {
-    let (edge, _state) = edge()?;
+    let (edge, _state) = test_edge(&[])?;
     let api = Api::new(&edge);
     let admin = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let operator = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
@@ -680,7 +673,7 @@ async fn channels_are_created_and_configured_by_admins_only() -> HarnessResult<(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rules_chatbot_applies_when_no_operator_is_available() -> HarnessResult<()> {
-    let (edge, _state) = edge()?;
+    let (edge, _state) = test_edge(&[])?;
     let api = Api::new(&edge);
     let admin = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     configure(&api, &admin, |s| {

@@ -15,7 +15,7 @@ use charla_shared::ids::ClientMsgId;
 use charla_shared::protocol::{Message, Role};
 use charla_tests::chaos::{ChaosClient, Faults, FaultyProxy};
 use charla_tests::client::Api;
-use charla_tests::edge::{test_state, LocalEdge};
+use charla_tests::edge::test_edge;
 use charla_tests::seed::{DEMO_CHANNEL, OPERATOR_EMAIL, TEST_PASSWORD};
 
 /// Messages each side sends.
@@ -26,10 +26,9 @@ const UNLIMITED: &[(&str, &str)] = &[("VISITOR_BURST", "0"), ("ADDRESS_BURST", "
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_is_lost_duplicated_or_reordered_through_faults_and_restarts() {
-    let state = test_state().expect("test state");
     // Limits off: this test is about delivery, and every reconnect through
     // the proxy would count against the one local address.
-    let mut edge = LocalEdge::start_with(state.path(), UNLIMITED).expect("the edge starts");
+    let (mut edge, _state) = test_edge(UNLIMITED).expect("the edge starts");
     let api = Api::new(&edge);
     let created = api.create_conversation(DEMO_CHANNEL);
     let cookie = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);

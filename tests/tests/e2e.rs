@@ -9,7 +9,7 @@ use charla_shared::protocol::{ClientFrame, ServerFrame};
 use charla_tests::browser::{eventually, script, Chromedriver};
 use charla_tests::chaos::CutProxy;
 use charla_tests::client::{Api, Socket};
-use charla_tests::edge::{test_state, LocalEdge};
+use charla_tests::edge::{test_edge, LocalEdge};
 use charla_tests::seed::{
     DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, HOSTILE_CHANNEL, HOSTILE_EMAIL, TEST_PASSWORD, XSS,
 };
@@ -27,8 +27,7 @@ const WELCOME: &str = "Hello! How may we help you?";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessResult<()> {
-    let state = test_state()?;
-    let mut edge = LocalEdge::start(state.path())?;
+    let (mut edge, _state) = test_edge(&[])?;
     let driver = Chromedriver::start()?;
     let operator = driver.session().await?;
     let visitor = driver.session().await?;
@@ -178,8 +177,7 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_answers_several_conversations_at_once() -> HarnessResult<()> {
-    let state = test_state()?;
-    let edge = LocalEdge::start(state.path())?;
+    let (edge, _state) = test_edge(&[])?;
     let driver = Chromedriver::start()?;
     let operator = driver.session().await?;
     sign_in(&operator, &edge).await?;
@@ -263,8 +261,7 @@ async fn an_operator_answers_several_conversations_at_once() -> HarnessResult<()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_made_before_the_widget_loads_are_not_lost() -> HarnessResult<()> {
-    let state = test_state()?;
-    let edge = LocalEdge::start(state.path())?;
+    let (edge, _state) = test_edge(&[])?;
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
 
@@ -318,11 +315,7 @@ async fn listen_to_messages(visitor: &Client) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_over_the_rate_limit_are_sent_later_not_lost() -> HarnessResult<()> {
-    let state = test_state()?;
-    let edge = LocalEdge::start_with(
-        state.path(),
-        &[("VISITOR_BURST", "2"), ("VISITOR_PER_MINUTE", "60")],
-    )?;
+    let (edge, _state) = test_edge(&[("VISITOR_BURST", "2"), ("VISITOR_PER_MINUTE", "60")])?;
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
     visitor.goto(&edge.url()).await.map_err(browser)?;
@@ -345,8 +338,7 @@ async fn messages_over_the_rate_limit_are_sent_later_not_lost() -> HarnessResult
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_anyone_writes_runs_as_code() -> HarnessResult<()> {
-    let state = test_state()?;
-    let edge = LocalEdge::start(state.path())?;
+    let (edge, _state) = test_edge(&[])?;
     let driver = Chromedriver::start()?;
     let operator = driver.session().await?;
     let visitor = driver.session().await?;
@@ -486,8 +478,7 @@ async fn nothing_anyone_writes_runs_as_code() -> HarnessResult<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_widget_works_under_a_strict_content_security_policy() -> HarnessResult<()> {
-    let state = test_state()?;
-    let edge = LocalEdge::start(state.path())?;
+    let (edge, _state) = test_edge(&[])?;
     let api = Api::new(&edge);
     let page = api.get("/csp", None);
     let policy = page
@@ -537,8 +528,7 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> HarnessRes
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_typed_while_the_network_is_down_arrive_once_in_order() -> HarnessResult<()> {
-    let state = test_state()?;
-    let edge = LocalEdge::start(state.path())?;
+    let (edge, _state) = test_edge(&[])?;
     let network = CutProxy::start(edge.addr())
         .await
         .expect("the proxy starts");

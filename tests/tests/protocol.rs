@@ -14,7 +14,7 @@ use charla_shared::protocol::{
     ClientFrame, ErrorCode, InboxFrame, Message, Role, ServerFrame, PING, PONG,
 };
 use charla_tests::client::{Api, Socket};
-use charla_tests::edge::{test_state, LocalEdge};
+use charla_tests::edge::{test_edge, LocalEdge};
 use charla_tests::seed::{
     DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, OTHER_CHANNEL, OUTSIDER_EMAIL,
     TEST_PASSWORD,
@@ -23,9 +23,7 @@ use tempfile::TempDir;
 
 /// A fresh edge with the test seed. The state directory must outlive it.
 fn edge() -> (LocalEdge, TempDir) {
-    let state = test_state().expect("test state");
-    let edge = LocalEdge::start(state.path()).expect("the local edge starts");
-    (edge, state)
+    test_edge(&[]).expect("the local edge starts")
 }
 
 /// Joins a conversation as its visitor and reads the welcome and history.

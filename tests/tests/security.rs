@@ -12,16 +12,14 @@ use charla_shared::limits::{
 };
 use charla_shared::protocol::{ClientFrame, ErrorCode, InboxFrame, ServerFrame};
 use charla_tests::client::{Api, Reply, Socket};
-use charla_tests::edge::{test_state, LocalEdge};
+use charla_tests::edge::{test_edge, LocalEdge};
 use charla_tests::seed::{
     DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, OUTSIDER_EMAIL, TEST_PASSWORD,
 };
 use tempfile::TempDir;
 
 fn edge_with(vars: &[(&str, &str)]) -> (LocalEdge, TempDir) {
-    let state = test_state().expect("test state");
-    let edge = LocalEdge::start_with(state.path(), vars).expect("the local edge starts");
-    (edge, state)
+    test_edge(vars).expect("the local edge starts")
 }
 
 fn demo() -> ChannelId {

@@ -136,15 +136,7 @@ async fn a_message_waits_in_the_outbox_when_the_edge_is_unreachable() {
     );
     // The conversation cannot be created, so the message is still pending
     // and the visitor is told.
-    for _ in 0..50 {
-        if controller
-            .state
-            .with_untracked(|s| s.chat().notice().is_some())
-        {
-            break;
-        }
-        sleep(20).await;
-    }
+    until_notice(&controller).await;
     leptos::task::tick().await;
     let status = find(&container, ".charla-status")
         .text_content()
@@ -174,15 +166,7 @@ async fn an_outbox_saved_before_a_reload_is_shown_and_sent_again() {
             r#"[{"id":"before-reload","text":"typed before the reload"}]"#,
         )
         .unwrap();
-    let container = container();
-    let controller = Controller::new(
-        Edge::new(NO_EDGE),
-        ChannelId::parse("reloaded").unwrap(),
-        Layout::Bubble,
-        Some(Language::En),
-    );
-    let app = controller.clone();
-    leptos::mount::mount_to(container.clone(), move || view! { <App controller=app /> }).forget();
+    let (container, controller) = widget_on("reloaded");
     controller.start();
     controller.open();
     leptos::task::tick().await;
@@ -191,15 +175,7 @@ async fn an_outbox_saved_before_a_reload_is_shown_and_sent_again() {
         ["typed before the reload"]
     );
     // With no conversation yet, starting tries to create one to send it.
-    for _ in 0..50 {
-        if controller
-            .state
-            .with_untracked(|s| s.chat().notice().is_some())
-        {
-            break;
-        }
-        sleep(20).await;
-    }
+    until_notice(&controller).await;
     assert!(controller
         .state
         .with_untracked(|s| s.chat().notice().is_some()));
@@ -260,11 +236,16 @@ async fn calls_queued_before_start_run_in_order() {
     assert!(!controller.state.with_untracked(|s| s.is_open()));
 }
 
+/// The widget of the demo channel, mounted, with no edge behind it.
 fn widget() -> (HtmlElement, Rc<Controller>) {
+    widget_on("demo")
+}
+
+fn widget_on(channel: &str) -> (HtmlElement, Rc<Controller>) {
     let container = container();
     let controller = Controller::new(
         Edge::new(NO_EDGE),
-        ChannelId::parse("demo").unwrap(),
+        ChannelId::parse(channel).unwrap(),
         Layout::Bubble,
         Some(Language::En),
     );
@@ -319,6 +300,19 @@ fn active_id() -> String {
         .active_element()
         .map(|e| e.id())
         .unwrap_or_default()
+}
+
+/// Waits (a second at most) until the chat shows a notice.
+async fn until_notice(controller: &Controller) {
+    for _ in 0..50 {
+        if controller
+            .state
+            .with_untracked(|s| s.chat().notice().is_some())
+        {
+            return;
+        }
+        sleep(20).await;
+    }
 }
 
 async fn sleep(ms: i32) {

@@ -6,7 +6,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use charla_tests::browser::{script, Chromedriver};
-use charla_tests::edge::{test_state, LocalEdge};
+use charla_tests::edge::{test_edge, LocalEdge};
 use charla_tests::paths;
 use charla_tests::ui::browser;
 use serde::Serialize;
@@ -86,8 +86,7 @@ pub struct Isolation {
 pub async fn measure() -> Result<PageImpact, Error> {
     step("page impact in headless Chromium");
     write_page_without_widget()?;
-    let state = test_state()?;
-    let edge = LocalEdge::start_with(state.path(), super::relay::UNLIMITED)?;
+    let (edge, _state) = test_edge(super::relay::UNLIMITED)?;
     let driver = Chromedriver::start()?;
     let without = format!("{}/bench/without", edge.url());
     let with = format!("{}/bench/with", edge.url());

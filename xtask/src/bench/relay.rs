@@ -16,7 +16,7 @@ use charla_shared::ids::{ClientMsgId, Seq};
 use charla_shared::logs::CONVERSATION_STARTED;
 use charla_shared::protocol::{ClientFrame, ServerFrame};
 use charla_tests::client::Api;
-use charla_tests::edge::{stop_group, test_state, LocalEdge};
+use charla_tests::edge::{stop_group, test_edge, LocalEdge};
 use charla_tests::paths;
 use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD};
 use futures_util::stream::{SplitSink, SplitStream};
@@ -187,8 +187,7 @@ impl Server {
     async fn start(kind: Kind) -> Result<Server, Error> {
         match kind {
             Kind::Charla => {
-                let state = test_state()?;
-                let edge = LocalEdge::start_with(state.path(), UNLIMITED)?;
+                let (edge, state) = test_edge(UNLIMITED)?;
                 let api = Api::new(&edge);
                 let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
                 Ok(Server::Charla {
