@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use charla_tests::browser::{script, Chromedriver};
 use charla_tests::edge::{test_edge, LocalEdge};
-use charla_tests::paths;
 use charla_tests::ui::browser;
+use charla_tests::{copy_dir, paths};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -18,7 +18,7 @@ use crate::cmd::{io, step, Error};
 const RUNS: usize = 5;
 /// Lighthouse runs of each page.
 const LIGHTHOUSE_RUNS: usize = 3;
-/// What identifies the snippet's line in `edge/site/bench/with.html`.
+/// What identifies the snippet's line in `xtask/assets/bench/with.html`.
 const SNIPPET: &str = "src=\"/widget.js\"";
 
 /// The widget's cost to a page.
@@ -85,7 +85,7 @@ pub struct Isolation {
 /// Measures everything on a fresh local edge.
 pub async fn measure() -> Result<PageImpact, Error> {
     step("page impact in headless Chromium");
-    write_page_without_widget()?;
+    install_pages()?;
     let (edge, _state) = test_edge(super::relay::UNLIMITED)?;
     let driver = Chromedriver::start()?;
     let without = format!("{}/bench/without", edge.url());
@@ -258,10 +258,15 @@ async fn isolation(driver: &Chromedriver, edge: &LocalEdge) -> Result<Isolation,
     })
 }
 
-/// Writes `bench/without.html` into the built site: `bench/with.html` minus
-/// the snippet, so that the two pages cannot differ in anything else.
-fn write_page_without_widget() -> Result<(), Error> {
+/// Puts the benchmark's pages into the built site, under `bench/`: the
+/// observer, the page with the snippet and the same page without it, so
+/// that the two cannot differ in anything else. They live in
+/// `xtask/assets/bench/` and not in `edge/site/`, so that no deploy carries
+/// them (`cargo xtask build` clears `dist/site`).
+fn install_pages() -> Result<(), Error> {
+    let assets = paths::root().join("xtask/assets/bench");
     let bench = paths::site().join("bench");
+    copy_dir(&assets, &bench, &[])?;
     let with = std::fs::read_to_string(bench.join("with.html"))
         .map_err(io("reading the benchmark page"))?;
     let without: String = with
