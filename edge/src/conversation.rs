@@ -9,6 +9,7 @@
 //! the object's SQLite storage.
 
 use std::cell::{Cell, RefCell};
+use std::time::Duration;
 
 use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
 use charla_shared::limits::HISTORY_PAGE;
@@ -22,7 +23,7 @@ use charla_shared::rate::Bucket;
 use charla_shared::Millis;
 use serde::{Deserialize, Serialize};
 use worker::{
-    durable_object, wasm_bindgen, DurableObject, Env, Request, Response, SqlStorage,
+    durable_object, wasm_bindgen, Delay, DurableObject, Env, Request, Response, SqlStorage,
     SqlStorageValue, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
@@ -34,6 +35,13 @@ use crate::{now, settings};
 
 /// How often an operator's session is checked again while messages flow.
 const SESSION_RECHECK_MS: Millis = 60_000;
+
+/// The least time between two reports of one conversation to its channel's
+/// inbox. Every conversation of a channel reports to the one inbox object,
+/// so a report per message would make it the channel's bottleneck (the
+/// benchmark measured it at half the relay's work); the list may lag a busy
+/// conversation by this much, the conversation itself never does.
+const INBOX_REPORT_INTERVAL_MS: Millis = 500;
 
 /// Close code for a socket whose visitor token was revoked.
 const CLOSE_REVOKED: u16 = 4403;
@@ -99,14 +107,15 @@ pub struct Conversation {
     rechecked: Cell<Millis>,
 }
 
-/// Reports to the channel's inbox. Under load a conversation stores
-/// messages faster than the inbox needs to hear of each; only the newest
-/// summary matters, so while one report is on its way later ones replace
-/// each other and the newest goes next.
+/// Reports to the channel's inbox. Only the newest summary matters: the
+/// first report after a quiet spell goes at once, and while one is on its
+/// way or [`INBOX_REPORT_INTERVAL_MS`] has not passed, later summaries
+/// replace each other and the newest goes next.
 #[derive(Debug, Default)]
 struct InboxReports {
     sending: bool,
     waiting: Option<ConversationSummary>,
+    last_sent: Millis,
 }
 
 impl DurableObject for Conversation {
@@ -591,7 +600,16 @@ impl Conversation {
             reports.sending = true;
         }
         let mut next = Some(summary);
-        while let Some(summary) = next {
+        while let Some(mut summary) = next {
+            let wait = self.inbox.borrow().last_sent + INBOX_REPORT_INTERVAL_MS - now();
+            if wait > 0 {
+                Delay::from(Duration::from_millis(wait.unsigned_abs())).await;
+                // Messages stored while waiting left a newer summary.
+                if let Some(newer) = self.inbox.borrow_mut().waiting.take() {
+                    summary = newer;
+                }
+            }
+            self.inbox.borrow_mut().last_sent = now();
             let sent = async {
                 Call::post(paths::UPSERT, &summary)?
                     .send(&internal::inbox(&self.env, &summary.channel)?)
