@@ -1,8 +1,9 @@
 //! Signing in and out. Until the edge has said whether a session cookie is
 //! still good, the console shows nothing but a loading line.
 
-use charla_shared::api::{routes, Session, SignIn, StaffRole};
-use charla_widget::net::Edge;
+use charla_client::net::Edge;
+use charla_shared::api::{Session, SignIn, StaffRole};
+use charla_shared::routes;
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -45,10 +46,15 @@ pub fn App() -> impl IntoView {
         })
     };
     let signed_in = Callback::new(move |new: Session| session.set(Some(new)));
+    // The edge ended the session (signed out elsewhere, or expired): back
+    // to the sign-in form, with nothing more to tell the edge.
+    let ended = Callback::new(move |()| session.set(None));
     view! {
         <Show when=move || checked.get() fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || match session.get() {
-                Some(current) => view! { <Shell session=current on_sign_out=sign_out /> }.into_any(),
+                Some(current) => {
+                    view! { <Shell session=current on_sign_out=sign_out on_ended=ended /> }.into_any()
+                }
                 None => view! { <SignInForm on_signed_in=signed_in /> }.into_any(),
             }}
         </Show>
@@ -68,7 +74,7 @@ enum View {
 /// mounted (hidden) while an admin edits channels, so its live inbox and
 /// unread marks keep up.
 #[component]
-fn Shell(session: Session, on_sign_out: Callback<bool>) -> impl IntoView {
+fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) -> impl IntoView {
     let view = RwSignal::new(View::Desk);
     let admin = session.operator.role == StaffRole::Admin;
     let name = session.operator.name.clone();
@@ -100,7 +106,11 @@ fn Shell(session: Session, on_sign_out: Callback<bool>) -> impl IntoView {
                 "Sign out everywhere"
             </button>
         </header>
-        <Desk session=session hidden=Signal::derive(move || view.get() != View::Desk) />
+        <Desk
+            session=session
+            hidden=Signal::derive(move || view.get() != View::Desk)
+            on_ended=on_ended
+        />
         <Show when=move || view.get() == View::Channels>
             <ChannelsAdmin session=channels.clone() />
         </Show>

@@ -2,11 +2,12 @@
 //! one, and the editor with its tabs (operators, options, rules, widget,
 //! security), after the Odoo live chat channel form marketers know.
 
-use charla_shared::api::{routes, ChannelSummary, OperatorProfile, Session};
+use charla_client::pattern;
+use charla_shared::api::{ChannelSummary, OperatorProfile, Session};
 use charla_shared::channel::{ButtonMode, ChannelSettings, Language, NewChannel};
 use charla_shared::identity::{ChannelSecrets, ChannelSecurity};
 use charla_shared::ids::ChannelId;
-use charla_widget::rules;
+use charla_shared::routes;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -163,7 +164,7 @@ fn ChannelEditor(id: ChannelId, channels: RwSignal<Vec<ChannelSummary>>) -> impl
     let problems = Memo::new(move |_| {
         draft.with(|d| {
             d.as_ref()
-                .map(|d| d.problems(|p| rules::matches(p, "").map(|_| ())))
+                .map(|d| d.problems(|p| pattern::matches(p, "").map(|_| ())))
                 .unwrap_or_default()
         })
     });

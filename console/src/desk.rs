@@ -1,24 +1,31 @@
 //! The signed-in console: the live list of conversations of every channel
 //! the operator answers, and the conversations open beside it.
 
-use charla_shared::api::{routes, Session};
-use charla_shared::ids::ConversationId;
-use charla_shared::protocol::{ConversationSummary, InboxFrame, Role};
-use charla_widget::net::{Link, Socket};
+use charla_client::chat::Connection;
+use charla_client::net::Socket;
+use charla_shared::api::Session;
+use charla_shared::ids::{ConversationId, ParticipantId};
+use charla_shared::protocol::{ConversationSummary, ErrorCode, InboxFrame};
+use charla_shared::routes;
 use leptos::prelude::*;
 
 use crate::app::page_edge;
 use crate::pane::Pane;
 use crate::state::DeskState;
-use crate::storage;
+use crate::{storage, STATUS};
 
 /// The desk of a signed-in operator.
 #[component]
-pub fn Desk(session: Session, hidden: Signal<bool>) -> impl IntoView {
+pub fn Desk(
+    session: Session,
+    hidden: Signal<bool>,
+    /// Called when the edge says the session has ended.
+    on_ended: Callback<()>,
+) -> impl IntoView {
     let operator = session.operator.clone();
     let desk = RwSignal::new(DeskState::with_seen(storage::load_seen(&operator.id)));
-    let link = RwSignal::new(Link::Connecting);
-    let notice = RwSignal::new(None::<String>);
+    let connection = RwSignal::new(Connection::default());
+    let me = ParticipantId::operator(&operator.id);
 
     // One inbox socket per channel, closed when the desk goes away.
     let edge = page_edge();
@@ -32,12 +39,15 @@ pub fn Desk(session: Session, hidden: Signal<bool>) -> impl IntoView {
                 move |raw| match InboxFrame::decode(&raw) {
                     Ok(frame) => {
                         if let Some(problem) = desk.try_update(|d| d.apply(frame)).flatten() {
-                            notice.set(Some(problem.message));
+                            if problem.code == ErrorCode::Unauthorized {
+                                on_ended.run(());
+                            }
+                            connection.update(|c| c.set_notice(problem.message));
                         }
                     }
                     Err(e) => leptos::logging::error!("unreadable inbox frame: {e}"),
                 },
-                move |state| link.set(state),
+                move |state| connection.update(|c| c.set_link(state)),
             )
         })
         .collect();
@@ -58,12 +68,7 @@ pub fn Desk(session: Session, hidden: Signal<bool>) -> impl IntoView {
 
     let conversations = Memo::new(move |_| desk.with(|d| d.inbox().conversations().to_vec()));
     let panes = Memo::new(move |_| desk.with(|d| d.panes().to_vec()));
-    let status = move || match (notice.get(), link.get()) {
-        (Some(notice), _) => notice,
-        (None, Link::Waiting) => "Connection lost. Reconnecting…".to_owned(),
-        (None, Link::Offline) => "Offline. Waiting for the network…".to_owned(),
-        _ => String::new(),
-    };
+    let status = move || connection.with(|c| c.status(&STATUS));
 
     view! {
         <main class="desk" hidden=hidden>
@@ -77,7 +82,9 @@ pub fn Desk(session: Session, hidden: Signal<bool>) -> impl IntoView {
                     <For
                         each=move || conversations.get()
                         key=|c| (c.id.clone(), c.last_seq)
-                        children=move |summary| view! { <ListItem summary=summary desk=desk /> }
+                        children=move |summary| {
+                            view! { <ListItem summary=summary desk=desk me=me.clone() /> }
+                        }
                     />
                 </ul>
             </nav>
@@ -93,7 +100,7 @@ pub fn Desk(session: Session, hidden: Signal<bool>) -> impl IntoView {
                             let id = id.clone();
                             move || desk.with(|d| d.inbox().get(&id).cloned())
                         });
-                        view! { <Pane id=id summary=summary desk=desk /> }
+                        view! { <Pane id=id summary=summary desk=desk on_ended=on_ended /> }
                     }
                 />
             </section>
@@ -103,18 +110,19 @@ pub fn Desk(session: Session, hidden: Signal<bool>) -> impl IntoView {
 
 /// One conversation in the list.
 #[component]
-fn ListItem(summary: ConversationSummary, desk: RwSignal<DeskState>) -> impl IntoView {
+fn ListItem(
+    summary: ConversationSummary,
+    desk: RwSignal<DeskState>,
+    /// The signed-in operator: their own last message reads "You:".
+    me: ParticipantId,
+) -> impl IntoView {
     let id: ConversationId = summary.id.clone();
     let unread = {
         let id = id.clone();
         Memo::new(move |_| desk.with(|d| d.inbox().is_unread(&id)))
     };
     let preview = summary.last.as_ref().map(|last| {
-        let who = if last.role == Role::Operator {
-            "You: "
-        } else {
-            ""
-        };
+        let who = if last.author == me { "You: " } else { "" };
         format!("{who}{}", last.text)
     });
     let at = summary.last.as_ref().map_or(summary.created_at, |l| l.at);

@@ -1,9 +1,9 @@
 //! The Charla operator console: sign in, watch the channels' conversations
 //! arrive, and answer several at once.
 //!
-//! It reuses the widget's networking ([`charla_widget::net`],
-//! [`charla_widget::live`]) and message list ([`charla_widget::ui`]); what is
-//! its own is the desk: the inbox and the panes.
+//! It shares its networking, live conversations and message list with the
+//! widget through `charla-client`; what is its own is the desk (the inbox
+//! and the panes) and the channel editor.
 
 mod app;
 mod channels;
@@ -12,6 +12,15 @@ mod draft;
 mod pane;
 mod state;
 mod storage;
+
+use charla_client::chat::StatusWords;
+
+/// The console's status line.
+const STATUS: StatusWords = StatusWords {
+    connecting: "Connecting…",
+    reconnecting: "Connection lost. Reconnecting… Your replies will be sent.",
+    offline: "Offline. Your replies will be sent when you are back online.",
+};
 
 fn main() {
     console_error_panic_hook::set_once();

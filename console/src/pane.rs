@@ -1,18 +1,18 @@
 //! One open conversation: its transcript, live, and the reply box. Each pane
 //! has its own socket, opened when the pane appears and closed when it goes.
 
-use charla_shared::api::routes;
+use charla_client::chat::ChatView;
+use charla_client::live::Live;
+use charla_client::ui::{Composer, MessageList};
 use charla_shared::ids::ConversationId;
 use charla_shared::protocol::ConversationSummary;
-use charla_widget::live::Live;
-use charla_widget::net::Link;
-use charla_widget::state::{ChatView, HasChat};
-use charla_widget::ui::{Composer, MessageList};
+use charla_shared::routes;
 use leptos::prelude::*;
 
 use crate::app::page_edge;
 use crate::state::DeskState;
 use crate::storage;
+use crate::STATUS;
 
 /// A conversation open on the desk.
 #[component]
@@ -20,6 +20,8 @@ pub fn Pane(
     id: ConversationId,
     summary: Signal<Option<ConversationSummary>>,
     desk: RwSignal<DeskState>,
+    /// Called when the edge says the session has ended.
+    on_ended: Callback<()>,
 ) -> impl IntoView {
     let mut restored = ChatView::default();
     restored.restore_outbox(storage::load_outbox(&id));
@@ -31,29 +33,25 @@ pub fn Pane(
         let id = id.clone();
         let seen = id.clone();
         live.connect(
-            move |after| edge.socket_url(&routes::conversation_socket(&id, after)),
+            move |after| edge.socket_url(&routes::conversation_socket(&id, after, None)),
             // The pane is on screen, so what arrives in it has been seen.
             move |message| desk.update(|d| d.mark_seen(&seen, message.seq)),
         );
     }
     // The socket closes when the pane goes away.
     StoredValue::new_local(live.clone());
+    Effect::new(move |_| {
+        if chat.with(ChatView::session_ended) {
+            on_ended.run(());
+        }
+    });
 
     let messages = Signal::derive(move || chat.with(|c| c.log().messages().cloned().collect()));
     let pending = Signal::derive(move || chat.with(|c| c.log().outbox().to_vec()));
-    let me = Signal::derive(move || chat.with(|c| c.log().you().cloned()));
+    let me = Signal::derive(move || chat.with(|c| c.log().you().map(|you| you.id.clone())));
     let visitor =
         move || summary.with(|s| s.as_ref().map(|s| s.visitor.clone()).unwrap_or_default());
-    let status = move || {
-        chat.with(|c| match (c.chat().notice(), c.link()) {
-            (Some(notice), _) => notice.to_owned(),
-            (None, Some(Link::Waiting)) => "Reconnecting… Your replies will be sent.".to_owned(),
-            (None, Some(Link::Offline)) => {
-                "Offline. Your replies will be sent when you are back online.".to_owned()
-            }
-            _ => String::new(),
-        })
-    };
+    let status = move || chat.with(|c| c.connection().status(&STATUS));
 
     let contact = move || {
         summary.with(|s| {

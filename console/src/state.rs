@@ -3,10 +3,8 @@
 
 use charla_shared::ids::{ConversationId, Seq};
 use charla_shared::inbox::Inbox;
+use charla_shared::limits::MAX_PANES;
 use charla_shared::protocol::{InboxFrame, Problem};
-
-/// Most conversations open at once; opening another closes the oldest.
-pub const MAX_PANES: usize = 4;
 
 /// What the console shows once signed in.
 #[derive(Debug, Clone, Default)]
@@ -66,7 +64,7 @@ impl DeskState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use charla_shared::ids::ChannelId;
+    use charla_shared::ids::{ChannelId, ParticipantId};
     use charla_shared::protocol::{Contact, ConversationSummary, Preview, Role};
 
     fn id(n: u8) -> ConversationId {
@@ -99,9 +97,11 @@ mod tests {
             last_seq: Seq(3),
             last: Some(Preview {
                 role: Role::Visitor,
+                author: ParticipantId::visitor(),
                 text: "hi".into(),
                 at: 1,
             }),
+            visitor_online: false,
         };
         let mut desk = DeskState::with_seen([(id(1), Seq(3))]);
         desk.apply(InboxFrame::Upsert {

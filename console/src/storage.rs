@@ -2,9 +2,9 @@
 //! operator has seen, so read conversations stay read after a reload, and
 //! each conversation's unacknowledged replies.
 
+use charla_client::storage::{load, save};
 use charla_shared::chat::Outgoing;
 use charla_shared::ids::{ConversationId, OperatorId, Seq};
-use charla_widget::storage::{load, save};
 
 /// The seen marks remembered for an operator.
 pub fn load_seen(operator: &OperatorId) -> Vec<(ConversationId, Seq)> {

@@ -6,25 +6,28 @@
 //! and an unknown address costs the same hashing work as a wrong password so
 //! that timing does not reveal which accounts exist.
 
-use charla_shared::api::{routes::SESSION_COOKIE, OperatorProfile, Session, SignIn, StaffRole};
+use charla_shared::api::{OperatorProfile, Session, SignIn, StaffRole};
 use charla_shared::ids::SessionToken;
 use charla_shared::limits::{
     MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES, PASSWORD_ITERATIONS, SESSION_TTL_SECS,
 };
 use charla_shared::password::{PasswordHash, DIGEST_BYTES, SALT_BYTES};
 use charla_shared::protocol::ErrorCode;
+use charla_shared::routes::SESSION_COOKIE;
 use charla_shared::Millis;
 use worker::{Env, Request, Response, Url};
 
 use crate::crypto::{pbkdf2, random_bytes, token_digest};
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::{cookie, expect_same_origin, json, read_json, set_cookie};
-use crate::internal::{self, paths, Call};
+use crate::http::{cookie, json, read_json, set_cookie};
+use crate::internal::{self, paths, Call, SignedOut};
 use crate::limiter;
 use crate::now;
+use crate::router::Ctx;
 use crate::store::Db;
 
 /// A signed-in operator.
+#[derive(Debug, Clone)]
 pub struct Staff {
     /// Who.
     pub profile: OperatorProfile,
@@ -34,24 +37,23 @@ pub struct Staff {
     pub expires_at: Millis,
 }
 
-/// `POST /api/session`: signs in, setting the session cookie.
-pub async fn sign_in_route(req: &mut Request, url: &Url, env: &Env) -> EdgeResult<Response> {
-    // Guessing passwords costs three times as much as other requests.
-    limiter::check(env, req, 3.0).await?;
+/// `POST /api/session`: signs in, setting the session cookie. Attempts
+/// are limited per address and per account, apart from all other traffic.
+pub async fn sign_in_route(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
     let form: SignIn = read_json(req).await?;
-    let (session, token) = sign_in(&Db::new(env)?, &form, now()).await?;
-    Ok(json(200, &session)?.with_headers(set_cookie(&session_cookie(&token, url))?))
+    limiter::sign_in(ctx.env, req, &form.email).await?;
+    let (session, token) = sign_in(&Db::new(ctx.env)?, &form, now()).await?;
+    Ok(json(200, &session)?.with_headers(set_cookie(&session_cookie(&token, ctx.url))?))
 }
 
 /// `GET /api/session`: who is signed in.
-pub async fn session_route(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let db = Db::new(env)?;
-    let staff = staff(req, &db, now()).await?;
-    let channels = db.channels_for(&staff.profile).await?;
+pub async fn session_route(ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let staff = ctx.staff()?;
+    let channels = Db::new(ctx.env)?.channels_for(&staff.profile).await?;
     json(
         200,
         &Session {
-            operator: staff.profile,
+            operator: staff.profile.clone(),
             channels,
             expires_at: staff.expires_at,
         },
@@ -59,31 +61,25 @@ pub async fn session_route(req: &Request, env: &Env) -> EdgeResult<Response> {
 }
 
 /// `DELETE /api/session` ends this session; `DELETE /api/sessions` ends
-/// every session of the operator and disconnects their live inboxes.
-/// (Conversation sockets check the session again before each frame the
-/// operator sends, and at least once a minute while messages flow.)
-pub async fn sign_out_route(
-    req: &Request,
-    url: &Url,
-    env: &Env,
-    everywhere: bool,
-) -> EdgeResult<Response> {
-    expect_same_origin(req, url)?;
-    let db = Db::new(env)?;
+/// every session of the operator. Either way every socket the ended
+/// sessions hold, inboxes and conversations alike, is told and closed at
+/// once, so a signed-out operator stops receiving anything.
+pub async fn sign_out_route(ctx: &Ctx<'_>, everywhere: bool) -> EdgeResult<Response> {
+    let staff = ctx.staff()?;
+    let db = Db::new(ctx.env)?;
+    let ended = SignedOut {
+        operator: staff.profile.id.clone(),
+        session: (!everywhere).then(|| staff.session.clone()),
+    };
     if everywhere {
-        let staff = staff(req, &db, now()).await?;
         db.delete_sessions_of(&staff.profile.id).await?;
-        for channel in db.channels_for(&staff.profile).await? {
-            Call::post(paths::EVICT, &staff.profile.id)?
-                .send(&internal::inbox(env, &channel.id)?)
-                .await?;
-        }
-    } else if let Some(token) = presented_token(req)? {
-        db.delete_session(&token_digest(token.as_str())).await?;
+    } else {
+        db.delete_session(&staff.session).await?;
     }
+    close_sockets(ctx.env, &db, &staff.profile, &ended).await?;
     Ok(Response::empty()?
         .with_status(204)
-        .with_headers(set_cookie(&cleared_cookie(url))?))
+        .with_headers(set_cookie(&cleared_cookie(ctx.url))?))
 }
 
 /// The operator whose live session the request carries, from the session
@@ -116,6 +112,30 @@ pub fn require_admin(staff: &Staff) -> EdgeResult<()> {
             "Only admins can do this.",
         ))
     }
+}
+
+/// Tells every object where the ended sessions hold sockets. The sessions
+/// are gone from D1 already, so any frame they send is refused anyway; an
+/// object that cannot be reached is logged and the others are still told.
+async fn close_sockets(
+    env: &Env,
+    db: &Db,
+    operator: &OperatorProfile,
+    ended: &SignedOut,
+) -> EdgeResult<()> {
+    let mut stubs = Vec::new();
+    for conversation in db.operator_sockets(ended).await? {
+        stubs.push(internal::conversation(env, &conversation)?);
+    }
+    for channel in db.channels_for(operator).await? {
+        stubs.push(internal::inbox(env, &channel.id)?);
+    }
+    for stub in stubs {
+        if let Err(error) = Call::post(paths::SIGN_OUT, ended)?.expect(&stub, 204).await {
+            worker::console_error!("sign-out did not reach an object: {error}");
+        }
+    }
+    db.forget_operator_sockets(ended).await
 }
 
 /// Checks credentials and opens a session; returns it with its token.

@@ -4,19 +4,19 @@
 use charla_shared::api::{VisitorInfo, WidgetConfig};
 use charla_shared::channel::{ChannelSettings, NewChannel, URL_REGEX_FLAGS};
 use charla_shared::identity::{ChannelSecrets, ChannelSecurity};
-use charla_shared::ids::{hex_digest, ChannelId, OperatorId};
+use charla_shared::ids::{hex_digest, OperatorId};
 use charla_shared::protocol::{display_name, ErrorCode};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::JsCast;
-use worker::{Env, Headers, Request, Response, Url};
+use worker::{Headers, Request, Response};
 
-use crate::auth::{self, require_admin};
 use crate::conversations::session_of;
 use crate::crypto::{random_bytes, token_digest};
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::{expect_same_origin, expect_websocket, json, origin, query, read_json};
+use crate::http::{expect_websocket, json, origin, query, read_json};
 use crate::internal::{self, paths, Admission, Call};
 use crate::now;
+use crate::router::Ctx;
 use crate::store::{Channel, Db};
 
 /// `GET /api/channels/{id}/widget`: public and cacheable; nothing private.
@@ -25,8 +25,9 @@ use crate::store::{Channel, Db};
 /// unchanged config costs a `304`. A page from an origin the channel does
 /// not allow is refused, so the widget does not appear there. (Same-origin
 /// requests carry no `Origin`.)
-pub async fn widget_config(req: &Request, env: &Env, id: &ChannelId) -> EdgeResult<Response> {
-    let channel = Db::new(env)?
+pub async fn widget_config(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let id = ctx.channel()?;
+    let channel = Db::new(ctx.env)?
         .channel(id)
         .await?
         .ok_or_else(|| internal::no_channel(id))?;
@@ -52,11 +53,12 @@ pub async fn widget_config(req: &Request, env: &Env, id: &ChannelId) -> EdgeResu
 /// `CF-IPCountry`. Where `ALLOW_COUNTRY_OVERRIDE` is `true` (local
 /// development and tests) `?country=XX` replaces it, so rules by country can
 /// be tried from anywhere.
-pub fn visitor(req: &Request, url: &Url, env: &Env) -> EdgeResult<Response> {
-    let overridable = env
+pub fn visitor(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let overridable = ctx
+        .env
         .var("ALLOW_COUNTRY_OVERRIDE")
         .is_ok_and(|v| v.to_string() == "true");
-    let asked = query(url, "country").filter(|_| overridable);
+    let asked = query(ctx.url, "country").filter(|_| overridable);
     let country = match asked {
         Some(country) => Some(country),
         None => req.headers().get("cf-ipcountry")?,
@@ -71,20 +73,18 @@ pub fn visitor(req: &Request, url: &Url, env: &Env) -> EdgeResult<Response> {
 /// `/chat/{id}`: the full-page chat of a channel, the link to send by
 /// e-mail. The page is a static asset; its script reads the channel from the
 /// path.
-pub async fn chat_page(req: &Request, env: &Env, id: &ChannelId) -> EdgeResult<Response> {
-    if Db::new(env)?.channel(id).await?.is_none() {
+pub async fn chat_page(_req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let id = ctx.channel()?;
+    if Db::new(ctx.env)?.channel(id).await?.is_none() {
         return Err(internal::no_channel(id));
     }
-    let url = req.url()?;
-    let page = format!("{}/chat/", url.origin().ascii_serialization());
-    Ok(env.assets(internal::ASSETS)?.fetch(page, None).await?)
+    let page = format!("{}/chat/", ctx.url.origin().ascii_serialization());
+    Ok(ctx.env.assets(internal::ASSETS)?.fetch(page, None).await?)
 }
 
 /// `POST /api/channels` (admins): a new channel with default settings.
-pub async fn create(req: &mut Request, url: &Url, env: &Env) -> EdgeResult<Response> {
-    expect_same_origin(req, url)?;
-    let db = Db::new(env)?;
-    require_admin(&auth::staff(req, &db, now()).await?)?;
+pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let db = Db::new(ctx.env)?;
     let new: NewChannel = read_json(req).await?;
     let name = display_name(&new.name, "The channel name")?;
     if !db.create_channel(&new.id, &name, now()).await? {
@@ -101,22 +101,16 @@ pub async fn create(req: &mut Request, url: &Url, env: &Env) -> EdgeResult<Respo
 }
 
 /// `GET /api/channels/{id}/settings` (admins).
-pub async fn settings(req: &Request, env: &Env, id: &ChannelId) -> EdgeResult<Response> {
-    let (db, channel) = admin_channel(req, env, id).await?;
+pub async fn settings(ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let (db, channel) = admin_channel(ctx).await?;
     settings_of(&db, channel, 200).await
 }
 
 /// `PUT /api/channels/{id}/settings` (admins): everything is checked before
 /// anything is saved; an invalid rule pattern is refused with the reason
 /// the JavaScript engine gives.
-pub async fn save_settings(
-    req: &mut Request,
-    url: &Url,
-    env: &Env,
-    id: &ChannelId,
-) -> EdgeResult<Response> {
-    expect_same_origin(req, url)?;
-    let (db, _) = admin_channel(req, env, id).await?;
+pub async fn save_settings(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let (db, channel) = admin_channel(ctx).await?;
     let wanted: ChannelSettings = read_json(req).await?;
     let settings = wanted.validated()?;
     for (position, rule) in settings.rules.iter().enumerate() {
@@ -134,87 +128,67 @@ pub async fn save_settings(
             format!("There is no operator {unknown}."),
         ));
     }
-    db.save_settings(id, &settings).await?;
+    db.save_settings(&channel.id, &settings).await?;
     json(200, &settings)
 }
 
 /// `GET /api/operators` (admins).
-pub async fn operators(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let db = Db::new(env)?;
-    require_admin(&auth::staff(req, &db, now()).await?)?;
-    json(200, &db.operators().await?)
+pub async fn operators(ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    json(200, &Db::new(ctx.env)?.operators().await?)
 }
 
 /// `GET /api/channels/{id}/inbox`: the live list, for its operators.
-pub async fn inbox(
-    req: &Request,
-    url: &Url,
-    env: &Env,
-    channel: &ChannelId,
-) -> EdgeResult<Response> {
-    expect_websocket(req, url)?;
-    expect_same_origin(req, url)?;
-    let db = Db::new(env)?;
-    let staff = auth::staff(req, &db, now()).await?;
-    if !db.may_answer(&staff.profile, channel).await? {
-        return Err(EdgeError::refuse(
-            ErrorCode::Forbidden,
-            format!("You do not answer the channel {channel}."),
-        ));
-    }
+pub async fn inbox(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    expect_websocket(req, ctx.url)?;
+    let channel = ctx.channel()?;
     Call::upgrade(
         format!("{}?channel={channel}", paths::CONNECT),
-        &Admission::Operator(session_of(staff)),
+        &Admission::Operator(session_of(ctx.staff()?.clone())),
     )?
-    .send(&internal::inbox(env, channel)?)
+    .send(&internal::inbox(ctx.env, channel)?)
     .await
 }
 
 /// `GET /api/channels/{id}/security` (admins): the settings and the signing
 /// secret, generating the secret the first time.
-pub async fn security(req: &Request, env: &Env, id: &ChannelId) -> EdgeResult<Response> {
-    let (db, mut channel) = admin_channel(req, env, id).await?;
+pub async fn security(ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let (db, mut channel) = admin_channel(ctx).await?;
     if channel.identity_secret.is_empty() {
         channel.identity_secret = new_secret()?;
-        db.set_identity_secret(id, &channel.identity_secret).await?;
+        db.set_identity_secret(&channel.id, &channel.identity_secret)
+            .await?;
     }
     secrets(channel)
 }
 
-/// `PUT /api/channels/{id}/security` (admins).
-pub async fn set_security(
-    req: &mut Request,
-    url: &Url,
-    env: &Env,
-    id: &ChannelId,
-) -> EdgeResult<Response> {
-    expect_same_origin(req, url)?;
-    let (db, mut channel) = admin_channel(req, env, id).await?;
+/// `PUT /api/channels/{id}/security` (admins). The new settings hold at
+/// once for sockets already open too: every conversation whose visitor is
+/// connected checks them and closes the sockets they no longer admit.
+pub async fn set_security(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let (db, mut channel) = admin_channel(ctx).await?;
     let wanted: ChannelSecurity = read_json(req).await?;
     channel.security = wanted.validated()?;
-    db.set_security(id, &channel.security).await?;
+    db.set_security(&channel.id, &channel.security).await?;
+    Call::post(paths::SECURITY, &channel.security)?
+        .expect(&internal::inbox(ctx.env, &channel.id)?, 204)
+        .await?;
     secrets(channel)
 }
 
 /// `POST /api/channels/{id}/security/secret` (admins): a new signing secret;
 /// hashes made with the old one stop verifying.
-pub async fn rotate_secret(
-    req: &Request,
-    url: &Url,
-    env: &Env,
-    id: &ChannelId,
-) -> EdgeResult<Response> {
-    expect_same_origin(req, url)?;
-    let (db, mut channel) = admin_channel(req, env, id).await?;
+pub async fn rotate_secret(ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let (db, mut channel) = admin_channel(ctx).await?;
     channel.identity_secret = new_secret()?;
-    db.set_identity_secret(id, &channel.identity_secret).await?;
+    db.set_identity_secret(&channel.id, &channel.identity_secret)
+        .await?;
     secrets(channel)
 }
 
-async fn admin_channel(req: &Request, env: &Env, id: &ChannelId) -> EdgeResult<(Db, Channel)> {
-    let db = Db::new(env)?;
-    let staff = auth::staff(req, &db, now()).await?;
-    require_admin(&staff)?;
+/// The channel of an admin route (its access was checked by the router).
+async fn admin_channel(ctx: &Ctx<'_>) -> EdgeResult<(Db, Channel)> {
+    let db = Db::new(ctx.env)?;
+    let id = ctx.channel()?;
     let channel = db
         .channel(id)
         .await?

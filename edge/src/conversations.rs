@@ -5,6 +5,7 @@ use charla_shared::api::{ConversationCreated, CreateConversation, Transcript};
 use charla_shared::identity;
 use charla_shared::ids::{ConversationId, Seq, VisitorToken};
 use charla_shared::protocol::{Contact, ErrorCode};
+use charla_shared::routes::Matched;
 use worker::{Env, Request, Response, Url};
 
 use crate::auth::{self, Staff};
@@ -14,14 +15,15 @@ use crate::http::{expect_same_origin, expect_websocket, json, origin, query, rea
 use crate::internal::{self, paths, Admission, Availability, Call, NewConversation, StaffSession};
 use crate::limiter;
 use crate::now;
+use crate::router::{Caller, Ctx};
 use crate::store::{Channel, Db};
 
 /// `POST /api/conversations`: checks the page's origin and the visitor's
 /// identity against the channel, then creates the conversation object.
-pub async fn create(req: &mut Request, env: &Env) -> EdgeResult<Response> {
-    limiter::check(env, req, 1.0).await?;
+pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    limiter::address(ctx.env, req, 1.0).await?;
     let body: CreateConversation = read_json(req).await?;
-    let db = Db::new(env)?;
+    let db = Db::new(ctx.env)?;
     let channel = db
         .channel(&body.channel)
         .await?
@@ -47,7 +49,7 @@ pub async fn create(req: &mut Request, env: &Env) -> EdgeResult<Response> {
             "This channel only talks to signed-in visitors: identify them with user_id and user_hash.",
         ));
     }
-    let chatbot = chatbot_for(env, &channel, body.chatbot.as_deref()).await?;
+    let chatbot = chatbot_for(ctx.env, &channel, body.chatbot.as_deref()).await?;
     let id = ConversationId::from_random(random_bytes()?);
     let token = VisitorToken::from_random(random_bytes()?);
     let created_at = now();
@@ -64,17 +66,12 @@ pub async fn create(req: &mut Request, env: &Env) -> EdgeResult<Response> {
             verified_user,
         },
         chatbot,
+        security: channel.security,
         created_at,
     };
-    let response = Call::post(paths::INIT, &init)?
-        .send(&internal::conversation(env, &id)?)
+    Call::post(paths::INIT, &init)?
+        .expect(&internal::conversation(ctx.env, &id)?, 201)
         .await?;
-    if response.status_code() != 201 {
-        return Err(EdgeError::Corrupt(format!(
-            "conversation object refused init with status {}",
-            response.status_code()
-        )));
-    }
     json(
         201,
         &ConversationCreated {
@@ -84,63 +81,74 @@ pub async fn create(req: &mut Request, env: &Env) -> EdgeResult<Response> {
     )
 }
 
-/// `GET /api/conversations/{id}/socket`. A visitor is admitted by the
-/// conversation object, which compares the digest of the token with its
-/// own; the worker checks only the page's origin and whether the channel
-/// requires signed-in visitors (one indexed D1 read per connection, none per
-/// message). Operators are checked here against their session and channel.
-pub async fn connect(
+/// Who may open a conversation socket: someone with a visitor token (the
+/// page's origin and the channel's rules travel along, and the object
+/// compares the token's digest with its own; one indexed D1 read per
+/// connection, none per message), or an operator of its channel.
+pub async fn admission(
     req: &Request,
-    url: &Url,
     env: &Env,
-    id: &ConversationId,
-) -> EdgeResult<Response> {
-    expect_websocket(req, url)?;
-    let after = match query(url, "after") {
-        None => Seq(0),
-        Some(after) => Seq(after.parse().map_err(|_| {
-            EdgeError::refuse(
-                ErrorCode::Invalid,
-                "`after` must be a sequence number (0 or more).",
-            )
-        })?),
-    };
+    url: &Url,
+    matched: &Matched,
+) -> EdgeResult<Caller> {
+    let id = matched
+        .conversation
+        .as_ref()
+        .ok_or_else(|| EdgeError::Corrupt("socket route without a conversation".into()))?;
     let db = Db::new(env)?;
-    let admission = if let Some(token) = query(url, "token") {
-        limiter::check(env, req, 1.0).await?;
+    if let Some(token) = query(url, "token") {
+        limiter::address(env, req, 1.0).await?;
         // An unknown conversation is refused like a wrong token: a token
         // holder learns nothing about other ids.
         let security = db
             .conversation_access(id)
             .await?
             .ok_or_else(internal::token_refused)?;
-        if !security.allows(origin(req)?.as_deref()) {
-            return Err(internal::origin_refused());
-        }
-        Admission::Visitor {
+        return Ok(Caller::Participant(Admission::Visitor {
             token_digest: token_digest(&token),
-            require_identity: security.require_identity,
-        }
-    } else if req.headers().has("cookie")? || req.headers().has("authorization")? {
+            origin: origin(req)?,
+            security,
+        }));
+    }
+    if req.headers().has("cookie")? || req.headers().has("authorization")? {
         expect_same_origin(req, url)?;
         let staff = auth::staff(req, &db, now()).await?;
         authorize(&db, &staff, id).await?;
-        Admission::Operator(session_of(staff))
-    } else {
-        return Err(internal::token_refused());
+        return Ok(Caller::Participant(Admission::Operator(session_of(staff))));
+    }
+    Err(internal::token_refused())
+}
+
+/// `GET /api/conversations/{id}/socket`: hands the socket to the
+/// conversation object, which has the last word on who may hold it.
+pub async fn connect(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    expect_websocket(req, ctx.url)?;
+    let after = match query(ctx.url, "after") {
+        None => Seq(0),
+        Some(after) => Seq::parse(&after).map_err(|e| {
+            EdgeError::refuse(ErrorCode::Invalid, format!("`after` must be {}.", e.rule))
+        })?,
     };
-    Call::upgrade(format!("{}?after={after}", paths::CONNECT), &admission)?
-        .send(&internal::conversation(env, id)?)
-        .await
+    let Caller::Participant(admission) = &ctx.caller else {
+        return Err(EdgeError::Corrupt("socket without an admission".into()));
+    };
+    let id = ctx.conversation()?;
+    let response = Call::upgrade(format!("{}?after={after}", paths::CONNECT), admission)?
+        .send(&internal::conversation(ctx.env, id)?)
+        .await?;
+    if let (101, Admission::Operator(session)) = (response.status_code(), admission) {
+        // Signing out finds this socket through this row.
+        Db::new(ctx.env)?
+            .record_operator_socket(session, id, now())
+            .await?;
+    }
+    Ok(response)
 }
 
 /// `GET /api/conversations/{id}/transcript`.
-pub async fn transcript(req: &Request, env: &Env, id: &ConversationId) -> EdgeResult<Response> {
-    let db = Db::new(env)?;
-    let staff = auth::staff(req, &db, now()).await?;
-    authorize(&db, &staff, id).await?;
+pub async fn transcript(ctx: &Ctx<'_>) -> EdgeResult<Response> {
     let mut response = Call::get(paths::TRANSCRIPT)
-        .send(&internal::conversation(env, id)?)
+        .expect(&internal::conversation(ctx.env, ctx.conversation()?)?, 200)
         .await?;
     let transcript: Transcript = response.json().await?;
     json(200, &transcript)
@@ -148,26 +156,37 @@ pub async fn transcript(req: &Request, env: &Env, id: &ConversationId) -> EdgeRe
 
 /// `POST /api/conversations/{id}/revoke`: the visitor's token stops working
 /// and their open sockets are closed.
-pub async fn revoke(
-    req: &Request,
-    url: &Url,
-    env: &Env,
-    id: &ConversationId,
-) -> EdgeResult<Response> {
-    expect_same_origin(req, url)?;
-    let db = Db::new(env)?;
-    let staff = auth::staff(req, &db, now()).await?;
-    authorize(&db, &staff, id).await?;
-    let response = Call::post(paths::REVOKE, &())?
-        .send(&internal::conversation(env, id)?)
+pub async fn revoke(ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    Call::post(paths::REVOKE, &())?
+        .expect(&internal::conversation(ctx.env, ctx.conversation()?)?, 204)
         .await?;
-    if response.status_code() != 204 {
-        return Err(EdgeError::Corrupt(format!(
-            "conversation object refused revoke with status {}",
-            response.status_code()
-        )));
-    }
     Ok(Response::empty()?.with_status(204))
+}
+
+/// What an object keeps of a signed-in operator.
+pub fn session_of(staff: Staff) -> StaffSession {
+    StaffSession {
+        id: staff.profile.id,
+        name: staff.profile.name,
+        session: staff.session,
+        expires_at: staff.expires_at,
+    }
+}
+
+/// Staff see a conversation only if it exists and they answer its channel.
+pub async fn authorize(db: &Db, staff: &Staff, id: &ConversationId) -> EdgeResult<()> {
+    let channel = db
+        .conversation_channel(id)
+        .await?
+        .ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, format!("No conversation {id}.")))?;
+    if db.may_answer(&staff.profile, &channel).await? {
+        Ok(())
+    } else {
+        Err(EdgeError::refuse(
+            ErrorCode::Forbidden,
+            format!("You do not answer the channel {channel}."),
+        ))
+    }
 }
 
 /// The chatbot a conversation starts with: the one the page's rule named,
@@ -188,7 +207,7 @@ async fn chatbot_for(
     };
     if rule.chatbot_only_if_no_operator {
         let mut response = Call::get(paths::AVAILABLE)
-            .send(&internal::inbox(env, &channel.id)?)
+            .expect(&internal::inbox(env, &channel.id)?, 200)
             .await?;
         let availability: Availability = response.json().await?;
         if availability.operators > 0 {
@@ -196,30 +215,4 @@ async fn chatbot_for(
         }
     }
     Ok(Some(asked.to_owned()))
-}
-
-/// What an object keeps of a signed-in operator.
-pub fn session_of(staff: Staff) -> StaffSession {
-    StaffSession {
-        id: staff.profile.id,
-        name: staff.profile.name,
-        session: staff.session,
-        expires_at: staff.expires_at,
-    }
-}
-
-/// Staff see a conversation only if it exists and they answer its channel.
-async fn authorize(db: &Db, staff: &Staff, id: &ConversationId) -> EdgeResult<()> {
-    let channel = db
-        .conversation_channel(id)
-        .await?
-        .ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, format!("No conversation {id}.")))?;
-    if db.may_answer(&staff.profile, &channel).await? {
-        Ok(())
-    } else {
-        Err(EdgeError::refuse(
-            ErrorCode::Forbidden,
-            format!("You do not answer the channel {channel}."),
-        ))
-    }
 }

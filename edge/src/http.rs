@@ -3,6 +3,7 @@
 
 use charla_shared::limits::MAX_BODY_BYTES;
 use charla_shared::protocol::{ErrorCode, Problem, PROTOCOL_VERSION};
+use charla_shared::routes::{allow_header, Method};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use worker::{Headers, Request, Response, Url};
@@ -117,6 +118,13 @@ pub fn allow_any_origin(mut response: Response) -> Response {
     let _ = headers.set("access-control-allow-headers", "content-type");
     let _ = headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
     let _ = headers.set("access-control-max-age", "86400");
+    response
+}
+
+/// Adds the `Allow` header that lists the methods a path is served with.
+pub fn with_allow(mut response: Response, methods: &[Method]) -> Response {
+    // The value is built from constant method names, so it is always valid.
+    let _ = response.headers_mut().set("allow", &allow_header(methods));
     response
 }
 

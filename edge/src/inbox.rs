@@ -2,14 +2,18 @@
 //! conversation of the channel and pushes changes to the operators
 //! subscribed to it.
 //!
-//! Conversation objects report to it after each stored message; operators'
-//! consoles hold one hibernatable WebSocket per channel. Like the
-//! conversation object, it keeps nothing in memory that a wake-up could not
-//! rebuild from storage.
+//! Conversation objects report to it after stored messages and when their
+//! visitor comes or goes; operators' consoles hold one hibernatable
+//! WebSocket per channel. Like the conversation object, it keeps nothing in
+//! memory that a wake-up could not rebuild from storage, and it upgrades its
+//! own schema the same way.
 
-use charla_shared::ids::{ChannelId, OperatorId};
+use charla_shared::identity::ChannelSecurity;
+use charla_shared::ids::{ChannelId, ConversationId};
 use charla_shared::limits::INBOX_SNAPSHOT;
-use charla_shared::protocol::{ConversationSummary, ErrorCode, InboxFrame, Problem};
+use charla_shared::protocol::{
+    ConversationSummary, ErrorCode, InboxFrame, Problem, CLOSE_SIGNED_OUT,
+};
 use serde::Deserialize;
 use worker::{
     durable_object, wasm_bindgen, DurableObject, Env, Request, Response, SqlStorage,
@@ -18,44 +22,60 @@ use worker::{
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json, query};
-use crate::internal::{self, paths, Admission, Availability, StaffSession};
+use crate::internal::{self, paths, Admission, Availability, Call, SignedOut, StaffSession};
 use crate::now;
+use crate::schema::Schema;
+
+/// The inbox's schema, one step per change (see [`Schema`]).
+const SCHEMA: Schema = Schema {
+    marker: "conversations",
+    steps: &[
+        // 1: a summary per conversation, newest activity first.
+        "CREATE TABLE IF NOT EXISTS conversations (
+             id TEXT PRIMARY KEY,
+             channel TEXT NOT NULL,
+             last_seq INTEGER NOT NULL,
+             activity INTEGER NOT NULL,
+             summary TEXT NOT NULL
+         );
+         CREATE INDEX IF NOT EXISTS conversations_by_activity
+             ON conversations (channel, activity DESC);",
+        // 2: whether the visitor has the conversation open, so that a change
+        // of the channel's security settings reaches exactly those.
+        "ALTER TABLE conversations ADD COLUMN visitor_online INTEGER NOT NULL DEFAULT 0;
+         CREATE INDEX conversations_online ON conversations (visitor_online) WHERE visitor_online = 1;",
+    ],
+};
 
 /// A channel's inbox object.
 #[durable_object]
 pub struct Inbox {
     state: State,
+    env: Env,
     sql: SqlStorage,
 }
 
 impl DurableObject for Inbox {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         // Only the worker creates inboxes, and only for channels that exist,
-        // so creating the table up front never writes for a bogus name.
+        // so creating the schema up front never writes for a bogus name.
         let sql = state.storage().sql();
-        if let Err(error) = sql.exec(
-            "CREATE TABLE IF NOT EXISTS conversations (
-                 id TEXT PRIMARY KEY,
-                 channel TEXT NOT NULL,
-                 last_seq INTEGER NOT NULL,
-                 activity INTEGER NOT NULL,
-                 summary TEXT NOT NULL
-             );
-             CREATE INDEX IF NOT EXISTS conversations_by_activity
-                 ON conversations (channel, activity DESC);",
-            None,
-        ) {
+        if let Err(error) = SCHEMA.create_or_upgrade(&sql) {
             worker::console_error!("inbox schema: {error}");
         }
         internal::answer_heartbeats(&state);
-        Inbox { state, sql }
+        Inbox { state, env, sql }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         internal::respond(match req.path().as_str() {
             paths::CONNECT => self.admit(&req),
-            paths::UPSERT => async { self.upsert(&internal::body(&mut req).await?) }.await,
-            paths::EVICT => async { self.evict(&internal::body(&mut req).await?) }.await,
+            paths::UPSERT => async { self.upsert(internal::body(&mut req).await?, false) }.await,
+            paths::PRESENCE => async { self.upsert(internal::body(&mut req).await?, true) }.await,
+            paths::SIGN_OUT => async { self.sign_out(&internal::body(&mut req).await?) }.await,
+            paths::SECURITY => {
+                async { self.security(&internal::body(&mut req).await?).await }.await
+            }
             paths::AVAILABLE => self.availability(),
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
         })
@@ -104,10 +124,11 @@ impl Inbox {
             .and_then(|c| ChannelId::parse(c).ok())
             .ok_or_else(|| EdgeError::Corrupt("inbox connect without channel".into()))?;
         let pair = WebSocketPair::new()?;
-        // Tagged with the operator, so that signing out everywhere finds
-        // their sockets; the session rides along to check its expiry.
-        self.state
-            .accept_websocket_with_tags(&pair.server, &[&operator_tag(&session.id)]);
+        // Tagged with the operator and the session, so that signing out
+        // finds their sockets; the session rides along to check its expiry.
+        let tags = internal::staff_tags(&session);
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        self.state.accept_websocket_with_tags(&pair.server, &tags);
         pair.server.serialize_attachment(&session)?;
         let frame = InboxFrame::Snapshot {
             conversations: self.snapshot(&channel)?,
@@ -119,27 +140,33 @@ impl Inbox {
 
     /// Records a summary unless a newer one is stored already (reports from
     /// one conversation can overtake each other), then tells subscribers.
-    fn upsert(&self, summary: &ConversationSummary) -> EdgeResult<Response> {
+    /// Whether the visitor is connected changes only with `presence`
+    /// reports, which the conversation sends at once when its visitor comes
+    /// or goes; plain summaries are spaced out and may carry an older view.
+    fn upsert(&self, mut summary: ConversationSummary, presence: bool) -> EdgeResult<Response> {
         let activity = summary.last.as_ref().map_or(summary.created_at, |l| l.at);
-        let last_seq =
-            i64::try_from(summary.last_seq.0).map_err(|e| EdgeError::Corrupt(e.to_string()))?;
         let cursor = self.sql.exec(
-            "INSERT INTO conversations (id, channel, last_seq, activity, summary)
-             VALUES (?, ?, ?, ?, ?)
+            "INSERT INTO conversations (id, channel, last_seq, activity, summary, visitor_online)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (id) DO UPDATE SET
                  last_seq = excluded.last_seq,
                  activity = excluded.activity,
-                 summary = excluded.summary
+                 summary = excluded.summary,
+                 visitor_online = CASE WHEN ?7 THEN excluded.visitor_online
+                                       ELSE conversations.visitor_online END
              WHERE excluded.last_seq >= conversations.last_seq",
             vec![
                 summary.id.as_str().into(),
                 summary.channel.as_str().into(),
-                SqlStorageValue::from(last_seq),
+                SqlStorageValue::from(summary.last_seq.to_i64()),
                 SqlStorageValue::from(activity),
-                serde_json::to_string(summary)?.into(),
+                serde_json::to_string(&summary)?.into(),
+                SqlStorageValue::from(i64::from(presence && summary.visitor_online)),
+                SqlStorageValue::from(i64::from(presence)),
             ],
         )?;
         if cursor.rows_written() > 0 {
+            summary.visitor_online = self.visitor_online(&summary.id)?;
             let frame = InboxFrame::Upsert {
                 conversation: summary.clone(),
             }
@@ -148,7 +175,7 @@ impl Inbox {
             for socket in self.state.get_websockets() {
                 match socket.deserialize_attachment::<StaffSession>() {
                     Ok(Some(session)) if session.expires_at <= at => {
-                        let _ = socket.close(Some(4401), Some("session ended"));
+                        signed_out(&socket);
                     }
                     _ => {
                         let _ = socket.send_with_str(&frame);
@@ -177,18 +204,54 @@ impl Inbox {
         json(200, &Availability { operators })
     }
 
-    /// Closes the sockets of an operator whose sessions were all ended.
-    fn evict(&self, operator: &OperatorId) -> EdgeResult<Response> {
-        let frame = InboxFrame::Error {
-            problem: Problem::new(
-                ErrorCode::Unauthorized,
-                "Your session has ended. Sign in again.",
-            ),
+    /// Closes the sockets of a session that ended (or of every session of
+    /// an operator).
+    fn sign_out(&self, ended: &SignedOut) -> EdgeResult<Response> {
+        for socket in self
+            .state
+            .get_websockets_with_tag(&internal::signed_out_tag(ended))
+        {
+            signed_out(&socket);
         }
-        .encode();
-        for socket in self.state.get_websockets_with_tag(&operator_tag(operator)) {
-            let _ = socket.send_with_str(&frame);
-            let _ = socket.close(Some(4401), Some("signed out"));
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// Passes new security settings on to every conversation whose visitor
+    /// is connected; those close the sockets the settings no longer admit.
+    /// A conversation that cannot be reached is logged, not skipped
+    /// silently, and the others still hear of it; it checks the settings
+    /// again on its visitor's next connection.
+    async fn security(&self, security: &ChannelSecurity) -> EdgeResult<Response> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+        }
+        let online = self
+            .sql
+            .exec(
+                "SELECT id FROM conversations WHERE visitor_online = 1",
+                None,
+            )?
+            .to_array::<Row>()?;
+        let mut failed = 0;
+        for row in online {
+            let sent = async {
+                let id = ConversationId::parse(row.id.as_str())
+                    .map_err(|e| EdgeError::Corrupt(e.to_string()))?;
+                Call::post(paths::READMIT, security)?
+                    .expect(&internal::conversation(&self.env, &id)?, 204)
+                    .await
+            }
+            .await;
+            if let Err(error) = sent {
+                failed += 1;
+                worker::console_error!("readmit {}: {error}", row.id);
+            }
+        }
+        if failed > 0 {
+            return Err(EdgeError::Corrupt(format!(
+                "{failed} conversations did not take the new security settings"
+            )));
         }
         Ok(Response::empty()?.with_status(204))
     }
@@ -197,10 +260,11 @@ impl Inbox {
         #[derive(Deserialize)]
         struct Row {
             summary: String,
+            visitor_online: i64,
         }
         self.sql
             .exec(
-                "SELECT summary FROM conversations WHERE channel = ?
+                "SELECT summary, visitor_online FROM conversations WHERE channel = ?
                  ORDER BY activity DESC LIMIT ?",
                 vec![
                     channel.as_str().into(),
@@ -209,11 +273,37 @@ impl Inbox {
             )?
             .to_array::<Row>()?
             .into_iter()
-            .map(|row| Ok(serde_json::from_str(&row.summary)?))
+            .map(|row| {
+                let mut summary: ConversationSummary = serde_json::from_str(&row.summary)?;
+                summary.visitor_online = row.visitor_online != 0;
+                Ok(summary)
+            })
             .collect()
+    }
+
+    /// Whether the last presence report said the visitor is connected.
+    fn visitor_online(&self, id: &ConversationId) -> EdgeResult<bool> {
+        #[derive(Deserialize)]
+        struct Row {
+            visitor_online: i64,
+        }
+        Ok(self
+            .sql
+            .exec(
+                "SELECT visitor_online FROM conversations WHERE id = ?",
+                vec![id.as_str().into()],
+            )?
+            .to_array::<Row>()?
+            .first()
+            .is_some_and(|row| row.visitor_online != 0))
     }
 }
 
-fn operator_tag(operator: &OperatorId) -> String {
-    format!("operator:{operator}")
+/// Tells an operator their session has ended and closes their socket.
+fn signed_out(ws: &WebSocket) {
+    let frame = InboxFrame::Error {
+        problem: Problem::session_ended(),
+    };
+    let _ = ws.send_with_str(frame.encode());
+    let _ = ws.close(Some(CLOSE_SIGNED_OUT), Some("signed out"));
 }

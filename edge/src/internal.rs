@@ -3,8 +3,10 @@
 //! internal request is built fresh here, so nothing a client sent is passed
 //! through unchecked.
 
+use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
 use charla_shared::protocol::{Contact, ErrorCode, PING, PONG};
+use charla_shared::rate::Rate;
 use charla_shared::Millis;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -19,7 +21,7 @@ pub const DB: &str = "DB";
 const CONVERSATIONS: &str = "CONVERSATION";
 /// Binding of the per-channel inbox objects.
 const INBOXES: &str = "INBOX";
-/// Binding of the per-address rate limiter objects.
+/// Binding of the rate limiter objects (one per address or account).
 const LIMITERS: &str = "ADDRESS_LIMITER";
 /// Binding of the static assets (the widget, the console, the demo site).
 pub const ASSETS: &str = "ASSETS";
@@ -36,11 +38,21 @@ pub mod paths {
     pub const TRANSCRIPT: &str = "/transcript";
     /// Inbox: record a conversation summary and tell subscribers.
     pub const UPSERT: &str = "/upsert";
+    /// Inbox: the same, and whether the visitor is connected now (which
+    /// plain summaries do not change, since they may arrive late).
+    pub const PRESENCE: &str = "/presence";
     /// Conversation: stop honouring the visitor's token, disconnect them.
     pub const REVOKE: &str = "/revoke";
-    /// Inbox: disconnect an operator whose sessions all ended.
-    pub const EVICT: &str = "/evict";
-    /// Address limiter: take tokens from the bucket.
+    /// Conversation and inbox: close the sockets of an operator whose
+    /// session (or every session) ended ([`SignedOut`]).
+    pub const SIGN_OUT: &str = "/sign-out";
+    /// Conversation: the channel's security settings changed; close the
+    /// visitor sockets they no longer admit.
+    pub const READMIT: &str = "/readmit";
+    /// Inbox: the channel's security settings changed; pass them on to
+    /// every conversation with a visitor connected.
+    pub const SECURITY: &str = "/security";
+    /// Limiter: take tokens from the bucket ([`Take`]).
     pub const TAKE: &str = "/take";
     /// Inbox: how many operators are connected.
     pub const AVAILABLE: &str = "/available";
@@ -50,13 +62,17 @@ pub mod paths {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "as", rename_all = "snake_case")]
 pub enum Admission {
-    /// Someone holding a visitor token; the object compares the digest with
-    /// the one it stored, so the worker needs no lookup for visitors.
+    /// Someone holding a visitor token. The object compares the digest with
+    /// the one it stored first, and only then looks at the page's origin
+    /// and the channel's identity rule, so an answer to someone without the
+    /// right token never depends on whether the conversation exists.
     Visitor {
         /// SHA-256 of the presented token.
         token_digest: String,
-        /// The channel accepts only visitors whose identity was verified.
-        require_identity: bool,
+        /// The page's `Origin`, if the browser sent one.
+        origin: Option<String>,
+        /// The channel's security settings, read from D1 just now.
+        security: ChannelSecurity,
     },
     /// A signed-in operator the worker has checked against the channel.
     Operator(StaffSession),
@@ -91,8 +107,29 @@ pub struct NewConversation {
     pub contact: Contact,
     /// The chatbot that answers first, if any.
     pub chatbot: Option<String>,
+    /// The channel's security settings when it started.
+    pub security: ChannelSecurity,
     /// Creation time.
     pub created_at: Millis,
+}
+
+/// An operator's session, or all their sessions, ended.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SignedOut {
+    /// Whose.
+    pub operator: OperatorId,
+    /// The digest of the session that ended; `None` when every session of
+    /// the operator ended.
+    pub session: Option<String>,
+}
+
+/// A request to a limiter: take `cost` from a bucket that refills at `rate`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Take {
+    /// The bucket's limit.
+    pub rate: Rate,
+    /// How much this request costs.
+    pub cost: f64,
 }
 
 /// How many operators are connected to a channel's inbox.
@@ -118,11 +155,11 @@ pub fn inbox(env: &Env, channel: &ChannelId) -> EdgeResult<Stub> {
         .get_stub()?)
 }
 
-/// The object that limits one network address.
-pub fn limiter(env: &Env, address: &str) -> EdgeResult<Stub> {
+/// The object that keeps one rate limit bucket.
+pub fn limiter(env: &Env, bucket: &str) -> EdgeResult<Stub> {
     Ok(env
         .durable_object(LIMITERS)?
-        .id_from_name(address)?
+        .id_from_name(bucket)?
         .get_stub()?)
 }
 
@@ -175,6 +212,21 @@ impl Call {
             .fetch_with_request(Request::new_with_init(&url, &init)?)
             .await?)
     }
+
+    /// Sends the request and expects `expected` back; anything else is an
+    /// internal failure (the object's problem body goes to the log).
+    pub async fn expect(self, stub: &Stub, expected: u16) -> EdgeResult<Response> {
+        let path = self.path.clone();
+        let mut response = self.send(stub).await?;
+        if response.status_code() == expected {
+            return Ok(response);
+        }
+        let body = response.text().await.unwrap_or_default();
+        Err(EdgeError::Corrupt(format!(
+            "object answered {} to {path}: {body}",
+            response.status_code()
+        )))
+    }
 }
 
 /// Reads the admission the worker attached to an internal request.
@@ -203,6 +255,15 @@ pub fn origin_refused() -> EdgeError {
     )
 }
 
+/// The refusal for a visitor who is not signed in on a channel that now
+/// requires it.
+pub fn identity_required() -> EdgeError {
+    EdgeError::refuse(
+        ErrorCode::Forbidden,
+        "This channel now only talks to signed-in visitors. Sign in and start a new conversation.",
+    )
+}
+
 /// The refusal for a channel that does not exist.
 pub fn no_channel(channel: &ChannelId) -> EdgeError {
     EdgeError::refuse(ErrorCode::NotFound, format!("No channel {channel}."))
@@ -225,6 +286,23 @@ pub fn answer_heartbeats(state: &worker::State) {
     match worker::worker_sys::WebSocketRequestResponsePair::new(PING, PONG) {
         Ok(pair) => state.set_websocket_auto_response(&pair),
         Err(e) => worker::console_error!("heartbeat auto-response: {e:?}"),
+    }
+}
+
+/// Tags that find an operator's sockets when they sign out: one for the
+/// operator, one for the session.
+pub fn staff_tags(session: &StaffSession) -> [String; 2] {
+    [
+        format!("operator:{}", session.id),
+        format!("session:{}", session.session),
+    ]
+}
+
+/// The tag of the sockets a sign-out closes.
+pub fn signed_out_tag(signed_out: &SignedOut) -> String {
+    match &signed_out.session {
+        Some(session) => format!("session:{session}"),
+        None => format!("operator:{}", signed_out.operator),
     }
 }
 

@@ -19,7 +19,8 @@ mod http;
 mod inbox;
 mod internal;
 mod limiter;
-mod routes;
+mod router;
+mod schema;
 mod settings;
 mod store;
 
@@ -33,7 +34,7 @@ pub use limiter::AddressLimiter;
 /// Every request that is not a static asset arrives here.
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    Ok(routes::handle(req, env).await)
+    Ok(router::handle(req, env).await)
 }
 
 /// Runs once per isolate: panics are logged with their message.

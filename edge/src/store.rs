@@ -11,7 +11,7 @@ use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::internal::DB;
+use crate::internal::{SignedOut, StaffSession, DB};
 
 /// The edge's D1 database.
 pub struct Db(D1Database);
@@ -368,6 +368,71 @@ impl Db {
             ])?
             .run()
             .await?;
+        Ok(())
+    }
+
+    /// Records that a session opened a socket on a conversation.
+    pub async fn record_operator_socket(
+        &self,
+        session: &StaffSession,
+        conversation: &ConversationId,
+        now: Millis,
+    ) -> EdgeResult<()> {
+        self.0
+            .prepare(
+                "INSERT OR IGNORE INTO operator_sockets \
+                 (session_digest, operator_id, conversation_id, opened_at) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .bind(&[
+                session.session.as_str().into(),
+                session.id.as_str().into(),
+                conversation.as_str().into(),
+                millis(now),
+            ])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// The conversations where a session that ended (or every session of
+    /// an operator) may still hold sockets.
+    pub async fn operator_sockets(&self, ended: &SignedOut) -> EdgeResult<Vec<ConversationId>> {
+        #[derive(Deserialize)]
+        struct Row {
+            conversation_id: String,
+        }
+        let statement = match &ended.session {
+            Some(session) => self
+                .0
+                .prepare("SELECT conversation_id FROM operator_sockets WHERE session_digest = ?1")
+                .bind(&[session.as_str().into()])?,
+            None => self
+                .0
+                .prepare(
+                    "SELECT DISTINCT conversation_id FROM operator_sockets WHERE operator_id = ?1",
+                )
+                .bind(&[ended.operator.as_str().into()])?,
+        };
+        let rows: Vec<Row> = statement.all().await?.results()?;
+        rows.into_iter()
+            .map(|r| ConversationId::parse(r.conversation_id).map_err(corrupt))
+            .collect()
+    }
+
+    /// Forgets the sockets of a session that ended (or of every session of
+    /// an operator).
+    pub async fn forget_operator_sockets(&self, ended: &SignedOut) -> EdgeResult<()> {
+        let statement = match &ended.session {
+            Some(session) => self
+                .0
+                .prepare("DELETE FROM operator_sockets WHERE session_digest = ?1")
+                .bind(&[session.as_str().into()])?,
+            None => self
+                .0
+                .prepare("DELETE FROM operator_sockets WHERE operator_id = ?1")
+                .bind(&[ended.operator.as_str().into()])?,
+        };
+        statement.run().await?;
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! Errors travel as a [`Problem`](crate::protocol::Problem) body with the
 //! status of its code.
 //!
-//! Architecture Invariant: clients build edge URLs only with [`routes`].
+//! Paths and who may call them are in [`crate::routes`].
 
 use serde::{Deserialize, Serialize};
 
@@ -13,85 +13,6 @@ use crate::identity::Visitor;
 use crate::ids::{ChannelId, ConversationId, OperatorId, VisitorToken};
 use crate::protocol::{Contact, Message};
 use crate::Millis;
-
-/// Paths and query parameters of the edge.
-pub mod routes {
-    use crate::ids::{ChannelId, ConversationId, Seq};
-    use crate::protocol::PROTOCOL_VERSION;
-
-    /// `POST` creates a conversation ([`CreateConversation`](super::CreateConversation)).
-    pub const CONVERSATIONS: &str = "/api/conversations";
-    /// `POST` signs in, `GET` tells who is signed in, `DELETE` signs out.
-    pub const SESSION: &str = "/api/session";
-    /// `GET` answers `ok` when the edge is up.
-    pub const HEALTH: &str = "/api/health";
-    /// The cookie that carries an operator's session token.
-    pub const SESSION_COOKIE: &str = "charla_session";
-
-    /// `GET` upgrades to a conversation socket. Visitors add `token`;
-    /// operators bring their session cookie. `after` asks for the history
-    /// after that sequence number.
-    pub fn conversation_socket(id: &ConversationId, after: Seq) -> String {
-        format!("/api/conversations/{id}/socket?v={PROTOCOL_VERSION}&after={after}")
-    }
-
-    /// `GET`: the whole transcript, for operators.
-    pub fn transcript(id: &ConversationId) -> String {
-        format!("/api/conversations/{id}/transcript")
-    }
-
-    /// `GET`: the public widget configuration of a channel.
-    pub fn widget_config(channel: &ChannelId) -> String {
-        format!("/api/channels/{channel}/widget")
-    }
-
-    /// `GET` and `PUT` (admins): who may embed the channel, whether visitors
-    /// must be signed in; the answer includes the signing secret.
-    pub fn channel_security(channel: &ChannelId) -> String {
-        format!("/api/channels/{channel}/security")
-    }
-
-    /// `POST` (admins): replaces the channel's signing secret.
-    pub fn channel_secret(channel: &ChannelId) -> String {
-        format!("/api/channels/{channel}/security/secret")
-    }
-
-    /// `POST` (operators of its channel): the visitor's token stops working
-    /// and the visitor is disconnected.
-    pub fn revoke(id: &ConversationId) -> String {
-        format!("/api/conversations/{id}/revoke")
-    }
-
-    /// `DELETE` ends every session of the signed-in operator.
-    pub const SESSIONS: &str = "/api/sessions";
-
-    /// `POST` (admins) creates a channel ([`NewChannel`](crate::channel::NewChannel)).
-    pub const CHANNELS: &str = "/api/channels";
-
-    /// `GET` (admins): every operator account, to add them to channels.
-    pub const OPERATORS: &str = "/api/operators";
-
-    /// `GET`: the requester's country, for rules that depend on it. The
-    /// query parameter `country` overrides it where the edge allows (local
-    /// development and tests).
-    pub const VISITOR: &str = "/api/visitor";
-
-    /// `GET` and `PUT` (admins): a channel's name, look, texts, rules and
-    /// operators ([`ChannelSettings`](crate::channel::ChannelSettings)).
-    pub fn channel_settings(channel: &ChannelId) -> String {
-        format!("/api/channels/{channel}/settings")
-    }
-
-    /// The full-page chat of a channel, to send by e-mail.
-    pub fn chat_page(channel: &ChannelId) -> String {
-        format!("/chat/{channel}")
-    }
-
-    /// `GET` upgrades to the live inbox of a channel, for operators.
-    pub fn inbox_socket(channel: &ChannelId) -> String {
-        format!("/api/channels/{channel}/inbox?v={PROTOCOL_VERSION}")
-    }
-}
 
 /// Body of `POST /api/conversations`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,16 +189,6 @@ pub struct Transcript {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::Seq;
-
-    #[test]
-    fn routes_carry_the_protocol_version() {
-        let id = ConversationId::from_random([1; 16]);
-        assert_eq!(
-            routes::conversation_socket(&id, Seq(4)),
-            format!("/api/conversations/{id}/socket?v=1&after=4")
-        );
-    }
 
     #[test]
     fn unknown_fields_are_refused() {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ClientMsgId, Seq};
-use crate::protocol::{Author, ClientFrame, ErrorCode, Message, Problem, ServerFrame};
+use crate::protocol::{Author, ClientFrame, Message, Problem, ServerFrame};
 
 /// One conversation as a client knows it.
 #[derive(Debug, Clone, Default)]
@@ -75,9 +75,12 @@ impl ChatLog {
         self.you.as_ref()
     }
 
-    /// Whether a stored message was written by this client.
+    /// Whether a stored message was written by this client: the same
+    /// participant id (display names are not unique).
     pub fn is_own(&self, message: &Message) -> bool {
-        self.you.as_ref() == Some(&message.author)
+        self.you
+            .as_ref()
+            .is_some_and(|you| you.id == message.author.id)
     }
 
     /// Puts a message in the outbox and returns the frame that sends it.
@@ -143,13 +146,12 @@ impl ChatLog {
             }
             ServerFrame::Error { problem } => {
                 // A message refused for what it is leaves the outbox; one
-                // refused for coming too fast stays, to go again later.
-                match (problem.code, &problem.id) {
-                    (ErrorCode::RateLimited, _) => {
-                        applied.resend_after_ms = Some(problem.retry_after_ms.unwrap_or(1_000));
-                    }
-                    (_, Some(id)) => self.outbox.retain(|o| &o.id != id),
-                    (_, None) => {}
+                // refused for coming too fast, or while something the edge
+                // needs did not answer, stays to go again later.
+                if problem.is_passing() {
+                    applied.resend_after_ms = Some(problem.retry_after_ms.unwrap_or(1_000));
+                } else if let Some(id) = &problem.id {
+                    self.outbox.retain(|o| &o.id != id);
                 }
                 applied.problem = Some(problem);
             }
@@ -167,7 +169,7 @@ impl ChatLog {
         if self.messages.contains_key(&message.seq) {
             return;
         }
-        if self.you.as_ref() == Some(&message.author) {
+        if self.is_own(&message) {
             self.outbox.retain(|o| o.id != message.id);
         }
         self.messages.insert(message.seq, message.clone());
@@ -190,7 +192,7 @@ impl ChatLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::ConversationId;
+    use crate::ids::{ConversationId, OperatorId, ParticipantId};
     use crate::protocol::{ErrorCode, Role, PROTOCOL_VERSION};
 
     fn id(text: &str) -> ClientMsgId {
@@ -200,14 +202,20 @@ mod tests {
     fn visitor() -> Author {
         Author {
             role: Role::Visitor,
+            id: ParticipantId::visitor(),
             name: "Visitor".into(),
         }
     }
 
     fn operator() -> Author {
+        operator_named("ana", "Ana")
+    }
+
+    fn operator_named(id: &str, name: &str) -> Author {
         Author {
             role: Role::Operator,
-            name: "Ana".into(),
+            id: ParticipantId::operator(&OperatorId::parse(id).unwrap()),
+            name: name.into(),
         }
     }
 
@@ -396,6 +404,17 @@ mod tests {
     }
 
     #[test]
+    fn a_message_the_edge_could_not_take_now_stays_to_go_again() {
+        let mut log = connected(0);
+        log.compose(id("later"), "x".into());
+        let applied = log.apply(ServerFrame::Error {
+            problem: Problem::unavailable("Try again.", 2_000).for_message(id("later")),
+        });
+        assert_eq!(log.outbox().len(), 1);
+        assert_eq!(applied.resend_after_ms, Some(2_000));
+    }
+
+    #[test]
     fn a_message_refused_for_speed_stays_to_go_again() {
         let mut log = connected(0);
         log.compose(id("fast"), "x".into());
@@ -412,5 +431,18 @@ mod tests {
         let log = connected(0);
         assert!(log.is_own(&message(1, visitor(), "a")));
         assert!(!log.is_own(&message(2, operator(), "b")));
+    }
+
+    #[test]
+    fn own_means_the_same_participant_not_the_same_name() {
+        let mut log = ChatLog::new();
+        log.apply(ServerFrame::Welcome {
+            protocol: PROTOCOL_VERSION,
+            conversation: ConversationId::from_random([0; 16]),
+            you: operator_named("ana", "Ana"),
+            last_seq: Seq(0),
+        });
+        assert!(log.is_own(&message(1, operator_named("ana", "Ana B."), "a")));
+        assert!(!log.is_own(&message(2, operator_named("ana-2", "Ana"), "b")));
     }
 }

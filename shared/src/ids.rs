@@ -118,6 +118,22 @@ string_id!(
 );
 
 string_id!(
+    /// Who wrote a message or holds a socket, stable for the whole
+    /// conversation: `visitor`, `operator:<operator id>`, `bot:<bot id>`,
+    /// `assistant` or `system`. Clients compare these, never display names,
+    /// to tell their own messages and who read what. Kinds this version does
+    /// not know are accepted, so a newer edge does not break older clients.
+    ParticipantId,
+    "a participant id",
+    "1 to 80 characters of a-z, 0-9, '-', '_' and ':'",
+    |s: &str| {
+        (1..=80).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b':'))
+    }
+);
+
+string_id!(
     secret
     /// The visitor's bearer token: 256 random bits that open exactly one
     /// conversation. The edge stores only its SHA-256 digest.
@@ -136,6 +152,28 @@ string_id!(
     "64 lowercase hex digits",
     is_token
 );
+
+impl ParticipantId {
+    /// The conversation's visitor.
+    pub fn visitor() -> Self {
+        Self("visitor".into())
+    }
+
+    /// An operator.
+    pub fn operator(id: &OperatorId) -> Self {
+        Self(format!("operator:{id}"))
+    }
+
+    /// Charla itself: notices in the conversation.
+    pub fn system() -> Self {
+        Self("system".into())
+    }
+
+    /// The operator this id names, if it names one.
+    pub fn operator_id(&self) -> Option<OperatorId> {
+        OperatorId::parse(self.0.strip_prefix("operator:")?).ok()
+    }
+}
 
 impl ConversationId {
     /// Builds an id from 16 random bytes.
@@ -159,17 +197,58 @@ impl SessionToken {
 }
 
 /// The edge-assigned position of a message in its conversation: 1, 2, 3, …
-/// with no gaps. Zero means "before the first message".
+/// with no gaps. Zero means "before the first message". Storage keeps it as
+/// a signed 64-bit integer, so [`Seq::MAX`] is the largest there is, and
+/// anything larger is refused while decoding.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
-#[serde(transparent)]
+#[serde(try_from = "u64", into = "u64")]
 pub struct Seq(pub u64);
 
 impl Seq {
+    /// The largest sequence number (SQLite's largest integer).
+    pub const MAX: Seq = Seq(i64::MAX as u64);
+
     /// The sequence number after this one.
     pub fn next(self) -> Self {
         Seq(self.0 + 1)
+    }
+
+    /// Reads a sequence number from text, such as a query parameter.
+    pub fn parse(text: &str) -> Result<Seq, IdError> {
+        text.parse::<u64>()
+            .ok()
+            .and_then(|n| Seq::try_from(n).ok())
+            .ok_or(SEQ_ERROR)
+    }
+
+    /// The number as SQLite stores it.
+    pub fn to_i64(self) -> i64 {
+        // Every Seq is at most i64::MAX, so this never saturates.
+        i64::try_from(self.0).unwrap_or(i64::MAX)
+    }
+}
+
+const SEQ_ERROR: IdError = IdError {
+    what: "a sequence number",
+    rule: "a whole number from 0 to 9223372036854775807",
+};
+
+impl TryFrom<u64> for Seq {
+    type Error = IdError;
+    fn try_from(n: u64) -> Result<Seq, IdError> {
+        if n <= Seq::MAX.0 {
+            Ok(Seq(n))
+        } else {
+            Err(SEQ_ERROR)
+        }
+    }
+}
+
+impl From<Seq> for u64 {
+    fn from(seq: Seq) -> u64 {
+        seq.0
     }
 }
 
@@ -233,6 +312,29 @@ mod tests {
         let bad: Result<ChannelId, _> = serde_json::from_str("\"Not A Slug\"");
         let message = bad.unwrap_err().to_string();
         assert!(message.contains("a channel id must be"), "{message}");
+    }
+
+    #[test]
+    fn participants_have_stable_ids() {
+        let ana = OperatorId::parse("ana").unwrap();
+        assert_eq!(ParticipantId::operator(&ana).as_str(), "operator:ana");
+        assert_eq!(ParticipantId::operator(&ana).operator_id(), Some(ana));
+        assert_eq!(ParticipantId::visitor().operator_id(), None);
+        assert!(ParticipantId::parse("bot:welcome-bot").is_ok());
+        assert!(ParticipantId::parse("Operator:Ana").is_err());
+        assert!(ParticipantId::parse("").is_err());
+    }
+
+    #[test]
+    fn sequence_numbers_fit_storage() {
+        assert_eq!(Seq::parse("42"), Ok(Seq(42)));
+        assert!(Seq::parse("9223372036854775807").is_ok());
+        assert!(Seq::parse("9223372036854775808").is_err());
+        assert!(Seq::parse("-1").is_err());
+        let too_big: Result<Seq, _> = serde_json::from_str("18446744073709551615");
+        assert!(too_big.is_err());
+        assert_eq!(serde_json::to_string(&Seq(7)).unwrap(), "7");
+        assert_eq!(Seq::MAX.to_i64(), i64::MAX);
     }
 
     #[test]

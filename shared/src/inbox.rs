@@ -107,7 +107,7 @@ fn activity(summary: &ConversationSummary) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::ChannelId;
+    use crate::ids::{ChannelId, ParticipantId};
     use crate::protocol::{Contact, Preview};
 
     fn summary(n: u8, channel: &str, last_seq: u64, role: Role, at: i64) -> ConversationSummary {
@@ -120,9 +120,11 @@ mod tests {
             last_seq: Seq(last_seq),
             last: (last_seq > 0).then(|| Preview {
                 role,
+                author: ParticipantId::visitor(),
                 text: "hi".into(),
                 at,
             }),
+            visitor_online: false,
         }
     }
 

@@ -18,6 +18,7 @@ pub mod logs;
 pub mod password;
 pub mod protocol;
 pub mod rate;
+pub mod routes;
 
 mod hex;
 

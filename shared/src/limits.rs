@@ -1,8 +1,10 @@
 //! Every limit Charla enforces. The edge enforces all of them; clients use
 //! them only to tell the user early.
 //!
-//! Architecture Invariant: no other file defines a size, length or lifetime
-//! limit; they all import it from here.
+//! Architecture Invariant: no other file defines a size, length, rate or
+//! lifetime limit; they all import it from here.
+
+use crate::rate::Rate;
 
 /// Longest message text, in Unicode scalar values (what a user calls
 /// characters), after trimming surrounding whitespace.
@@ -66,3 +68,50 @@ pub const SESSION_TTL_SECS: i64 = 12 * 60 * 60;
 /// PBKDF2-HMAC-SHA256 iterations for operator passwords. 100 000 is the most
 /// the Workers runtime's WebCrypto accepts.
 pub const PASSWORD_ITERATIONS: u32 = 100_000;
+
+/// Messages one visitor may send: a burst, then a steady rate
+/// (`[vars]` `VISITOR_BURST`, `VISITOR_PER_MINUTE` override it).
+pub const VISITOR_RATE: Rate = Rate {
+    burst: 20.0,
+    per_minute: 60.0,
+};
+
+/// Costly requests one network address may make: starting conversations
+/// and visitor connections (`ADDRESS_BURST`, `ADDRESS_PER_MINUTE`).
+pub const ADDRESS_RATE: Rate = Rate {
+    burst: 30.0,
+    per_minute: 60.0,
+};
+
+/// Sign-in attempts from one network address, counted apart from every
+/// other request so that a flood of those cannot lock an admin out
+/// (`SIGN_IN_BURST`, `SIGN_IN_PER_MINUTE`).
+pub const SIGN_IN_ADDRESS_RATE: Rate = Rate {
+    burst: 10.0,
+    per_minute: 10.0,
+};
+
+/// Sign-in attempts for one account, from anywhere: guessing one password
+/// from many addresses is slowed too (`ACCOUNT_SIGN_IN_BURST`,
+/// `ACCOUNT_SIGN_IN_PER_MINUTE`).
+pub const SIGN_IN_ACCOUNT_RATE: Rate = Rate {
+    burst: 10.0,
+    per_minute: 5.0,
+};
+
+/// How often, at most, a conversation checks again that the operators
+/// watching it are still signed in while messages flow, in milliseconds.
+/// (Signing out reaches their sockets at once; this catches sessions that
+/// simply expire.)
+pub const SESSION_RECHECK_MS: i64 = 60_000;
+
+/// The least time between two reports of one conversation to its
+/// channel's inbox, in milliseconds. Every conversation of a channel reports
+/// to the one inbox object, so a report per message would make it the
+/// channel's bottleneck; the list may lag a busy conversation by this much,
+/// the conversation itself never does.
+pub const INBOX_REPORT_INTERVAL_MS: i64 = 500;
+
+/// Most conversations an operator has open side by side in the console;
+/// opening another closes the oldest.
+pub const MAX_PANES: usize = 4;

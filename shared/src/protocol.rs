@@ -9,13 +9,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
+use crate::ids::{ChannelId, ClientMsgId, ConversationId, ParticipantId, Seq};
 use crate::limits::{MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, PREVIEW_CHARS};
 use crate::Millis;
 
 /// The protocol version this build speaks. Clients send it as the `v` query
-/// parameter; the edge refuses versions it does not speak.
-pub const PROTOCOL_VERSION: u16 = 1;
+/// parameter; the edge refuses versions it does not speak. Version 2 names
+/// every author by a stable participant id.
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// The heartbeat a client sends as a plain text frame (not JSON). The edge
 /// answers [`PONG`] without waking the Durable Object, so a client learns
@@ -32,6 +33,13 @@ pub const HEARTBEAT_MS: u32 = 20_000;
 /// the connection as dead and reconnects.
 pub const HEARTBEAT_TIMEOUT_MS: u32 = 10_000;
 
+/// Close code of a socket whose session or token no longer admits it: the
+/// operator signed out or the visitor was blocked. Clients do not reconnect.
+pub const CLOSE_REFUSED: u16 = 4403;
+
+/// Close code of an operator socket whose session ended.
+pub const CLOSE_SIGNED_OUT: u16 = 4401;
+
 /// What a participant is in a conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,34 +48,53 @@ pub enum Role {
     Visitor,
     /// A human operator answering from the console.
     Operator,
-    /// Charla itself (notices, later bots).
+    /// Charla itself: notices in the conversation.
     System,
+    /// A scripted chatbot.
+    Bot,
+    /// The AI assistant.
+    Assistant,
+    /// A role this version does not know (a newer edge's): shown neutrally.
+    #[serde(other)]
+    Other,
 }
 
 impl Role {
+    /// Every role the edge stores.
+    pub const KNOWN: [Role; 5] = [
+        Role::Visitor,
+        Role::Operator,
+        Role::System,
+        Role::Bot,
+        Role::Assistant,
+    ];
+
     /// The role's wire name, also used where the edge stores it.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Visitor => "visitor",
             Role::Operator => "operator",
             Role::System => "system",
+            Role::Bot => "bot",
+            Role::Assistant => "assistant",
+            Role::Other => "other",
         }
     }
 
-    /// Reads a wire name back.
+    /// Reads a stored role back; `None` for anything else.
     pub fn parse(name: &str) -> Option<Role> {
-        [Role::Visitor, Role::Operator, Role::System]
-            .into_iter()
-            .find(|r| r.as_str() == name)
+        Role::KNOWN.into_iter().find(|r| r.as_str() == name)
     }
 }
 
 /// Who wrote a message, as everyone in the conversation sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Author {
-    /// Visitor, operator or system.
+    /// Visitor, operator, bot, assistant or system.
     pub role: Role,
-    /// The display name.
+    /// Who exactly, stable across the conversation: what clients compare.
+    pub id: ParticipantId,
+    /// The display name (not unique: two operators may share one).
     pub name: String,
 }
 
@@ -114,7 +141,8 @@ pub enum ServerFrame {
         protocol: u16,
         /// The conversation this socket is joined to.
         conversation: ConversationId,
-        /// How the edge will show this client's messages.
+        /// How the edge will show this client's messages; `you.id` is the
+        /// client's own participant id.
         you: Author,
         /// The last stored sequence number.
         last_seq: Seq,
@@ -188,6 +216,9 @@ pub struct ConversationSummary {
     pub last_seq: Seq,
     /// The last message, shortened.
     pub last: Option<Preview>,
+    /// Whether the visitor has the conversation open right now.
+    #[serde(default)]
+    pub visitor_online: bool,
 }
 
 /// What operators know of a visitor beyond the display name.
@@ -205,8 +236,10 @@ pub struct Contact {
 /// A shortened last message for lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preview {
-    /// Who wrote it.
+    /// What wrote it.
     pub role: Role,
+    /// Who wrote it.
+    pub author: ParticipantId,
     /// At most [`PREVIEW_CHARS`] characters of it.
     pub text: String,
     /// When it was stored.
@@ -225,6 +258,7 @@ impl Preview {
         };
         Preview {
             role: message.author.role,
+            author: message.author.id.clone(),
             text,
             at: message.at,
         }
@@ -275,6 +309,9 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// Too many requests; try again later.
     RateLimited,
+    /// Something the edge depends on did not answer; nothing was lost, and
+    /// trying again shortly will work.
+    Unavailable,
     /// The edge failed; the detail is in its log.
     Internal,
 }
@@ -296,6 +333,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => 413,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
+            ErrorCode::Unavailable => 503,
         }
     }
 }
@@ -317,6 +355,29 @@ impl Problem {
             retry_after_ms: Some(retry_after_ms),
             ..Problem::new(ErrorCode::RateLimited, message)
         }
+    }
+
+    /// A passing failure: nothing was stored, and the same request will
+    /// work after `retry_after_ms`.
+    pub fn unavailable(message: impl Into<String>, retry_after_ms: u64) -> Self {
+        Problem {
+            retry_after_ms: Some(retry_after_ms),
+            ..Problem::new(ErrorCode::Unavailable, message)
+        }
+    }
+
+    /// Whether the same request will work later as it is: the client keeps
+    /// what it sent and tries again after `retry_after_ms`.
+    pub fn is_passing(&self) -> bool {
+        matches!(self.code, ErrorCode::RateLimited | ErrorCode::Unavailable)
+    }
+
+    /// What an operator whose session ended is told, on every socket.
+    pub fn session_ended() -> Self {
+        Problem::new(
+            ErrorCode::Unauthorized,
+            "Your session has ended. Sign in again.",
+        )
     }
 
     /// Ties the problem to the client message it refuses.
@@ -519,6 +580,7 @@ mod tests {
             id: id("m"),
             author: Author {
                 role: Role::Visitor,
+                id: ParticipantId::visitor(),
                 name: "V".into(),
             },
             text: "é".repeat(PREVIEW_CHARS + 10),
@@ -526,16 +588,41 @@ mod tests {
         };
         let preview = Preview::of(&message);
         assert_eq!(preview.text.chars().count(), PREVIEW_CHARS);
+        assert_eq!(preview.author, ParticipantId::visitor());
         assert!(preview.text.ends_with('…'));
     }
 
     #[test]
     fn role_names_match_the_wire() {
-        for role in [Role::Visitor, Role::Operator, Role::System] {
+        for role in Role::KNOWN {
             assert_eq!(to_json(&role), format!("\"{}\"", role.as_str()));
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn an_unknown_role_is_read_as_other_not_refused() {
+        let raw = r#"{"type":"message","message":{"seq":1,"id":"m","author":{"role":"translator","id":"translator:x","name":"T"},"text":"hi","at":0}}"#;
+        let ServerFrame::Message { message } = ServerFrame::decode(raw).unwrap() else {
+            panic!("a message frame");
+        };
+        assert_eq!(message.author.role, Role::Other);
+        assert_eq!(message.author.id.as_str(), "translator:x");
+    }
+
+    #[test]
+    fn sync_after_past_the_largest_sequence_number_is_malformed() {
+        for raw in [
+            r#"{"type":"sync","after":18446744073709551615}"#,
+            r#"{"type":"sync","after":9223372036854775808}"#,
+        ] {
+            assert_eq!(
+                ClientFrame::decode(raw).unwrap_err().code,
+                ErrorCode::Malformed
+            );
+        }
+        assert!(ClientFrame::decode(r#"{"type":"sync","after":9223372036854775807}"#).is_ok());
     }
 
     #[test]
@@ -547,14 +634,43 @@ mod tests {
     }
 
     #[test]
-    fn every_code_has_an_error_status() {
-        for code in [
-            ErrorCode::Malformed,
-            ErrorCode::TooLarge,
-            ErrorCode::Forbidden,
-            ErrorCode::Internal,
-        ] {
-            assert!(code.http_status() >= 400);
+    fn every_code_has_its_http_status() {
+        let table = [
+            (ErrorCode::Malformed, 400),
+            (ErrorCode::TooLarge, 413),
+            (ErrorCode::MessageTooLong, 400),
+            (ErrorCode::EmptyMessage, 400),
+            (ErrorCode::Invalid, 400),
+            (ErrorCode::UnsupportedProtocol, 400),
+            (ErrorCode::Unauthorized, 401),
+            (ErrorCode::Forbidden, 403),
+            (ErrorCode::NotFound, 404),
+            (ErrorCode::Conflict, 409),
+            (ErrorCode::MethodNotAllowed, 405),
+            (ErrorCode::RateLimited, 429),
+            (ErrorCode::Internal, 500),
+            (ErrorCode::Unavailable, 503),
+        ];
+        for (code, status) in table {
+            assert_eq!(code.http_status(), status, "{code:?}");
+        }
+        // The table above lists every code: a new one must be added there.
+        let listed = |code: ErrorCode| table.iter().any(|(c, _)| *c == code);
+        match ErrorCode::Malformed {
+            code @ (ErrorCode::Malformed
+            | ErrorCode::TooLarge
+            | ErrorCode::MessageTooLong
+            | ErrorCode::EmptyMessage
+            | ErrorCode::Invalid
+            | ErrorCode::UnsupportedProtocol
+            | ErrorCode::Unauthorized
+            | ErrorCode::Forbidden
+            | ErrorCode::NotFound
+            | ErrorCode::Conflict
+            | ErrorCode::MethodNotAllowed
+            | ErrorCode::RateLimited
+            | ErrorCode::Internal
+            | ErrorCode::Unavailable) => assert!(listed(code)),
         }
     }
 }

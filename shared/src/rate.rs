@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::Millis;
 
 /// A limit: at most `burst` at once, refilled at `per_minute`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Rate {
     /// How many may be taken at once from a full bucket.
     pub burst: f64,

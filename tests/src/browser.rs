@@ -105,11 +105,10 @@ impl Chromedriver {
             "goog:chromeOptions".into(),
             json!({ "binary": binary, "args": args }),
         );
-        ClientBuilder::new(HttpConnector::new())
+        Ok(ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .map_err(|e| HarnessError::Browser(e.to_string()))
+            .await?)
     }
 }
 
@@ -149,10 +148,7 @@ pub async fn serious_accessibility_violations(client: &Client) -> HarnessResult<
     let axe =
         std::fs::read_to_string(crate::paths::root().join("node_modules/axe-core/axe.min.js"))
             .map_err(crate::io_context("reading axe-core (npm ci installs it)"))?;
-    client
-        .execute(&axe, vec![])
-        .await
-        .map_err(|e| HarnessError::Browser(e.to_string()))?;
+    client.execute(&axe, vec![]).await?;
     let found = client
         .execute_async(
             "const done = arguments[arguments.length - 1];
@@ -164,8 +160,7 @@ pub async fn serious_accessibility_violations(client: &Client) -> HarnessResult<
                .catch(e => done([{ id: 'axe-failed', impact: 'critical', help: String(e) }]));",
             vec![],
         )
-        .await
-        .map_err(|e| HarnessError::Browser(e.to_string()))?;
+        .await?;
     Ok(found.as_array().cloned().unwrap_or_default())
 }
 

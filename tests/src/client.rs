@@ -3,10 +3,11 @@
 
 use std::time::Duration;
 
-use charla_shared::api::{routes, ConversationCreated, CreateConversation, SignIn};
+use charla_shared::api::{ConversationCreated, CreateConversation, SignIn};
 use charla_shared::identity::Visitor;
 use charla_shared::ids::{ChannelId, ConversationId, Seq, VisitorToken};
 use charla_shared::protocol::{Author, ClientFrame, InboxFrame, Message, Problem, ServerFrame};
+use charla_shared::routes;
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use tokio::net::TcpStream;
@@ -95,6 +96,51 @@ impl Api {
         reply(self.agent.run(request))
     }
 
+    /// A request with any method name, even one HTTP clients refuse to send
+    /// (`PROPFIND`), written by hand over TCP; the edge closes the
+    /// connection after answering.
+    pub fn raw_request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+        use std::io::{Read, Write};
+        let host = self.base.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(host).expect("the edge listens");
+        let mut request =
+            format!("{method} {path} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n");
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("content-length: 0\r\n\r\n");
+        stream
+            .write_all(request.as_bytes())
+            .expect("the request is sent");
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).expect("the answer is read");
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok())
+            .expect("a status line");
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_lowercase(), v.trim().to_owned()))
+            .collect();
+        let body = if headers
+            .iter()
+            .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"))
+        {
+            unchunk(body)
+        } else {
+            body.to_owned()
+        };
+        Reply {
+            status,
+            set_cookie: None,
+            body,
+            headers,
+        }
+    }
+
     /// `POST` of a raw body.
     pub fn post_raw(&self, path: &str, body: &str, cookie: Option<&str>) -> Reply {
         let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
@@ -173,10 +219,9 @@ impl Socket {
         after: Seq,
     ) -> Result<Socket, Refusal> {
         let url = format!(
-            "{}{}&token={}",
+            "{}{}",
             edge.ws_url(),
-            routes::conversation_socket(id, after),
-            token.as_str()
+            routes::conversation_socket(id, after, Some(token))
         );
         Socket::open(&url, None).await
     }
@@ -191,7 +236,7 @@ impl Socket {
         let url = format!(
             "{}{}",
             edge.ws_url(),
-            routes::conversation_socket(id, after)
+            routes::conversation_socket(id, after, None)
         );
         Socket::open(&url, Some(cookie)).await
     }
@@ -253,6 +298,25 @@ impl Socket {
     /// Sends a frame.
     pub async fn send(&mut self, frame: &ClientFrame) {
         self.send_raw(&frame.encode()).await;
+    }
+
+    /// Sends a frame, ignoring failure: as a client would that pays no
+    /// attention to being refused or closed.
+    pub async fn try_send(&mut self, frame: &ClientFrame) {
+        let _ = self.stream.send(WsMessage::text(frame.encode())).await;
+    }
+
+    /// Whether the edge closes the socket before any other frame arrives
+    /// (within [`FRAME_TIMEOUT`]).
+    pub async fn is_closed(&mut self) -> bool {
+        loop {
+            match tokio::time::timeout(FRAME_TIMEOUT, self.stream.next()).await {
+                Err(_) => return false,
+                Ok(None | Some(Err(_)) | Some(Ok(WsMessage::Close(_)))) => return true,
+                Ok(Some(Ok(WsMessage::Text(_) | WsMessage::Binary(_)))) => return false,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
     }
 
     /// Sends a text frame as is.
@@ -341,6 +405,20 @@ impl Socket {
             .await
             .is_err()
     }
+}
+
+/// The body of a chunked HTTP/1.1 answer.
+fn unchunk(mut chunked: &str) -> String {
+    let mut body = String::new();
+    while let Some((size, rest)) = chunked.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if size == 0 || rest.len() < size {
+            break;
+        }
+        body.push_str(&rest[..size]);
+        chunked = rest[size..].trim_start_matches("\r\n");
+    }
+    body
 }
 
 /// The problem an upgrade request is refused with, read over plain HTTP.

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use charla_shared::api::routes;
+use charla_shared::routes;
 use tempfile::TempDir;
 
 use crate::seed::Seed;

@@ -67,6 +67,18 @@ pub enum HarnessError {
 /// Results of the harness.
 pub type HarnessResult<T> = Result<T, HarnessError>;
 
+impl From<fantoccini::error::CmdError> for HarnessError {
+    fn from(error: fantoccini::error::CmdError) -> Self {
+        HarnessError::Browser(error.to_string())
+    }
+}
+
+impl From<fantoccini::error::NewSessionError> for HarnessError {
+    fn from(error: fantoccini::error::NewSessionError) -> Self {
+        HarnessError::Browser(error.to_string())
+    }
+}
+
 /// Wraps an I/O error with what was being done.
 pub fn io_context(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> HarnessError {
     let context = context.into();

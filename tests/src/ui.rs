@@ -10,14 +10,13 @@ use charla_shared::ids::ConversationId;
 
 use crate::browser::{eventually, script};
 use crate::edge::LocalEdge;
-use crate::{HarnessError, HarnessResult};
+use crate::HarnessResult;
 
 pub async fn open_widget(visitor: &Client) -> HarnessResult<()> {
     widget_element(visitor, ".charla-bubble")
         .await?
         .click()
-        .await
-        .map_err(browser)?;
+        .await?;
     eventually("the widget window", || async {
         let window = widget_element(visitor, ".charla-window").await.ok()?;
         window.attr("hidden").await.ok()?.is_none().then_some(())
@@ -28,20 +27,42 @@ pub async fn open_widget(visitor: &Client) -> HarnessResult<()> {
 /// An element inside the widget's shadow root, once the widget is there.
 pub async fn widget_element(visitor: &Client, css: &str) -> HarnessResult<Element> {
     eventually(&format!("{css} in the widget"), || async {
-        let host = visitor.find(Locator::Css("#charla-widget")).await.ok()?;
+        let host = visitor.find(Locator::Css(&format!("#{HOST}"))).await.ok()?;
         let root = host.shadow_root().await.ok()?;
         root.find(Locator::Css(css)).await.ok()
     })
     .await
 }
 
+/// Runs a script inside the widget: `host` is its element and `root` its
+/// shadow root. `null` while the widget is not there yet.
+pub async fn in_widget(client: &Client, body: &str) -> serde_json::Value {
+    script(
+        client,
+        &format!(
+            "const host = document.querySelector('#{HOST}'); const root = host?.shadowRoot;
+             if (!root) return null;
+             {body}"
+        ),
+    )
+    .await
+}
+
+/// The id of the element that hosts the widget's shadow root.
+const HOST: &str = "charla-widget";
+
 /// The texts in the widget's message list that the edge has stored (not the
 /// ones still being sent), in order; `None` before the widget is there.
 pub async fn widget_texts(visitor: &Client) -> Option<Vec<String>> {
+    widget_texts_of(visitor, ".charla-msg:not(.charla-pending) .charla-text").await
+}
+
+/// The texts of the elements matching `css` inside the widget, in order;
+/// `None` before the widget is there.
+pub async fn widget_texts_of(visitor: &Client, css: &str) -> Option<Vec<String>> {
     texts(
         visitor,
-        "document.querySelector('#charla-widget')?.shadowRoot\
-           ?.querySelectorAll('.charla-msg:not(.charla-pending) .charla-text')",
+        &format!("document.querySelector('#{HOST}')?.shadowRoot?.querySelectorAll({css:?})"),
     )
     .await
 }
@@ -64,17 +85,11 @@ pub async fn texts(client: &Client, nodes: &str) -> Option<Vec<String>> {
     serde_json::from_value(value).ok()
 }
 
-/// Turns a WebDriver error into the harness's.
-pub fn browser(error: impl std::fmt::Display) -> HarnessError {
-    HarnessError::Browser(error.to_string())
-}
-
 pub async fn type_into_widget(visitor: &Client, text: &str) -> HarnessResult<()> {
-    widget_element(visitor, "#charla-input")
+    Ok(widget_element(visitor, "#charla-input")
         .await?
         .send_keys(&format!("{text}{}", char::from(Key::Enter)))
-        .await
-        .map_err(browser)
+        .await?)
 }
 
 pub async fn sign_in_as(
@@ -83,22 +98,17 @@ pub async fn sign_in_as(
     email: &str,
     password: &str,
 ) -> HarnessResult<()> {
-    operator
-        .goto(&format!("{}/console/", edge.url()))
-        .await
-        .map_err(browser)?;
+    operator.goto(&format!("{}/console/", edge.url())).await?;
     let field = eventually("the sign-in form", || async {
         operator.find(Locator::Css("#email")).await.ok()
     })
     .await?;
-    field.send_keys(email).await.map_err(browser)?;
+    field.send_keys(email).await?;
     operator
         .find(Locator::Css("#password"))
-        .await
-        .map_err(browser)?
+        .await?
         .send_keys(&format!("{password}{}", char::from(Key::Enter)))
-        .await
-        .map_err(browser)?;
+        .await?;
     eventually("the operator's desk", || async {
         operator.find(Locator::Css(".inbox")).await.ok()
     })

@@ -3,17 +3,18 @@
 //! without a rebuild, languages, the direct chat link, isolation from the
 //! host page's CSS, keyboard use and accessibility.
 
-use charla_shared::api::{routes, Transcript, WidgetConfig};
+use charla_shared::api::{Transcript, WidgetConfig};
 use charla_shared::channel::{
     ButtonMode, ChannelSettings, ChannelTexts, Language, NewChannel, Rule,
 };
 use charla_shared::ids::ChannelId;
+use charla_shared::routes;
 use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
 use charla_tests::client::{Api, Socket};
 use charla_tests::edge::test_edge;
 use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
 use charla_tests::ui::{
-    browser, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
+    in_widget, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
     type_into_widget, widget_element, widget_texts,
 };
 use charla_tests::HarnessResult;
@@ -52,10 +53,9 @@ fn rule(url_regex: &str, button: ButtonMode) -> Rule {
 /// its channel's rules.
 async fn button_shown(visitor: &Client) -> HarnessResult<bool> {
     eventually("the widget applied its rules", || async {
-        let state = script(
+        let state = in_widget(
             visitor,
-            "const root = document.querySelector('#charla-widget')?.shadowRoot;
-             return root?.querySelector('.charla[data-ready]')
+            "return root.querySelector('.charla[data-ready]')
                ? !root.querySelector('.charla-bubble').hidden : null",
         )
         .await;
@@ -65,12 +65,7 @@ async fn button_shown(visitor: &Client) -> HarnessResult<bool> {
 }
 
 async fn note_shown(visitor: &Client) -> bool {
-    script(
-        visitor,
-        "return !document.querySelector('#charla-widget').shadowRoot.querySelector('.charla-note').hidden",
-    )
-    .await
-        == true
+    in_widget(visitor, "return !root.querySelector('.charla-note').hidden").await == true
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,24 +89,24 @@ async fn the_first_matching_rule_sets_the_button_mode() -> HarnessResult<()> {
     let page = |path: &str| format!("{}{path}", edge.url());
 
     // No rule matches the home page: the button shows, nothing else.
-    visitor.goto(&page("/")).await.map_err(browser)?;
+    visitor.goto(&page("/")).await?;
     assert!(button_shown(&visitor).await?);
     assert!(!note_shown(&visitor).await);
 
     // Hide.
-    visitor.goto(&page("/pricing")).await.map_err(browser)?;
+    visitor.goto(&page("/pricing")).await?;
     assert!(!button_shown(&visitor).await?);
 
     // Show with notification: the channel's button text floats beside it.
-    visitor.goto(&page("/host-api")).await.map_err(browser)?;
+    visitor.goto(&page("/host-api")).await?;
     assert!(button_shown(&visitor).await?);
     assert!(note_shown(&visitor).await);
     let note = widget_element(&visitor, ".charla-note-text").await?;
     assert_eq!(
-        note.text().await.map_err(browser)?,
+        note.text().await?,
         ChannelTexts::built_in(Language::En).button_text
     );
-    note.click().await.map_err(browser)?;
+    note.click().await?;
     eventually("the note opens the window", || async {
         let window = widget_element(&visitor, ".charla-window").await.ok()?;
         window.attr("hidden").await.ok()?.is_none().then_some(())
@@ -120,10 +115,7 @@ async fn the_first_matching_rule_sets_the_button_mode() -> HarnessResult<()> {
 
     // Open automatically, after the rule's two seconds; the earlier match
     // wins over the later "/embed" rule.
-    visitor
-        .goto(&page("/embed.html?channel=demo"))
-        .await
-        .map_err(browser)?;
+    visitor.goto(&page("/embed.html?channel=demo")).await?;
     script(
         &visitor,
         "window.openedAt = null;
@@ -140,7 +132,7 @@ async fn the_first_matching_rule_sets_the_button_mode() -> HarnessResult<()> {
         "not before the timer: opened at {opened_at} ms"
     );
     assert!(button_shown(&visitor).await?);
-    visitor.close().await.map_err(browser)?;
+    visitor.close().await?;
     Ok(())
 }
 
@@ -160,14 +152,13 @@ async fn countries_narrow_a_rule() -> HarnessResult<()> {
     for (country, shown) in [("BR", false), ("pt", false), ("ES", true)] {
         visitor
             .goto(&format!("{}/?charla_country={country}", edge.url()))
-            .await
-            .map_err(browser)?;
+            .await?;
         assert_eq!(button_shown(&visitor).await?, shown, "from {country}");
     }
     // Without an override the edge does not know the country: no list matches.
-    visitor.goto(&edge.url()).await.map_err(browser)?;
+    visitor.goto(&edge.url()).await?;
     assert!(button_shown(&visitor).await?);
-    visitor.close().await.map_err(browser)?;
+    visitor.close().await?;
     Ok(())
 }
 
@@ -177,12 +168,12 @@ async fn a_restyle_saved_in_the_console_shows_after_a_reload() -> HarnessResult<
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
     let admin = driver.session().await?;
-    visitor.goto(&edge.url()).await.map_err(browser)?;
+    visitor.goto(&edge.url()).await?;
     assert!(button_shown(&visitor).await?);
-    let bubble_colors = "const b = document.querySelector('#charla-widget').shadowRoot.querySelector('.charla-bubble');
-                         const s = getComputedStyle(b); return [s.backgroundColor, s.color]";
+    let bubble_colors = "const s = getComputedStyle(root.querySelector('.charla-bubble'));
+                         return [s.backgroundColor, s.color]";
     assert_eq!(
-        script(&visitor, bubble_colors).await,
+        in_widget(&visitor, bubble_colors).await,
         serde_json::json!(["rgb(31, 111, 92)", "rgb(255, 255, 255)"])
     );
 
@@ -193,19 +184,10 @@ async fn a_restyle_saved_in_the_console_shows_after_a_reload() -> HarnessResult<
         admin.find(Locator::Css("#button-color")).await.ok()
     })
     .await?;
-    color.clear().await.map_err(browser)?;
-    color
-        .send_keys("rgb(255, 235, 59)")
-        .await
-        .map_err(browser)?;
-    let welcome = admin
-        .find(Locator::Css("#welcome"))
-        .await
-        .map_err(browser)?;
-    welcome
-        .send_keys("Welcome to Northwind!")
-        .await
-        .map_err(browser)?;
+    color.clear().await?;
+    color.send_keys("rgb(255, 235, 59)").await?;
+    let welcome = admin.find(Locator::Css("#welcome")).await?;
+    welcome.send_keys("Welcome to Northwind!").await?;
     click_text(&admin, "Save").await?;
     eventually("saved", || async {
         let notice = script(
@@ -221,9 +203,9 @@ async fn a_restyle_saved_in_the_console_shows_after_a_reload() -> HarnessResult<
     .await?;
 
     // No rebuild, no redeploy: the visitor's next page load has it.
-    visitor.refresh().await.map_err(browser)?;
+    visitor.refresh().await?;
     eventually("the new look", || async {
-        let colors = script(&visitor, bubble_colors).await;
+        let colors = in_widget(&visitor, bubble_colors).await;
         // Dark text on yellow keeps 4.5:1.
         (colors == serde_json::json!(["rgb(255, 235, 59)", "rgb(0, 0, 0)"])).then_some(())
     })
@@ -235,8 +217,8 @@ async fn a_restyle_saved_in_the_console_shows_after_a_reload() -> HarnessResult<
             .filter(|t| t == &["Welcome to Northwind!"])
     })
     .await?;
-    admin.close().await.map_err(browser)?;
-    visitor.close().await.map_err(browser)?;
+    admin.close().await?;
+    visitor.close().await?;
     Ok(())
 }
 
@@ -274,7 +256,7 @@ async fn invalid_patterns_are_refused_at_save_and_skipped_when_stored() -> Harne
         admin.find(Locator::Css("#rule-1-regex")).await.ok()
     })
     .await?;
-    field.send_keys("/shop(").await.map_err(browser)?;
+    field.send_keys("/shop(").await?;
     eventually("the problem shown", || async {
         let shown = script(
             &admin,
@@ -289,11 +271,9 @@ async fn invalid_patterns_are_refused_at_save_and_skipped_when_stored() -> Harne
     .await?;
     let disabled = admin
         .find(Locator::Css(".save"))
-        .await
-        .map_err(browser)?
+        .await?
         .prop("disabled")
-        .await
-        .map_err(browser)?;
+        .await?;
     assert_eq!(disabled.as_deref(), Some("true"));
 
     // One that got into storage anyway is skipped; the next rule applies and
@@ -308,13 +288,13 @@ async fn invalid_patterns_are_refused_at_save_and_skipped_when_stored() -> Harne
         "UPDATE channels SET rules = '{rules}' WHERE id = 'demo'"
     ))?;
     let visitor = driver.session().await?;
-    visitor.goto(&edge.url()).await.map_err(browser)?;
+    visitor.goto(&edge.url()).await?;
     assert!(button_shown(&visitor).await?);
     assert!(note_shown(&visitor).await, "the second rule decided");
     open_widget(&visitor).await?;
     send_from_widget(&visitor, "Still working").await?;
-    admin.close().await.map_err(browser)?;
-    visitor.close().await.map_err(browser)?;
+    admin.close().await?;
+    visitor.close().await?;
     Ok(())
 }
 
@@ -335,7 +315,7 @@ async fn the_widget_speaks_the_visitors_language() -> HarnessResult<()> {
         );
     });
     let driver = Chromedriver::start()?;
-    let label = "return document.querySelector('#charla-widget').shadowRoot.querySelector('.charla-bubble').getAttribute('aria-label')";
+    let label = "return root.querySelector('.charla-bubble').getAttribute('aria-label')";
     for (flag, expected, placeholder) in [
         (
             "--accept-lang=fr-FR,pt-BR",
@@ -346,9 +326,9 @@ async fn the_widget_speaks_the_visitors_language() -> HarnessResult<()> {
         ("--accept-lang=en-US", "Open chat", "Ask something…"),
     ] {
         let visitor = driver.session_with(&[flag]).await?;
-        visitor.goto(&edge.url()).await.map_err(browser)?;
+        visitor.goto(&edge.url()).await?;
         button_shown(&visitor).await?;
-        assert_eq!(script(&visitor, label).await, expected, "{flag}");
+        assert_eq!(in_widget(&visitor, label).await, expected, "{flag}");
         open_widget(&visitor).await?;
         let texts = widget_texts(&visitor).await;
         assert_eq!(
@@ -359,36 +339,30 @@ async fn the_widget_speaks_the_visitors_language() -> HarnessResult<()> {
         let shown = widget_element(&visitor, "#charla-input")
             .await?
             .attr("placeholder")
-            .await
-            .map_err(browser)?;
+            .await?;
         assert_eq!(
             shown.as_deref(),
             Some(placeholder),
             "{flag}: Charla's own wording"
         );
-        visitor.close().await.map_err(browser)?;
+        visitor.close().await?;
     }
 
     // The page can choose, before the widget loads or at any time.
     let visitor = driver.session_with(&["--accept-lang=en"]).await?;
     visitor
         .goto(&format!("{}/host-api.html?lang=pt", edge.url()))
-        .await
-        .map_err(browser)?;
+        .await?;
     button_shown(&visitor).await?;
-    assert_eq!(script(&visitor, label).await, "Abrir o chat");
+    assert_eq!(in_widget(&visitor, label).await, "Abrir o chat");
     script(&visitor, "Charla.setLocale('es'); return true").await;
     eventually("Spanish", || async {
-        (script(&visitor, label).await == "Abrir el chat").then_some(())
+        (in_widget(&visitor, label).await == "Abrir el chat").then_some(())
     })
     .await?;
-    let lang = script(
-        &visitor,
-        "return document.querySelector('#charla-widget').shadowRoot.querySelector('.charla').lang",
-    )
-    .await;
+    let lang = in_widget(&visitor, "return root.querySelector('.charla').lang").await;
     assert_eq!(lang, "es", "screen readers are told the language");
-    visitor.close().await.map_err(browser)?;
+    visitor.close().await?;
     Ok(())
 }
 
@@ -401,13 +375,11 @@ async fn the_direct_link_is_a_full_page_chat() -> HarnessResult<()> {
     let visitor = driver.session().await?;
     visitor
         .goto(&format!("{}{}", edge.url(), routes::chat_page(&demo())))
-        .await
-        .map_err(browser)?;
+        .await?;
     let layout = eventually("the chat fills the page", || async {
-        let layout = script(
+        let layout = in_widget(
             &visitor,
-            "const root = document.querySelector('#charla-widget')?.shadowRoot;
-             const window = root?.querySelector('.charla-window');
+            "const window = root.querySelector('.charla-window');
              if (!window || window.hidden || !root.querySelector('.charla-title').textContent) return null;
              return { bubble: !root.querySelector('.charla-bubble').hidden,
                       width: window.getBoundingClientRect().width }",
@@ -419,7 +391,7 @@ async fn the_direct_link_is_a_full_page_chat() -> HarnessResult<()> {
     assert_eq!(layout["bubble"], false, "no button: the page is the chat");
     assert!(layout["width"].as_f64().unwrap_or(0.0) >= 700.0, "{layout}");
     send_from_widget(&visitor, "From the e-mail link").await?;
-    visitor.close().await.map_err(browser)?;
+    visitor.close().await?;
     Ok(())
 }
 
@@ -430,14 +402,11 @@ async fn a_hostile_stylesheet_and_the_widget_leave_each_other_alone() -> Harness
     let visitor = driver.session().await?;
     visitor
         .goto(&format!("{}/hostile.html", edge.url()))
-        .await
-        .map_err(browser)?;
+        .await?;
     assert!(button_shown(&visitor).await?);
-    let look = script(
+    let look = in_widget(
         &visitor,
-        "const host = document.querySelector('#charla-widget');
-         const root = host.shadowRoot;
-         const bubble = root.querySelector('.charla-bubble');
+        "const bubble = root.querySelector('.charla-bubble');
          const box = bubble.getBoundingClientRect();
          const atCenter = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
          const s = getComputedStyle(bubble);
@@ -457,13 +426,11 @@ async fn a_hostile_stylesheet_and_the_widget_leave_each_other_alone() -> Harness
     widget_element(&visitor, ".charla-bubble")
         .await?
         .click()
-        .await
-        .map_err(browser)?;
+        .await?;
     let text_size = eventually("the window, styled as everywhere", || async {
-        let size = script(
+        let size = in_widget(
             &visitor,
-            "const root = document.querySelector('#charla-widget').shadowRoot;
-             const window = root.querySelector('.charla-window');
+            "const window = root.querySelector('.charla-window');
              if (window.hidden) return null;
              return getComputedStyle(root.querySelector('.charla-title')).fontSize",
         )
@@ -482,7 +449,7 @@ async fn a_hostile_stylesheet_and_the_widget_leave_each_other_alone() -> Harness
         after["buttonDisplay"], "none",
         "the page's own rules still apply to its buttons"
     );
-    visitor.close().await.map_err(browser)?;
+    visitor.close().await?;
     Ok(())
 }
 
@@ -491,7 +458,7 @@ async fn the_widget_works_by_keyboard_alone() -> HarnessResult<()> {
     let (edge, _state) = test_edge(&[])?;
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
-    visitor.goto(&edge.url()).await.map_err(browser)?;
+    visitor.goto(&edge.url()).await?;
     assert!(button_shown(&visitor).await?);
     let focused = "const host = document.activeElement;
                    return host?.id === 'charla-widget' ? host.shadowRoot.activeElement?.className : host?.tagName";
@@ -512,11 +479,9 @@ async fn the_widget_works_by_keyboard_alone() -> HarnessResult<()> {
     .await?;
     visitor
         .active_element()
-        .await
-        .map_err(browser)?
+        .await?
         .send_keys(&format!("Typed without a mouse{}", char::from(Key::Enter)))
-        .await
-        .map_err(browser)?;
+        .await?;
     eventually("sent with Enter", || async {
         widget_texts(&visitor)
             .await
@@ -535,7 +500,7 @@ async fn the_widget_works_by_keyboard_alone() -> HarnessResult<()> {
         (closed && script(&visitor, focused).await == "charla-bubble").then_some(())
     })
     .await?;
-    visitor.close().await.map_err(browser)?;
+    visitor.close().await?;
     Ok(())
 }
 
@@ -546,7 +511,7 @@ async fn no_serious_accessibility_violations() -> HarnessResult<()> {
     let visitor = driver.session().await?;
 
     // The open widget, with a conversation in it.
-    visitor.goto(&edge.url()).await.map_err(browser)?;
+    visitor.goto(&edge.url()).await?;
     open_widget(&visitor).await?;
     type_into_widget(&visitor, "Hello").await?;
     eventually("the message stored", || async {
@@ -559,8 +524,7 @@ async fn no_serious_accessibility_violations() -> HarnessResult<()> {
     // The direct chat page.
     visitor
         .goto(&format!("{}{}", edge.url(), routes::chat_page(&demo())))
-        .await
-        .map_err(browser)?;
+        .await?;
     eventually("the chat page", || async {
         widget_element(&visitor, ".charla-title")
             .await
@@ -601,8 +565,8 @@ async fn no_serious_accessibility_violations() -> HarnessResult<()> {
         let found = serious_accessibility_violations(&admin).await?;
         assert!(found.is_empty(), "channel editor, {tab}: {found:#?}");
     }
-    visitor.close().await.map_err(browser)?;
-    admin.close().await.map_err(browser)?;
+    visitor.close().await?;
+    admin.close().await?;
     Ok(())
 }
 
@@ -686,11 +650,11 @@ async fn a_rules_chatbot_applies_when_no_operator_is_available() -> HarnessResul
     let driver = Chromedriver::start()?;
     let chatbot_of_new_conversation = || async {
         let visitor = driver.session().await?;
-        visitor.goto(&edge.url()).await.map_err(browser)?;
+        visitor.goto(&edge.url()).await?;
         open_widget(&visitor).await?;
         type_into_widget(&visitor, "Anyone there?").await?;
         let id = remembered_conversation(&visitor).await?;
-        visitor.close().await.map_err(browser)?;
+        visitor.close().await?;
         let transcript: Transcript =
             serde_json::from_str(&api.get(&routes::transcript(&id), Some(&admin)).body).unwrap();
         HarnessResult::Ok(transcript.chatbot)
@@ -720,13 +684,10 @@ async fn click_text(client: &Client, text: &str) -> HarnessResult<()> {
         client.find(Locator::XPath(&xpath)).await.ok()
     })
     .await?;
-    button.click().await.map_err(browser)
+    Ok(button.click().await?)
 }
 
 async fn press(client: &Client, key: Key) -> HarnessResult<()> {
-    let focused = client.active_element().await.map_err(browser)?;
-    focused
-        .send_keys(&char::from(key).to_string())
-        .await
-        .map_err(browser)
+    let focused = client.active_element().await?;
+    Ok(focused.send_keys(&char::from(key).to_string()).await?)
 }

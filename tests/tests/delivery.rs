@@ -9,10 +9,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use charla_shared::api::{routes, Transcript};
+use charla_shared::api::Transcript;
 use charla_shared::chat::ChatLog;
 use charla_shared::ids::ClientMsgId;
 use charla_shared::protocol::{Message, Role};
+use charla_shared::routes;
 use charla_tests::chaos::{ChaosClient, Faults, FaultyProxy};
 use charla_tests::client::Api;
 use charla_tests::edge::test_edge;
@@ -47,9 +48,8 @@ async fn nothing_is_lost_duplicated_or_reordered_through_faults_and_restarts() {
     let visitor = ChaosClient::new(
         move |after| {
             format!(
-                "{base}{}&token={}",
-                routes::conversation_socket(&id, after),
-                token.as_str()
+                "{base}{}",
+                routes::conversation_socket(&id, after, Some(&token))
             )
         },
         None,
@@ -59,7 +59,7 @@ async fn nothing_is_lost_duplicated_or_reordered_through_faults_and_restarts() {
     let base = proxy.ws_url();
     let id = created.conversation.clone();
     let operator = ChaosClient::new(
-        move |after| format!("{base}{}", routes::conversation_socket(&id, after)),
+        move |after| format!("{base}{}", routes::conversation_socket(&id, after, None)),
         Some(cookie.clone()),
         plan("o", "operator"),
         total,

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use charla_shared::api::{routes, Transcript};
+use charla_shared::api::Transcript;
 use charla_shared::ids::{ClientMsgId, Seq};
 use charla_shared::protocol::{ClientFrame, ServerFrame};
+use charla_shared::routes;
 use charla_tests::browser::{eventually, script, Chromedriver};
 use charla_tests::chaos::CutProxy;
 use charla_tests::client::{Api, Socket};
@@ -14,8 +15,8 @@ use charla_tests::seed::{
     DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, HOSTILE_CHANNEL, HOSTILE_EMAIL, TEST_PASSWORD, XSS,
 };
 use charla_tests::ui::{
-    browser, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as, texts,
-    type_into_widget, widget_element, widget_texts,
+    open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
+    type_into_widget, widget_element, widget_texts, widget_texts_of,
 };
 use charla_tests::HarnessResult;
 use fantoccini::key::Key;
@@ -35,7 +36,7 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
     sign_in(&operator, &edge).await?;
 
     // The visitor opens the chat on the demo site and writes.
-    visitor.goto(&edge.url()).await.map_err(browser)?;
+    visitor.goto(&edge.url()).await?;
     listen_to_messages(&visitor).await;
     open_widget(&visitor).await?;
     eventually("the welcome message", || async {
@@ -67,11 +68,9 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
     // The operator opens it, reads the transcript and replies.
     operator
         .find(Locator::Css(".conversation button"))
-        .await
-        .map_err(browser)?
+        .await?
         .click()
-        .await
-        .map_err(browser)?;
+        .await?;
     eventually("the transcript in the pane", || async {
         pane_texts(&operator).await.filter(|t| t == &[question])
     })
@@ -88,11 +87,9 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
     let answer = "Sorry to hear that! Let me check your order.";
     operator
         .find(Locator::Css(".pane textarea"))
-        .await
-        .map_err(browser)?
+        .await?
         .send_keys(&format!("{answer}{}", char::from(Key::Enter)))
-        .await
-        .map_err(browser)?;
+        .await?;
 
     // The visitor sees the reply live, and the host page heard every message.
     let everything = [WELCOME, question, answer];
@@ -113,7 +110,7 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
     assert_eq!(heard[1]["seq"], 2);
 
     // A reload and a navigation keep the conversation.
-    visitor.refresh().await.map_err(browser)?;
+    visitor.refresh().await?;
     open_widget(&visitor).await?;
     eventually("the history after a reload", || async {
         widget_texts(&visitor).await.filter(|t| t == &everything)
@@ -121,8 +118,7 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
     .await?;
     visitor
         .goto(&format!("{}/pricing.html", edge.url()))
-        .await
-        .map_err(browser)?;
+        .await?;
     open_widget(&visitor).await?;
     eventually("the history on another page", || async {
         widget_texts(&visitor).await.filter(|t| t == &everything)
@@ -131,7 +127,7 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
 
     // The edge stops and starts again: the transcript is still there.
     edge.restart()?;
-    visitor.refresh().await.map_err(browser)?;
+    visitor.refresh().await?;
     open_widget(&visitor).await?;
     eventually("the history after the edge restarted", || async {
         widget_texts(&visitor).await.filter(|t| t == &everything)
@@ -170,8 +166,8 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
         .collect();
     assert_eq!(texts, [question, answer, again]);
 
-    visitor.close().await.map_err(browser)?;
-    operator.close().await.map_err(browser)?;
+    visitor.close().await?;
+    operator.close().await?;
     Ok(())
 }
 
@@ -216,10 +212,9 @@ async fn an_operator_answers_several_conversations_at_once() -> HarnessResult<()
     // Open both, side by side, and answer each in its own pane.
     for button in operator
         .find_all(Locator::Css(".conversation button"))
-        .await
-        .map_err(browser)?
+        .await?
     {
-        button.click().await.map_err(browser)?;
+        button.click().await?;
     }
     let panes = eventually("two panes", || async {
         let panes = operator.find_all(Locator::Css(".pane")).await.ok()?;
@@ -227,17 +222,11 @@ async fn an_operator_answers_several_conversations_at_once() -> HarnessResult<()
     })
     .await?;
     for pane in &panes {
-        let id = pane
-            .attr("data-conversation")
-            .await
-            .map_err(browser)?
-            .unwrap_or_default();
+        let id = pane.attr("data-conversation").await?.unwrap_or_default();
         pane.find(Locator::Css("textarea"))
-            .await
-            .map_err(browser)?
+            .await?
             .send_keys(&format!("Answer for {id}{}", char::from(Key::Enter)))
-            .await
-            .map_err(browser)?;
+            .await?;
     }
     for (created, socket) in &mut visitors {
         let expected = format!("Answer for {}", created.conversation);
@@ -255,7 +244,26 @@ async fn an_operator_answers_several_conversations_at_once() -> HarnessResult<()
         (title == "Charla console").then_some(())
     })
     .await?;
-    operator.close().await.map_err(browser)?;
+
+    // Signing out everywhere from another browser ends this console at
+    // once: both show the sign-in form.
+    let elsewhere = driver.session().await?;
+    sign_in(&elsewhere, &edge).await?;
+    elsewhere
+        .find(Locator::XPath(
+            "//button[normalize-space()='Sign out everywhere']",
+        ))
+        .await?
+        .click()
+        .await?;
+    for console in [&operator, &elsewhere] {
+        eventually("the sign-in form", || async {
+            console.find(Locator::Css("#email")).await.ok()
+        })
+        .await?;
+    }
+    operator.close().await?;
+    elsewhere.close().await?;
     Ok(())
 }
 
@@ -268,8 +276,7 @@ async fn calls_made_before_the_widget_loads_are_not_lost() -> HarnessResult<()> 
     // host-api.js queues `on`, `open` and `send` before the widget has loaded.
     visitor
         .goto(&format!("{}/host-api.html?auto", edge.url()))
-        .await
-        .map_err(browser)?;
+        .await?;
     let events = eventually("the queued calls replayed", || async {
         let events = script(&visitor, "return window.hostEvents").await;
         events.as_array().filter(|e| e.len() == 2).cloned()
@@ -282,8 +289,7 @@ async fn calls_made_before_the_widget_loads_are_not_lost() -> HarnessResult<()> 
     let hidden = widget_element(&visitor, ".charla-window")
         .await?
         .attr("hidden")
-        .await
-        .map_err(browser)?;
+        .await?;
     assert_eq!(hidden, None, "the window is open");
 
     // The message is on the edge.
@@ -294,7 +300,7 @@ async fn calls_made_before_the_widget_loads_are_not_lost() -> HarnessResult<()> 
     let transcript: Transcript = serde_json::from_str(&reply.body).expect("a transcript");
     assert_eq!(transcript.messages.len(), 1);
     assert_eq!(transcript.messages[0].text, "Hello from the host page");
-    visitor.close().await.map_err(browser)?;
+    visitor.close().await?;
     Ok(())
 }
 
@@ -318,7 +324,7 @@ async fn messages_over_the_rate_limit_are_sent_later_not_lost() -> HarnessResult
     let (edge, _state) = test_edge(&[("VISITOR_BURST", "2"), ("VISITOR_PER_MINUTE", "60")])?;
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
-    visitor.goto(&edge.url()).await.map_err(browser)?;
+    visitor.goto(&edge.url()).await?;
     open_widget(&visitor).await?;
     script(
         &visitor,
@@ -327,12 +333,12 @@ async fn messages_over_the_rate_limit_are_sent_later_not_lost() -> HarnessResult
     .await;
     let expected = [WELCOME, "burst 0", "burst 1", "burst 2", "burst 3"];
     eventually("all four delivered, in order", || async {
-        let pending = texts(&visitor, "document.querySelector('#charla-widget')?.shadowRoot?.querySelectorAll('.charla-pending')").await?;
+        let pending = widget_texts_of(&visitor, ".charla-pending").await?;
         let done = widget_texts(&visitor).await?;
         (pending.is_empty() && done == expected).then_some(())
     })
     .await?;
-    visitor.close().await.map_err(browser)?;
+    visitor.close().await?;
     Ok(())
 }
 
@@ -351,8 +357,7 @@ async fn nothing_anyone_writes_runs_as_code() -> HarnessResult<()> {
             "{}/embed.html?channel={HOSTILE_CHANNEL}",
             edge.url()
         ))
-        .await
-        .map_err(browser)?;
+        .await?;
     let identify = format!(
         "(window.Charla = window.Charla || []).push(['identify', {{name: {}}}]); return true",
         serde_json::to_string(XSS[4]).unwrap()
@@ -373,8 +378,7 @@ async fn nothing_anyone_writes_runs_as_code() -> HarnessResult<()> {
     let placeholder = widget_element(&visitor, "#charla-input")
         .await?
         .attr("placeholder")
-        .await
-        .map_err(browser)?;
+        .await?;
     assert_eq!(placeholder.as_deref(), Some(XSS[2]));
     for payload in XSS {
         script(
@@ -408,11 +412,9 @@ async fn nothing_anyone_writes_runs_as_code() -> HarnessResult<()> {
     assert!(visitor_name.starts_with(XSS[4]));
     operator
         .find(Locator::Css(".conversation button"))
-        .await
-        .map_err(browser)?
+        .await?
         .click()
-        .await
-        .map_err(browser)?;
+        .await?;
     eventually("the payloads in the pane", || async {
         pane_texts(&operator).await.filter(|t| t == &XSS)
     })
@@ -420,11 +422,9 @@ async fn nothing_anyone_writes_runs_as_code() -> HarnessResult<()> {
     for payload in [XSS[0], XSS[5]] {
         operator
             .find(Locator::Css(".pane textarea"))
-            .await
-            .map_err(browser)?
+            .await?
             .send_keys(&format!("{payload}{}", char::from(Key::Enter)))
-            .await
-            .map_err(browser)?;
+            .await?;
     }
     eventually("the operator's answers in the widget", || async {
         let texts = widget_texts(&visitor).await?;
@@ -433,16 +433,12 @@ async fn nothing_anyone_writes_runs_as_code() -> HarnessResult<()> {
             .then_some(())
     })
     .await?;
-    let signed = script(
-        &visitor,
-        "return [...document.querySelector('#charla-widget').shadowRoot.querySelectorAll('.charla-msg:not(.charla-own) .charla-who')].map(n => n.textContent)",
-    )
-    .await;
+    let signed = widget_texts_of(&visitor, ".charla-msg:not(.charla-own) .charla-who").await;
     assert!(
         signed
-            .as_array()
+            .as_ref()
             .is_some_and(|names| names.iter().any(|n| n == XSS[0])),
-        "{signed}"
+        "{signed:?}"
     );
 
     // Nothing ran and nothing was made of the payloads, on either side.
@@ -471,8 +467,8 @@ async fn nothing_anyone_writes_runs_as_code() -> HarnessResult<()> {
     )
     .await;
     assert_eq!(me, XSS[0], "the operator's own name is text too");
-    visitor.close().await.map_err(browser)?;
-    operator.close().await.map_err(browser)?;
+    visitor.close().await?;
+    operator.close().await?;
     Ok(())
 }
 
@@ -492,16 +488,9 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> HarnessRes
     );
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
-    visitor
-        .goto(&format!("{}/csp", edge.url()))
-        .await
-        .map_err(browser)?;
+    visitor.goto(&format!("{}/csp", edge.url())).await?;
     open_widget(&visitor).await?;
-    widget_element(&visitor, "#charla-input")
-        .await?
-        .send_keys(&format!("Hello under CSP{}", char::from(Key::Enter)))
-        .await
-        .map_err(browser)?;
+    send_from_widget(&visitor, "Hello under CSP").await?;
     let id = remembered_conversation(&visitor).await?;
     let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let mut operator = Socket::operator(&edge, &id, &cookie, Seq(0))
@@ -522,7 +511,7 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> HarnessRes
     .await?;
     let violations = script(&visitor, "return window.cspViolations").await;
     assert_eq!(violations, serde_json::json!([]), "no CSP violations");
-    visitor.close().await.map_err(browser)?;
+    visitor.close().await?;
     Ok(())
 }
 
@@ -535,9 +524,9 @@ async fn messages_typed_while_the_network_is_down_arrive_once_in_order() -> Harn
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
     // The visitor reaches the edge only through the proxy.
-    visitor.goto(&network.url()).await.map_err(browser)?;
+    visitor.goto(&network.url()).await?;
     open_widget(&visitor).await?;
-    type_into_widget(&visitor, "Before the cut").await?;
+    send_from_widget(&visitor, "Before the cut").await?;
     let id = remembered_conversation(&visitor).await?;
     let api = Api::new(&edge);
     let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
@@ -563,7 +552,7 @@ async fn messages_typed_while_the_network_is_down_arrive_once_in_order() -> Harn
         type_into_widget(&visitor, text).await?;
     }
     eventually("three messages waiting, shown as sending", || async {
-        let pending = texts(&visitor, "document.querySelector('#charla-widget')?.shadowRoot?.querySelectorAll('.charla-pending .charla-text')").await?;
+        let pending = widget_texts_of(&visitor, ".charla-pending .charla-text").await?;
         (pending == typed).then_some(())
     })
     .await?;
@@ -581,9 +570,10 @@ async fn messages_typed_while_the_network_is_down_arrive_once_in_order() -> Harn
     }
     assert_eq!(arrived, typed, "all three, once, in order");
     eventually("the widget shows them sent", || async {
-        let pending = texts(&visitor, "document.querySelector('#charla-widget')?.shadowRoot?.querySelectorAll('.charla-pending')").await?;
+        let pending = widget_texts_of(&visitor, ".charla-pending").await?;
         let done = widget_texts(&visitor).await?;
-        (pending.is_empty() && done == [WELCOME, "Before the cut", "One", "Two", "Three"]).then_some(())
+        (pending.is_empty() && done == [WELCOME, "Before the cut", "One", "Two", "Three"])
+            .then_some(())
     })
     .await?;
     let reply = api.get(&routes::transcript(&id), Some(&cookie));
@@ -594,6 +584,6 @@ async fn messages_typed_while_the_network_is_down_arrive_once_in_order() -> Harn
         .map(|m| m.text.as_str())
         .collect();
     assert_eq!(stored, ["Before the cut", "One", "Two", "Three"]);
-    visitor.close().await.map_err(browser)?;
+    visitor.close().await?;
     Ok(())
 }

@@ -2,15 +2,14 @@
 //! that end everywhere, roles on every endpoint, verified identities, origin
 //! allowlists, rate limits per visitor and per address, and field limits.
 
-use std::time::Duration;
-
-use charla_shared::api::{routes, ConversationCreated, CreateConversation, Transcript};
+use charla_shared::api::{ConversationCreated, CreateConversation, Transcript};
 use charla_shared::identity::{self, ChannelSecrets, ChannelSecurity, Visitor};
-use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
+use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq, VisitorToken};
 use charla_shared::limits::{
     MAX_ALLOWED_ORIGINS, MAX_NAME_CHARS, MAX_PASSWORD_BYTES, MAX_USER_ID_CHARS,
 };
 use charla_shared::protocol::{ClientFrame, ErrorCode, InboxFrame, ServerFrame};
+use charla_shared::routes::{self, Access};
 use charla_tests::client::{Api, Reply, Socket};
 use charla_tests::edge::{test_edge, LocalEdge};
 use charla_tests::seed::{
@@ -335,10 +334,9 @@ async fn only_allowed_origins_may_use_a_channel() {
 
     // WebSockets carry the page's origin too.
     let url = format!(
-        "{}{}&token={}",
+        "{}{}",
         edge.ws_url(),
-        routes::conversation_socket(&earlier.conversation, Seq(0)),
-        earlier.token.as_str()
+        routes::conversation_socket(&earlier.conversation, Seq(0), Some(&earlier.token))
     );
     assert_eq!(
         Socket::open_from(&url, "https://evil.example.com")
@@ -412,13 +410,12 @@ async fn rate_limits_slow_one_visitor_or_address_and_nobody_else() {
 
     // Per address: one address runs out, another does not notice.
     let from = |ip: &'static str| [("cf-connecting-ip", ip)];
-    let mut statuses = Vec::new();
-    for _ in 0..9 {
-        statuses.push(start(&api, Visitor::default(), &from("203.0.113.7")).status);
-    }
-    assert_eq!(statuses[..8], [201; 8]);
+    let statuses: Vec<u16> = (0..8)
+        .map(|_| start(&api, Visitor::default(), &from("203.0.113.7")).status)
+        .collect();
+    assert_eq!(statuses, [201; 8], "the burst");
     let refused = start(&api, Visitor::default(), &from("203.0.113.7"));
-    assert_eq!(refused.status, 429);
+    assert_eq!(refused.status, 429, "the first one over it");
     assert_eq!(refused.problem().code, ErrorCode::RateLimited);
     assert!(refused
         .header("retry-after")
@@ -427,7 +424,6 @@ async fn rate_limits_slow_one_visitor_or_address_and_nobody_else() {
         start(&api, Visitor::default(), &from("198.51.100.1")).status,
         201
     );
-    tokio::time::sleep(Duration::from_millis(10)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -484,4 +480,369 @@ async fn every_field_is_limited_on_the_edge() {
             .status,
         404
     );
+}
+
+/// Sample ids for each kind of path parameter: an existing conversation of
+/// the demo channel, and the demo channel.
+fn sample_path(pattern: &str, conversation: &ConversationId) -> String {
+    let id = if pattern.contains("{conversation}") {
+        conversation.as_str()
+    } else {
+        DEMO_CHANNEL
+    };
+    routes::fill(pattern, &[id])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_in_the_table_refuses_whom_it_must() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let conversation = api.create_conversation(DEMO_CHANNEL).conversation;
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let body = Some("{}");
+
+    for route in routes::TABLE {
+        let path = sample_path(route.pattern, &conversation);
+        let method = route.method.as_str();
+        if route.access != Access::Public {
+            // Without credentials: refused, and the body says only that.
+            let reply = api.request(method, &path, body, &[]);
+            assert!(
+                [401, 403].contains(&reply.status),
+                "{method} {path} without credentials: {} {}",
+                reply.status,
+                reply.body
+            );
+            let problem = reply.problem();
+            assert!(
+                matches!(problem.code, ErrorCode::Unauthorized | ErrorCode::Forbidden),
+                "{method} {path}: {problem:?}"
+            );
+            let fields: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&reply.body).unwrap();
+            assert_eq!(
+                fields.keys().collect::<Vec<_>>(),
+                ["code", "message"],
+                "{method} {path} leaks nothing but the refusal"
+            );
+        }
+        if route.access == Access::Admin {
+            let reply = api.request(method, &path, body, &[("cookie", &luis)]);
+            assert_eq!(
+                reply.status, 403,
+                "{method} {path} as an operator who is not an admin: {}",
+                reply.body
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn methods_outside_the_table_are_not_allowed() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let security = routes::channel_security(&demo());
+    for method in ["PROPFIND", "PATCH", "OPTIONS"] {
+        let reply = api.raw_request(method, &security, &[("cookie", &ana)]);
+        assert_eq!(reply.status, 405, "{method}: {}", reply.body);
+        assert_eq!(reply.header("allow"), Some("GET, PUT"), "{method}");
+        assert_eq!(reply.problem().code, ErrorCode::MethodNotAllowed);
+        assert!(!reply.body.contains("identity_secret"), "{method}");
+    }
+    // A CORS preflight on a public route is answered for any site.
+    let preflight = api.request("OPTIONS", routes::CONVERSATIONS, None, &[]);
+    assert_eq!(preflight.status, 204);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sequence_numbers_past_the_largest_are_a_clear_error() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let created = api.create_conversation(DEMO_CHANNEL);
+    let url = format!(
+        "{}{}",
+        edge.ws_url(),
+        routes::conversation_socket(&created.conversation, Seq(0), Some(&created.token))
+    )
+    .replace("after=0", "after=9223372036854775808");
+    let refusal = Socket::open(&url, None).await.err().expect("refused");
+    assert_eq!(refusal.status, 400);
+    assert_eq!(refusal.problem.unwrap().code, ErrorCode::Invalid);
+
+    let mut visitor = Socket::visitor(&edge, &created.conversation, &created.token, Seq(0))
+        .await
+        .unwrap();
+    visitor.joined().await;
+    visitor
+        .send_raw(r#"{"type":"sync","after":18446744073709551615}"#)
+        .await;
+    assert_eq!(visitor.next_error().await.code, ErrorCode::Malformed);
+    visitor.send(&send("still", "still works")).await;
+    assert!(matches!(visitor.next().await, ServerFrame::Ack { .. }));
+}
+
+/// Reads frames until the socket is told it may not go on, and returns why.
+async fn refusal_then_close(socket: &mut Socket) -> charla_shared::protocol::Problem {
+    let problem = socket.next_error().await;
+    assert!(
+        socket.is_closed().await,
+        "the socket is closed after: {problem:?}"
+    );
+    problem
+}
+
+/// The texts stored in a conversation.
+fn stored_texts(api: &Api, admin: &str, id: &ConversationId) -> Vec<String> {
+    let reply = api.get(&routes::transcript(id), Some(admin));
+    let transcript: Transcript = serde_json::from_str(&reply.body).unwrap();
+    transcript.messages.into_iter().map(|m| m.text).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocked_visitor_cannot_go_on_posting_on_an_open_socket() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let created = api.create_conversation(DEMO_CHANNEL);
+    let mut visitor = Socket::visitor(&edge, &created.conversation, &created.token, Seq(0))
+        .await
+        .unwrap();
+    visitor.joined().await;
+    visitor.send(&send("before", "before the block")).await;
+    assert!(matches!(visitor.next().await, ServerFrame::Ack { .. }));
+
+    let reply = api.post_raw(&routes::revoke(&created.conversation), "", Some(&ana));
+    assert_eq!(reply.status, 204);
+    // A client that ignores the refusal and keeps writing.
+    for i in 0..3 {
+        visitor
+            .try_send(&send(&format!("after-{i}"), "after the block"))
+            .await;
+    }
+    assert_eq!(
+        refusal_then_close(&mut visitor).await.code,
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        stored_texts(&api, &ana, &created.conversation),
+        ["before the block"],
+        "nothing sent after the block was stored"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tightened_security_closes_the_sockets_it_no_longer_admits() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let open = |created: &ConversationCreated, origin: &str| {
+        let url = format!(
+            "{}{}",
+            edge.ws_url(),
+            routes::conversation_socket(&created.conversation, Seq(0), Some(&created.token))
+        );
+        let origin = origin.to_owned();
+        async move {
+            let mut socket = Socket::open_from(&url, &origin).await.unwrap();
+            socket.joined().await;
+            socket
+        }
+    };
+    let shop = "https://shop.example.com";
+    let from_shop = created(&start(&api, Visitor::default(), &[("origin", shop)]));
+    let from_elsewhere = created(&start(
+        &api,
+        Visitor::default(),
+        &[("origin", "https://blog.example.com")],
+    ));
+    let mut kept = open(&from_shop, shop).await;
+    let mut dropped = open(&from_elsewhere, "https://blog.example.com").await;
+
+    let reply = set_security(
+        &api,
+        &ana,
+        &ChannelSecurity {
+            allowed_origins: vec![shop.into()],
+            require_identity: false,
+        },
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    dropped.try_send(&send("late", "after the change")).await;
+    let problem = refusal_then_close(&mut dropped).await;
+    assert_eq!(problem.code, ErrorCode::Forbidden);
+    assert!(problem.message.contains("site"), "{}", problem.message);
+    assert!(stored_texts(&api, &ana, &from_elsewhere.conversation).is_empty());
+
+    // The allowed page goes on, until the channel requires signed-in
+    // visitors.
+    kept.send(&send("ok", "still allowed")).await;
+    assert!(matches!(kept.next().await, ServerFrame::Ack { .. }));
+    let reply = set_security(
+        &api,
+        &ana,
+        &ChannelSecurity {
+            allowed_origins: vec![shop.into()],
+            require_identity: true,
+        },
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    kept.try_send(&send("anonymous", "not signed in")).await;
+    let problem = refusal_then_close(&mut kept).await;
+    assert!(problem.message.contains("signed-in"), "{}", problem.message);
+    assert_eq!(
+        stored_texts(&api, &ana, &from_shop.conversation),
+        ["still allowed"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_token_learns_nothing_about_a_conversation_under_an_allowlist() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let existing = api.create_conversation(DEMO_CHANNEL);
+    let reply = set_security(
+        &api,
+        &ana,
+        &ChannelSecurity {
+            allowed_origins: vec!["https://shop.example.com".into()],
+            require_identity: false,
+        },
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let wrong = VisitorToken::from_random([5; 32]);
+    let answer = |id: ConversationId| {
+        let url = format!(
+            "{}{}",
+            edge.ws_url(),
+            routes::conversation_socket(&id, Seq(0), Some(&wrong))
+        );
+        async move {
+            let refusal = Socket::open_from(&url, "https://evil.example.com")
+                .await
+                .err()
+                .expect("refused");
+            (refusal.status, refusal.problem)
+        }
+    };
+    let for_existing = answer(existing.conversation.clone()).await;
+    let for_unknown = answer(ConversationId::from_random([6; 16])).await;
+    assert_eq!(for_existing, for_unknown);
+    assert_eq!(for_existing.0, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_has_its_own_limits_per_address_and_per_account() {
+    let (edge, _state) = edge_with(&[
+        ("ADDRESS_BURST", "3"),
+        ("ADDRESS_PER_MINUTE", "1"),
+        ("SIGN_IN_BURST", "4"),
+        ("SIGN_IN_PER_MINUTE", "1"),
+        ("ACCOUNT_SIGN_IN_BURST", "3"),
+        ("ACCOUNT_SIGN_IN_PER_MINUTE", "1"),
+    ]);
+    let api = Api::new(&edge);
+    let sign_in = |email: &str, password: &str, address: &str| {
+        let body = serde_json::to_string(&charla_shared::api::SignIn {
+            email: email.into(),
+            password: password.into(),
+        })
+        .unwrap();
+        api.request(
+            "POST",
+            routes::SESSION,
+            Some(&body),
+            &[("cf-connecting-ip", address)],
+        )
+        .status
+    };
+    // A flood of other requests from the admin's address does not lock
+    // the admin out.
+    let office = "192.0.2.10";
+    let flood: Vec<u16> = (0..5)
+        .map(|_| start(&api, Visitor::default(), &[("cf-connecting-ip", office)]).status)
+        .collect();
+    assert_eq!(flood, [201, 201, 201, 429, 429]);
+    assert_eq!(sign_in(DEMO_EMAIL, DEMO_PASSWORD, office), 200);
+
+    // Guessing one account's password from many addresses is slowed down
+    // for that account only.
+    let guesses: Vec<u16> = (0..4)
+        .map(|i| sign_in(OPERATOR_EMAIL, "guess", &format!("198.51.100.{i}")))
+        .collect();
+    assert_eq!(guesses, [401, 401, 401, 429]);
+    assert_eq!(sign_in(OPERATOR_EMAIL, TEST_PASSWORD, "198.51.100.99"), 429);
+    assert_eq!(sign_in(OUTSIDER_EMAIL, TEST_PASSWORD, "198.51.100.99"), 200);
+
+    // And one address cannot try many accounts at full speed.
+    let attacker = "203.0.113.50";
+    let tries: Vec<u16> = ["a", "b", "c", "d", "e"]
+        .iter()
+        .map(|who| sign_in(&format!("{who}@example.com"), "guess", attacker))
+        .collect();
+    assert_eq!(tries, [401, 401, 401, 401, 429]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_frame_is_refused_when_the_session_cannot_be_confirmed() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let created = api.create_conversation(DEMO_CHANNEL);
+    let mut operator = Socket::operator(&edge, &created.conversation, &luis, Seq(0))
+        .await
+        .unwrap();
+    operator.joined().await;
+
+    // D1 cannot answer the session check.
+    edge.sql("ALTER TABLE sessions RENAME TO sessions_elsewhere")
+        .expect("the table moves");
+    operator.send(&send("m1", "while D1 fails")).await;
+    let problem = operator.next_error().await;
+    assert_eq!(problem.code, ErrorCode::Unavailable, "{problem:?}");
+    assert_eq!(problem.id, Some(ClientMsgId::parse("m1").unwrap()));
+    assert!(problem.retry_after_ms.is_some(), "says when to try again");
+    assert!(problem.message.contains("could not be confirmed"));
+
+    edge.sql("ALTER TABLE sessions_elsewhere RENAME TO sessions")
+        .expect("the table comes back");
+    operator.send(&send("m1", "while D1 fails")).await;
+    let ServerFrame::Ack { seq, .. } = operator.next().await else {
+        panic!("the same message goes through once the session is confirmed");
+    };
+    assert_eq!(seq, Seq(1), "nothing was stored the first time");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_everywhere_closes_open_conversations_at_once() {
+    let (edge, _state) = edge_with(&[]);
+    let api = Api::new(&edge);
+    let here = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let elsewhere = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let mut panes = Vec::new();
+    let mut visitors = Vec::new();
+    for _ in 0..2 {
+        let created = api.create_conversation(DEMO_CHANNEL);
+        let mut pane = Socket::operator(&edge, &created.conversation, &here, Seq(0))
+            .await
+            .unwrap();
+        pane.joined().await;
+        panes.push(pane);
+        let mut visitor = Socket::visitor(&edge, &created.conversation, &created.token, Seq(0))
+            .await
+            .unwrap();
+        visitor.joined().await;
+        visitors.push(visitor);
+    }
+    assert_eq!(api.delete(routes::SESSIONS, &elsewhere).status, 204);
+    // The sign-out answered only after every open socket was told: the
+    // next visitor message reaches no signed-out socket.
+    for (pane, visitor) in panes.iter_mut().zip(&mut visitors) {
+        visitor.send(&send("next", "anyone there?")).await;
+        assert!(matches!(visitor.next().await, ServerFrame::Ack { .. }));
+        let problem = refusal_then_close(pane).await;
+        assert_eq!(problem.code, ErrorCode::Unauthorized);
+    }
 }

@@ -9,11 +9,11 @@ use leptos::ev::KeyboardEvent;
 use leptos::html::{Button, Textarea};
 use leptos::prelude::*;
 
+use charla_client::chat::HasChat;
+use charla_client::ui::{Composer, MessageList};
+
 use crate::controller::{Controller, Layout};
-use crate::net::Link;
-use crate::state::HasChat;
 use crate::texts::texts;
-use crate::ui::{Composer, MessageList};
 
 /// The whole widget.
 #[component]
@@ -46,18 +46,9 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
     let messages =
         Signal::derive(move || state.with(|s| s.chat().log().messages().cloned().collect()));
     let pending = Signal::derive(move || state.with(|s| s.chat().log().outbox().to_vec()));
-    let me = Signal::derive(move || state.with(|s| s.chat().log().you().cloned()));
+    let me = Signal::derive(move || state.with(|s| s.chat().log().you().map(|you| you.id.clone())));
     let name = move || config.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
-    let status = move || {
-        let t = t();
-        state.with(|s| match (s.chat().notice(), s.chat().link()) {
-            (Some(notice), _) => notice.to_owned(),
-            (None, Some(Link::Connecting)) => t.connecting.to_owned(),
-            (None, Some(Link::Waiting)) => t.reconnecting.to_owned(),
-            (None, Some(Link::Offline)) => t.offline.to_owned(),
-            _ => String::new(),
-        })
-    };
+    let status = move || state.with(|s| s.chat().connection().status(&t().status));
 
     let input = NodeRef::<Textarea>::new();
     let bubble = NodeRef::<Button>::new();

@@ -5,21 +5,21 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use charla_shared::api::{
-    routes, ConversationCreated, CreateConversation, VisitorInfo, WidgetConfig,
-};
+use charla_client::chat::HasChat;
+use charla_client::live::Live;
+use charla_client::net::{Edge, Timer};
+use charla_shared::api::{ConversationCreated, CreateConversation, VisitorInfo, WidgetConfig};
 use charla_shared::channel::Language;
 use charla_shared::identity::Visitor;
 use charla_shared::ids::ChannelId;
 use charla_shared::protocol::{ErrorCode, Message, Problem};
+use charla_shared::routes;
 use leptos::prelude::*;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use crate::live::Live;
-use crate::net::{Edge, Timer};
 use crate::rules;
-use crate::state::{HasChat, WidgetState};
+use crate::state::WidgetState;
 use crate::storage::{self, StoredConversation};
 
 /// Events the host page can listen to with `Charla.on(name, callback)`.
@@ -71,8 +71,10 @@ pub struct Controller {
 /// What `Charla.on("message", cb)` callbacks receive.
 #[derive(Serialize)]
 struct HostMessage<'a> {
-    /// `visitor`, `operator` or `system`.
+    /// `visitor`, `operator`, `bot`, `assistant` or `system`.
     author: &'a str,
+    /// The author's stable participant id.
+    id: &'a str,
     /// The author's display name.
     name: &'a str,
     text: &'a str,
@@ -296,15 +298,11 @@ impl Controller {
             .and_then(|w| w.location().search().ok())
             .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
             .and_then(|params| params.get("charla_country"));
-        let path = match pretend {
-            Some(country) => format!(
-                "{}?country={}",
-                routes::VISITOR,
-                js_sys::encode_uri_component(&country)
-            ),
-            None => routes::VISITOR.to_owned(),
-        };
-        match self.edge.get::<VisitorInfo>(&path).await {
+        match self
+            .edge
+            .get::<VisitorInfo>(&routes::visitor(pretend.as_deref()))
+            .await
+        {
             Ok(info) => info.country,
             Err(e) => {
                 leptos::logging::warn!("Charla: the visitor's country is unknown: {e}");
@@ -316,11 +314,11 @@ impl Controller {
     fn connect(&self, stored: StoredConversation) {
         let edge = self.edge.clone();
         let url = move |after| {
-            format!(
-                "{}&token={}",
-                edge.socket_url(&routes::conversation_socket(&stored.conversation, after)),
-                stored.token.as_str()
-            )
+            edge.socket_url(&routes::conversation_socket(
+                &stored.conversation,
+                after,
+                Some(&stored.token),
+            ))
         };
         let this = self.this.clone();
         self.live.connect(url, move |message| {
@@ -350,6 +348,7 @@ impl Controller {
 fn host_message(message: &Message) -> JsValue {
     let payload = HostMessage {
         author: message.author.role.as_str(),
+        id: message.author.id.as_str(),
         name: &message.author.name,
         text: &message.text,
         seq: message.seq.0,

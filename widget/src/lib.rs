@@ -8,13 +8,10 @@
 
 pub mod controller;
 pub mod host;
-pub mod live;
-pub mod net;
 pub mod rules;
 pub mod state;
 pub mod storage;
 pub mod texts;
-pub mod ui;
 
 mod app;
 
@@ -25,8 +22,8 @@ use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
 pub use app::App;
 
+use charla_client::net::Edge;
 use controller::{Controller, Layout};
-use net::Edge;
 
 /// The id of the element that hosts the widget's shadow root.
 pub const HOST_ELEMENT_ID: &str = "charla-widget";

@@ -1,11 +1,9 @@
 //! Channel rules in the browser: the pure selection from `charla-shared`
-//! with the browser's own `RegExp` as the pattern engine (no regex engine in
-//! the WebAssembly).
+//! with the browser's own `RegExp` as the pattern engine.
 
+use charla_client::pattern::matches;
 use charla_shared::api::WidgetConfig;
-use charla_shared::channel::{select_rule, ButtonMode, URL_REGEX_FLAGS};
-use js_sys::{Array, Function, Reflect, RegExp};
-use wasm_bindgen::JsCast;
+use charla_shared::channel::{select_rule, ButtonMode};
 
 /// What the page's rule asks of the widget.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,21 +36,4 @@ pub fn behaviour(config: &WidgetConfig, url: &str, country: Option<&str>) -> Beh
             chatbot: rule.chatbot.clone(),
         },
     }
-}
-
-/// Runs a pattern with the browser's `RegExp`; a pattern it refuses is an
-/// error, not a panic.
-pub fn matches(pattern: &str, url: &str) -> Result<bool, String> {
-    let constructor: Function = Reflect::get(&js_sys::global(), &"RegExp".into())
-        .map_err(|_| "RegExp is missing".to_owned())?
-        .unchecked_into();
-    let args = Array::of2(&pattern.into(), &URL_REGEX_FLAGS.into());
-    let regex: RegExp = Reflect::construct(&constructor, &args)
-        .map_err(|e| {
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_else(|| "invalid pattern".to_owned())
-        })?
-        .unchecked_into();
-    Ok(regex.test(url))
 }

@@ -1,112 +1,10 @@
 //! The widget's state as a plain value. Components only render it; every
 //! change goes through these methods, which are tested natively.
 
-use charla_shared::chat::{Applied, ChatLog, Outgoing};
-use charla_shared::ids::ClientMsgId;
-use charla_shared::protocol::{message_text, ClientFrame, Problem, ServerFrame};
-
+use charla_client::chat::{ChatView, HasChat};
 use charla_shared::channel::ButtonMode;
-
-use crate::net::Link;
-
-/// One conversation as a screen shows it: the log, the connection and the
-/// last refusal. The widget and each console pane hold one.
-#[derive(Debug, Clone, Default)]
-pub struct ChatView {
-    log: ChatLog,
-    link: Option<Link>,
-    notice: Option<String>,
-    /// The notice asks to wait; the next acknowledgement clears it.
-    waiting: bool,
-}
-
-/// State that holds a [`ChatView`]; [`Live`](crate::live::Live) keeps any
-/// such state in sync with the edge.
-pub trait HasChat: 'static {
-    /// The conversation.
-    fn chat(&self) -> &ChatView;
-    /// The conversation, to change it.
-    fn chat_mut(&mut self) -> &mut ChatView;
-    /// Applies a frame from the edge. States that count unread messages
-    /// wrap this.
-    fn receive(&mut self, frame: ServerFrame) -> Applied {
-        self.chat_mut().receive(frame)
-    }
-}
-
-impl ChatView {
-    /// The messages and the outbox.
-    pub fn log(&self) -> &ChatLog {
-        &self.log
-    }
-
-    /// The connection, once there is one.
-    pub fn link(&self) -> Option<Link> {
-        self.link
-    }
-
-    /// The last refusal or failure to show, if any.
-    pub fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
-    }
-
-    /// Checks and queues a message; returns the frame that sends it, or the
-    /// reason it cannot be sent (shown, nothing queued).
-    pub fn compose(&mut self, id: ClientMsgId, text: &str) -> Result<ClientFrame, Problem> {
-        match message_text(text) {
-            Ok(text) => {
-                self.notice = None;
-                Ok(self.log.compose(id, text))
-            }
-            Err(problem) => {
-                self.notice = Some(problem.message.clone());
-                Err(problem)
-            }
-        }
-    }
-
-    /// Applies a frame from the edge; a refusal becomes the notice, and a
-    /// request to slow down lasts until the edge acknowledges again.
-    pub fn receive(&mut self, frame: ServerFrame) -> Applied {
-        let ack = matches!(frame, ServerFrame::Ack { .. });
-        let applied = self.log.apply(frame);
-        if let Some(problem) = &applied.problem {
-            self.notice = Some(problem.message.clone());
-            self.waiting = applied.resend_after_ms.is_some();
-        } else if ack && std::mem::take(&mut self.waiting) {
-            self.notice = None;
-        }
-        applied
-    }
-
-    /// Puts back the outbox saved before a reload.
-    pub fn restore_outbox(&mut self, saved: Vec<Outgoing>) {
-        self.log.restore_outbox(saved);
-    }
-
-    /// Records the connection state.
-    pub fn set_link(&mut self, link: Link) {
-        if link != Link::Open {
-            self.log.disconnected();
-        }
-        self.link = Some(link);
-    }
-
-    /// Shows a failure that is not tied to a frame.
-    pub fn set_notice(&mut self, notice: impl Into<String>) {
-        self.notice = Some(notice.into());
-    }
-}
-
-impl HasChat for ChatView {
-    fn chat(&self) -> &ChatView {
-        self
-    }
-
-    fn chat_mut(&mut self) -> &mut ChatView {
-        self
-    }
-}
+use charla_shared::chat::Applied;
+use charla_shared::protocol::ServerFrame;
 
 /// Everything the widget shows.
 #[derive(Debug, Clone, Default)]
@@ -215,13 +113,17 @@ impl HasChat for WidgetState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use charla_shared::ids::{ConversationId, Seq};
-    use charla_shared::limits::MAX_MESSAGE_CHARS;
-    use charla_shared::protocol::{Author, ErrorCode, Message, Role, PROTOCOL_VERSION};
+    use charla_shared::ids::{ClientMsgId, ConversationId, OperatorId, ParticipantId, Seq};
+    use charla_shared::protocol::{Author, Message, Role, PROTOCOL_VERSION};
 
     fn author(role: Role) -> Author {
+        let id = match role {
+            Role::Visitor => ParticipantId::visitor(),
+            _ => ParticipantId::operator(&OperatorId::parse("ana").unwrap()),
+        };
         Author {
             role,
+            id,
             name: format!("{role:?}"),
         }
     }
@@ -303,45 +205,5 @@ mod tests {
         assert_eq!(state.unread(), 0);
         state.receive(live(3, Role::Operator));
         assert_eq!(state.unread(), 0, "the open window shows it");
-    }
-
-    #[test]
-    fn an_invalid_message_is_explained_and_not_queued() {
-        let mut state = welcomed();
-        let id = ClientMsgId::parse("x").unwrap();
-        let chat = state.chat_mut();
-        let problem = chat.compose(id.clone(), "   ").unwrap_err();
-        assert_eq!(problem.code, ErrorCode::EmptyMessage);
-        assert!(chat.notice().is_some());
-        let long = "a".repeat(MAX_MESSAGE_CHARS + 1);
-        assert!(chat.compose(id.clone(), &long).is_err());
-        assert!(chat.log().outbox().is_empty());
-        assert!(chat.compose(id, " hola ").is_ok());
-        assert_eq!(chat.notice(), None);
-        assert_eq!(chat.log().outbox()[0].text, "hola");
-    }
-
-    #[test]
-    fn a_request_to_slow_down_lasts_until_the_next_ack() {
-        let mut state = welcomed();
-        let id = ClientMsgId::parse("fast").unwrap();
-        state.chat_mut().compose(id.clone(), "x").unwrap();
-        let applied = state.receive(ServerFrame::Error {
-            problem: Problem::rate_limited("Slow down.", 500).for_message(id.clone()),
-        });
-        assert_eq!(applied.resend_after_ms, Some(500));
-        assert_eq!(state.chat().notice(), Some("Slow down."));
-        assert_eq!(state.chat().log().outbox().len(), 1, "kept to go again");
-        state.receive(ServerFrame::Ack { id, seq: Seq(1) });
-        assert_eq!(state.chat().notice(), None);
-    }
-
-    #[test]
-    fn an_edge_refusal_becomes_the_notice() {
-        let mut state = welcomed();
-        state.receive(ServerFrame::Error {
-            problem: Problem::new(ErrorCode::RateLimited, "Slow down."),
-        });
-        assert_eq!(state.chat().notice(), Some("Slow down."));
     }
 }

@@ -4,9 +4,9 @@
 //! modes, blocked cookies) still chat; the conversation just does not
 //! survive a reload there.
 
+use charla_client::storage::{load, remove, save};
 use charla_shared::chat::Outgoing;
 use charla_shared::ids::{ChannelId, ConversationId, VisitorToken};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// The visitor's conversation on one channel.
@@ -33,10 +33,8 @@ pub fn save_conversation(channel: &ChannelId, stored: &StoredConversation) {
 
 /// Forgets a channel's conversation and its unsent messages.
 pub fn forget(channel: &ChannelId) {
-    if let Some(storage) = local_storage() {
-        let _ = storage.remove_item(&format!("charla.conversation.{channel}"));
-        let _ = storage.remove_item(&format!("charla.outbox.{channel}"));
-    }
+    remove(&format!("charla.conversation.{channel}"));
+    remove(&format!("charla.outbox.{channel}"));
 }
 
 /// The unacknowledged messages of a channel's conversation.
@@ -47,21 +45,4 @@ pub fn load_outbox(channel: &ChannelId) -> Vec<Outgoing> {
 /// Remembers the unacknowledged messages of a channel's conversation.
 pub fn save_outbox(channel: &ChannelId, outbox: &[Outgoing]) {
     save(&format!("charla.outbox.{channel}"), &outbox);
-}
-
-/// A value stored as JSON under `key`, if there is one and it reads.
-pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
-    let raw = local_storage()?.get_item(key).ok()??;
-    serde_json::from_str(&raw).ok()
-}
-
-/// Stores a value as JSON under `key`; does nothing where storage is refused.
-pub fn save<T: Serialize + ?Sized>(key: &str, value: &T) {
-    if let (Some(storage), Ok(raw)) = (local_storage(), serde_json::to_string(value)) {
-        let _ = storage.set_item(key, &raw);
-    }
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
 }

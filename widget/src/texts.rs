@@ -2,6 +2,7 @@
 //! (welcome message, placeholder, button text) come from the channel; these
 //! are the rest: accessible names and connection notices.
 
+use charla_client::chat::StatusWords;
 use charla_shared::channel::Language;
 
 /// The widget's fixed texts in one language.
@@ -21,12 +22,8 @@ pub struct Texts {
     pub you: &'static str,
     /// Shown on messages not yet acknowledged.
     pub sending: &'static str,
-    /// Shown while the first connection opens.
-    pub connecting: &'static str,
-    /// Shown while the connection is re-established.
-    pub reconnecting: &'static str,
-    /// Shown while the browser has no network.
-    pub offline: &'static str,
+    /// The connection's status line.
+    pub status: StatusWords,
     /// Announces unread replies on the chat button.
     pub unread: &'static str,
     /// The accessible name of the button that hides the notification.
@@ -50,9 +47,11 @@ const EN: Texts = Texts {
     log_label: "Conversation",
     you: "You",
     sending: "Sending…",
-    connecting: "Connecting…",
-    reconnecting: "Connection lost. Reconnecting… Your messages will be sent.",
-    offline: "You are offline. Your messages will be sent when you are back online.",
+    status: StatusWords {
+        connecting: "Connecting…",
+        reconnecting: "Connection lost. Reconnecting… Your messages will be sent.",
+        offline: "You are offline. Your messages will be sent when you are back online.",
+    },
     unread: "unread replies",
     dismiss: "Dismiss",
 };
@@ -65,9 +64,11 @@ const ES: Texts = Texts {
     log_label: "Conversación",
     you: "Usted",
     sending: "Enviando…",
-    connecting: "Conectando…",
-    reconnecting: "Se perdió la conexión. Reconectando… Sus mensajes se enviarán.",
-    offline: "Está sin conexión. Sus mensajes se enviarán cuando vuelva a estar en línea.",
+    status: StatusWords {
+        connecting: "Conectando…",
+        reconnecting: "Se perdió la conexión. Reconectando… Sus mensajes se enviarán.",
+        offline: "Está sin conexión. Sus mensajes se enviarán cuando vuelva a estar en línea.",
+    },
     unread: "respuestas sin leer",
     dismiss: "Descartar",
 };
@@ -80,9 +81,12 @@ const PT: Texts = Texts {
     log_label: "Conversa",
     you: "Você",
     sending: "Enviando…",
-    connecting: "Conectando…",
-    reconnecting: "A conexão caiu. Reconectando… Suas mensagens serão enviadas.",
-    offline: "Você está sem conexão. Suas mensagens serão enviadas quando voltar a estar on-line.",
+    status: StatusWords {
+        connecting: "Conectando…",
+        reconnecting: "A conexão caiu. Reconectando… Suas mensagens serão enviadas.",
+        offline:
+            "Você está sem conexão. Suas mensagens serão enviadas quando voltar a estar on-line.",
+    },
     unread: "respostas não lidas",
     dismiss: "Dispensar",
 };

@@ -4,14 +4,14 @@
 
 use std::rc::Rc;
 
+use charla_client::chat::HasChat;
+use charla_client::net::Edge;
+use charla_client::ui::MessageList;
 use charla_shared::channel::Language;
 use charla_shared::chat::Outgoing;
-use charla_shared::ids::{ChannelId, ClientMsgId, Seq};
+use charla_shared::ids::{ChannelId, ClientMsgId, OperatorId, ParticipantId, Seq};
 use charla_shared::protocol::{Author, Message, Role};
 use charla_widget::controller::{Controller, Layout};
-use charla_widget::net::Edge;
-use charla_widget::state::HasChat;
-use charla_widget::ui::MessageList;
 use charla_widget::App;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -27,14 +27,16 @@ const NO_EDGE: &str = "http://127.0.0.1:9";
 async fn messages_are_text_in_a_live_log() {
     let container = container();
     let payload = r#"<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>"#;
+    let mut from_the_future = message(4, Role::Other, "Translator", "Hola");
+    from_the_future.author.id = ParticipantId::parse("translator:x").unwrap();
     let messages = vec![
         message(1, Role::Visitor, "Ana V", payload),
         message(2, Role::Operator, "Luis", "Hello & welcome"),
+        // An operator who happens to share the visitor's name is not "you".
+        message(3, Role::Operator, "Ana V", "Same name"),
+        from_the_future,
     ];
-    let me = Author {
-        role: Role::Visitor,
-        name: "Ana V".into(),
-    };
+    let me = ParticipantId::visitor();
     let pending = vec![Outgoing {
         id: ClientMsgId::parse("p1").unwrap(),
         text: "still sending".into(),
@@ -64,7 +66,14 @@ async fn messages_are_text_in_a_live_log() {
     let texts = texts_of(&container, ".charla-msg .charla-text");
     assert_eq!(
         texts,
-        ["Welcome!", payload, "Hello & welcome", "still sending"]
+        [
+            "Welcome!",
+            payload,
+            "Hello & welcome",
+            "Same name",
+            "Hola",
+            "still sending"
+        ]
     );
     assert!(
         container.query_selector("img").unwrap().is_none(),
@@ -82,7 +91,12 @@ async fn messages_are_text_in_a_live_log() {
     );
     assert_eq!(
         texts_of(&container, ".charla-msg:not(.charla-own) .charla-who"),
-        ["Luis"]
+        ["Luis", "Ana V", "Translator"]
+    );
+    assert_eq!(
+        texts_of(&container, ".charla-role-other .charla-text"),
+        ["Hola"],
+        "a role this version does not know is shown, neutrally"
     );
 }
 
@@ -178,7 +192,7 @@ async fn an_outbox_saved_before_a_reload_is_shown_and_sent_again() {
     until_notice(&controller).await;
     assert!(controller
         .state
-        .with_untracked(|s| s.chat().notice().is_some()));
+        .with_untracked(|s| s.chat().connection().notice().is_some()));
 }
 
 #[wasm_bindgen_test]
@@ -266,6 +280,12 @@ fn message(seq: u64, role: Role, name: &str, text: &str) -> Message {
         id: ClientMsgId::parse(format!("m{seq}")).unwrap(),
         author: Author {
             role,
+            id: match role {
+                Role::Visitor => ParticipantId::visitor(),
+                _ => ParticipantId::operator(
+                    &OperatorId::parse(name.to_lowercase().replace(' ', "-")).unwrap(),
+                ),
+            },
             name: name.into(),
         },
         text: text.into(),
@@ -307,7 +327,7 @@ async fn until_notice(controller: &Controller) {
     for _ in 0..50 {
         if controller
             .state
-            .with_untracked(|s| s.chat().notice().is_some())
+            .with_untracked(|s| s.chat().connection().notice().is_some())
         {
             return;
         }

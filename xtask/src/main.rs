@@ -99,6 +99,8 @@ fn test() -> Result<(), Error> {
         "charla-console",
         "-p",
         "charla-edge",
+        "-p",
+        "charla-client",
         "--all-targets",
         "--",
         "-D",

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use charla_tests::browser::{script, Chromedriver};
 use charla_tests::edge::{test_edge, LocalEdge};
-use charla_tests::ui::browser;
+use charla_tests::HarnessError;
 use charla_tests::{copy_dir, paths};
 use serde::Serialize;
 use serde_json::Value;
@@ -134,7 +134,7 @@ pub async fn measure() -> Result<PageImpact, Error> {
 /// five seconds and, with the widget, when its button showed.
 async fn load(driver: &Chromedriver, url: &str, widget: bool) -> Result<(f64, f64), Error> {
     let client = driver.session().await?;
-    client.goto(url).await.map_err(browser)?;
+    client.goto(url).await.map_err(HarnessError::from)?;
     let mut visible = 0.0;
     if widget {
         for _ in 0..100 {
@@ -164,7 +164,7 @@ async fn load(driver: &Chromedriver, url: &str, widget: bool) -> Result<(f64, f6
     .await
     .as_f64()
     .unwrap_or(0.0);
-    client.close().await.map_err(browser)?;
+    client.close().await.map_err(HarnessError::from)?;
     Ok((blocking, visible))
 }
 
@@ -210,7 +210,7 @@ async fn isolation(driver: &Chromedriver, edge: &LocalEdge) -> Result<Isolation,
     client
         .goto(&format!("{}/bench/without", edge.url()))
         .await
-        .map_err(browser)?;
+        .map_err(HarnessError::from)?;
     let measured = client
         .execute_async(
             "const done = arguments[arguments.length - 1];
@@ -246,8 +246,8 @@ async fn isolation(driver: &Chromedriver, edge: &LocalEdge) -> Result<Isolation,
             vec![],
         )
         .await
-        .map_err(browser)?;
-    client.close().await.map_err(browser)?;
+        .map_err(HarnessError::from)?;
+    client.close().await.map_err(HarnessError::from)?;
     let number = |v: &Value| v.as_f64().unwrap_or(0.0);
     Ok(Isolation {
         count: 20,

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use charla_shared::ids::{ClientMsgId, Seq};
 use charla_shared::logs::CONVERSATION_STARTED;
 use charla_shared::protocol::{ClientFrame, ServerFrame};
+use charla_shared::routes;
 use charla_tests::client::Api;
 use charla_tests::edge::{stop_group, test_edge, LocalEdge};
 use charla_tests::paths;
@@ -259,14 +260,12 @@ impl Server {
                     tokio::task::spawn_blocking(move || api.create_conversation(DEMO_CHANNEL))
                         .await
                         .map_err(|e| Error::Check(e.to_string()))?;
-                let path =
-                    charla_shared::api::routes::conversation_socket(&created.conversation, Seq(0));
-                let visitor = connect(
-                    &format!("{}{path}&token={}", edge.ws_url(), created.token.as_str()),
-                    None,
-                )
-                .await?;
-                let operator = connect(&format!("{}{path}", edge.ws_url()), Some(cookie)).await?;
+                let path = |token| {
+                    let path = routes::conversation_socket(&created.conversation, Seq(0), token);
+                    format!("{}{path}", edge.ws_url())
+                };
+                let visitor = connect(&path(Some(&created.token)), None).await?;
+                let operator = connect(&path(None), Some(cookie)).await?;
                 let pair = Pair::new(
                     Kind::Charla,
                     created.conversation.to_string(),

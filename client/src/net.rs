@@ -1,17 +1,19 @@
 //! Talking to the edge from a browser: JSON over `fetch`, and a WebSocket
-//! that reconnects by itself with backoff and jitter. The console uses this
-//! module too.
+//! that reconnects by itself with backoff and jitter.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use charla_shared::protocol::{ErrorCode, Problem, HEARTBEAT_MS, HEARTBEAT_TIMEOUT_MS, PING, PONG};
+use charla_shared::protocol::{
+    ErrorCode, Problem, CLOSE_REFUSED, CLOSE_SIGNED_OUT, HEARTBEAT_MS, HEARTBEAT_TIMEOUT_MS, PING,
+    PONG,
+};
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, WebSocket};
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 /// Why a call to the edge failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -125,7 +127,8 @@ pub enum Link {
 /// "open" for minutes), so the socket sends a [`PING`] every
 /// [`HEARTBEAT_MS`] and reconnects if nothing arrives within
 /// [`HEARTBEAT_TIMEOUT_MS`]. It also reconnects at once when the browser
-/// comes back online.
+/// comes back online, and a connection that survived the outage is
+/// reported open again as soon as the edge answers on it.
 pub struct Socket(Rc<Inner>);
 
 /// A JavaScript event handler owned by Rust.
@@ -136,6 +139,8 @@ struct Inner {
     on_text: Box<dyn Fn(String)>,
     on_link: Box<dyn Fn(Link)>,
     ws: RefCell<Option<WebSocket>>,
+    /// The state last reported, so that each change is reported once.
+    link: Cell<Option<Link>>,
     /// Attempts since the last frame received; drives the backoff.
     failures: Cell<u32>,
     stopped: Cell<bool>,
@@ -160,6 +165,7 @@ impl Socket {
             on_text: Box::new(on_text),
             on_link: Box::new(on_link),
             ws: RefCell::new(None),
+            link: Cell::new(None),
             failures: Cell::new(0),
             stopped: Cell::new(false),
             handlers: RefCell::new(Vec::new()),
@@ -184,19 +190,7 @@ impl Socket {
 
     /// Closes for good.
     pub fn close(&self) {
-        let inner = &self.0;
-        if inner.stopped.replace(true) {
-            return;
-        }
-        inner.detach();
-        if let Some(window) = web_sys::window() {
-            for (event, handler) in inner.network.borrow_mut().drain(..) {
-                let _ = window
-                    .remove_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
-            }
-        }
-        inner.retry.clear();
-        (inner.on_link)(Link::Closed);
+        self.0.stop();
     }
 }
 
@@ -207,23 +201,42 @@ impl Drop for Socket {
 }
 
 impl Inner {
+    /// Stops for good: no more attempts, no more events.
+    fn stop(&self) {
+        if self.stopped.replace(true) {
+            return;
+        }
+        self.detach();
+        if let Some(window) = web_sys::window() {
+            for (event, handler) in self.network.borrow_mut().drain(..) {
+                let _ = window
+                    .remove_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+            }
+        }
+        self.retry.clear();
+        self.report(Link::Closed);
+    }
+
     fn connect(this: &Rc<Inner>) {
         if this.stopped.get() {
             return;
         }
-        (this.on_link)(Link::Connecting);
+        this.report(Link::Connecting);
         let ws = match WebSocket::new(&(this.url)()) {
             Ok(ws) => ws,
             Err(_) => return Inner::retry_later(this),
         };
         let weak = Rc::downgrade(this);
         let on_open = handler(&weak, |inner, _| {
-            (inner.on_link)(Link::Open);
+            inner.report(Link::Open);
             Inner::start_heartbeat(&inner);
         });
         let on_message = handler(&weak, |inner, event| {
             inner.failures.set(0);
             inner.deadline.clear();
+            // Whatever arrives proves the connection works, even if the
+            // browser said it was offline a moment ago.
+            inner.report(Link::Open);
             let text = event
                 .dyn_ref::<MessageEvent>()
                 .and_then(|m| m.data().as_string());
@@ -232,7 +245,16 @@ impl Inner {
                 _ => {}
             }
         });
-        let on_close = handler(&weak, |inner, _| Inner::dropped(&inner));
+        let on_close = handler(&weak, |inner, event| {
+            // The edge closes with these codes when the socket's session
+            // ended or its token was revoked: trying again cannot work.
+            let code = event.dyn_ref::<CloseEvent>().map(CloseEvent::code);
+            if matches!(code, Some(CLOSE_SIGNED_OUT | CLOSE_REFUSED)) {
+                inner.stop();
+            } else {
+                Inner::dropped(&inner);
+            }
+        });
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
@@ -240,20 +262,34 @@ impl Inner {
         *this.ws.borrow_mut() = Some(ws);
     }
 
+    /// Reports a state change to the owner, once per change.
+    fn report(&self, link: Link) {
+        if self.link.replace(Some(link)) != Some(link) {
+            (self.on_link)(link);
+        }
+    }
+
     /// Pings while open; a ping left unanswered means the connection is dead.
     fn start_heartbeat(this: &Rc<Inner>) {
         let weak = Rc::downgrade(this);
         this.heartbeat.start_interval(HEARTBEAT_MS, move || {
-            let Some(inner) = weak.upgrade() else { return };
-            if let Some(ws) = inner.ws.borrow().as_ref() {
-                let _ = ws.send_with_str(PING);
+            if let Some(inner) = weak.upgrade() {
+                Inner::ping(&inner);
             }
-            let weak = Rc::downgrade(&inner);
-            inner.deadline.start_once(HEARTBEAT_TIMEOUT_MS, move || {
-                if let Some(inner) = weak.upgrade() {
-                    Inner::dropped(&inner);
-                }
-            });
+        });
+    }
+
+    /// Sends a heartbeat and gives the edge [`HEARTBEAT_TIMEOUT_MS`] to
+    /// answer before the connection counts as dead.
+    fn ping(this: &Rc<Inner>) {
+        if let Some(ws) = this.ws.borrow().as_ref() {
+            let _ = ws.send_with_str(PING);
+        }
+        let weak = Rc::downgrade(this);
+        this.deadline.start_once(HEARTBEAT_TIMEOUT_MS, move || {
+            if let Some(inner) = weak.upgrade() {
+                Inner::dropped(&inner);
+            }
         });
     }
 
@@ -282,10 +318,10 @@ impl Inner {
         }
         if !is_online() {
             // The `online` listener reconnects when the network is back.
-            (this.on_link)(Link::Offline);
+            this.report(Link::Offline);
             return;
         }
-        (this.on_link)(Link::Waiting);
+        this.report(Link::Waiting);
         let failures = this.failures.get();
         this.failures.set(failures.saturating_add(1));
         let weak = Rc::downgrade(this);
@@ -303,7 +339,16 @@ impl Inner {
         };
         let weak = Rc::downgrade(this);
         let online = handler(&weak, |inner, _| {
-            if !inner.stopped.get() && inner.ws.borrow().is_none() {
+            if inner.stopped.get() {
+                return;
+            }
+            let survived = inner.ws.borrow().is_some();
+            if survived {
+                // The socket may have outlived the outage or died quietly
+                // with it: a heartbeat now tells which, and its answer
+                // reports the connection open again.
+                Inner::ping(&inner);
+            } else {
                 inner.retry.clear();
                 inner.failures.set(0);
                 Inner::connect(&inner);
@@ -311,7 +356,7 @@ impl Inner {
         });
         let offline = handler(&weak, |inner, _| {
             if !inner.stopped.get() {
-                (inner.on_link)(Link::Offline);
+                inner.report(Link::Offline);
             }
         });
         for (event, handler) in [("online", online), ("offline", offline)] {
@@ -326,7 +371,7 @@ impl Inner {
 /// one; the replaced callback is kept until the next start, because a timer
 /// callback may restart its own timer while it runs.
 #[derive(Default)]
-pub(crate) struct Timer {
+pub struct Timer {
     id: Cell<Option<i32>>,
     repeating: Cell<bool>,
     current: RefCell<Option<Closure<dyn FnMut()>>>,
@@ -334,7 +379,8 @@ pub(crate) struct Timer {
 }
 
 impl Timer {
-    pub(crate) fn start_once(&self, ms: u32, f: impl FnMut() + 'static) {
+    /// Calls `f` once after `ms` milliseconds.
+    pub fn start_once(&self, ms: u32, f: impl FnMut() + 'static) {
         self.start(ms, false, f);
     }
 
@@ -361,7 +407,8 @@ impl Timer {
         *self.previous.borrow_mut() = replaced;
     }
 
-    fn clear(&self) {
+    /// Cancels the timer if it is running.
+    pub fn clear(&self) {
         if let (Some(id), Some(window)) = (self.id.take(), web_sys::window()) {
             if self.repeating.get() {
                 window.clear_interval_with_handle(id);

@@ -1,5 +1,5 @@
 //! A conversation kept live: a [`Socket`] feeding frames into state that
-//! holds a [`ChatView`](crate::state::ChatView). It resends the outbox after
+//! holds a [`ChatView`](crate::chat::ChatView). It resends the outbox after
 //! every welcome, answers gaps with a sync, and reports each message that
 //! newly appears. The widget and every console pane use it.
 
@@ -11,8 +11,8 @@ use charla_shared::ids::{hex_digest, ClientMsgId, Seq};
 use charla_shared::protocol::{ClientFrame, ErrorCode, Message, Problem, ServerFrame};
 use leptos::prelude::*;
 
+use crate::chat::HasChat;
 use crate::net::{Socket, Timer};
-use crate::state::HasChat;
 
 /// Where a [`Live`] keeps its outbox.
 type OutboxStore = dyn Fn(&[Outgoing]);

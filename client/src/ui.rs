@@ -1,15 +1,20 @@
 //! Components the widget and the console share.
 
 use charla_shared::chat::Outgoing;
+use charla_shared::ids::ParticipantId;
 use charla_shared::limits::MAX_MESSAGE_CHARS;
-use charla_shared::protocol::{Author, Message};
+use charla_shared::protocol::Message;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html::{Div, Textarea};
 use leptos::prelude::*;
 
 /// The messages of a conversation as a `role="log"` live region, so screen
 /// readers announce new ones. Texts are rendered as text nodes, never as
-/// HTML. Unacknowledged messages follow, marked as sending.
+/// HTML. The author's name starts each run of messages by the same
+/// participant; the reader's own are told apart by participant id, and each
+/// message carries its author's role as a class (a role this version does
+/// not know gets the neutral `charla-role-other`). Unacknowledged messages
+/// follow, marked as sending.
 #[component]
 pub fn MessageList(
     /// Stored messages, ascending by sequence number.
@@ -18,9 +23,9 @@ pub fn MessageList(
     /// Sent but not yet acknowledged.
     #[prop(into)]
     pending: Signal<Vec<Outgoing>>,
-    /// How the edge shows this client's own messages.
+    /// This client's own participant id, once the edge has said it.
     #[prop(into)]
-    me: Signal<Option<Author>>,
+    me: Signal<Option<ParticipantId>>,
     /// A first message shown before the transcript (the channel's welcome).
     #[prop(optional, into)]
     intro: MaybeProp<String>,
@@ -61,15 +66,16 @@ pub fn MessageList(
                     })
             }}
             <For
-                each=move || messages.get()
-                key=|message| message.seq
-                children=move |message| {
-                    let own = me.with(|me| me.as_ref() == Some(&message.author));
+                each=move || runs(&messages.get())
+                key=|(message, starts_run)| (message.seq, *starts_run)
+                children=move |(message, starts_run)| {
+                    let own = me.with(|me| me.as_ref() == Some(&message.author.id));
                     let author = message.author.name;
                     let name = move || if own { you.get().to_owned() } else { author.clone() };
+                    let class = format!("charla-msg charla-role-{}", message.author.role.as_str());
                     view! {
-                        <li class="charla-msg" class:charla-own=own data-seq=message.seq.0>
-                            <span class="charla-who">{name}</span>
+                        <li class=class class:charla-own=own data-seq=message.seq.0>
+                            {starts_run.then(|| view! { <span class="charla-who">{name}</span> })}
                             <p class="charla-text">{message.text}</p>
                         </li>
                     }
@@ -151,5 +157,55 @@ pub fn Composer(
                 {children()}
             </button>
         </form>
+    }
+}
+
+/// Each message with whether it starts a run: the first message, or one
+/// whose author (by participant id) differs from the one before.
+pub fn runs(messages: &[Message]) -> Vec<(Message, bool)> {
+    let mut previous: Option<&ParticipantId> = None;
+    messages
+        .iter()
+        .map(|message| {
+            let starts = previous != Some(&message.author.id);
+            previous = Some(&message.author.id);
+            (message.clone(), starts)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use charla_shared::ids::{ClientMsgId, OperatorId, Seq};
+    use charla_shared::protocol::{Author, Role};
+
+    fn by(seq: u64, id: ParticipantId, name: &str) -> Message {
+        Message {
+            seq: Seq(seq),
+            id: ClientMsgId::parse(format!("m{seq}")).unwrap(),
+            author: Author {
+                role: Role::Operator,
+                id,
+                name: name.into(),
+            },
+            text: "hi".into(),
+            at: 0,
+        }
+    }
+
+    #[test]
+    fn a_run_is_one_participant_whatever_the_names() {
+        let ana = ParticipantId::operator(&OperatorId::parse("ana").unwrap());
+        let other_ana = ParticipantId::operator(&OperatorId::parse("ana-2").unwrap());
+        let messages = [
+            by(1, ana.clone(), "Ana"),
+            by(2, ana.clone(), "Ana"),
+            by(3, other_ana, "Ana"),
+            by(4, ParticipantId::visitor(), "V"),
+            by(5, ana, "Ana"),
+        ];
+        let starts: Vec<bool> = runs(&messages).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(starts, [true, false, true, true, true]);
     }
 }

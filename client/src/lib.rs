@@ -1,0 +1,16 @@
+//! What the widget and the console share: talking to the edge ([`net`]),
+//! keeping a conversation live over a socket ([`live`]), the conversation
+//! and connection state they show ([`chat`]), the message list and the
+//! message box ([`ui`]), what they remember across reloads ([`storage`]),
+//! and rule patterns run with the browser's `RegExp` ([`pattern`]).
+//!
+//! Architecture Invariant: this crate depends on `charla-shared`, Leptos
+//! and the browser only; the widget and the console depend on it and never
+//! on each other.
+
+pub mod chat;
+pub mod live;
+pub mod net;
+pub mod pattern;
+pub mod storage;
+pub mod ui;

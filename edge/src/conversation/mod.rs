@@ -1,0 +1,566 @@
+//! One conversation: a Durable Object that owns its transcript and relays
+//! messages between the visitor and any number of operators.
+//!
+//! The object uses the WebSocket hibernation API: the runtime keeps the
+//! sockets open while the object is evicted from memory, and wakes it (by
+//! constructing it again) when a frame arrives. So nothing that routes or
+//! authorises a message lives only in memory: who is behind each socket is
+//! serialised into the socket's attachment ([`admission`]), and everything
+//! else is read from the object's SQLite storage ([`store`]).
+//!
+//! Failures are handled one way everywhere: when something the object
+//! needs cannot be confirmed (storage, the operator's session in D1), the
+//! frame is refused with a clear error and nothing is stored; the detail
+//! goes to the log. Nothing fails open.
+
+mod admission;
+mod reports;
+mod store;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use charla_shared::identity::ChannelSecurity;
+use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
+use charla_shared::limits::{HISTORY_PAGE, SESSION_RECHECK_MS};
+use charla_shared::logs::CONVERSATION_STARTED;
+use charla_shared::protocol::{
+    ClientFrame, Contact, ConversationSummary, ErrorCode, Message, Preview, Problem, Role,
+    ServerFrame, CLOSE_REFUSED, CLOSE_SIGNED_OUT, PROTOCOL_VERSION,
+};
+use charla_shared::Millis;
+use worker::{
+    durable_object, wasm_bindgen, Delay, DurableObject, Env, Request, Response, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
+};
+
+use self::admission::{Participant, Pass};
+use self::reports::Reports;
+use self::store::{Meta, Store};
+use crate::error::{EdgeError, EdgeResult};
+use crate::http::{json, query};
+use crate::internal::{self, paths, Call, NewConversation, SignedOut, StaffSession};
+use crate::store::Db;
+use crate::{now, settings};
+
+/// How long a client waits before sending again a frame that could not be
+/// checked just now.
+const RETRY_MS: u64 = 2_000;
+
+/// A conversation's Durable Object.
+#[durable_object]
+pub struct Conversation {
+    state: State,
+    env: Env,
+    store: Store,
+    /// Reports to the channel's inbox, at most one in flight.
+    reports: Rc<RefCell<Reports<ConversationSummary>>>,
+    /// When the operators' sessions were last checked.
+    rechecked: Cell<Millis>,
+}
+
+impl DurableObject for Conversation {
+    fn new(state: State, env: Env) -> Self {
+        // Nothing is read or written here: an object woken for an id that
+        // was never created (a guess, a typo) must not write anything.
+        let store = Store::new(state.storage().sql());
+        internal::answer_heartbeats(&state);
+        // One line per start, first use or wake-up from hibernation, so the
+        // logs show how often objects are woken (a test counts them too).
+        worker::console_log!("{CONVERSATION_STARTED}");
+        Conversation {
+            state,
+            env,
+            store,
+            reports: Rc::default(),
+            rechecked: Cell::new(0),
+        }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        internal::respond(match req.path().as_str() {
+            paths::INIT => async { self.init(&internal::body(&mut req).await?).await }.await,
+            paths::CONNECT => self.accept(&req).await,
+            paths::TRANSCRIPT => self.transcript(),
+            paths::REVOKE => self.revoke().await,
+            paths::READMIT => async { self.readmit(&internal::body(&mut req).await?).await }.await,
+            paths::SIGN_OUT => async { self.sign_out(&internal::body(&mut req).await?) }.await,
+            other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
+        })
+    }
+
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> worker::Result<()> {
+        if let Err(error) = self.on_frame(&ws, message).await {
+            send(
+                &ws,
+                &ServerFrame::Error {
+                    problem: error.to_problem(),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        _code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> worker::Result<()> {
+        internal::finish_close(&ws)?;
+        if self
+            .state
+            .get_tags(&ws)
+            .iter()
+            .any(|t| t == Role::Visitor.as_str())
+        {
+            self.log_presence(self.visitor_online(Some(&ws))).await;
+        }
+        Ok(())
+    }
+
+    async fn websocket_error(&self, ws: WebSocket, error: worker::Error) -> worker::Result<()> {
+        internal::close_failed("conversation", &ws, &error)
+    }
+}
+
+impl Conversation {
+    /// Stores the record of a new conversation and lists it in the inbox.
+    async fn init(&self, new: &NewConversation) -> EdgeResult<Response> {
+        let meta = self.store.create(new)?;
+        self.tell_inbox(summary(&meta, None, false)?);
+        Ok(Response::empty()?.with_status(201))
+    }
+
+    /// Accepts a WebSocket for someone the worker let through, once the
+    /// object agrees (see [`admission`]), then sends the welcome and the
+    /// history the client asked for.
+    async fn accept(&self, req: &Request) -> EdgeResult<Response> {
+        let admission = internal::admission(req)?;
+        // A visitor's connection brings the channel's security settings as
+        // they are now; the object keeps them to check every frame.
+        let meta = match (&admission, self.store.meta()?) {
+            (internal::Admission::Visitor { security, .. }, Some(_)) => {
+                Some(self.store.set_security(security)?)
+            }
+            (_, meta) => meta,
+        };
+        let participant = admission::admit(admission, meta.as_ref(), now())?;
+        let meta = meta.ok_or_else(|| EdgeError::Corrupt("admitted without a record".into()))?;
+        let after = query(&req.url()?, "after")
+            .and_then(|a| Seq::parse(&a).ok())
+            .unwrap_or_default();
+
+        if participant.author.role == Role::Visitor {
+            // The inbox must know before the visitor can send anything, so
+            // that a change of the channel's security settings reaches this
+            // socket; if it cannot be told, the connection is refused.
+            self.report_presence(true).await.map_err(|error| {
+                worker::console_error!("presence report: {error}");
+                EdgeError::Refused(Problem::unavailable(
+                    "The chat could not start just now. It will try again in a moment.",
+                    RETRY_MS,
+                ))
+            })?;
+        }
+        let pair = WebSocketPair::new()?;
+        let server = pair.server;
+        // Accepting through the state (not `server.accept()`) is what lets
+        // the runtime hibernate the object while the socket stays open.
+        let tags = participant.tags();
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        self.state.accept_websocket_with_tags(&server, &tags);
+        server.serialize_attachment(&participant)?;
+        send(
+            &server,
+            &ServerFrame::Welcome {
+                protocol: PROTOCOL_VERSION,
+                conversation: parse_stored(ConversationId::parse(meta.conversation.as_str()))?,
+                you: participant.author.clone(),
+                last_seq: self.store.last_seq()?,
+            },
+        );
+        self.send_history(&server, after)?;
+        Ok(Response::from_websocket(pair.client)?)
+    }
+
+    /// The whole transcript, for the operators' transcript endpoint.
+    fn transcript(&self) -> EdgeResult<Response> {
+        let meta = self.store.meta()?.ok_or_else(|| {
+            EdgeError::refuse(ErrorCode::NotFound, "This conversation does not exist.")
+        })?;
+        json(
+            200,
+            &charla_shared::api::Transcript {
+                conversation: parse_stored(ConversationId::parse(meta.conversation))?,
+                channel: parse_stored(ChannelId::parse(meta.channel))?,
+                visitor: meta.visitor,
+                contact: Contact {
+                    email: meta.email,
+                    verified_user: meta.verified_user,
+                },
+                chatbot: meta.chatbot,
+                created_at: meta.created_at,
+                messages: self.store.after(Seq(0), usize::MAX)?,
+            },
+        )
+    }
+
+    /// Forgets the visitor's token, so it opens nothing any more, and closes
+    /// the visitor's sockets. Operators keep the transcript.
+    async fn revoke(&self) -> EdgeResult<Response> {
+        if self.store.meta()?.is_none() {
+            return Err(EdgeError::refuse(
+                ErrorCode::NotFound,
+                "This conversation does not exist.",
+            ));
+        }
+        self.store.revoke_token()?;
+        let problem = Problem::new(
+            ErrorCode::Forbidden,
+            "An operator has closed this conversation.",
+        );
+        for socket in self.state.get_websockets_with_tag(Role::Visitor.as_str()) {
+            refuse_and_close(&socket, problem.clone(), CLOSE_REFUSED);
+        }
+        self.log_presence(self.visitor_online(None)).await;
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// The channel's security settings changed: keep them, and close every
+    /// visitor socket they no longer admit.
+    async fn readmit(&self, security: &ChannelSecurity) -> EdgeResult<Response> {
+        if self.store.meta()?.is_none() {
+            return Ok(Response::empty()?.with_status(204));
+        }
+        let meta = self.store.set_security(security)?;
+        for socket in self.state.get_websockets_with_tag(Role::Visitor.as_str()) {
+            let refusal = match socket.deserialize_attachment::<Participant>() {
+                Ok(Some(participant)) => admission::still_admitted(&participant.pass, &meta).err(),
+                _ => Some(EdgeError::Corrupt(
+                    "visitor socket without attachment".into(),
+                )),
+            };
+            if let Some(refusal) = refusal {
+                refuse_and_close(&socket, refusal.to_problem(), CLOSE_REFUSED);
+            }
+        }
+        self.log_presence(self.visitor_online(None)).await;
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// An operator's session (or every session of theirs) ended: their
+    /// sockets here are told and closed at once.
+    fn sign_out(&self, signed_out: &SignedOut) -> EdgeResult<Response> {
+        for socket in self
+            .state
+            .get_websockets_with_tag(&internal::signed_out_tag(signed_out))
+        {
+            refuse_and_close(&socket, Problem::session_ended(), CLOSE_SIGNED_OUT);
+        }
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// One frame from a socket. Whoever sent it must still be admitted:
+    /// a visitor's token and page against the conversation as it stands,
+    /// an operator's session against D1.
+    async fn on_frame(&self, ws: &WebSocket, message: WebSocketIncomingMessage) -> EdgeResult<()> {
+        let participant: Participant = ws
+            .deserialize_attachment()?
+            .ok_or_else(|| EdgeError::Corrupt("socket without attachment".into()))?;
+        let meta = self
+            .store
+            .meta()?
+            .ok_or_else(|| EdgeError::Corrupt("socket on an uncreated conversation".into()))?;
+        if let Err(refusal) = admission::still_admitted(&participant.pass, &meta) {
+            refuse_and_close(ws, refusal.to_problem(), CLOSE_REFUSED);
+            return Ok(());
+        }
+        let WebSocketIncomingMessage::String(raw) = message else {
+            return Err(EdgeError::refuse(
+                ErrorCode::Malformed,
+                "Frames are JSON text, not binary.",
+            ));
+        };
+        let frame = ClientFrame::decode(&raw)?;
+        if let Pass::Staff { session, .. } = &participant.pass {
+            match self.session_is_live(session).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    refuse_and_close(ws, Problem::session_ended(), CLOSE_SIGNED_OUT);
+                    return Ok(());
+                }
+                Err(error) => {
+                    worker::console_error!("operator session check failed: {error}");
+                    let problem = Problem::unavailable(
+                        "Your session could not be confirmed just now, so this was not sent. It will be sent again in a moment.",
+                        RETRY_MS,
+                    );
+                    return Err(EdgeError::Refused(match frame {
+                        ClientFrame::Send { id, .. } => problem.for_message(id),
+                        ClientFrame::Sync { .. } => problem,
+                    }));
+                }
+            }
+        }
+        match frame {
+            ClientFrame::Send { id, text } => self.post(ws, &meta, &participant, id, text).await,
+            ClientFrame::Sync { after } => self.send_history(ws, after),
+        }
+    }
+
+    /// Stores a message, acknowledges it to its sender, relays it to everyone
+    /// and updates the channel's inbox, in that order.
+    async fn post(
+        &self,
+        ws: &WebSocket,
+        meta: &Meta,
+        participant: &Participant,
+        id: ClientMsgId,
+        text: String,
+    ) -> EdgeResult<()> {
+        if let Some(stored) = self.store.find(&participant.author.id, &id)? {
+            // A retry of a message that is already stored (its ack was lost
+            // with a connection): acknowledge it again, store nothing.
+            send(
+                ws,
+                &ServerFrame::Ack {
+                    id,
+                    seq: stored.seq,
+                },
+            );
+            send(ws, &ServerFrame::Message { message: stored });
+            return Ok(());
+        }
+        if participant.author.role == Role::Visitor {
+            let rate = settings::visitor_rate(&self.env);
+            if let Err(wait) = self.store.take(&participant.author.id, rate, now())? {
+                return Err(EdgeError::Refused(
+                    Problem::rate_limited(
+                        "You are sending messages faster than this chat accepts. They will go out in a moment.",
+                        wait,
+                    )
+                    .for_message(id),
+                ));
+            }
+        }
+        // The object handles one event at a time and this code does not
+        // await between reading the last number and inserting, so sequence
+        // numbers have no gaps and no duplicates.
+        let message = Message {
+            seq: self.store.last_seq()?.next(),
+            id,
+            author: participant.author.clone(),
+            text,
+            at: now(),
+        };
+        self.store.insert(&message)?;
+        // The runtime's output gate holds these frames until the write above
+        // is durable, so nobody sees a message that a crash could lose.
+        send(
+            ws,
+            &ServerFrame::Ack {
+                id: message.id.clone(),
+                seq: message.seq,
+            },
+        );
+        let frame = ServerFrame::Message {
+            message: message.clone(),
+        }
+        .encode();
+        for socket in self.state.get_websockets() {
+            // A socket that is closing cannot take frames; its client will
+            // catch up with a sync when it reconnects.
+            let _ = socket.send_with_str(&frame);
+        }
+        self.tell_inbox(summary(meta, Some(&message), self.visitor_online(None))?);
+        self.recheck_operators().await;
+        Ok(())
+    }
+
+    /// Sends the messages after `after` in pages of [`HISTORY_PAGE`].
+    fn send_history(&self, ws: &WebSocket, after: Seq) -> EdgeResult<()> {
+        let mut after = after;
+        loop {
+            let mut messages = self.store.after(after, HISTORY_PAGE + 1)?;
+            let more = messages.len() > HISTORY_PAGE;
+            messages.truncate(HISTORY_PAGE);
+            after = messages.last().map_or(after, |m| m.seq);
+            send(ws, &ServerFrame::History { messages, more });
+            if !more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Whether an operator's session is live: not expired, and still in D1
+    /// (signing out removes it). An error means it could not be confirmed.
+    async fn session_is_live(&self, session: &StaffSession) -> EdgeResult<bool> {
+        let at = now();
+        Ok(session.expires_at > at
+            && Db::new(&self.env)?
+                .session_is_live(&session.session, at)
+                .await?)
+    }
+
+    /// Operators who only read never send a frame that would be checked, so
+    /// while messages flow their sessions are checked again at most once per
+    /// [`SESSION_RECHECK_MS`], after the relay. (Signing out reaches their
+    /// sockets at once; this catches sessions that simply expire.) A session
+    /// that ended loses its socket; one that cannot be confirmed loses it
+    /// too, with a code that lets the console reconnect and be checked anew.
+    async fn recheck_operators(&self) {
+        let at = now();
+        if at - self.rechecked.get() < SESSION_RECHECK_MS {
+            return;
+        }
+        self.rechecked.set(at);
+        for socket in self.state.get_websockets_with_tag(Role::Operator.as_str()) {
+            let Ok(Some(mut participant)) = socket.deserialize_attachment::<Participant>() else {
+                let _ = socket.close(Some(1011), Some("unreadable attachment"));
+                continue;
+            };
+            let Pass::Staff { session, checked } = &mut participant.pass else {
+                continue;
+            };
+            if at - *checked < SESSION_RECHECK_MS && session.expires_at > at {
+                continue;
+            }
+            match self.session_is_live(session).await {
+                Ok(true) => {
+                    *checked = at;
+                    if let Err(error) = socket.serialize_attachment(&participant) {
+                        worker::console_error!("operator attachment: {error}");
+                    }
+                }
+                Ok(false) => refuse_and_close(&socket, Problem::session_ended(), CLOSE_SIGNED_OUT),
+                Err(error) => {
+                    worker::console_error!("operator session recheck failed: {error}");
+                    let _ = socket.close(Some(1011), Some("session not confirmed"));
+                }
+            }
+        }
+    }
+
+    /// Tells the inbox at once whether the visitor is here now (the inbox
+    /// passes a change of the channel's security settings on to exactly
+    /// these conversations).
+    async fn report_presence(&self, online: bool) -> EdgeResult<()> {
+        let Some(meta) = self.store.meta()? else {
+            return Ok(());
+        };
+        let last = self.store.latest()?;
+        let summary = summary(&meta, last.as_ref(), online)?;
+        Call::post(paths::PRESENCE, &summary)?
+            .expect(&internal::inbox(&self.env, &summary.channel)?, 204)
+            .await?;
+        Ok(())
+    }
+
+    /// Reports presence where nothing can be refused any more (the visitor
+    /// left, or was sent away): a failure is logged; the inbox then counts
+    /// the visitor as connected, which costs a needless check later.
+    async fn log_presence(&self, online: bool) {
+        if let Err(error) = self.report_presence(online).await {
+            worker::console_error!("presence report: {error}");
+        }
+    }
+
+    /// Whether a visitor socket other than `closing` is open.
+    fn visitor_online(&self, closing: Option<&WebSocket>) -> bool {
+        self.state
+            .get_websockets_with_tag(Role::Visitor.as_str())
+            .iter()
+            .any(|socket| {
+                closing.is_none_or(|closing| !js_sys::Object::is(socket.as_ref(), closing.as_ref()))
+            })
+    }
+
+    /// Sends a summary to the channel's inbox, spaced as [`Reports`] says,
+    /// without holding up whatever reported it (a connection waits for
+    /// nothing but its welcome).
+    fn tell_inbox(&self, summary: ConversationSummary) {
+        if let Some(first) = self.reports.borrow_mut().offer(summary) {
+            wasm_bindgen_futures::spawn_local(send_reports(
+                self.env.clone(),
+                self.reports.clone(),
+                first,
+            ));
+        }
+    }
+}
+
+/// Sends reports until none is waiting. A failure is only logged: the
+/// message is stored and relayed already, and the next report brings the
+/// inbox up to date.
+async fn send_reports(
+    env: Env,
+    reports: Rc<RefCell<Reports<ConversationSummary>>>,
+    first: ConversationSummary,
+) {
+    let mut next = first;
+    loop {
+        let wait = reports.borrow().wait_ms(now());
+        if wait > 0 {
+            Delay::from(Duration::from_millis(wait.unsigned_abs())).await;
+            next = reports.borrow_mut().newest(next);
+        }
+        let at = now();
+        let sent = async {
+            Call::post(paths::UPSERT, &next)?
+                .send(&internal::inbox(&env, &next.channel)?)
+                .await
+        }
+        .await;
+        if let Err(error) = sent {
+            worker::console_error!("inbox update failed: {error}");
+        }
+        let newer = reports.borrow_mut().sent(at);
+        match newer {
+            Some(newer) => next = newer,
+            None => return,
+        }
+    }
+}
+
+/// Sends a frame; a socket that is already closing drops it.
+fn send(ws: &WebSocket, frame: &ServerFrame) {
+    let _ = ws.send_with_str(frame.encode());
+}
+
+/// Tells a socket why it may not go on, and closes it with `code`.
+fn refuse_and_close(ws: &WebSocket, problem: Problem, code: u16) {
+    send(ws, &ServerFrame::Error { problem });
+    let _ = ws.close(Some(code), Some("refused"));
+}
+
+fn parse_stored<T>(parsed: Result<T, charla_shared::ids::IdError>) -> EdgeResult<T> {
+    parsed.map_err(|e| EdgeError::Corrupt(e.to_string()))
+}
+
+/// What the inbox shows of a conversation.
+fn summary(
+    meta: &Meta,
+    last: Option<&Message>,
+    visitor_online: bool,
+) -> EdgeResult<ConversationSummary> {
+    Ok(ConversationSummary {
+        id: parse_stored(ConversationId::parse(meta.conversation.as_str()))?,
+        channel: parse_stored(ChannelId::parse(meta.channel.as_str()))?,
+        visitor: meta.visitor.clone(),
+        contact: Contact {
+            email: meta.email.clone(),
+            verified_user: meta.verified_user.clone(),
+        },
+        created_at: meta.created_at,
+        last_seq: last.map_or(Seq(0), |m| m.seq),
+        last: last.map(Preview::of),
+        visitor_online,
+    })
+}

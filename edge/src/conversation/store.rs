@@ -1,0 +1,382 @@
+//! A conversation's SQLite: its record, its messages and its visitor's rate
+//! bucket. Every statement the conversation object runs is here.
+//!
+//! The object keeps copies of the record and of the last sequence number in
+//! memory, read once per wake-up: an evicted object starts with them empty
+//! and reads storage again, so hibernation loses nothing.
+
+use std::cell::{Cell, RefCell};
+
+use charla_shared::identity::ChannelSecurity;
+use charla_shared::ids::{ClientMsgId, ParticipantId, Seq};
+use charla_shared::protocol::{Author, Message, Role};
+use charla_shared::rate::{Bucket, Rate};
+use charla_shared::Millis;
+use serde::Deserialize;
+use worker::{SqlStorage, SqlStorageValue};
+
+use crate::error::{EdgeError, EdgeResult};
+use crate::internal::NewConversation;
+use crate::schema::Schema;
+
+/// The object's schema, one step per change (see [`Schema`]).
+const SCHEMA: Schema = Schema {
+    marker: "conversation",
+    steps: &[
+        // 1: the conversation's record and its messages. `sender` is the
+        // author's participant id (`visitor`, `operator:<id>`; rows of
+        // every version have that form) and scopes the client's message id,
+        // so a retry is stored once and one participant cannot collide with
+        // another's ids.
+        "CREATE TABLE conversation (
+             id INTEGER PRIMARY KEY CHECK (id = 1),
+             conversation TEXT NOT NULL,
+             channel TEXT NOT NULL,
+             token_digest TEXT NOT NULL,
+             visitor TEXT NOT NULL,
+             created_at INTEGER NOT NULL
+         );
+         CREATE TABLE messages (
+             seq INTEGER PRIMARY KEY,
+             sender TEXT NOT NULL,
+             client_id TEXT NOT NULL,
+             role TEXT NOT NULL,
+             author TEXT NOT NULL,
+             body TEXT NOT NULL,
+             at INTEGER NOT NULL,
+             UNIQUE (sender, client_id)
+         );",
+        // 2: what is known of the visitor, and per-sender rate limits.
+        "ALTER TABLE conversation ADD COLUMN email TEXT;
+         ALTER TABLE conversation ADD COLUMN verified_user TEXT;
+         CREATE TABLE rate (
+             sender TEXT PRIMARY KEY,
+             tokens REAL NOT NULL,
+             at INTEGER NOT NULL
+         );",
+        // 3: the chatbot the page's rule chose.
+        "ALTER TABLE conversation ADD COLUMN chatbot TEXT;",
+        // 4: the channel's security settings as last known, which every
+        // visitor frame is checked against. Older objects start permissive
+        // and learn the settings at the next connection or change.
+        "ALTER TABLE conversation ADD COLUMN allowed_origins TEXT NOT NULL DEFAULT '[]';
+         ALTER TABLE conversation ADD COLUMN require_identity INTEGER NOT NULL DEFAULT 0;",
+    ],
+};
+
+/// The conversation's own record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    /// The conversation id.
+    pub conversation: String,
+    /// Its channel.
+    pub channel: String,
+    /// SHA-256 of the visitor token; empty once revoked.
+    pub token_digest: String,
+    /// The visitor's display name.
+    pub visitor: String,
+    /// When it started.
+    pub created_at: Millis,
+    /// An address the visitor gave.
+    pub email: Option<String>,
+    /// The customer's verified id for the visitor.
+    pub verified_user: Option<String>,
+    /// The chatbot that answers first.
+    pub chatbot: Option<String>,
+    /// The channel's security settings as last known.
+    pub security: ChannelSecurity,
+}
+
+/// The conversation's storage.
+pub struct Store {
+    sql: SqlStorage,
+    /// The schema was brought up to date since this instance started.
+    upgraded: Cell<bool>,
+    meta: RefCell<Option<Meta>>,
+    last: Cell<Option<Seq>>,
+}
+
+impl Store {
+    /// The storage of an object; nothing is read or written yet.
+    pub fn new(sql: SqlStorage) -> Self {
+        Store {
+            sql,
+            upgraded: Cell::new(false),
+            meta: RefCell::new(None),
+            last: Cell::new(None),
+        }
+    }
+
+    /// The conversation's record, `None` if it was never created. Brings
+    /// the schema up to date first. (An object woken for an id that was
+    /// never created, a guess or a typo, writes nothing.)
+    pub fn meta(&self) -> EdgeResult<Option<Meta>> {
+        if let Some(meta) = self.meta.borrow().as_ref() {
+            return Ok(Some(meta.clone()));
+        }
+        if !self.upgraded.get() {
+            if !SCHEMA.upgrade_existing(&self.sql)? {
+                return Ok(None);
+            }
+            self.upgraded.set(true);
+        }
+        let meta = self
+            .sql
+            .exec(
+                "SELECT conversation, channel, token_digest, visitor, created_at, email,
+                        verified_user, chatbot, allowed_origins, require_identity
+                 FROM conversation",
+                None,
+            )?
+            .to_array::<MetaRow>()?
+            .into_iter()
+            .next()
+            .map(MetaRow::into_meta)
+            .transpose()?;
+        self.meta.replace(meta.clone());
+        Ok(meta)
+    }
+
+    /// Creates the tables and stores the record of a new conversation.
+    pub fn create(&self, new: &NewConversation) -> EdgeResult<Meta> {
+        if self.meta()?.is_some() {
+            return Err(EdgeError::Corrupt(format!(
+                "conversation {} initialised twice",
+                new.id
+            )));
+        }
+        SCHEMA.upgrade(&self.sql, 0)?;
+        self.upgraded.set(true);
+        self.sql.exec(
+            "INSERT INTO conversation
+                 (id, conversation, channel, token_digest, visitor, created_at, email,
+                  verified_user, chatbot, allowed_origins, require_identity)
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                new.id.as_str().into(),
+                new.channel.as_str().into(),
+                new.token_digest.as_str().into(),
+                new.visitor.as_str().into(),
+                SqlStorageValue::from(new.created_at),
+                new.contact.email.clone().into(),
+                new.contact.verified_user.clone().into(),
+                new.chatbot.clone().into(),
+                serde_json::to_string(&new.security.allowed_origins)?.into(),
+                SqlStorageValue::from(i64::from(new.security.require_identity)),
+            ],
+        )?;
+        self.reread()
+    }
+
+    /// Forgets the visitor's token: it opens nothing any more.
+    pub fn revoke_token(&self) -> EdgeResult<()> {
+        self.sql
+            .exec("UPDATE conversation SET token_digest = ''", None)?;
+        self.reread().map(|_| ())
+    }
+
+    /// Records the channel's current security settings, if they changed.
+    pub fn set_security(&self, security: &ChannelSecurity) -> EdgeResult<Meta> {
+        let meta = self
+            .meta()?
+            .ok_or_else(|| EdgeError::Corrupt("security for an uncreated conversation".into()))?;
+        if &meta.security == security {
+            return Ok(meta);
+        }
+        self.sql.exec(
+            "UPDATE conversation SET allowed_origins = ?, require_identity = ?",
+            vec![
+                serde_json::to_string(&security.allowed_origins)?.into(),
+                SqlStorageValue::from(i64::from(security.require_identity)),
+            ],
+        )?;
+        self.reread()
+    }
+
+    /// The last stored sequence number.
+    pub fn last_seq(&self) -> EdgeResult<Seq> {
+        if let Some(last) = self.last.get() {
+            return Ok(last);
+        }
+        #[derive(Deserialize)]
+        struct Row {
+            last: i64,
+        }
+        let last = self
+            .sql
+            .exec("SELECT COALESCE(MAX(seq), 0) AS last FROM messages", None)?
+            .one::<Row>()?
+            .last;
+        let last = Seq(u64::try_from(last).map_err(|e| EdgeError::Corrupt(e.to_string()))?);
+        self.last.set(Some(last));
+        Ok(last)
+    }
+
+    /// A message a participant already sent with this client id, if any.
+    pub fn find(&self, sender: &ParticipantId, id: &ClientMsgId) -> EdgeResult<Option<Message>> {
+        self.sql
+            .exec(
+                "SELECT seq, sender, client_id, role, author, body, at FROM messages
+                 WHERE sender = ? AND client_id = ?",
+                vec![sender.as_str().into(), id.as_str().into()],
+            )?
+            .to_array::<MessageRow>()?
+            .into_iter()
+            .next()
+            .map(MessageRow::into_message)
+            .transpose()
+    }
+
+    /// Stores a message under its sequence number.
+    pub fn insert(&self, message: &Message) -> EdgeResult<()> {
+        self.sql.exec(
+            "INSERT INTO messages (seq, sender, client_id, role, author, body, at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                SqlStorageValue::from(message.seq.to_i64()),
+                message.author.id.as_str().into(),
+                message.id.as_str().into(),
+                message.author.role.as_str().into(),
+                message.author.name.as_str().into(),
+                message.text.as_str().into(),
+                SqlStorageValue::from(message.at),
+            ],
+        )?;
+        self.last.set(Some(message.seq));
+        Ok(())
+    }
+
+    /// The last stored message, if any.
+    pub fn latest(&self) -> EdgeResult<Option<Message>> {
+        self.sql
+            .exec(
+                "SELECT seq, sender, client_id, role, author, body, at FROM messages
+                 ORDER BY seq DESC LIMIT 1",
+                None,
+            )?
+            .to_array::<MessageRow>()?
+            .into_iter()
+            .next()
+            .map(MessageRow::into_message)
+            .transpose()
+    }
+
+    /// Up to `limit` messages after `after`, in sequence order.
+    pub fn after(&self, after: Seq, limit: usize) -> EdgeResult<Vec<Message>> {
+        self.sql
+            .exec(
+                "SELECT seq, sender, client_id, role, author, body, at FROM messages
+                 WHERE seq > ? ORDER BY seq LIMIT ?",
+                vec![
+                    SqlStorageValue::from(after.to_i64()),
+                    SqlStorageValue::from(i64::try_from(limit).unwrap_or(i64::MAX)),
+                ],
+            )?
+            .to_array::<MessageRow>()?
+            .into_iter()
+            .map(MessageRow::into_message)
+            .collect()
+    }
+
+    /// Takes one token from a participant's bucket, kept in storage so that
+    /// it holds across hibernation and reconnects. `Ok(Err(wait))` means the
+    /// bucket is empty for `wait` more milliseconds.
+    pub fn take(
+        &self,
+        sender: &ParticipantId,
+        rate: Rate,
+        now: Millis,
+    ) -> EdgeResult<Result<(), u64>> {
+        let stored: Option<Bucket> = self
+            .sql
+            .exec(
+                "SELECT tokens, at FROM rate WHERE sender = ?",
+                vec![sender.as_str().into()],
+            )?
+            .to_array::<Bucket>()?
+            .into_iter()
+            .next();
+        let mut bucket = stored.unwrap_or_else(|| rate.full(now));
+        if let Err(wait) = bucket.take(rate, 1.0, now) {
+            return Ok(Err(wait));
+        }
+        self.sql.exec(
+            "INSERT INTO rate (sender, tokens, at) VALUES (?, ?, ?)
+             ON CONFLICT (sender) DO UPDATE SET tokens = excluded.tokens, at = excluded.at",
+            vec![
+                sender.as_str().into(),
+                bucket.tokens.into(),
+                SqlStorageValue::from(bucket.at),
+            ],
+        )?;
+        Ok(Ok(()))
+    }
+
+    fn reread(&self) -> EdgeResult<Meta> {
+        self.meta.replace(None);
+        self.meta()?
+            .ok_or_else(|| EdgeError::Corrupt("the conversation record is missing".into()))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct MetaRow {
+    conversation: String,
+    channel: String,
+    token_digest: String,
+    visitor: String,
+    created_at: Millis,
+    email: Option<String>,
+    verified_user: Option<String>,
+    chatbot: Option<String>,
+    allowed_origins: String,
+    require_identity: i64,
+}
+
+impl MetaRow {
+    fn into_meta(self) -> EdgeResult<Meta> {
+        Ok(Meta {
+            conversation: self.conversation,
+            channel: self.channel,
+            token_digest: self.token_digest,
+            visitor: self.visitor,
+            created_at: self.created_at,
+            email: self.email,
+            verified_user: self.verified_user,
+            chatbot: self.chatbot,
+            security: ChannelSecurity {
+                allowed_origins: serde_json::from_str(&self.allowed_origins)?,
+                require_identity: self.require_identity != 0,
+            },
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct MessageRow {
+    seq: i64,
+    sender: String,
+    client_id: String,
+    role: String,
+    author: String,
+    body: String,
+    at: Millis,
+}
+
+impl MessageRow {
+    fn into_message(self) -> EdgeResult<Message> {
+        let corrupt = |e: &dyn std::fmt::Display| EdgeError::Corrupt(e.to_string());
+        Ok(Message {
+            seq: Seq(u64::try_from(self.seq).map_err(|e| corrupt(&e))?),
+            id: ClientMsgId::parse(self.client_id).map_err(|e| corrupt(&e))?,
+            author: Author {
+                role: Role::parse(&self.role)
+                    .ok_or_else(|| EdgeError::Corrupt(format!("unknown role {}", self.role)))?,
+                id: ParticipantId::parse(self.sender).map_err(|e| corrupt(&e))?,
+                name: self.author,
+            },
+            text: self.body,
+            at: self.at,
+        })
+    }
+}

@@ -1,0 +1,569 @@
+//! Every HTTP route of the edge in one table: its method, its path pattern
+//! and who may call it. The edge's router matches requests against
+//! [`TABLE`] and checks access once, before any handler runs; the widget,
+//! the console and the tests build their URLs with the functions below,
+//! which fill the same patterns; and tests walk the table to prove that
+//! every route refuses whom it must.
+//!
+//! Architecture Invariant: a route exists only as a row of [`TABLE`];
+//! nobody matches or builds an edge path by hand.
+
+use crate::ids::{ChannelId, ConversationId, Seq, VisitorToken};
+use crate::protocol::{ErrorCode, Problem, PROTOCOL_VERSION};
+
+/// An HTTP method the edge serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// Read.
+    Get,
+    /// Create or act.
+    Post,
+    /// Replace.
+    Put,
+    /// Remove.
+    Delete,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Reads a method name exactly as HTTP spells it (case-sensitive);
+    /// `None` for any method the edge does not serve.
+    pub fn parse(name: &str) -> Option<Method> {
+        [Method::Get, Method::Post, Method::Put, Method::Delete]
+            .into_iter()
+            .find(|m| m.as_str() == name)
+    }
+}
+
+/// Who may call a route. The edge checks it before the handler runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// Anyone, from any site (answered with CORS headers).
+    Public,
+    /// The conversation's visitor (its token in the query) or an operator
+    /// of its channel (the session cookie): the conversation socket.
+    Participant,
+    /// Any signed-in operator.
+    SignedIn,
+    /// An operator of the channel named in the path (admins answer all).
+    ChannelOperator,
+    /// An operator of the channel of the conversation named in the path.
+    ConversationOperator,
+    /// An admin.
+    Admin,
+}
+
+/// The name of a route, which the edge dispatches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RouteName {
+    /// Whether the edge is up.
+    Health,
+    /// Sign in.
+    SignIn,
+    /// Who is signed in.
+    WhoAmI,
+    /// Sign out this session.
+    SignOut,
+    /// Sign out every session of the operator.
+    SignOutEverywhere,
+    /// Start a conversation.
+    CreateConversation,
+    /// Join a conversation over a WebSocket.
+    ConversationSocket,
+    /// A conversation's whole transcript.
+    Transcript,
+    /// Stop honouring the visitor's token.
+    Revoke,
+    /// A channel's public widget configuration.
+    WidgetConfig,
+    /// A channel's live inbox over a WebSocket.
+    InboxSocket,
+    /// A channel's security settings and signing secret.
+    Security,
+    /// Change a channel's security settings.
+    SetSecurity,
+    /// Replace a channel's signing secret.
+    RotateSecret,
+    /// Create a channel.
+    CreateChannel,
+    /// A channel's settings.
+    Settings,
+    /// Change a channel's settings.
+    SaveSettings,
+    /// Every operator account.
+    Operators,
+    /// What the edge knows of the requester (their country).
+    Visitor,
+    /// The full-page chat of a channel.
+    ChatPage,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// What the edge dispatches on.
+    pub name: RouteName,
+    /// The method it answers.
+    pub method: Method,
+    /// The path, with `{conversation}` and `{channel}` standing for ids.
+    pub pattern: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    /// Whether it upgrades to a WebSocket.
+    pub upgrade: bool,
+}
+
+/// `/api/health`.
+pub const HEALTH: &str = "/api/health";
+/// `/api/session`: sign in (`POST`), who is signed in (`GET`), sign out
+/// (`DELETE`).
+pub const SESSION: &str = "/api/session";
+/// `/api/sessions`: `DELETE` ends every session of the signed-in operator.
+pub const SESSIONS: &str = "/api/sessions";
+/// `/api/conversations`: `POST` starts one ([`CreateConversation`](crate::api::CreateConversation)).
+pub const CONVERSATIONS: &str = "/api/conversations";
+/// `/api/channels`: `POST` (admins) creates one ([`NewChannel`](crate::channel::NewChannel)).
+pub const CHANNELS: &str = "/api/channels";
+/// `/api/operators`: `GET` (admins) lists every operator account.
+pub const OPERATORS: &str = "/api/operators";
+/// `/api/visitor`: `GET` the requester's country, for rules that depend on
+/// it. The query parameter `country` overrides it where the edge allows
+/// (local development and tests).
+pub const VISITOR: &str = "/api/visitor";
+/// The cookie that carries an operator's session token.
+pub const SESSION_COOKIE: &str = "charla_session";
+
+const CONVERSATION_SOCKET: &str = "/api/conversations/{conversation}/socket";
+const TRANSCRIPT: &str = "/api/conversations/{conversation}/transcript";
+const REVOKE: &str = "/api/conversations/{conversation}/revoke";
+const WIDGET_CONFIG: &str = "/api/channels/{channel}/widget";
+const INBOX_SOCKET: &str = "/api/channels/{channel}/inbox";
+const SECURITY: &str = "/api/channels/{channel}/security";
+const SECRET: &str = "/api/channels/{channel}/security/secret";
+const SETTINGS: &str = "/api/channels/{channel}/settings";
+const CHAT_PAGE: &str = "/chat/{channel}";
+
+/// Every route of the edge.
+pub const TABLE: &[Route] = &[
+    route(RouteName::Health, Method::Get, HEALTH, Access::Public),
+    route(RouteName::SignIn, Method::Post, SESSION, Access::Public),
+    route(RouteName::WhoAmI, Method::Get, SESSION, Access::SignedIn),
+    route(
+        RouteName::SignOut,
+        Method::Delete,
+        SESSION,
+        Access::SignedIn,
+    ),
+    route(
+        RouteName::SignOutEverywhere,
+        Method::Delete,
+        SESSIONS,
+        Access::SignedIn,
+    ),
+    route(
+        RouteName::CreateConversation,
+        Method::Post,
+        CONVERSATIONS,
+        Access::Public,
+    ),
+    socket(
+        RouteName::ConversationSocket,
+        CONVERSATION_SOCKET,
+        Access::Participant,
+    ),
+    route(
+        RouteName::Transcript,
+        Method::Get,
+        TRANSCRIPT,
+        Access::ConversationOperator,
+    ),
+    route(
+        RouteName::Revoke,
+        Method::Post,
+        REVOKE,
+        Access::ConversationOperator,
+    ),
+    route(
+        RouteName::WidgetConfig,
+        Method::Get,
+        WIDGET_CONFIG,
+        Access::Public,
+    ),
+    socket(
+        RouteName::InboxSocket,
+        INBOX_SOCKET,
+        Access::ChannelOperator,
+    ),
+    route(RouteName::Security, Method::Get, SECURITY, Access::Admin),
+    route(RouteName::SetSecurity, Method::Put, SECURITY, Access::Admin),
+    route(RouteName::RotateSecret, Method::Post, SECRET, Access::Admin),
+    route(
+        RouteName::CreateChannel,
+        Method::Post,
+        CHANNELS,
+        Access::Admin,
+    ),
+    route(RouteName::Settings, Method::Get, SETTINGS, Access::Admin),
+    route(
+        RouteName::SaveSettings,
+        Method::Put,
+        SETTINGS,
+        Access::Admin,
+    ),
+    route(RouteName::Operators, Method::Get, OPERATORS, Access::Admin),
+    route(RouteName::Visitor, Method::Get, VISITOR, Access::Public),
+    route(RouteName::ChatPage, Method::Get, CHAT_PAGE, Access::Public),
+];
+
+/// A request matched to its route, with the ids its path carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matched {
+    /// The route.
+    pub route: &'static Route,
+    /// The conversation in the path, if the pattern has one.
+    pub conversation: Option<ConversationId>,
+    /// The channel in the path, if the pattern has one.
+    pub channel: Option<ChannelId>,
+}
+
+/// Why a request matches no route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unmatched {
+    /// No pattern has this path.
+    NotFound,
+    /// Patterns have it, but not with this method; these are allowed.
+    MethodNotAllowed(Vec<Method>),
+    /// The path has the shape of a route, but an id in it is malformed.
+    BadPath(Problem),
+}
+
+impl Unmatched {
+    /// The refusal a client gets.
+    pub fn problem(&self, method: &str, path: &str) -> Problem {
+        match self {
+            Unmatched::NotFound => {
+                Problem::new(ErrorCode::NotFound, format!("Nothing is served at {path}."))
+            }
+            Unmatched::MethodNotAllowed(allowed) => Problem::new(
+                ErrorCode::MethodNotAllowed,
+                format!(
+                    "{method} is not allowed on {path}; use {}.",
+                    allow_header(allowed)
+                ),
+            ),
+            Unmatched::BadPath(problem) => problem.clone(),
+        }
+    }
+}
+
+/// The value of an `Allow` header listing these methods.
+pub fn allow_header(methods: &[Method]) -> String {
+    methods
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Finds the route for a method (as the request spells it) and a path.
+pub fn find(method: &str, path: &str) -> Result<Matched, Unmatched> {
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    let mut allowed = Vec::new();
+    let mut bad_path = None;
+    for route in TABLE {
+        match bind(route.pattern, path) {
+            Binding::NoMatch => {}
+            Binding::Bad(problem) => bad_path = Some(problem),
+            Binding::Ids(conversation, channel) => {
+                if Method::parse(method) == Some(route.method) {
+                    return Ok(Matched {
+                        route,
+                        conversation,
+                        channel,
+                    });
+                }
+                if !allowed.contains(&route.method) {
+                    allowed.push(route.method);
+                }
+            }
+        }
+    }
+    if !allowed.is_empty() {
+        return Err(Unmatched::MethodNotAllowed(allowed));
+    }
+    Err(bad_path.map_or(Unmatched::NotFound, Unmatched::BadPath))
+}
+
+/// The methods a path is served with (for CORS preflights and `Allow`).
+pub fn methods_of(path: &str) -> Vec<Method> {
+    match find("", path) {
+        Err(Unmatched::MethodNotAllowed(allowed)) => allowed,
+        _ => Vec::new(),
+    }
+}
+
+/// `GET` upgrades to a conversation socket. Visitors pass their `token`;
+/// operators bring their session cookie. `after` asks for the history
+/// after that sequence number.
+pub fn conversation_socket(
+    id: &ConversationId,
+    after: Seq,
+    token: Option<&VisitorToken>,
+) -> String {
+    let mut url = format!(
+        "{}?v={PROTOCOL_VERSION}&after={after}",
+        fill(CONVERSATION_SOCKET, &[id.as_str()])
+    );
+    if let Some(token) = token {
+        url.push_str("&token=");
+        url.push_str(token.as_str());
+    }
+    url
+}
+
+/// `GET`: the whole transcript, for operators.
+pub fn transcript(id: &ConversationId) -> String {
+    fill(TRANSCRIPT, &[id.as_str()])
+}
+
+/// `POST` (operators of its channel): the visitor's token stops working
+/// and the visitor is disconnected.
+pub fn revoke(id: &ConversationId) -> String {
+    fill(REVOKE, &[id.as_str()])
+}
+
+/// `GET`: the public widget configuration of a channel.
+pub fn widget_config(channel: &ChannelId) -> String {
+    fill(WIDGET_CONFIG, &[channel.as_str()])
+}
+
+/// `GET` upgrades to the live inbox of a channel, for its operators.
+pub fn inbox_socket(channel: &ChannelId) -> String {
+    format!(
+        "{}?v={PROTOCOL_VERSION}",
+        fill(INBOX_SOCKET, &[channel.as_str()])
+    )
+}
+
+/// `GET` and `PUT` (admins): who may embed the channel, whether visitors
+/// must be signed in; the answer includes the signing secret.
+pub fn channel_security(channel: &ChannelId) -> String {
+    fill(SECURITY, &[channel.as_str()])
+}
+
+/// `POST` (admins): replaces the channel's signing secret.
+pub fn channel_secret(channel: &ChannelId) -> String {
+    fill(SECRET, &[channel.as_str()])
+}
+
+/// `GET` and `PUT` (admins): a channel's name, look, texts, rules and
+/// operators ([`ChannelSettings`](crate::channel::ChannelSettings)).
+pub fn channel_settings(channel: &ChannelId) -> String {
+    fill(SETTINGS, &[channel.as_str()])
+}
+
+/// The full-page chat of a channel, to send by e-mail.
+pub fn chat_page(channel: &ChannelId) -> String {
+    fill(CHAT_PAGE, &[channel.as_str()])
+}
+
+/// `GET /api/visitor`, asking the edge to pretend the visitor is in
+/// `country` where it allows that (local development and tests).
+pub fn visitor(country: Option<&str>) -> String {
+    match country {
+        Some(country) => format!("{VISITOR}?country={}", encode_query_value(country)),
+        None => VISITOR.to_owned(),
+    }
+}
+
+/// A path of this table with every `{…}` replaced, in order, by `ids`.
+/// Tests use it to reach each route with sample ids.
+pub fn fill(pattern: &str, ids: &[&str]) -> String {
+    let mut ids = ids.iter();
+    pattern
+        .split('/')
+        .map(|segment| {
+            if segment.starts_with('{') {
+                ids.next().copied().unwrap_or_default()
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+pub fn encode_query_value(value: &str) -> String {
+    let mut encoded = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+const fn route(name: RouteName, method: Method, pattern: &'static str, access: Access) -> Route {
+    Route {
+        name,
+        method,
+        pattern,
+        access,
+        upgrade: false,
+    }
+}
+
+const fn socket(name: RouteName, pattern: &'static str, access: Access) -> Route {
+    Route {
+        name,
+        method: Method::Get,
+        pattern,
+        access,
+        upgrade: true,
+    }
+}
+
+/// How a path fits a pattern.
+enum Binding {
+    NoMatch,
+    /// It fits, but an id is malformed.
+    Bad(Problem),
+    Ids(Option<ConversationId>, Option<ChannelId>),
+}
+
+fn bind(pattern: &str, path: &str) -> Binding {
+    let wanted: Vec<&str> = pattern.split('/').collect();
+    let given: Vec<&str> = path.split('/').collect();
+    if wanted.len() != given.len() {
+        return Binding::NoMatch;
+    }
+    let (mut conversation, mut channel) = (None, None);
+    let mut bad = None;
+    for (want, got) in wanted.iter().zip(&given) {
+        let parsed = match *want {
+            "{conversation}" => ConversationId::parse(*got).map(|id| conversation = Some(id)),
+            "{channel}" => ChannelId::parse(*got).map(|id| channel = Some(id)),
+            literal if literal == *got => Ok(()),
+            _ => return Binding::NoMatch,
+        };
+        if let Err(e) = parsed {
+            bad = Some(Problem::new(
+                ErrorCode::Invalid,
+                format!("The path is wrong: {e}."),
+            ));
+        }
+    }
+    match bad {
+        Some(problem) => Binding::Bad(problem),
+        None => Binding::Ids(conversation, channel),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conversation() -> ConversationId {
+        ConversationId::from_random([1; 16])
+    }
+
+    #[test]
+    fn every_built_path_finds_its_route() {
+        let id = conversation();
+        let channel = ChannelId::parse("demo").unwrap();
+        for (method, path, name) in [
+            ("GET", transcript(&id), RouteName::Transcript),
+            ("POST", revoke(&id), RouteName::Revoke),
+            ("GET", widget_config(&channel), RouteName::WidgetConfig),
+            ("PUT", channel_security(&channel), RouteName::SetSecurity),
+            ("POST", channel_secret(&channel), RouteName::RotateSecret),
+            ("GET", channel_settings(&channel), RouteName::Settings),
+            ("GET", chat_page(&channel), RouteName::ChatPage),
+            ("DELETE", SESSIONS.to_owned(), RouteName::SignOutEverywhere),
+        ] {
+            let matched = find(method, &path).unwrap();
+            assert_eq!(matched.route.name, name, "{method} {path}");
+        }
+        let socket = conversation_socket(&id, Seq(4), None);
+        let (path, query) = socket.split_once('?').unwrap();
+        assert_eq!(query, format!("v={PROTOCOL_VERSION}&after=4"));
+        let matched = find("GET", path).unwrap();
+        assert_eq!(matched.route.name, RouteName::ConversationSocket);
+        assert_eq!(matched.conversation, Some(id));
+    }
+
+    #[test]
+    fn a_token_goes_in_the_socket_query() {
+        let token = VisitorToken::from_random([2; 32]);
+        let url = conversation_socket(&conversation(), Seq(0), Some(&token));
+        assert!(url.ends_with(&format!("&token={}", token.as_str())));
+    }
+
+    #[test]
+    fn unknown_paths_methods_and_ids_are_told_apart() {
+        assert_eq!(find("GET", "/api/nothing"), Err(Unmatched::NotFound));
+        assert_eq!(
+            find(
+                "PROPFIND",
+                &channel_security(&ChannelId::parse("demo").unwrap())
+            ),
+            Err(Unmatched::MethodNotAllowed(vec![Method::Get, Method::Put]))
+        );
+        assert_eq!(
+            find("get", SESSION),
+            Err(Unmatched::MethodNotAllowed(vec![
+                Method::Post,
+                Method::Get,
+                Method::Delete
+            ])),
+            "methods are case-sensitive"
+        );
+        let Err(Unmatched::BadPath(problem)) = find("GET", "/api/conversations/nope/transcript")
+        else {
+            panic!("a malformed id is its own refusal");
+        };
+        assert_eq!(problem.code, ErrorCode::Invalid);
+        assert_eq!(methods_of(CONVERSATIONS), [Method::Post]);
+    }
+
+    #[test]
+    fn a_trailing_slash_is_the_same_path() {
+        assert_eq!(
+            find("GET", "/api/health/").unwrap().route.name,
+            RouteName::Health
+        );
+    }
+
+    #[test]
+    fn each_method_and_pattern_is_one_route() {
+        for (i, a) in TABLE.iter().enumerate() {
+            for b in &TABLE[i + 1..] {
+                assert!(
+                    a.name != b.name && (a.method, a.pattern) != (b.method, b.pattern),
+                    "{a:?} and {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(visitor(Some("BR")), "/api/visitor?country=BR");
+        assert_eq!(encode_query_value("a b&c=é"), "a%20b%26c%3D%C3%A9");
+    }
+}
