@@ -1,4 +1,5 @@
-//! What the widget and the console share: talking to the edge ([`net`]),
+//! What the widget and the console share: talking to the edge ([`net`],
+//! with JSON through the browser's own parser, [`json`]),
 //! keeping a conversation live over a socket ([`live`]), the conversation
 //! and connection state they show ([`chat`]), the message list and the
 //! message box ([`ui`]), what they remember across reloads ([`storage`]),
@@ -9,6 +10,7 @@
 //! on each other.
 
 pub mod chat;
+pub mod json;
 pub mod live;
 pub mod net;
 pub mod pattern;

@@ -12,6 +12,7 @@ use charla_shared::protocol::{ClientFrame, ErrorCode, Message, Problem, ServerFr
 use leptos::prelude::*;
 
 use crate::chat::HasChat;
+use crate::json;
 use crate::net::{Socket, Timer};
 
 /// Where a [`Live`] keeps its outbox.
@@ -79,7 +80,7 @@ impl<S: HasChat + Send + Sync> Live<S> {
             .unwrap_or_else(|| Err(Problem::new(ErrorCode::Internal, "This chat has stopped.")))?;
         self.store_outbox();
         if let Some(socket) = self.socket.borrow().as_ref() {
-            socket.send(&frame.encode());
+            socket.send(&json::stringify(&frame));
         }
         Ok(())
     }
@@ -93,7 +94,7 @@ impl<S: HasChat + Send + Sync> Live<S> {
 
     /// Applies one frame; returns the messages that newly appeared.
     fn receive(&self, raw: &str) -> Vec<Message> {
-        let frame = match ServerFrame::decode(raw) {
+        let frame = match json::parse::<ServerFrame>(raw) {
             Ok(frame) => frame,
             Err(e) => {
                 leptos::logging::error!("Charla: unreadable frame from the edge: {e}");
@@ -129,7 +130,7 @@ impl<S: HasChat + Send + Sync> Live<S> {
     fn send_all(&self, frames: Vec<ClientFrame>) {
         if let Some(socket) = self.socket.borrow().as_ref() {
             for frame in frames {
-                socket.send(&frame.encode());
+                socket.send(&json::stringify(&frame));
             }
         }
     }

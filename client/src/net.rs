@@ -8,12 +8,14 @@ use charla_shared::protocol::{
     ErrorCode, Problem, CLOSE_REFUSED, CLOSE_SIGNED_OUT, HEARTBEAT_MS, HEARTBEAT_TIMEOUT_MS, PING,
     PONG,
 };
-use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{CloseEvent, MessageEvent, WebSocket};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CloseEvent, Headers, MessageEvent, RequestInit, Response, WebSocket};
+
+use crate::json;
 
 /// Why a call to the edge failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -66,7 +68,8 @@ impl Edge {
 
     /// `GET`s JSON.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, NetError> {
-        answer(Request::get(&self.url(path)).send().await).await
+        let response = self.fetch("GET", path, None).await?;
+        read_json(response).await
     }
 
     /// `POST`s JSON and reads JSON back.
@@ -75,10 +78,10 @@ impl Edge {
         path: &str,
         body: &B,
     ) -> Result<T, NetError> {
-        let request = Request::post(&self.url(path))
-            .json(body)
-            .map_err(|e| NetError::Network(e.to_string()))?;
-        answer(request.send().await).await
+        let response = self
+            .fetch("POST", path, Some(json::stringify(body)))
+            .await?;
+        read_json(response).await
     }
 
     /// `PUT`s JSON and reads JSON back.
@@ -87,20 +90,49 @@ impl Edge {
         path: &str,
         body: &B,
     ) -> Result<T, NetError> {
-        let request = Request::put(&self.url(path))
-            .json(body)
-            .map_err(|e| NetError::Network(e.to_string()))?;
-        answer(request.send().await).await
+        let response = self.fetch("PUT", path, Some(json::stringify(body))).await?;
+        read_json(response).await
     }
 
     /// `DELETE`s, expecting no body back.
     pub async fn delete(&self, path: &str) -> Result<(), NetError> {
-        no_content(Request::delete(&self.url(path)).send().await).await
+        self.fetch("DELETE", path, None).await.map(drop)
     }
 
     /// `POST`s with no body, expecting none back (an action).
     pub async fn act(&self, path: &str) -> Result<(), NetError> {
-        no_content(Request::post(&self.url(path)).send().await).await
+        self.fetch("POST", path, None).await.map(drop)
+    }
+
+    /// Sends a request; an answer that is not a success becomes the
+    /// refusal its body holds.
+    async fn fetch(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<Response, NetError> {
+        let init = RequestInit::new();
+        init.set_method(method);
+        if let Some(body) = body {
+            let headers = Headers::new().map_err(network)?;
+            headers
+                .set("content-type", "application/json")
+                .map_err(network)?;
+            init.set_headers(&headers);
+            init.set_body(&JsValue::from_str(&body));
+        }
+        let window = web_sys::window().ok_or_else(|| NetError::Network("no window".into()))?;
+        let response: Response =
+            JsFuture::from(window.fetch_with_str_and_init(&self.url(path), &init))
+                .await
+                .map_err(network)?
+                .unchecked_into();
+        if response.ok() {
+            Ok(response)
+        } else {
+            Err(refusal(response).await)
+        }
     }
 }
 
@@ -441,34 +473,36 @@ fn handler(weak: &Weak<Inner>, f: impl Fn(Rc<Inner>, web_sys::Event) + 'static) 
     })
 }
 
-async fn answer<T: DeserializeOwned>(
-    response: Result<Response, gloo_net::Error>,
-) -> Result<T, NetError> {
-    let response = response.map_err(|e| NetError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(refusal(response).await);
-    }
-    response
-        .json()
+async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, NetError> {
+    let value = JsFuture::from(response.json().map_err(network)?)
         .await
-        .map_err(|e| NetError::Network(e.to_string()))
-}
-
-async fn no_content(response: Result<Response, gloo_net::Error>) -> Result<(), NetError> {
-    let response = response.map_err(|e| NetError::Network(e.to_string()))?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(refusal(response).await)
-    }
+        .map_err(network)?;
+    json::from_js(value).map_err(NetError::Network)
 }
 
 async fn refusal(response: Response) -> NetError {
     let status = response.status();
-    match response.json::<Problem>().await {
-        Ok(problem) => NetError::Refused(problem),
-        Err(_) => NetError::Network(format!("HTTP {status}")),
+    let problem = match response.json() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|value| json::from_js::<Problem>(value).ok()),
+        Err(_) => None,
+    };
+    match problem {
+        Some(problem) => NetError::Refused(problem),
+        None => NetError::Network(format!("HTTP {status}")),
     }
+}
+
+/// A failure of the browser's own: no network, a blocked request.
+fn network(error: JsValue) -> NetError {
+    NetError::Network(
+        error
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "the request failed".into()),
+    )
 }
 
 #[cfg(test)]

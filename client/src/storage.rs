@@ -5,16 +5,18 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::json;
+
 /// A value stored as JSON under `key`, if there is one and it reads.
 pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
     let raw = local_storage()?.get_item(key).ok()??;
-    serde_json::from_str(&raw).ok()
+    json::parse(&raw).ok()
 }
 
 /// Stores a value as JSON under `key`; does nothing where storage is refused.
 pub fn save<T: Serialize + ?Sized>(key: &str, value: &T) {
-    if let (Some(storage), Ok(raw)) = (local_storage(), serde_json::to_string(value)) {
-        let _ = storage.set_item(key, &raw);
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(key, &json::stringify(value));
     }
 }
 

@@ -1,8 +1,15 @@
 //! The WebSocket protocol between browsers and the edge.
 //!
-//! Frames are JSON text objects tagged by `"type"`. A conversation socket
-//! carries [`ClientFrame`]s up and [`ServerFrame`]s down; an inbox socket
-//! carries [`InboxFrame`]s down only.
+//! Frames are JSON text objects. A conversation socket carries
+//! [`ClientFrame`]s up and [`ServerFrame`]s down; an inbox socket carries
+//! [`InboxFrame`]s down only.
+//!
+//! Frames going down name their kind as the object's one key
+//! (`{"ack":{"id":"m1","seq":3}}`): browsers decode them, and this form is
+//! read in one pass, where a `"type"` field among the others makes the
+//! decoder buffer each frame into a generic value first (which cost the
+//! widget kilobytes). Frames going up carry a `"type"` field: only the edge
+//! decodes them, and refuses any field it does not know.
 //!
 //! Architecture Invariant: this module is the only definition of the frames;
 //! nobody builds or picks apart frame JSON by hand.
@@ -133,7 +140,7 @@ pub enum ClientFrame {
 
 /// A frame the edge sends on a conversation socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ServerFrame {
     /// The first frame of every connection.
     Welcome {
@@ -176,7 +183,7 @@ pub enum ServerFrame {
 
 /// A frame the edge sends on an operator's inbox socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum InboxFrame {
     /// Every open conversation of the channel, newest activity first. Sent
     /// first on every connection.
@@ -569,7 +576,7 @@ mod tests {
             id: id("m1"),
             seq: Seq(3),
         };
-        assert_eq!(frame.encode(), r#"{"type":"ack","id":"m1","seq":3}"#);
+        assert_eq!(frame.encode(), r#"{"ack":{"id":"m1","seq":3}}"#);
         assert_eq!(ServerFrame::decode(&frame.encode()).unwrap(), frame);
     }
 
@@ -603,7 +610,7 @@ mod tests {
 
     #[test]
     fn an_unknown_role_is_read_as_other_not_refused() {
-        let raw = r#"{"type":"message","message":{"seq":1,"id":"m","author":{"role":"translator","id":"translator:x","name":"T"},"text":"hi","at":0}}"#;
+        let raw = r#"{"message":{"message":{"seq":1,"id":"m","author":{"role":"translator","id":"translator:x","name":"T"},"text":"hi","at":0}}}"#;
         let ServerFrame::Message { message } = ServerFrame::decode(raw).unwrap() else {
             panic!("a message frame");
         };

@@ -4,8 +4,10 @@
  *   <script async src="https://HOST/widget.js" data-channel="CHANNEL_ID"></script>
  *
  * It defines window.Charla at once, with methods that queue their calls, and
- * then fetches the widget's WebAssembly without blocking the page. When the
- * widget starts it replaces these methods and replays the queue in order.
+ * starts fetching the widget's WebAssembly without blocking the page; the
+ * widget itself starts when the page's main thread is next idle (within a
+ * second), so it never lengthens the page's own load. When it starts it
+ * replaces these methods and replays the queue in order.
  *
  * A page that wants to call the widget before this file has run can start
  * with `window.Charla = window.Charla || []` and push calls as arrays,
@@ -41,11 +43,23 @@
   window.Charla = api;
 
   var base = origin + "/widget/";
-  import(base + "charla-widget.js")
-    .then(function (glue) {
-      return glue.default({ module_or_path: base + "charla-widget_bg.wasm" });
-    })
-    .catch(function (error) {
-      console.error("Charla could not start:", error);
-    });
+  var wasm = fetch(base + "charla-widget_bg.wasm");
+  var glue = import(base + "charla-widget.js");
+  var whenIdle =
+    window.requestIdleCallback ||
+    function (start) {
+      setTimeout(start, 1);
+    };
+  whenIdle(
+    function () {
+      glue
+        .then(function (module) {
+          return module.default({ module_or_path: wasm });
+        })
+        .catch(function (error) {
+          console.error("Charla could not start:", error);
+        });
+    },
+    { timeout: 1000 }
+  );
 })(window, document);

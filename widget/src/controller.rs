@@ -6,6 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use charla_client::chat::HasChat;
+use charla_client::json;
 use charla_client::live::Live;
 use charla_client::net::{Edge, Timer};
 use charla_shared::api::{ConversationCreated, CreateConversation, VisitorInfo, WidgetConfig};
@@ -353,8 +354,5 @@ fn host_message(message: &Message) -> JsValue {
         text: &message.text,
         seq: message.seq.0,
     };
-    serde_json::to_string(&payload)
-        .ok()
-        .and_then(|json| js_sys::JSON::parse(&json).ok())
-        .unwrap_or(JsValue::UNDEFINED)
+    json::to_js(&payload)
 }

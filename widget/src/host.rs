@@ -15,6 +15,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use charla_shared::identity::Visitor;
 
+use charla_client::json;
+
 use crate::controller::Controller;
 
 /// What the loader left for the widget in `window.Charla._cfg`.
@@ -69,10 +71,7 @@ pub fn install(api: &Object, controller: Rc<Controller>) {
     method(api, "toggle", move |_, _| c.toggle());
     let c = controller.clone();
     method(api, "identify", move |visitor, _| {
-        let parsed = js_sys::JSON::stringify(&visitor)
-            .ok()
-            .and_then(|json| json.as_string())
-            .and_then(|json| serde_json::from_str::<Visitor>(&json).ok());
+        let parsed = json::from_js::<Visitor>(visitor).ok();
         match parsed.map(|visitor| c.identify(visitor)) {
             Some(Ok(())) => {}
             Some(Err(problem)) => leptos::logging::warn!("Charla.identify: {problem}"),

@@ -12,6 +12,13 @@
 //!
 //! Every tool is told where the pinned binaries are, and Trunk runs with
 //! `--offline`, so a build never downloads anything.
+//!
+//! The widget is downloaded by every visitor of every customer's site, so
+//! its release build goes further than the console's: the pinned nightly
+//! rebuilds the standard library for size with panics that abort at once
+//! and no location or `Debug` text ([`WIDGET_RUSTFLAGS`]), in its own target
+//! directory, and esbuild minifies its JavaScript. BENCHMARKS.md reports
+//! what each step saves.
 
 use std::fs;
 use std::path::Path;
@@ -20,21 +27,69 @@ use std::process::Command;
 use charla_tests::{copy_dir, paths};
 
 use crate::cmd::{io, run, step, Error};
-use crate::tools::{cargo_bin, tool_path};
+use crate::tools::{cargo_bin, tool_path, NIGHTLY};
+
+/// The flags of the widget's release build on the pinned nightly.
+pub const WIDGET_RUSTFLAGS: &str =
+    "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
+
+/// Where the widget's release build puts cargo's output (its own place, so
+/// that the nightly and stable builds do not undo each other's caches).
+pub fn widget_target() -> std::path::PathBuf {
+    paths::root().join("target").join("widget")
+}
 
 /// Builds everything and assembles `dist/site`.
 pub fn all() -> Result<(), Error> {
-    step("building the widget (Trunk, release)");
-    trunk("widget/index.html", "dist/widget", "/widget/", false)?;
+    step("building the widget (Trunk, release, nightly for size)");
+    widget()?;
     step("building the console (Trunk, release)");
-    trunk("console/index.html", "dist/console", "/console/", true)?;
+    run(trunk(
+        "console/index.html",
+        "dist/console",
+        "/console/",
+        true,
+    ))?;
     step("building the edge (worker-build, release)");
     edge()?;
     step("assembling dist/site");
     assemble()
 }
 
-fn trunk(target: &str, dist: &str, public_url: &str, filehash: bool) -> Result<(), Error> {
+/// The widget: Trunk on the pinned nightly with the standard library
+/// rebuilt, then its JavaScript (the loader and wasm-bindgen's glue)
+/// minified in place.
+fn widget() -> Result<(), Error> {
+    let mut build = trunk("widget/index.html", "dist/widget", "/widget/", false);
+    build
+        .env("RUSTUP_TOOLCHAIN", NIGHTLY)
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+        .env("RUSTFLAGS", WIDGET_RUSTFLAGS)
+        .env("CARGO_TARGET_DIR", widget_target())
+        // Inside `cargo xtask` these name the stable toolchain's binaries;
+        // Trunk must find the nightly through rustup instead.
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env_remove("RUSTDOC");
+    run(build)?;
+    let dist = paths::root().join("dist").join("widget");
+    for file in ["charla-widget.js", "widget.js"] {
+        minify(&dist.join(file))?;
+    }
+    Ok(())
+}
+
+/// Minifies an ES module in place with the pinned esbuild.
+fn minify(file: &Path) -> Result<(), Error> {
+    let mut esbuild = Command::new(paths::node_bin("esbuild"));
+    esbuild
+        .arg(file)
+        .args(["--minify", "--log-level=warning", "--allow-overwrite"])
+        .arg(format!("--outfile={}", file.display()));
+    run(esbuild)
+}
+
+fn trunk(target: &str, dist: &str, public_url: &str, filehash: bool) -> Command {
     let mut trunk = Command::new(cargo_bin().join("trunk"));
     trunk
         .current_dir(paths::root())
@@ -43,7 +98,7 @@ fn trunk(target: &str, dist: &str, public_url: &str, filehash: bool) -> Result<(
         .args(["--public-url", public_url])
         .arg(format!("--filehash={filehash}"))
         .arg(target);
-    run(trunk)
+    trunk
 }
 
 fn edge() -> Result<(), Error> {

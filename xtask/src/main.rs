@@ -14,11 +14,16 @@
 //!   cost and the relay against Socket.IO and a bare relay; write
 //!   bench/report.{md,json}, bench/latency.svg and BENCHMARKS.md's results;
 //!   with `--check`, fail when a budget is exceeded.
+//! - `cargo xtask size [--record]`: the widget's first download by file and
+//!   its code by crate; with `--record`, record it as the limit
+//!   `cargo xtask test` holds it to (bench/size-limit.json).
 
 mod bench;
 mod build;
 mod cmd;
+mod size;
 mod tools;
+mod wasm_size;
 
 use std::process::ExitCode;
 
@@ -37,11 +42,12 @@ fn main() -> ExitCode {
         Some("deploy") => deploy(args[1..].iter().any(|a| a == "--dry-run")),
         Some("fuzz") => seconds_arg(&args[1..]).and_then(fuzz),
         Some("bench") => bench(args[1..].iter().any(|a| a == "--check")),
+        Some("size") => size_command(args[1..].iter().any(|a| a == "--record")),
         // Started by the benchmark as a separate process: the floor relay.
         Some("floor-relay") => port_arg(&args[1..]).and_then(bench::floor::serve),
         _ => {
             eprintln!(
-                "usage: cargo xtask dev [--port N] | test | build | deploy [--dry-run] | fuzz [--seconds N] | bench [--check]"
+                "usage: cargo xtask dev [--port N] | test | build | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | size [--record]"
             );
             return ExitCode::from(2);
         }
@@ -109,6 +115,7 @@ fn test() -> Result<(), Error> {
     cmd::step("unit tests");
     run(cargo(["test", "--workspace", "--lib", "--bins"]))?;
     build::all()?;
+    size::check()?;
     cmd::step("widget components in headless Chromium");
     let mut browser_tests = cargo([
         "test",
@@ -193,6 +200,18 @@ fn deploy_dry_run() -> Result<(), Error> {
     Ok(())
 }
 
+/// Builds, then prints the widget's first download and its code by crate;
+/// with `record`, records it as the limit `cargo xtask test` checks.
+fn size_command(record: bool) -> Result<(), Error> {
+    tools::ensure(tools::Need::Build)?;
+    build::all()?;
+    size::report()?;
+    if record {
+        size::record()?;
+    }
+    Ok(())
+}
+
 /// Builds, then runs every benchmark (see bench/mod.rs).
 fn bench(check: bool) -> Result<(), Error> {
     tools::ensure(tools::Need::Test)?;
@@ -211,7 +230,7 @@ fn fuzz(seconds: u64) -> Result<(), Error> {
     let mut fuzz =
         std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     fuzz.current_dir(&dir)
-        .env("RUSTUP_TOOLCHAIN", "nightly")
+        .env("RUSTUP_TOOLCHAIN", tools::NIGHTLY)
         .args(["fuzz", "run", "client_frame"])
         .arg(&corpus)
         .arg(dir.join("seeds").join("client_frame"))

@@ -20,6 +20,11 @@ const NODE_MAJOR: u32 = 20;
 const FUZZ_VERSION: &str = "0.13.1";
 /// The wrangler version package.json pins.
 const WRANGLER_VERSION: &str = "4.86.0";
+/// The dated nightly toolchain for what only nightly can do: the widget's
+/// release build (rebuilding the standard library for size) and fuzzing.
+/// Not every date has every component; this one has `rust-src` and the
+/// wasm32 standard library (see ../shared/TOOLCHAIN.md).
+pub const NIGHTLY: &str = "nightly-2026-05-20";
 
 /// The WebAssembly features Rust 1.95 emits, which wasm-opt must accept
 /// (the same list is in the Trunk index files' `data-wasm-opt-params`).
@@ -75,6 +80,7 @@ const CARGO_TOOLS: [CargoTool; 3] = [
 /// Installs whatever is missing.
 pub fn ensure(need: Need) -> Result<(), Error> {
     wasm_target()?;
+    nightly()?;
     for tool in &CARGO_TOOLS {
         cargo_tool(tool)?;
     }
@@ -87,13 +93,7 @@ pub fn ensure(need: Need) -> Result<(), Error> {
 
 /// Installs cargo-fuzz when missing; fuzzing needs the nightly toolchain.
 pub fn ensure_fuzzer() -> Result<(), Error> {
-    let nightly = probe("rustup", &["toolchain", "list"]).unwrap_or_default();
-    if !nightly.lines().any(|l| l.starts_with("nightly")) {
-        step("installing the nightly toolchain (cargo fuzz needs it)");
-        let mut install = Command::new("rustup");
-        install.args(["toolchain", "install", "nightly", "--profile", "minimal"]);
-        run(install)?;
-    }
+    nightly()?;
     cargo_tool(&CargoTool {
         bin: "cargo-fuzz",
         krate: "cargo-fuzz",
@@ -135,6 +135,40 @@ fn wasm_target() -> Result<(), Error> {
     let mut add = Command::new("rustup");
     add.args(["target", "add", "wasm32-unknown-unknown"]);
     run(add)
+}
+
+/// The pinned nightly with the standard library's sources, and the crates
+/// those sources depend on in cargo's cache, so that rebuilding the
+/// standard library works offline.
+fn nightly() -> Result<(), Error> {
+    let toolchains = probe("rustup", &["toolchain", "list"]).unwrap_or_default();
+    if !toolchains.lines().any(|l| l.starts_with(NIGHTLY)) {
+        step(&format!(
+            "installing the {NIGHTLY} toolchain (the widget's release build, fuzzing)"
+        ));
+        let mut install = Command::new("rustup");
+        install.args([
+            "toolchain",
+            "install",
+            NIGHTLY,
+            "--profile",
+            "minimal",
+            "--component",
+            "rust-src",
+            "--target",
+            "wasm32-unknown-unknown",
+        ]);
+        run(install)?;
+    }
+    let sysroot = probe("rustc", &[&format!("+{NIGHTLY}"), "--print", "sysroot"])
+        .ok_or_else(|| Error::Check(format!("rustc +{NIGHTLY} does not run")))?;
+    let library = PathBuf::from(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
+    let mut fetch = Command::new("cargo");
+    fetch
+        .arg(format!("+{NIGHTLY}"))
+        .args(["fetch", "--quiet", "--manifest-path"])
+        .arg(&library);
+    run(fetch)
 }
 
 fn cargo_tool(tool: &CargoTool) -> Result<(), Error> {

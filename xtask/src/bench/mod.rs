@@ -43,12 +43,12 @@ pub struct Budget {
 /// budget is exceeded.
 pub fn run(check: bool) -> Result<(), Error> {
     let started = std::time::Instant::now();
-    let weight = weight::measure()?;
+    let (weight, crates) = weight::measure()?;
     let settings = weight::settings()?;
     let runtime = tokio::runtime::Runtime::new().map_err(io("starting tokio"))?;
     let page = runtime.block_on(page::measure())?;
     let relay = runtime.block_on(relay::measure())?;
-    let report = Report::new(weight, settings, page, relay);
+    let report = Report::new(weight, crates, settings, page, relay);
     let out = paths::root().join("bench");
     std::fs::create_dir_all(&out).map_err(io("creating bench/"))?;
     write(

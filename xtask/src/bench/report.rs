@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use super::page::PageImpact;
 use super::relay::Relay;
-use super::weight::{Setting, Weight};
+use super::weight::Setting;
 use super::Budget;
 use crate::cmd::{io, probe, Error};
+use crate::size::Weight;
 
 /// Where BENCHMARKS.md's generated section starts and ends.
 const START: &str = "<!-- results:start (written by cargo xtask bench) -->";
@@ -27,6 +28,9 @@ pub struct Report {
     pub machine: Machine,
     /// The widget's download.
     pub weight: Weight,
+    /// The widget's WebAssembly code by crate (before wasm-opt), largest
+    /// first.
+    pub crates: Vec<(String, usize)>,
     /// What each build setting saved.
     pub settings: Vec<Setting>,
     /// The widget's cost to a page.
@@ -54,7 +58,13 @@ pub struct Machine {
 
 impl Report {
     /// Puts a run together and checks it against the budgets.
-    pub fn new(weight: Weight, settings: Vec<Setting>, page: PageImpact, relay: Relay) -> Report {
+    pub fn new(
+        weight: Weight,
+        crates: Vec<(String, usize)>,
+        settings: Vec<Setting>,
+        page: PageImpact,
+        relay: Relay,
+    ) -> Report {
         let loader = weight.files.first().map_or(0, |f| f.raw);
         let charla_p95_100 = relay
             .runs
@@ -108,6 +118,7 @@ impl Report {
             commit: commit(),
             machine: machine(),
             weight,
+            crates,
             settings,
             page,
             relay,
@@ -135,6 +146,16 @@ impl Report {
                 kb(f.raw),
                 kb(f.gzip),
                 kb(f.brotli)
+            );
+        }
+        let code: usize = self.crates.iter().map(|(_, b)| b).sum();
+        md += "\n#### The widget's WebAssembly code by crate (before wasm-opt)\n\n| crate | code | share |\n|---|---:|---:|\n";
+        for (name, bytes) in self.crates.iter().take(15) {
+            let _ = writeln!(
+                md,
+                "| {name} | {} | {:.0} % |",
+                kb(*bytes),
+                *bytes as f64 * 100.0 / code.max(1) as f64
             );
         }
         md += "\n#### What each release setting saves (the widget's WebAssembly)\n\n| setting | raw | gzip | gzip saved |\n|---|---:|---:|---:|\n";

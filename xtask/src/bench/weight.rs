@@ -1,40 +1,16 @@
 //! What a visitor downloads before the first message, and what each
 //! size-oriented build setting saves.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-use charla_shared::api::WidgetConfig;
-use charla_shared::channel::ChannelOptions;
-use charla_shared::ids::ChannelId;
 use charla_tests::paths;
 use serde::Serialize;
 
+use crate::build::WIDGET_RUSTFLAGS;
 use crate::cmd::{cargo, io, run, step, Error};
-use crate::tools::{cargo_bin, WASM_FEATURES};
-
-/// One file's size.
-#[derive(Debug, Clone, Serialize)]
-pub struct FileWeight {
-    /// What it is.
-    pub name: String,
-    /// Bytes as stored.
-    pub raw: usize,
-    /// Bytes gzipped (level 9).
-    pub gzip: usize,
-    /// Bytes compressed with brotli (quality 11).
-    pub brotli: usize,
-}
-
-/// The widget's download.
-#[derive(Debug, Clone, Serialize)]
-pub struct Weight {
-    /// Each file.
-    pub files: Vec<FileWeight>,
-    /// All of them.
-    pub total: FileWeight,
-}
+use crate::size::{self, Weight};
+use crate::tools::{cargo_bin, NIGHTLY, WASM_FEATURES};
 
 /// The WebAssembly after one more build setting.
 #[derive(Debug, Clone, Serialize)]
@@ -49,41 +25,16 @@ pub struct Setting {
     pub saved_gzip: i64,
 }
 
-/// Measures the built files of `dist/site`.
-pub fn measure() -> Result<Weight, Error> {
+/// The widget's first download, and its code by crate.
+pub fn measure() -> Result<(Weight, Vec<(String, usize)>), Error> {
     step("widget weight");
-    let site = paths::site();
-    let config = serde_json::to_vec(&WidgetConfig::of(
-        ChannelId::parse("demo").map_err(|e| Error::Check(e.to_string()))?,
-        "Northwind Coffee".into(),
-        &ChannelOptions::default(),
-        vec![],
-    ))
-    .unwrap_or_default();
-    let mut files = Vec::new();
-    for (name, path) in [
-        ("loader JS (widget.js)", site.join("widget.js")),
-        ("glue JS", site.join("widget/charla-widget.js")),
-        ("WebAssembly", site.join("widget/charla-widget_bg.wasm")),
-        ("CSS", site.join("widget/widget.css")),
-    ] {
-        let bytes = std::fs::read(&path).map_err(io(format!("reading {}", path.display())))?;
-        files.push(sizes(name, &bytes));
-    }
-    files.push(sizes("channel config (JSON)", &config));
-    let total = FileWeight {
-        name: "total".into(),
-        raw: files.iter().map(|f| f.raw).sum(),
-        gzip: files.iter().map(|f| f.gzip).sum(),
-        brotli: files.iter().map(|f| f.brotli).sum(),
-    };
-    Ok(Weight { files, total })
+    Ok((size::first_load()?, size::by_crate()?))
 }
 
 /// Builds the widget once per setting, each on top of the previous ones,
 /// from cargo's default release profile to the one Charla ships.
 pub fn settings() -> Result<Vec<Setting>, Error> {
-    step("what each size setting saves (five builds of the widget)");
+    step("what each size setting saves (six builds of the widget)");
     let steps: [(&str, &[(&str, &str)]); 5] = [
         (
             "cargo's default release profile",
@@ -126,6 +77,39 @@ pub fn settings() -> Result<Vec<Setting>, Error> {
         let wasm = bindgen(&target, &out)?;
         results.push(setting(name, &wasm, results.last()));
     }
+    // The same profile on the pinned nightly, with the standard library
+    // rebuilt for size, as xtask/src/build.rs builds the widget.
+    let nightly_target = paths::root().join("target").join("bench-settings-nightly");
+    let mut build = Command::new("cargo");
+    build
+        .arg(format!("+{NIGHTLY}"))
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "charla-widget",
+            "--bin",
+            "charla-widget",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .arg("--target-dir")
+        .arg(&nightly_target)
+        .current_dir(paths::root())
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+        .env("RUSTFLAGS", WIDGET_RUSTFLAGS)
+        .env_remove("CARGO")
+        .env_remove("RUSTC");
+    for (key, value) in &profile {
+        build.env(format!("CARGO_PROFILE_RELEASE_{key}"), value);
+    }
+    run(build)?;
+    let wasm = bindgen(&nightly_target, &out)?;
+    results.push(setting(
+        "+ nightly: std rebuilt for size, panics abort at once, no location or Debug text",
+        &wasm,
+        results.last(),
+    ));
     let optimized = out.join("optimized.wasm");
     let mut opt = Command::new(paths::node_bin("wasm-opt"));
     opt.arg("-Oz")
@@ -151,36 +135,11 @@ fn bindgen(target: &Path, out: &Path) -> Result<Vec<u8>, Error> {
 }
 
 fn setting(name: &str, wasm: &[u8], previous: Option<&Setting>) -> Setting {
-    let gzip = gzip(wasm);
+    let gzip = size::gzip(wasm);
     Setting {
         name: name.into(),
         wasm_raw: wasm.len(),
         wasm_gzip: gzip,
         saved_gzip: previous.map_or(0, |p| p.wasm_gzip as i64 - gzip as i64),
     }
-}
-
-fn sizes(name: &str, bytes: &[u8]) -> FileWeight {
-    FileWeight {
-        name: name.into(),
-        raw: bytes.len(),
-        gzip: gzip(bytes),
-        brotli: brotli(bytes),
-    }
-}
-
-fn gzip(bytes: &[u8]) -> usize {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let _ = encoder.write_all(bytes);
-    encoder.finish().map(|v| v.len()).unwrap_or(0)
-}
-
-fn brotli(bytes: &[u8]) -> usize {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        ..Default::default()
-    };
-    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
-    out.len()
 }
