@@ -2,6 +2,7 @@
 //! screen shows, as plain values: components only render them, and every
 //! change goes through these methods, which are tested natively.
 
+use charla_shared::bot::AnswerId;
 use charla_shared::chat::{Applied, ChatLog, Outgoing};
 use charla_shared::ids::ClientMsgId;
 use charla_shared::protocol::{message_text, ClientFrame, ErrorCode, Problem, ServerFrame};
@@ -123,6 +124,12 @@ impl ChatView {
                 Err(problem)
             }
         }
+    }
+
+    /// Queues a chatbot answer; returns the frame that sends it.
+    pub fn choose(&mut self, id: ClientMsgId, answer: AnswerId, label: &str) -> ClientFrame {
+        self.connection.clear_notice();
+        self.log.choose(id, answer, label.to_owned())
     }
 
     /// Applies a frame from the edge; a refusal becomes the notice, and a

@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use charla_shared::bot::AnswerId;
 use charla_shared::chat::Outgoing;
 use charla_shared::ids::{hex_digest, ClientMsgId, Seq};
 use charla_shared::protocol::{ClientFrame, ErrorCode, Message, Problem, ServerFrame};
@@ -78,11 +79,37 @@ impl<S: HasChat + Send + Sync> Live<S> {
             .state
             .try_update(|s| s.chat_mut().compose(id, text))
             .unwrap_or_else(|| Err(Problem::new(ErrorCode::Internal, "This chat has stopped.")))?;
+        self.queued(&frame);
+        Ok(())
+    }
+
+    /// Queues the choice of a chatbot's answer (shown as its label until
+    /// stored), exactly once like a message.
+    pub fn choose(&self, answer: AnswerId, label: &str) {
+        let id = random_message_id();
+        if let Some(frame) = self
+            .state
+            .try_update(|s| s.chat_mut().choose(id, answer, label))
+        {
+            self.queued(&frame);
+        }
+    }
+
+    /// Sends a frame that is not a message (restarting a chatbot, asking
+    /// for a person); `false` while not connected.
+    pub fn act(&self, frame: &ClientFrame) -> bool {
+        self.socket
+            .borrow()
+            .as_ref()
+            .is_some_and(|socket| socket.send(&json::stringify(frame)))
+    }
+
+    /// Keeps the outbox and sends a frame that was just queued in it.
+    fn queued(&self, frame: &ClientFrame) {
         self.store_outbox();
         if let Some(socket) = self.socket.borrow().as_ref() {
-            socket.send(&json::stringify(&frame));
+            socket.send(&json::stringify(frame));
         }
-        Ok(())
     }
 
     /// Closes the socket for good.

@@ -439,6 +439,13 @@ impl Timer {
         *self.previous.borrow_mut() = replaced;
     }
 
+    /// Whether a started timer has not fired or been cleared yet.
+    pub fn is_running(&self) -> bool {
+        let id = self.id.take();
+        self.id.set(id);
+        id.is_some()
+    }
+
     /// Cancels the timer if it is running.
     pub fn clear(&self) {
         if let (Some(id), Some(window)) = (self.id.take(), web_sys::window()) {

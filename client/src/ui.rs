@@ -1,11 +1,12 @@
 //! Components the widget and the console share.
 
+use charla_shared::bot::{self, AnswerId, Choice, InputKind, Pending};
 use charla_shared::chat::Outgoing;
 use charla_shared::ids::ParticipantId;
 use charla_shared::limits::MAX_MESSAGE_CHARS;
 use charla_shared::protocol::Message;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
-use leptos::html::{Div, Textarea};
+use leptos::html::{Div, Input, Textarea};
 use leptos::prelude::*;
 
 /// The messages of a conversation as a `role="log"` live region, so screen
@@ -99,7 +100,9 @@ pub fn MessageList(
 }
 
 /// A message box that sends on Enter (Shift+Enter starts a new line) or with
-/// its button, and clears itself when the text was taken.
+/// its button, and clears itself when the text was taken. While a chatbot
+/// asks for an e-mail address, a phone number or one line of text, it is a
+/// one-line field of that type, so phones show the right keyboard.
 #[component]
 pub fn Composer(
     /// The form's class.
@@ -121,14 +124,31 @@ pub fn Composer(
     /// The textarea, for moving focus to it from outside.
     #[prop(optional)]
     input: Option<NodeRef<Textarea>>,
+    /// What a chatbot asks for, if it asks for typed text.
+    #[prop(optional, into)]
+    expects: MaybeProp<InputKind>,
     /// The send button's content.
     children: Children,
 ) -> impl IntoView {
     let input = input.unwrap_or_default();
+    let line = NodeRef::<Input>::new();
+    let one_line = move || {
+        matches!(
+            expects.get(),
+            Some(InputKind::Email | InputKind::Phone | InputKind::Text)
+        )
+    };
     let submit = move || {
-        let Some(input) = input.get() else { return };
-        if send.run(input.value()) {
-            input.set_value("");
+        if one_line() {
+            if let Some(field) = line.get() {
+                if send.run(field.value()) {
+                    field.set_value("");
+                }
+            }
+        } else if let Some(area) = input.get() {
+            if send.run(area.value()) {
+                area.set_value("");
+            }
         }
     };
     let on_submit = move |event: SubmitEvent| {
@@ -141,23 +161,126 @@ pub fn Composer(
             submit();
         }
     };
+    let line_id = format!("{id}-line");
+    let label_for = {
+        let (id, line_id) = (id.clone(), line_id.clone());
+        move || {
+            if one_line() {
+                line_id.clone()
+            } else {
+                id.clone()
+            }
+        }
+    };
+    let line_type = move || match expects.get() {
+        Some(InputKind::Email) => "email",
+        Some(InputKind::Phone) => "tel",
+        _ => "text",
+    };
+    let autocomplete = move || match expects.get() {
+        Some(InputKind::Email) => "email",
+        Some(InputKind::Phone) => "tel",
+        _ => "off",
+    };
     view! {
         <form class=class on:submit=on_submit>
-            <label class="charla-sr" for=id.clone()>{label}</label>
+            <label class="charla-sr" for=label_for>{label}</label>
             <textarea
                 id=id
                 class="charla-input"
                 rows="1"
                 maxlength=MAX_MESSAGE_CHARS
                 placeholder=placeholder
+                hidden=one_line
                 node_ref=input
                 on:keydown=on_key
             ></textarea>
+            <input
+                id=line_id
+                class="charla-input"
+                type=line_type
+                autocomplete=autocomplete
+                maxlength=MAX_MESSAGE_CHARS
+                hidden=move || !one_line()
+                node_ref=line
+                on:keydown=on_key
+            />
             <button type="submit" class="charla-send" aria-label=button_label>
                 {children()}
             </button>
         </form>
     }
+}
+
+/// What a chatbot lets the visitor do, read from the transcript: answer
+/// its question with one of its choices, or restart it once it has ended.
+/// An answer that opens a page opens it in a new tab as it is chosen.
+#[component]
+pub fn BotControls(
+    /// The messages shown.
+    #[prop(into)]
+    messages: Signal<Vec<Message>>,
+    /// Sends a choice: the answer and its label.
+    choose: UnsyncCallback<(AnswerId, String)>,
+    /// Restarts the script.
+    restart: UnsyncCallback<()>,
+    /// The label of the restart button.
+    #[prop(into)]
+    restart_label: Signal<&'static str>,
+    /// The accessible name of the group of answers.
+    #[prop(into)]
+    choices_label: Signal<&'static str>,
+) -> impl IntoView {
+    // A restart is offered as the one choice there is.
+    let choices = move || {
+        messages.with(|m| match bot::pending(m) {
+            Pending::Choose(choices) => Some(choices.to_vec()),
+            Pending::Restart => Some(Vec::new()),
+            Pending::Type(_) | Pending::Nothing => None,
+        })
+    };
+    move || {
+        choices().map(|choices| {
+            let ended = choices.is_empty();
+            let buttons = choices
+                .into_iter()
+                .map(|Choice { id, label, link }| {
+                    let text = label.clone();
+                    let pick = move |_| {
+                        if let Some(link) = link.as_deref().filter(|l| is_web_link(l)) {
+                            if let Some(window) = web_sys::window() {
+                                let _ = window.open_with_url_and_target_and_features(
+                                    link,
+                                    "_blank",
+                                    "noopener,noreferrer",
+                                );
+                            }
+                        }
+                        choose.run((id, label.clone()));
+                    };
+                    view! { <button type="button" class="charla-choice" on:click=pick>{text}</button> }
+                })
+                .collect_view();
+            view! {
+                <div class="charla-choices" role="group" aria-label=choices_label>
+                    {buttons}
+                    <button
+                        type="button"
+                        class="charla-choice"
+                        hidden=!ended
+                        on:click=move |_| restart.run(())
+                    >
+                        {restart_label}
+                    </button>
+                </div>
+            }
+        })
+    }
+}
+
+/// Whether a link is one a chatbot answer may open: `http` or `https`.
+fn is_web_link(link: &str) -> bool {
+    link.starts_with("https://") || link.starts_with("http://")
 }
 
 /// Each message with whether it starts a run: the first message, or one
@@ -191,6 +314,7 @@ mod tests {
             },
             text: "hi".into(),
             at: 0,
+            kind: charla_shared::protocol::MessageKind::Text,
         }
     }
 

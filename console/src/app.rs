@@ -8,8 +8,10 @@ use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
 
+use crate::bots::ChatbotsAdmin;
 use crate::channels::ChannelsAdmin;
 use crate::desk::Desk;
+use crate::records::Records;
 
 /// The whole console.
 #[component]
@@ -66,8 +68,12 @@ pub fn App() -> impl IntoView {
 enum View {
     /// The conversations.
     Desk,
+    /// Leads and tickets.
+    Records,
     /// Channel settings (admins).
     Channels,
+    /// Chatbots (admins).
+    Chatbots,
 }
 
 /// The signed-in console: the top bar and the chosen view. The desk stays
@@ -91,12 +97,15 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
         }
     };
     let channels = session.clone();
+    let records = session.clone();
     view! {
         <header class="topbar">
             <h1>"Charla"</h1>
             <nav class="views" aria-label="Console">
                 {tab(View::Desk, "Conversations")}
+                {tab(View::Records, "Leads and tickets")}
                 {admin.then(|| tab(View::Channels, "Channels"))}
+                {admin.then(|| tab(View::Chatbots, "Chatbots"))}
             </nav>
             <span class="me">{name}</span>
             <button type="button" class="sign-out" on:click=move |_| on_sign_out.run(false)>
@@ -113,6 +122,12 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
         />
         <Show when=move || view.get() == View::Channels>
             <ChannelsAdmin session=channels.clone() />
+        </Show>
+        <Show when=move || view.get() == View::Chatbots>
+            <ChatbotsAdmin />
+        </Show>
+        <Show when=move || view.get() == View::Records>
+            <Records session=records.clone() />
         </Show>
     }
 }

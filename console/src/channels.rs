@@ -3,8 +3,8 @@
 //! security), after the Odoo live chat channel form marketers know.
 
 use charla_client::pattern;
-use charla_shared::api::{ChannelSummary, OperatorProfile, Session};
-use charla_shared::channel::{ButtonMode, ChannelSettings, Language, NewChannel};
+use charla_shared::api::{ChannelSummary, ChatbotSummary, OperatorProfile, Session};
+use charla_shared::channel::{ButtonMode, ChannelSettings, ChatMode, Language, NewChannel};
 use charla_shared::identity::{ChannelSecrets, ChannelSecurity};
 use charla_shared::ids::ChannelId;
 use charla_shared::routes;
@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 use crate::app::page_edge;
 use crate::draft::{ColorField, Draft, TextField, BUTTON_MODES};
+use crate::pick::PickList;
 
 /// The channels screen.
 #[component]
@@ -23,29 +24,12 @@ pub fn ChannelsAdmin(session: Session) -> impl IntoView {
         <main class="channels">
             <nav class="channel-list" aria-labelledby="channels-title">
                 <h2 id="channels-title">"Channels"</h2>
-                <ul>
-                    <For
-                        each=move || channels.get()
-                        key=|c| c.id.clone()
-                        children=move |channel: ChannelSummary| {
-                            let id = channel.id.clone();
-                            let current = id.clone();
-                            view! {
-                                <li>
-                                    <button
-                                        type="button"
-                                        aria-current=move || {
-                                            (selected.get().as_ref() == Some(&current)).then_some("page")
-                                        }
-                                        on:click=move |_| selected.set(Some(id.clone()))
-                                    >
-                                        {channel.name}
-                                    </button>
-                                </li>
-                            }
-                        }
-                    />
-                </ul>
+                <PickList
+                    items=Signal::derive(move || {
+                        channels.with(|list| list.iter().map(|c| (c.id.clone(), c.name.clone())).collect())
+                    })
+                    selected=selected
+                />
                 <NewChannelForm on_created=Callback::new(move |created: ChannelSummary| {
                     channels.update(|list| list.push(created.clone()));
                     selected.set(Some(created.id));
@@ -143,6 +127,7 @@ const TABS: [(Tab, &str); 5] = [
 fn ChannelEditor(id: ChannelId, channels: RwSignal<Vec<ChannelSummary>>) -> impl IntoView {
     let draft = RwSignal::new(None::<Draft>);
     let operators = RwSignal::new(Vec::<OperatorProfile>::new());
+    let bots = RwSignal::new(Vec::<ChatbotSummary>::new());
     let tab = RwSignal::new(Tab::Options);
     let notice = RwSignal::new(None::<String>);
     {
@@ -158,6 +143,9 @@ fn ChannelEditor(id: ChannelId, channels: RwSignal<Vec<ChannelSummary>>) -> impl
             }
             if let Ok(list) = edge.get::<Vec<OperatorProfile>>(routes::OPERATORS).await {
                 operators.set(list);
+            }
+            if let Ok(list) = edge.get::<Vec<ChatbotSummary>>(routes::CHATBOTS).await {
+                bots.set(list);
             }
         });
     }
@@ -221,7 +209,7 @@ fn ChannelEditor(id: ChannelId, channels: RwSignal<Vec<ChannelSummary>>) -> impl
                     view! { <OperatorsTab draft=draft operators=operators /> }.into_any()
                 }
                 Tab::Options => view! { <OptionsTab draft=draft /> }.into_any(),
-                Tab::Rules => view! { <RulesTab draft=draft /> }.into_any(),
+                Tab::Rules => view! { <RulesTab draft=draft bots=bots /> }.into_any(),
                 Tab::Widget => view! { <WidgetTab id=id.clone() /> }.into_any(),
                 Tab::Security => view! { <SecurityTab id=id.clone() /> }.into_any(),
             }
@@ -459,6 +447,30 @@ fn OptionsTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
                     })
                     .collect_view()}
             </div>
+            <label for="mode">"Who answers"</label>
+            <select
+                id="mode"
+                on:change=move |e| {
+                    let mode = match event_target_value(&e).as_str() {
+                        "operators" => ChatMode::Operators,
+                        "bot" => ChatMode::Bot,
+                        _ => ChatMode::Both,
+                    };
+                    edit(Box::new(move |d| d.set_mode(mode)));
+                }
+            >
+                {[
+                    (ChatMode::Both, "both", "A chatbot first, then a person"),
+                    (ChatMode::Operators, "operators", "Operators only"),
+                    (ChatMode::Bot, "bot", "A chatbot only"),
+                ]
+                    .into_iter()
+                    .map(|(mode, value, label)| {
+                        let selected = move || draft.with(|d| d.as_ref().is_some_and(|d| d.settings().options.mode == mode));
+                        view! { <option value=value selected=selected>{label}</option> }
+                    })
+                    .collect_view()}
+            </select>
             {text(TextField::Welcome, "Welcome message", "welcome")}
             {text(TextField::Placeholder, "Text input placeholder", "placeholder")}
             {text(TextField::ButtonText, "Button text (notification bubble)", "button-text")}
@@ -469,7 +481,7 @@ fn OptionsTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
 
 /// The ordered rules.
 #[component]
-fn RulesTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
+fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>) -> impl IntoView {
     let edit = move |change: Box<dyn FnOnce(&mut Draft)>| {
         draft.update(|d| {
             if let Some(d) = d {
@@ -547,15 +559,26 @@ fn RulesTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
                             edit(Box::new(move |d| d.set_countries(index, &typed)));
                         }
                     />
-                    <label for=format!("rule-{n}-bot")>"Chatbot (id)"</label>
-                    <input
+                    <label for=format!("rule-{n}-bot")>"Chatbot"</label>
+                    <select
                         id=format!("rule-{n}-bot")
-                        prop:value=move || get().chatbot.unwrap_or_default()
-                        on:input=move |e| {
-                            let typed = event_target_value(&e);
-                            edit(Box::new(move |d| d.update_rule(index, |r| r.chatbot = Some(typed).filter(|t| !t.is_empty()))));
+                        on:change=move |e| {
+                            let picked = event_target_value(&e);
+                            edit(Box::new(move |d| d.update_rule(index, |r| r.chatbot = Some(picked).filter(|t| !t.is_empty()))));
                         }
-                    />
+                    >
+                        <option value="" selected=move || get().chatbot.is_none()>"None"</option>
+                        {move || {
+                            bots.get()
+                                .into_iter()
+                                .map(|bot| {
+                                    let id = bot.id.clone();
+                                    let selected = move || get().chatbot.as_deref() == Some(id.as_str());
+                                    view! { <option value=bot.id.clone() selected=selected>{bot.name}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
                     <div class="check">
                         <input
                             type="checkbox"

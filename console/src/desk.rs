@@ -150,3 +150,15 @@ pub fn clock(millis: i64) -> String {
     let date = js_sys::Date::new(&(millis as f64).into());
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
+
+/// `YYYY-MM-DD HH:MM` in the operator's time zone.
+pub fn clock_and_date(millis: i64) -> String {
+    let date = js_sys::Date::new(&(millis as f64).into());
+    format!(
+        "{}-{:02}-{:02} {}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        clock(millis)
+    )
+}

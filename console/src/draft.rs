@@ -2,7 +2,7 @@
 //! here, tested natively; the editor only renders the draft and calls them.
 
 use charla_shared::channel::{
-    ButtonMode, ChannelSettings, ChannelTexts, Language, Rule, DEFAULT_COLOR,
+    ButtonMode, ChannelSettings, ChannelTexts, ChatMode, Language, Rule, DEFAULT_COLOR,
 };
 use charla_shared::color::Rgb;
 use charla_shared::ids::OperatorId;
@@ -137,6 +137,11 @@ impl Draft {
     /// Sets the language used when the visitor's is missing.
     pub fn set_fallback(&mut self, language: Language) {
         self.settings.options.fallback_language = language;
+    }
+
+    /// Sets who answers the channel.
+    pub fn set_mode(&mut self, mode: ChatMode) {
+        self.settings.options.mode = mode;
     }
 
     /// Adds a rule at the end that shows the button on every page.

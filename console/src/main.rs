@@ -6,10 +6,14 @@
 //! and the panes) and the channel editor.
 
 mod app;
+mod bots;
 mod channels;
 mod desk;
 mod draft;
 mod pane;
+mod pick;
+mod records;
+mod script;
 mod state;
 mod storage;
 

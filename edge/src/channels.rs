@@ -128,6 +128,15 @@ pub async fn save_settings(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Respo
             format!("There is no operator {unknown}."),
         ));
     }
+    let bots: Vec<String> = db.chatbots().await?.into_iter().map(|b| b.id).collect();
+    for (position, rule) in settings.rules.iter().enumerate() {
+        if let Some(bot) = rule.chatbot.as_ref().filter(|b| !bots.contains(b)) {
+            return Err(EdgeError::refuse(
+                ErrorCode::Invalid,
+                format!("Rule {}: there is no chatbot {bot}.", position + 1),
+            ));
+        }
+    }
     db.save_settings(&channel.id, &settings).await?;
     json(200, &settings)
 }

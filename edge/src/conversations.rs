@@ -2,7 +2,9 @@
 //! what operators do with it (read the transcript, revoke the visitor).
 
 use charla_shared::api::{ConversationCreated, CreateConversation, Transcript};
+use charla_shared::channel::ChatMode;
 use charla_shared::identity;
+use charla_shared::ids::ChannelId;
 use charla_shared::ids::{ConversationId, Seq, VisitorToken};
 use charla_shared::protocol::{Contact, ErrorCode};
 use charla_shared::routes::Matched;
@@ -49,7 +51,10 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
             "This channel only talks to signed-in visitors: identify them with user_id and user_hash.",
         ));
     }
-    let chatbot = chatbot_for(ctx.env, &channel, body.chatbot.as_deref()).await?;
+    let bot = match chatbot_for(ctx.env, &channel, body.chatbot.as_deref()).await? {
+        Some(id) => db.chatbot(&id).await?.map(|chatbot| (id, chatbot)),
+        None => None,
+    };
     let id = ConversationId::from_random(random_bytes()?);
     let token = VisitorToken::from_random(random_bytes()?);
     let created_at = now();
@@ -65,7 +70,9 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
             email: visitor.email,
             verified_user,
         },
-        chatbot,
+        bot,
+        language: body.language.unwrap_or(channel.options.fallback_language),
+        mode: channel.options.mode,
         security: channel.security,
         created_at,
     };
@@ -190,14 +197,18 @@ pub async fn authorize(db: &Db, staff: &Staff, id: &ConversationId) -> EdgeResul
 }
 
 /// The chatbot a conversation starts with: the one the page's rule named,
-/// if a rule of the channel names it, unless that rule wants it only when no
-/// operator is available and one is.
+/// if a rule of the channel names it, unless the channel is answered by
+/// operators only, or that rule wants it only when no operator is
+/// available and one is.
 async fn chatbot_for(
     env: &Env,
     channel: &Channel,
     asked: Option<&str>,
 ) -> EdgeResult<Option<String>> {
     let Some(asked) = asked else { return Ok(None) };
+    if channel.options.mode == ChatMode::Operators {
+        return Ok(None);
+    }
     let Some(rule) = channel
         .rules
         .iter()
@@ -205,14 +216,18 @@ async fn chatbot_for(
     else {
         return Ok(None);
     };
-    if rule.chatbot_only_if_no_operator {
-        let mut response = Call::get(paths::AVAILABLE)
-            .expect(&internal::inbox(env, &channel.id)?, 200)
-            .await?;
-        let availability: Availability = response.json().await?;
-        if availability.operators > 0 {
-            return Ok(None);
-        }
+    if rule.chatbot_only_if_no_operator && operators_available(env, &channel.id).await? {
+        return Ok(None);
     }
     Ok(Some(asked.to_owned()))
+}
+
+/// Whether an operator of the channel is available: until presence and
+/// queues come, one who has the console open.
+pub async fn operators_available(env: &Env, channel: &ChannelId) -> EdgeResult<bool> {
+    let mut response = Call::get(paths::AVAILABLE)
+        .expect(&internal::inbox(env, channel)?, 200)
+        .await?;
+    let availability: Availability = response.json().await?;
+    Ok(availability.operators > 0)
 }

@@ -3,6 +3,8 @@
 //! internal request is built fresh here, so nothing a client sent is passed
 //! through unchecked.
 
+use charla_shared::bot::Chatbot;
+use charla_shared::channel::{ChatMode, Language};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
 use charla_shared::protocol::{Contact, ErrorCode, PING, PONG};
@@ -105,8 +107,13 @@ pub struct NewConversation {
     pub visitor: String,
     /// What else is known of the visitor.
     pub contact: Contact,
-    /// The chatbot that answers first, if any.
-    pub chatbot: Option<String>,
+    /// The chatbot that answers first, if any: its id and a copy of it,
+    /// so that editing the bot later never breaks this conversation.
+    pub bot: Option<(String, Chatbot)>,
+    /// The language the visitor's widget speaks.
+    pub language: Language,
+    /// Who answers the channel.
+    pub mode: ChatMode,
     /// The channel's security settings when it started.
     pub security: ChannelSecurity,
     /// Creation time.

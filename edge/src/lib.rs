@@ -11,6 +11,7 @@
 
 mod auth;
 mod channels;
+mod chatbots;
 mod conversation;
 mod conversations;
 mod crypto;

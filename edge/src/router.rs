@@ -4,6 +4,7 @@
 //! [`Problem`](charla_shared::protocol::Problem) with the status of its code.
 //! A method the table does not list for a path gets `405` with `Allow`.
 
+use charla_shared::api::RecordKind;
 use charla_shared::protocol::ErrorCode;
 use charla_shared::routes::{self, Access, Matched, RouteName, Unmatched};
 use worker::{Env, Request, Response, Url};
@@ -14,7 +15,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http::{allow_any_origin, expect_same_origin, problem_response, with_allow};
 use crate::internal::Admission;
 use crate::store::Db;
-use crate::{channels, now};
+use crate::{channels, chatbots, now};
 
 /// Who is calling, as established before the handler runs.
 pub enum Caller {
@@ -55,6 +56,14 @@ impl Ctx<'_> {
             .conversation
             .as_ref()
             .ok_or_else(|| EdgeError::Corrupt("route without a conversation".into()))
+    }
+
+    /// The chatbot in the path.
+    pub fn bot(&self) -> EdgeResult<&charla_shared::ids::ChannelId> {
+        self.matched
+            .bot
+            .as_ref()
+            .ok_or_else(|| EdgeError::Corrupt("route without a chatbot".into()))
     }
 
     /// The channel in the path.
@@ -141,6 +150,14 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::Operators => channels::operators(&ctx).await,
         RouteName::Visitor => channels::visitor(req, &ctx),
         RouteName::ChatPage => channels::chat_page(req, &ctx).await,
+        RouteName::Chatbots => chatbots::list(&ctx).await,
+        RouteName::Chatbot => chatbots::get(&ctx).await,
+        RouteName::SaveChatbot => chatbots::save(req, &ctx).await,
+        RouteName::DeleteChatbot => chatbots::delete(&ctx).await,
+        RouteName::Leads => chatbots::records(&ctx, RecordKind::Lead).await,
+        RouteName::Lead => chatbots::record(&ctx, RecordKind::Lead).await,
+        RouteName::Tickets => chatbots::records(&ctx, RecordKind::Ticket).await,
+        RouteName::Ticket => chatbots::record(&ctx, RecordKind::Ticket).await,
     }
 }
 

@@ -1,10 +1,15 @@
 //! D1: accounts, sessions, channels and the index of conversations. Every
 //! query the edge runs against D1 is in this file.
 
-use charla_shared::api::{ChannelSummary, OperatorProfile, StaffRole};
+use charla_shared::api::{
+    ChannelSummary, ChatbotSummary, OperatorProfile, Record, RecordKind, RecordSummary, StaffRole,
+};
+use charla_shared::bot::Chatbot;
 use charla_shared::channel::{ChannelOptions, ChannelSettings, Rule};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
+use charla_shared::limits::RECORD_LIST;
+use charla_shared::protocol::Message;
 use charla_shared::Millis;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -448,6 +453,252 @@ impl Db {
             .map(|c| ChannelId::parse(c).map_err(corrupt))
             .transpose()
     }
+}
+
+/// What a chatbot's step records: the fields of a lead or a ticket.
+pub struct NewRecord<'a> {
+    /// Lead or ticket.
+    pub kind: RecordKind,
+    /// Its channel.
+    pub channel: &'a ChannelId,
+    /// Its conversation.
+    pub conversation: &'a ConversationId,
+    /// The team a ticket goes to.
+    pub team: Option<&'a str>,
+    /// A short title.
+    pub title: &'a str,
+    /// The visitor's name.
+    pub name: &'a str,
+    /// The visitor's e-mail address.
+    pub email: Option<&'a str>,
+    /// The visitor's phone number.
+    pub phone: Option<&'a str>,
+    /// The transcript so far.
+    pub transcript: &'a [Message],
+    /// When.
+    pub created_at: Millis,
+}
+
+impl Db {
+    /// Every chatbot, by name.
+    pub async fn chatbots(&self) -> EdgeResult<Vec<ChatbotSummary>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            script: String,
+        }
+        let rows: Vec<Row> = self
+            .0
+            .prepare("SELECT id, script FROM chatbots ORDER BY name")
+            .all()
+            .await?
+            .results()?;
+        rows.into_iter()
+            .map(|row| {
+                let bot: Chatbot = serde_json::from_str(&row.script)?;
+                Ok(ChatbotSummary {
+                    id: row.id,
+                    name: bot.name,
+                    steps: bot.steps.len(),
+                })
+            })
+            .collect()
+    }
+
+    /// A chatbot by id.
+    pub async fn chatbot(&self, id: &str) -> EdgeResult<Option<Chatbot>> {
+        let script: Option<String> = self
+            .0
+            .prepare("SELECT script FROM chatbots WHERE id = ?1")
+            .bind(&[id.into()])?
+            .first(Some("script"))
+            .await?;
+        script
+            .map(|s| serde_json::from_str(&s).map_err(EdgeError::from))
+            .transpose()
+    }
+
+    /// Creates or replaces a chatbot.
+    pub async fn save_chatbot(&self, id: &str, bot: &Chatbot, now: Millis) -> EdgeResult<()> {
+        self.0
+            .prepare(
+                "INSERT INTO chatbots (id, name, script, updated_at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, script = excluded.script, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(&[
+                id.into(),
+                bot.name.as_str().into(),
+                serde_json::to_string(bot)?.into(),
+                millis(now),
+            ])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// Removes a chatbot; `false` if there was none.
+    pub async fn delete_chatbot(&self, id: &str) -> EdgeResult<bool> {
+        let result = self
+            .0
+            .prepare("DELETE FROM chatbots WHERE id = ?1")
+            .bind(&[id.into()])?
+            .run()
+            .await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+    }
+
+    /// Records a lead or a ticket; returns its number.
+    pub async fn insert_record(&self, record: &NewRecord<'_>) -> EdgeResult<u64> {
+        let (table, key) = record_table(record.kind);
+        let team = match record.kind {
+            RecordKind::Ticket => ", team",
+            RecordKind::Lead => "",
+        };
+        let team_value = match record.kind {
+            RecordKind::Ticket => ", ?10",
+            RecordKind::Lead => "",
+        };
+        let sql = format!(
+            "INSERT INTO {table} (channel_id, conversation_id, title, name, email, phone, source, \
+             transcript, created_at{team}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9{team_value}) \
+             RETURNING {key} AS number"
+        );
+        let mut values = vec![
+            record.channel.as_str().into(),
+            record.conversation.as_str().into(),
+            record.title.into(),
+            record.name.into(),
+            optional(record.email),
+            optional(record.phone),
+            SOURCE_LIVE_CHAT.into(),
+            serde_json::to_string(record.transcript)?.into(),
+            millis(record.created_at),
+        ];
+        if record.kind == RecordKind::Ticket {
+            values.push(optional(record.team));
+        }
+        let number: Option<f64> = self
+            .0
+            .prepare(&sql)
+            .bind(&values)?
+            .first(Some("number"))
+            .await?;
+        number
+            .map(|n| n as u64)
+            .ok_or_else(|| EdgeError::Corrupt(format!("no number for the new {table} row")))
+    }
+
+    /// A channel's leads or tickets, newest first, at most
+    /// [`RECORD_LIST`]; `search` matches the number, or part of the name
+    /// or e-mail address.
+    pub async fn records(
+        &self,
+        kind: RecordKind,
+        channel: &ChannelId,
+        search: Option<&str>,
+    ) -> EdgeResult<Vec<RecordSummary>> {
+        let (table, key) = record_table(kind);
+        let team = match kind {
+            RecordKind::Ticket => "team",
+            RecordKind::Lead => "NULL AS team",
+        };
+        let search = search.map(str::trim).filter(|s| !s.is_empty());
+        let pattern = search.map(|s| format!("%{}%", escape_like(s)));
+        let sql = format!(
+            "SELECT {key} AS number, title, name, email, {team}, created_at FROM {table} \
+             WHERE channel_id = ?1 AND (?2 IS NULL OR CAST({key} AS TEXT) = ?2 \
+             OR name LIKE ?3 ESCAPE '\\' OR email LIKE ?3 ESCAPE '\\') \
+             ORDER BY created_at DESC LIMIT {RECORD_LIST}"
+        );
+        let rows: Vec<RecordSummary> = self
+            .0
+            .prepare(&sql)
+            .bind(&[
+                channel.as_str().into(),
+                optional(search),
+                optional(pattern.as_deref()),
+            ])?
+            .all()
+            .await?
+            .results()?;
+        Ok(rows)
+    }
+
+    /// One lead or ticket of a channel.
+    pub async fn record(
+        &self,
+        kind: RecordKind,
+        channel: &ChannelId,
+        number: u64,
+    ) -> EdgeResult<Option<Record>> {
+        #[derive(Deserialize)]
+        struct Row {
+            number: u64,
+            conversation_id: String,
+            title: String,
+            name: String,
+            email: Option<String>,
+            phone: Option<String>,
+            team: Option<String>,
+            source: String,
+            transcript: String,
+            created_at: Millis,
+        }
+        let (table, key) = record_table(kind);
+        let team = match kind {
+            RecordKind::Ticket => "team",
+            RecordKind::Lead => "NULL AS team",
+        };
+        let sql = format!(
+            "SELECT {key} AS number, conversation_id, title, name, email, phone, {team}, source, \
+             transcript, created_at FROM {table} WHERE channel_id = ?1 AND {key} = ?2"
+        );
+        let row: Option<Row> = self
+            .0
+            .prepare(&sql)
+            .bind(&[channel.as_str().into(), JsValue::from_f64(number as f64)])?
+            .first(None)
+            .await?;
+        row.map(|row| {
+            Ok(Record {
+                kind,
+                number: row.number,
+                channel: channel.clone(),
+                conversation: ConversationId::parse(row.conversation_id).map_err(corrupt)?,
+                title: row.title,
+                name: row.name,
+                email: row.email,
+                phone: row.phone,
+                team: row.team,
+                source: row.source,
+                created_at: row.created_at,
+                transcript: serde_json::from_str(&row.transcript)?,
+            })
+        })
+        .transpose()
+    }
+}
+
+/// Where leads and tickets say they came from.
+const SOURCE_LIVE_CHAT: &str = "live chat";
+
+fn record_table(kind: RecordKind) -> (&'static str, &'static str) {
+    match kind {
+        RecordKind::Lead => ("leads", "id"),
+        RecordKind::Ticket => ("tickets", "number"),
+    }
+}
+
+/// A search text as a `LIKE` pattern's literal part.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+fn optional(value: Option<&str>) -> JsValue {
+    value.map_or(JsValue::NULL, JsValue::from)
 }
 
 #[derive(Deserialize)]

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeMap;
 
-use crate::channel::{ChannelOptions, ChannelTexts, Language, Rule, Theme};
+use crate::bot::{Chatbot, Issue};
+use crate::channel::{ChannelOptions, ChannelTexts, ChatMode, Language, Rule, Theme};
 use crate::identity::Visitor;
 use crate::ids::{ChannelId, ConversationId, OperatorId, VisitorToken};
 use crate::protocol::{Contact, Message};
@@ -27,6 +28,9 @@ pub struct CreateConversation {
     /// of the channel names it and whether operators are available.
     #[serde(default)]
     pub chatbot: Option<String>,
+    /// The language the widget speaks, for what the chatbot says.
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// Answer to `POST /api/conversations`.
@@ -118,6 +122,9 @@ pub struct WidgetConfig {
     pub texts: BTreeMap<Language, ChannelTexts>,
     /// Where and how the button shows; the widget evaluates them.
     pub rules: Vec<Rule>,
+    /// Who answers: operators, a chatbot, or a chatbot first.
+    #[serde(default)]
+    pub mode: ChatMode,
 }
 
 impl WidgetConfig {
@@ -138,6 +145,7 @@ impl WidgetConfig {
                 .map(|language| (language, options.texts_for(language)))
                 .collect(),
             rules,
+            mode: options.mode,
         }
     }
 
@@ -184,6 +192,83 @@ pub struct Transcript {
     pub created_at: Millis,
     /// Every message in sequence order.
     pub messages: Vec<Message>,
+}
+
+/// A chatbot in lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatbotSummary {
+    /// Its id, which channel rules name.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// How many steps its script has.
+    pub steps: usize,
+}
+
+/// Answer to reading or saving a chatbot: the chatbot, and the warnings
+/// its script has (a script with errors is not saved).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedChatbot {
+    /// The chatbot as stored.
+    pub chatbot: Chatbot,
+    /// What could strand visitors.
+    pub issues: Vec<Issue>,
+}
+
+/// What a chatbot recorded: a lead for sales, or a ticket for a team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// A lead.
+    Lead,
+    /// A ticket.
+    Ticket,
+}
+
+/// A lead or a ticket, with the transcript up to when it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// Lead or ticket.
+    pub kind: RecordKind,
+    /// Its number (a ticket's is what the visitor was told).
+    pub number: u64,
+    /// The channel it came from.
+    pub channel: ChannelId,
+    /// The conversation it came from.
+    pub conversation: ConversationId,
+    /// A short title.
+    pub title: String,
+    /// The visitor's name.
+    pub name: String,
+    /// The visitor's e-mail address, if they gave one.
+    pub email: Option<String>,
+    /// The visitor's phone number, if they gave one.
+    pub phone: Option<String>,
+    /// The team a ticket goes to.
+    pub team: Option<String>,
+    /// Where it came from ("live chat").
+    pub source: String,
+    /// When it was made.
+    pub created_at: Millis,
+    /// The conversation up to then.
+    pub transcript: Vec<Message>,
+}
+
+/// A lead or ticket in lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordSummary {
+    /// Its number.
+    pub number: u64,
+    /// A short title.
+    pub title: String,
+    /// The visitor's name.
+    pub name: String,
+    /// The visitor's e-mail address.
+    pub email: Option<String>,
+    /// The team a ticket goes to.
+    pub team: Option<String>,
+    /// When it was made.
+    pub created_at: Millis,
 }
 
 #[cfg(test)]

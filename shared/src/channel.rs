@@ -16,10 +16,13 @@ use crate::limits::{
 use crate::protocol::{display_name, ErrorCode, Problem};
 
 /// The languages Charla speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     /// English.
+    #[default]
     En,
     /// Spanish.
     Es,
@@ -135,6 +138,20 @@ impl ChannelTexts {
     }
 }
 
+/// Who answers a channel's visitors.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatMode {
+    /// Operators only: chatbots named by rules do not run.
+    Operators,
+    /// A chatbot only: its forward steps never reach a person.
+    Bot,
+    /// A chatbot first, a person when the script forwards or the visitor
+    /// asks for one.
+    #[default]
+    Both,
+}
+
 /// The look and texts of a channel's widget.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -147,6 +164,8 @@ pub struct ChannelOptions {
     pub fallback_language: Language,
     /// Texts per language.
     pub texts: BTreeMap<Language, ChannelTexts>,
+    /// Who answers.
+    pub mode: ChatMode,
 }
 
 /// The colours a channel uses when none are set.
@@ -159,6 +178,7 @@ impl Default for ChannelOptions {
             header_color: DEFAULT_COLOR.into(),
             fallback_language: Language::En,
             texts: BTreeMap::new(),
+            mode: ChatMode::Both,
         }
     }
 }
@@ -184,6 +204,7 @@ impl ChannelOptions {
             header_color: color(&self.header_color, "header colour")?,
             fallback_language: self.fallback_language,
             texts,
+            mode: self.mode,
         })
     }
 

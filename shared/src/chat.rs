@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::bot::AnswerId;
 use crate::ids::{ClientMsgId, Seq};
 use crate::protocol::{Author, ClientFrame, Message, Problem, ServerFrame};
 
@@ -31,8 +32,27 @@ pub struct ChatLog {
 pub struct Outgoing {
     /// The client-chosen id.
     pub id: ClientMsgId,
-    /// The text as sent.
+    /// The text as sent (for a chatbot answer, its label).
     pub text: String,
+    /// The chatbot answer it chooses, if it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<AnswerId>,
+}
+
+impl Outgoing {
+    /// The frame that sends it.
+    pub fn frame(&self) -> ClientFrame {
+        match self.answer {
+            Some(answer) => ClientFrame::Choose {
+                id: self.id.clone(),
+                answer,
+            },
+            None => ClientFrame::Send {
+                id: self.id.clone(),
+                text: self.text.clone(),
+            },
+        }
+    }
 }
 
 /// What applying one frame changed.
@@ -85,11 +105,27 @@ impl ChatLog {
 
     /// Puts a message in the outbox and returns the frame that sends it.
     pub fn compose(&mut self, id: ClientMsgId, text: String) -> ClientFrame {
-        self.outbox.push(Outgoing {
-            id: id.clone(),
-            text: text.clone(),
-        });
-        ClientFrame::Send { id, text }
+        let outgoing = Outgoing {
+            id,
+            text,
+            answer: None,
+        };
+        let frame = outgoing.frame();
+        self.outbox.push(outgoing);
+        frame
+    }
+
+    /// Puts a chatbot answer in the outbox (shown as its label until the
+    /// edge stores it) and returns the frame that sends it.
+    pub fn choose(&mut self, id: ClientMsgId, answer: AnswerId, label: String) -> ClientFrame {
+        let outgoing = Outgoing {
+            id,
+            text: label,
+            answer: Some(answer),
+        };
+        let frame = outgoing.frame();
+        self.outbox.push(outgoing);
+        frame
     }
 
     /// Puts back an outbox saved before a reload, after anything queued
@@ -105,13 +141,7 @@ impl ChatLog {
     /// Frames to send after a (re)connect: every unacknowledged message again,
     /// oldest first. The edge stores each id once, so resending is safe.
     pub fn resend(&self) -> Vec<ClientFrame> {
-        self.outbox
-            .iter()
-            .map(|o| ClientFrame::Send {
-                id: o.id.clone(),
-                text: o.text.clone(),
-            })
-            .collect()
+        self.outbox.iter().map(Outgoing::frame).collect()
     }
 
     /// Call when the connection drops: the answer to any sync is lost with it.
@@ -193,7 +223,7 @@ impl ChatLog {
 mod tests {
     use super::*;
     use crate::ids::{ConversationId, OperatorId, ParticipantId};
-    use crate::protocol::{ErrorCode, Role, PROTOCOL_VERSION};
+    use crate::protocol::{ErrorCode, MessageKind, Role, PROTOCOL_VERSION};
 
     fn id(text: &str) -> ClientMsgId {
         ClientMsgId::parse(text).unwrap()
@@ -226,6 +256,7 @@ mod tests {
             author,
             text: format!("message {seq}"),
             at: seq as i64,
+            kind: MessageKind::Text,
         }
     }
 
@@ -389,10 +420,12 @@ mod tests {
             Outgoing {
                 id: id("a"),
                 text: "1".into(),
+                answer: None,
             },
             Outgoing {
                 id: id("b"),
                 text: "2".into(),
+                answer: None,
             },
         ]);
         let ids: Vec<&str> = log.outbox().iter().map(|o| o.id.as_str()).collect();

@@ -151,14 +151,35 @@ fn normalize_origin(origin: &str) -> Option<String> {
     (matches!(scheme, "http" | "https") && valid_host).then_some(origin)
 }
 
-fn email(address: &str) -> Result<String, Problem> {
+/// Checks that an address is a well-formed e-mail address (one `@`, a
+/// local part, a domain of dot-separated labels ending in a name of two or
+/// more letters, nothing blank or invisible) and returns it trimmed.
+pub fn email(address: &str) -> Result<String, Problem> {
     let address = address.trim();
-    let plausible = address.chars().count() <= MAX_EMAIL_CHARS
-        && address
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !address.chars().any(|c| c.is_whitespace() || c.is_control());
-    if plausible {
+    let well_formed = address.chars().count() <= MAX_EMAIL_CHARS
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control())
+        && match address.split_once('@') {
+            Some((local, domain)) => {
+                let labels: Vec<&str> = domain.split('.').collect();
+                !local.is_empty()
+                    && !local.starts_with('.')
+                    && !local.ends_with('.')
+                    && !local.contains("..")
+                    && !domain.contains('@')
+                    && labels.len() >= 2
+                    && labels.iter().all(|l| {
+                        !l.is_empty()
+                            && !l.starts_with('-')
+                            && !l.ends_with('-')
+                            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                    })
+                    && labels.last().is_some_and(|tld| {
+                        tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic)
+                    })
+            }
+            None => false,
+        };
+    if well_formed {
         Ok(address.to_owned())
     } else {
         Err(invalid("The e-mail address is not valid."))
@@ -172,6 +193,36 @@ fn invalid(message: &str) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_well_formed_addresses_are_e_mail_addresses() {
+        for good in [
+            "ana@example.com",
+            " ana.perez+chat@correo.example.es ",
+            "j@x.io",
+            "ü@bücher.de",
+        ] {
+            assert!(email(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "ana@@example.com",
+            "ana@exa mple.com",
+            "ana@example..com",
+            "ana@.example.com",
+            "ana.@example.com",
+            "ana@example.c",
+            "ana@example.123",
+            "ana@-example.com",
+            "not an email",
+        ] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn signatures_verify_only_with_the_right_secret_and_id() {

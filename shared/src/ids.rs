@@ -169,6 +169,11 @@ impl ParticipantId {
         Self("system".into())
     }
 
+    /// A chatbot (its id is a slug).
+    pub fn bot(id: &str) -> Self {
+        Self(format!("bot:{id}"))
+    }
+
     /// The operator this id names, if it names one.
     pub fn operator_id(&self) -> Option<OperatorId> {
         OperatorId::parse(self.0.strip_prefix("operator:")?).ok()

@@ -7,6 +7,7 @@
 //! dependencies, so all of it is tested natively with `cargo test`.
 
 pub mod api;
+pub mod bot;
 pub mod channel;
 pub mod chat;
 pub mod color;

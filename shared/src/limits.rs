@@ -115,3 +115,25 @@ pub const INBOX_REPORT_INTERVAL_MS: i64 = 500;
 /// Most conversations an operator has open side by side in the console;
 /// opening another closes the oldest.
 pub const MAX_PANES: usize = 4;
+
+/// Most steps a chatbot's script may have.
+pub const MAX_BOT_STEPS: usize = 100;
+
+/// Most answers one question of a script may offer.
+pub const MAX_BOT_ANSWERS: usize = 12;
+
+/// Longest text of a script step or answer, in characters.
+pub const MAX_BOT_TEXT_CHARS: usize = 1_000;
+
+/// Longest link an answer may open.
+pub const MAX_URL_CHARS: usize = 2_000;
+
+/// Longest team name a ticket step may name.
+pub const MAX_TEAM_CHARS: usize = 80;
+
+/// Most leads or tickets one list shows.
+pub const RECORD_LIST: usize = 200;
+
+/// How long a chatbot "types" before each of its messages shows in the
+/// widget, in milliseconds.
+pub const BOT_TYPING_MS: u32 = 700;

@@ -16,6 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bot::{AnswerId, Choice, InputKind};
 use crate::ids::{ChannelId, ClientMsgId, ConversationId, ParticipantId, Seq};
 use crate::limits::{MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, PREVIEW_CHARS};
 use crate::Millis;
@@ -118,6 +119,44 @@ pub struct Message {
     pub text: String,
     /// When the edge stored it.
     pub at: Millis,
+    /// What kind of message it is, beyond its text.
+    #[serde(default, skip_serializing_if = "MessageKind::is_text")]
+    pub kind: MessageKind,
+}
+
+/// What a message is beyond its text: most are just text; a chatbot's
+/// steps carry what the visitor may answer with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// Text.
+    #[default]
+    Text,
+    /// A chatbot's question, answered by one of its choices.
+    Question {
+        /// The answers offered, in the visitor's language.
+        choices: Vec<Choice>,
+    },
+    /// A chatbot asks for typed text of this kind.
+    Prompt {
+        /// What it expects.
+        input: InputKind,
+    },
+    /// The visitor chose this answer of the question before (the text is
+    /// its label).
+    Answer {
+        /// The answer chosen.
+        answer: AnswerId,
+    },
+    /// The chatbot's script ended; the visitor may restart it.
+    Ended,
+}
+
+impl MessageKind {
+    /// Whether it is plain text (and so left out of the wire format).
+    pub fn is_text(&self) -> bool {
+        *self == MessageKind::Text
+    }
 }
 
 /// A frame a browser sends on a conversation socket.
@@ -136,6 +175,18 @@ pub enum ClientFrame {
         /// The last sequence number the client holds without a gap.
         after: Seq,
     },
+    /// Answer the chatbot's question with one of the choices it offered.
+    /// Stored as the visitor's message (its label), once per `id`.
+    Choose {
+        /// Chosen by the client before the first attempt.
+        id: ClientMsgId,
+        /// The answer chosen.
+        answer: AnswerId,
+    },
+    /// Start the chatbot's script again, once it has ended.
+    Restart,
+    /// Ask for a person instead of the chatbot.
+    AskForPerson,
 }
 
 /// A frame the edge sends on a conversation socket.
@@ -419,7 +470,7 @@ impl ClientFrame {
                 let text = message_text(&text).map_err(|p| p.for_message(id.clone()))?;
                 Ok(ClientFrame::Send { id, text })
             }
-            sync @ ClientFrame::Sync { .. } => Ok(sync),
+            other => Ok(other),
         }
     }
 
@@ -592,6 +643,7 @@ mod tests {
             },
             text: "é".repeat(PREVIEW_CHARS + 10),
             at: 0,
+            kind: MessageKind::Text,
         };
         let preview = Preview::of(&message);
         assert_eq!(preview.text.chars().count(), PREVIEW_CHARS);

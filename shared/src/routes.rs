@@ -105,6 +105,22 @@ pub enum RouteName {
     Visitor,
     /// The full-page chat of a channel.
     ChatPage,
+    /// Every chatbot.
+    Chatbots,
+    /// A chatbot and its script.
+    Chatbot,
+    /// Create or replace a chatbot.
+    SaveChatbot,
+    /// Remove a chatbot.
+    DeleteChatbot,
+    /// A channel's leads.
+    Leads,
+    /// One lead.
+    Lead,
+    /// A channel's tickets.
+    Tickets,
+    /// One ticket.
+    Ticket,
 }
 
 /// One row of the table.
@@ -114,7 +130,8 @@ pub struct Route {
     pub name: RouteName,
     /// The method it answers.
     pub method: Method,
-    /// The path, with `{conversation}` and `{channel}` standing for ids.
+    /// The path, with `{conversation}`, `{channel}`, `{bot}` and
+    /// `{record}` standing for ids.
     pub pattern: &'static str,
     /// Who may call it.
     pub access: Access,
@@ -139,6 +156,8 @@ pub const OPERATORS: &str = "/api/operators";
 /// it. The query parameter `country` overrides it where the edge allows
 /// (local development and tests).
 pub const VISITOR: &str = "/api/visitor";
+/// `/api/chatbots`: `GET` (admins) lists every chatbot.
+pub const CHATBOTS: &str = "/api/chatbots";
 /// The cookie that carries an operator's session token.
 pub const SESSION_COOKIE: &str = "charla_session";
 
@@ -151,6 +170,11 @@ const SECURITY: &str = "/api/channels/{channel}/security";
 const SECRET: &str = "/api/channels/{channel}/security/secret";
 const SETTINGS: &str = "/api/channels/{channel}/settings";
 const CHAT_PAGE: &str = "/chat/{channel}";
+const CHATBOT: &str = "/api/chatbots/{bot}";
+const LEADS: &str = "/api/channels/{channel}/leads";
+const LEAD: &str = "/api/channels/{channel}/leads/{record}";
+const TICKETS: &str = "/api/channels/{channel}/tickets";
+const TICKET: &str = "/api/channels/{channel}/tickets/{record}";
 
 /// Every route of the edge.
 pub const TABLE: &[Route] = &[
@@ -222,6 +246,34 @@ pub const TABLE: &[Route] = &[
     route(RouteName::Operators, Method::Get, OPERATORS, Access::Admin),
     route(RouteName::Visitor, Method::Get, VISITOR, Access::Public),
     route(RouteName::ChatPage, Method::Get, CHAT_PAGE, Access::Public),
+    route(RouteName::Chatbots, Method::Get, CHATBOTS, Access::Admin),
+    route(RouteName::Chatbot, Method::Get, CHATBOT, Access::Admin),
+    route(RouteName::SaveChatbot, Method::Put, CHATBOT, Access::Admin),
+    route(
+        RouteName::DeleteChatbot,
+        Method::Delete,
+        CHATBOT,
+        Access::Admin,
+    ),
+    route(
+        RouteName::Leads,
+        Method::Get,
+        LEADS,
+        Access::ChannelOperator,
+    ),
+    route(RouteName::Lead, Method::Get, LEAD, Access::ChannelOperator),
+    route(
+        RouteName::Tickets,
+        Method::Get,
+        TICKETS,
+        Access::ChannelOperator,
+    ),
+    route(
+        RouteName::Ticket,
+        Method::Get,
+        TICKET,
+        Access::ChannelOperator,
+    ),
 ];
 
 /// A request matched to its route, with the ids its path carries.
@@ -233,6 +285,10 @@ pub struct Matched {
     pub conversation: Option<ConversationId>,
     /// The channel in the path, if the pattern has one.
     pub channel: Option<ChannelId>,
+    /// The chatbot in the path, if the pattern has one.
+    pub bot: Option<ChannelId>,
+    /// The lead's or ticket's number in the path, if the pattern has one.
+    pub record: Option<u64>,
 }
 
 /// Why a request matches no route.
@@ -286,12 +342,14 @@ pub fn find(method: &str, path: &str) -> Result<Matched, Unmatched> {
         match bind(route.pattern, path) {
             Binding::NoMatch => {}
             Binding::Bad(problem) => bad_path = Some(problem),
-            Binding::Ids(conversation, channel) => {
+            Binding::Ids(ids) => {
                 if Method::parse(method) == Some(route.method) {
                     return Ok(Matched {
                         route,
-                        conversation,
-                        channel,
+                        conversation: ids.conversation,
+                        channel: ids.channel,
+                        bot: ids.bot,
+                        record: ids.record,
                     });
                 }
                 if !allowed.contains(&route.method) {
@@ -379,6 +437,40 @@ pub fn chat_page(channel: &ChannelId) -> String {
     fill(CHAT_PAGE, &[channel.as_str()])
 }
 
+/// `GET`, `PUT` and `DELETE` (admins): a chatbot and its script.
+pub fn chatbot(bot: &str) -> String {
+    fill(CHATBOT, &[bot])
+}
+
+/// `GET` (its operators): a channel's leads, newest first, searched by
+/// number, name or e-mail address with `q`.
+pub fn leads(channel: &ChannelId, search: Option<&str>) -> String {
+    with_search(fill(LEADS, &[channel.as_str()]), search)
+}
+
+/// `GET` (its operators): one lead of a channel.
+pub fn lead(channel: &ChannelId, number: u64) -> String {
+    fill(LEAD, &[channel.as_str(), &number.to_string()])
+}
+
+/// `GET` (its operators): a channel's tickets, newest first, searched by
+/// number, name or e-mail address with `q`.
+pub fn tickets(channel: &ChannelId, search: Option<&str>) -> String {
+    with_search(fill(TICKETS, &[channel.as_str()]), search)
+}
+
+/// `GET` (its operators): one ticket of a channel.
+pub fn ticket(channel: &ChannelId, number: u64) -> String {
+    fill(TICKET, &[channel.as_str(), &number.to_string()])
+}
+
+fn with_search(path: String, search: Option<&str>) -> String {
+    match search.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(search) => format!("{path}?q={}", encode_query_value(search)),
+        None => path,
+    }
+}
+
 /// `GET /api/visitor`, asking the edge to pretend the visitor is in
 /// `country` where it allows that (local development and tests).
 pub fn visitor(country: Option<&str>) -> String {
@@ -443,7 +535,16 @@ enum Binding {
     NoMatch,
     /// It fits, but an id is malformed.
     Bad(Problem),
-    Ids(Option<ConversationId>, Option<ChannelId>),
+    Ids(Ids),
+}
+
+/// The ids a path carries.
+#[derive(Default)]
+struct Ids {
+    conversation: Option<ConversationId>,
+    channel: Option<ChannelId>,
+    bot: Option<ChannelId>,
+    record: Option<u64>,
 }
 
 fn bind(pattern: &str, path: &str) -> Binding {
@@ -452,12 +553,25 @@ fn bind(pattern: &str, path: &str) -> Binding {
     if wanted.len() != given.len() {
         return Binding::NoMatch;
     }
-    let (mut conversation, mut channel) = (None, None);
+    let mut ids = Ids::default();
     let mut bad = None;
     for (want, got) in wanted.iter().zip(&given) {
         let parsed = match *want {
-            "{conversation}" => ConversationId::parse(*got).map(|id| conversation = Some(id)),
-            "{channel}" => ChannelId::parse(*got).map(|id| channel = Some(id)),
+            "{conversation}" => ConversationId::parse(*got)
+                .map(|id| ids.conversation = Some(id))
+                .map_err(|e| e.to_string()),
+            "{channel}" => ChannelId::parse(*got)
+                .map(|id| ids.channel = Some(id))
+                .map_err(|e| e.to_string()),
+            "{bot}" => ChannelId::parse(*got)
+                .map(|id| ids.bot = Some(id))
+                .map_err(|_| "a chatbot id must be 1 to 40 characters of a-z, 0-9 and '-'".into()),
+            "{record}" => got
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= Seq::MAX.0)
+                .map(|n| ids.record = Some(n))
+                .ok_or_else(|| "a number must be a whole number".into()),
             literal if literal == *got => Ok(()),
             _ => return Binding::NoMatch,
         };
@@ -470,7 +584,7 @@ fn bind(pattern: &str, path: &str) -> Binding {
     }
     match bad {
         Some(problem) => Binding::Bad(problem),
-        None => Binding::Ids(conversation, channel),
+        None => Binding::Ids(ids),
     }
 }
 

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use charla_shared::api::{ConversationCreated, CreateConversation, SignIn};
+use charla_shared::channel::{ChannelSettings, NewChannel};
 use charla_shared::identity::Visitor;
 use charla_shared::ids::{ChannelId, ConversationId, Seq, VisitorToken};
 use charla_shared::protocol::{Author, ClientFrame, InboxFrame, Message, Problem, ServerFrame};
@@ -169,11 +170,49 @@ impl Api {
                 channel: ChannelId::parse(channel).expect("test channel ids are valid"),
                 visitor: Visitor::default(),
                 chatbot: None,
+                language: None,
             },
             None,
         );
         assert_eq!(reply.status, 201, "creating a conversation: {}", reply.body);
         serde_json::from_str(&reply.body).expect("a created conversation")
+    }
+
+    /// Creates a channel as an admin, then changes its settings.
+    pub fn create_channel(
+        &self,
+        admin: &str,
+        id: &str,
+        change: impl FnOnce(&mut ChannelSettings),
+    ) -> ChannelSettings {
+        let new = NewChannel {
+            id: ChannelId::parse(id).expect("test channel ids are valid"),
+            name: format!("Channel {id}"),
+        };
+        let reply = self.post(routes::CHANNELS, &new, Some(admin));
+        assert_eq!(reply.status, 201, "creating channel {id}: {}", reply.body);
+        self.configure(admin, id, change)
+    }
+
+    /// Changes a channel's settings as an admin.
+    pub fn configure(
+        &self,
+        admin: &str,
+        channel: &str,
+        change: impl FnOnce(&mut ChannelSettings),
+    ) -> ChannelSettings {
+        let path = routes::channel_settings(&ChannelId::parse(channel).expect("valid id"));
+        let mut settings: ChannelSettings =
+            serde_json::from_str(&self.get(&path, Some(admin)).body).expect("settings");
+        change(&mut settings);
+        let reply = self.request(
+            "PUT",
+            &path,
+            Some(&serde_json::to_string(&settings).expect("settings encode")),
+            &[("cookie", admin)],
+        );
+        assert_eq!(reply.status, 200, "saving {channel}: {}", reply.body);
+        serde_json::from_str(&reply.body).expect("saved settings")
     }
 
     /// Signs in and returns the `Cookie` header value that carries the session.

@@ -3,7 +3,8 @@
 //! PBKDF2 digests in the format the edge reads (shared/src/password.rs),
 //! never in plain text.
 
-use charla_shared::channel::{ChannelOptions, ChannelTexts, Language};
+use charla_shared::bot::WELCOME_BOT;
+use charla_shared::channel::{ChannelOptions, ChannelTexts, Language, Rule};
 use charla_shared::limits::PASSWORD_ITERATIONS;
 use charla_shared::password::{PasswordHash, DIGEST_BYTES, SALT_BYTES};
 use charla_shared::Millis;
@@ -51,6 +52,8 @@ pub struct SeedChannel {
     pub name: String,
     /// Its look and texts.
     pub options: ChannelOptions,
+    /// Its rules.
+    pub rules: Vec<Rule>,
 }
 
 /// An operator account to create.
@@ -78,8 +81,21 @@ pub struct Seed {
 }
 
 impl Seed {
-    /// The demo setup: one channel and one admin who answers it.
+    /// The demo setup: one channel and one admin who answers it; when no
+    /// operator is online, the Welcome Bot answers first, so a newcomer
+    /// who opens the demo site sees it at once.
     pub fn demo() -> Self {
+        let mut seed = Seed::base();
+        seed.channels[0].rules = vec![Rule {
+            chatbot: Some(WELCOME_BOT.into()),
+            chatbot_only_if_no_operator: true,
+            ..Rule::default()
+        }];
+        seed
+    }
+
+    /// The demo channel (with no rule) and its admin.
+    fn base() -> Self {
         Seed::default()
             .channel(DEMO_CHANNEL, "Northwind Coffee")
             .operator(SeedOperator {
@@ -92,10 +108,11 @@ impl Seed {
             })
     }
 
-    /// The demo setup plus a second operator of the demo channel and a
+    /// The demo channel (without the demo's chatbot rule: tests add the
+    /// rules they need) plus a second operator of the demo channel and a
     /// second channel with an operator of its own: what the tests use.
     pub fn for_tests() -> Self {
-        Seed::demo()
+        Seed::base()
             .channel(OTHER_CHANNEL, "Sales")
             .operator(SeedOperator {
                 id: "luis".into(),
@@ -153,6 +170,7 @@ impl Seed {
             id: id.into(),
             name: name.into(),
             options,
+            rules: Vec::new(),
         });
         self
     }
@@ -169,10 +187,11 @@ impl Seed {
         let mut sql = String::new();
         for channel in &self.channels {
             sql += &format!(
-                "INSERT OR IGNORE INTO channels (id, name, options, created_at) VALUES ({}, {}, {}, {now});\n",
+                "INSERT OR IGNORE INTO channels (id, name, options, rules, created_at) VALUES ({}, {}, {}, {}, {now});\n",
                 quote(&channel.id),
                 quote(&channel.name),
-                quote(&serde_json::to_string(&channel.options).expect("options encode"))
+                quote(&serde_json::to_string(&channel.options).expect("options encode")),
+                quote(&serde_json::to_string(&channel.rules).expect("rules encode"))
             );
         }
         for operator in &self.operators {

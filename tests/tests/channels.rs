@@ -27,18 +27,7 @@ fn demo() -> ChannelId {
 
 /// Changes the demo channel's settings through the admin API.
 fn configure(api: &Api, admin: &str, change: impl FnOnce(&mut ChannelSettings)) -> ChannelSettings {
-    let path = routes::channel_settings(&demo());
-    let mut settings: ChannelSettings =
-        serde_json::from_str(&api.get(&path, Some(admin)).body).unwrap();
-    change(&mut settings);
-    let reply = api.request(
-        "PUT",
-        &path,
-        Some(&serde_json::to_string(&settings).unwrap()),
-        &[("cookie", admin)],
-    );
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    serde_json::from_str(&reply.body).unwrap()
+    api.configure(admin, DEMO_CHANNEL, change)
 }
 
 fn rule(url_regex: &str, button: ButtonMode) -> Rule {

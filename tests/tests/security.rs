@@ -38,6 +38,7 @@ fn start(api: &Api, visitor: Visitor, headers: &[(&str, &str)]) -> Reply {
         channel: demo(),
         visitor,
         chatbot: None,
+        language: None,
     })
     .unwrap();
     api.request("POST", routes::CONVERSATIONS, Some(&body), headers)
@@ -482,15 +483,21 @@ async fn every_field_is_limited_on_the_edge() {
     );
 }
 
-/// Sample ids for each kind of path parameter: an existing conversation of
-/// the demo channel, and the demo channel.
+/// A route's path with a sample id for each parameter: an existing
+/// conversation of the demo channel, the demo channel, the Welcome Bot, a
+/// record number.
 fn sample_path(pattern: &str, conversation: &ConversationId) -> String {
-    let id = if pattern.contains("{conversation}") {
-        conversation.as_str()
-    } else {
-        DEMO_CHANNEL
-    };
-    routes::fill(pattern, &[id])
+    let ids: Vec<&str> = pattern
+        .split('/')
+        .filter_map(|segment| match segment {
+            "{conversation}" => Some(conversation.as_str()),
+            "{channel}" => Some(DEMO_CHANNEL),
+            "{bot}" => Some(charla_shared::bot::WELCOME_BOT),
+            "{record}" => Some("1000"),
+            _ => None,
+        })
+        .collect();
+    routes::fill(pattern, &ids)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,9 +10,12 @@ use leptos::html::{Button, Textarea};
 use leptos::prelude::*;
 
 use charla_client::chat::HasChat;
-use charla_client::ui::{Composer, MessageList};
+use charla_client::ui::{BotControls, Composer, MessageList};
+use charla_shared::bot::{self, AnswerId, Pending};
+use charla_shared::channel::ChatMode;
 
 use crate::controller::{Controller, Layout};
+use crate::state::WidgetState;
 use crate::texts::texts;
 
 /// The whole widget.
@@ -43,8 +46,24 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
     let shows_note = Memo::new(move |_| {
         !page && state.with(|s| s.shows_notification()) && config.with(Option::is_some)
     });
-    let messages =
-        Signal::derive(move || state.with(|s| s.chat().log().messages().cloned().collect()));
+    let messages = Signal::derive(move || state.with(WidgetState::visible_messages));
+    let typing = move || {
+        state.with(|s| {
+            s.typing()
+                .map(|name| format!("{name} {}", t().typing))
+                .unwrap_or_default()
+        })
+    };
+    let expects = Signal::derive(move || {
+        messages.with(|m| match bot::pending(m) {
+            Pending::Type(kind) => Some(kind),
+            _ => None,
+        })
+    });
+    let asks_for_person = move || {
+        config.with(|c| c.as_ref().is_some_and(|c| c.mode == ChatMode::Both))
+            && messages.with(|m| bot::bot_active(m))
+    };
     let pending = Signal::derive(move || state.with(|s| s.chat().log().outbox().to_vec()));
     let me = Signal::derive(move || state.with(|s| s.chat().log().you().map(|you| you.id.clone())));
     let name = move || config.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
@@ -71,6 +90,20 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
     let send = {
         let controller = controller.clone();
         UnsyncCallback::new(move |text: String| controller.send(&text).is_ok())
+    };
+    let choose = {
+        let controller = controller.clone();
+        UnsyncCallback::new(move |(answer, label): (AnswerId, String)| {
+            controller.choose(answer, &label)
+        })
+    };
+    let restart = {
+        let controller = controller.clone();
+        UnsyncCallback::new(move |()| controller.restart())
+    };
+    let person = {
+        let controller = controller.clone();
+        move |_| controller.ask_for_person()
     };
     let on_window_key = {
         let controller = controller.clone();
@@ -135,6 +168,22 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     you=Signal::derive(move || t().you)
                     sending=Signal::derive(move || t().sending)
                 />
+                <p class="charla-typing" aria-hidden="true">{typing}</p>
+                <BotControls
+                    messages=messages
+                    choose=choose
+                    restart=restart
+                    restart_label=Signal::derive(move || t().restart)
+                    choices_label=Signal::derive(move || t().answers)
+                />
+                <button
+                    type="button"
+                    class="charla-person"
+                    hidden=move || !asks_for_person()
+                    on:click=person
+                >
+                    {move || t().talk_to_person}
+                </button>
                 <p class="charla-status" role="status">{status}</p>
                 <Composer
                     class="charla-compose"
@@ -144,6 +193,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     button_label=Signal::derive(move || t().send)
                     send=send
                     input=input
+                    expects=expects
                 >
                     <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                         <path d="M3 20l18-8L3 4v6l12 2-12 2z"></path>

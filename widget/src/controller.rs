@@ -10,10 +10,12 @@ use charla_client::json;
 use charla_client::live::Live;
 use charla_client::net::{Edge, Timer};
 use charla_shared::api::{ConversationCreated, CreateConversation, VisitorInfo, WidgetConfig};
+use charla_shared::bot::AnswerId;
 use charla_shared::channel::Language;
 use charla_shared::identity::Visitor;
 use charla_shared::ids::ChannelId;
-use charla_shared::protocol::{ErrorCode, Message, Problem};
+use charla_shared::limits::BOT_TYPING_MS;
+use charla_shared::protocol::{ClientFrame, ErrorCode, Message, Problem};
 use charla_shared::routes;
 use leptos::prelude::*;
 use serde::Serialize;
@@ -61,6 +63,8 @@ pub struct Controller {
     chatbot: RefCell<Option<String>>,
     /// Opens the window when the page's rule says so.
     auto_open: Timer,
+    /// Reveals the chatbot's next message after its "typing" pause.
+    reveal: Timer,
     live: Rc<Live<WidgetState>>,
     /// What the host page said about the visitor (`Charla.identify`).
     visitor: RefCell<Visitor>,
@@ -106,6 +110,7 @@ impl Controller {
             language_chosen: Cell::new(language.is_some()),
             chatbot: RefCell::new(None),
             auto_open: Timer::default(),
+            reveal: Timer::default(),
             live,
             visitor: RefCell::new(Visitor::default()),
             creating: Cell::new(false),
@@ -169,11 +174,13 @@ impl Controller {
         Ok(())
     }
 
-    /// Opens the window.
+    /// Opens the window. Where the page's rule names a chatbot, opening
+    /// starts the conversation, so the bot greets the visitor at once.
     pub fn open(&self) {
         if self.state.try_update(WidgetState::open).unwrap_or(false) {
             self.emit(events::OPEN, &JsValue::UNDEFINED);
         }
+        self.start_bot_if_open();
     }
 
     /// Closes the window.
@@ -202,9 +209,33 @@ impl Controller {
         Ok(())
     }
 
+    /// Answers the chatbot's question with one of its choices.
+    pub fn choose(&self, answer: AnswerId, label: &str) {
+        self.live.choose(answer, label);
+    }
+
+    /// Restarts the chatbot's script once it has ended.
+    pub fn restart(&self) {
+        self.live.act(&ClientFrame::Restart);
+    }
+
+    /// Asks for a person instead of the chatbot.
+    pub fn ask_for_person(&self) {
+        self.live.act(&ClientFrame::AskForPerson);
+    }
+
     /// Registers a host page listener.
     pub fn on(&self, event: String, callback: js_sys::Function) {
         self.listeners.borrow_mut().push((event, callback));
+    }
+
+    /// Starts a conversation when the window is open, none exists yet, and
+    /// the page's rule names a chatbot (known once the configuration is).
+    fn start_bot_if_open(&self) {
+        let open = self.state.with_untracked(WidgetState::is_open);
+        if open && self.chatbot.borrow().is_some() && !self.live.is_connected() {
+            self.create_conversation();
+        }
     }
 
     fn create_conversation(&self) {
@@ -217,7 +248,9 @@ impl Controller {
             channel: self.channel.clone(),
             visitor: self.visitor.borrow().clone(),
             chatbot: self.chatbot.borrow().clone(),
+            language: Some(self.language.get_untracked()),
         };
+        self.state.update(WidgetState::started_here);
         leptos::task::spawn_local(async move {
             let created = edge
                 .post::<_, ConversationCreated>(routes::CONVERSATIONS, &body)
@@ -271,6 +304,7 @@ impl Controller {
         let behaviour = rules::behaviour(&config, &page, country.as_deref());
         self.config.set(Some(config));
         *self.chatbot.borrow_mut() = behaviour.chatbot;
+        self.start_bot_if_open();
         if self.layout == Layout::Page {
             return;
         }
@@ -285,6 +319,7 @@ impl Controller {
                         .unwrap_or(false)
                     {
                         this.emit(events::OPEN, &JsValue::UNDEFINED);
+                        this.start_bot_if_open();
                     }
                 }
             });
@@ -325,6 +360,25 @@ impl Controller {
         self.live.connect(url, move |message| {
             if let Some(this) = this.upgrade() {
                 this.emit(events::MESSAGE, &host_message(message));
+                this.reveal_soon();
+            }
+        });
+    }
+
+    /// Shows the chatbot's next message after a short pause, while the
+    /// widget says it is typing; then the next, until all are shown.
+    fn reveal_soon(&self) {
+        if self.reveal.is_running() || self.state.with_untracked(|s| s.typing().is_none()) {
+            return;
+        }
+        let this = self.this.clone();
+        self.reveal.start_once(BOT_TYPING_MS, move || {
+            if let Some(this) = this.upgrade() {
+                this.reveal.clear();
+                this.state.update(|s| {
+                    s.reveal_next();
+                });
+                this.reveal_soon();
             }
         });
     }

@@ -4,7 +4,8 @@
 use charla_client::chat::{ChatView, HasChat};
 use charla_shared::channel::ButtonMode;
 use charla_shared::chat::Applied;
-use charla_shared::protocol::ServerFrame;
+use charla_shared::ids::Seq;
+use charla_shared::protocol::{Message, Role, ServerFrame};
 
 /// Everything the widget shows.
 #[derive(Debug, Clone, Default)]
@@ -16,6 +17,12 @@ pub struct WidgetState {
     /// The visitor opened or closed the window themselves, or dismissed the
     /// notification: the page's rule does not push it on them again.
     touched: bool,
+    /// The last chatbot message shown: later ones appear one by one after
+    /// a short "typing" pause, as a person's would.
+    shown: Seq,
+    /// The conversation started on this page, so even the chatbot's first
+    /// messages (which arrive as history) appear one by one.
+    fresh: bool,
 }
 
 impl WidgetState {
@@ -82,6 +89,48 @@ impl WidgetState {
     pub fn reset_chat(&mut self) {
         self.chat = ChatView::default();
         self.unread = 0;
+        self.shown = Seq(0);
+    }
+
+    /// The conversation was started on this page: the chatbot's first
+    /// messages appear one by one too.
+    pub fn started_here(&mut self) {
+        self.fresh = true;
+    }
+
+    /// The messages to show: all of them up to the first chatbot message
+    /// not revealed yet.
+    pub fn visible_messages(&self) -> Vec<Message> {
+        self.chat
+            .log()
+            .messages()
+            .take_while(|m| m.author.role != Role::Bot || m.seq <= self.shown)
+            .cloned()
+            .collect()
+    }
+
+    /// Whether a chatbot message waits to be revealed (the widget shows the
+    /// bot typing meanwhile): the name of the bot, if so.
+    pub fn typing(&self) -> Option<&str> {
+        self.next_hidden().map(|m| m.author.name.as_str())
+    }
+
+    /// Reveals the next chatbot message; `true` if one was revealed.
+    pub fn reveal_next(&mut self) -> bool {
+        match self.next_hidden().map(|m| m.seq) {
+            Some(seq) => {
+                self.shown = seq;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn next_hidden(&self) -> Option<&Message> {
+        self.chat
+            .log()
+            .messages()
+            .find(|m| m.author.role == Role::Bot && m.seq > self.shown)
     }
 }
 
@@ -97,7 +146,13 @@ impl HasChat for WidgetState {
     /// Live replies that arrive while the window is closed count as unread.
     fn receive(&mut self, frame: ServerFrame) -> Applied {
         let live = matches!(frame, ServerFrame::Message { .. });
+        // History of a conversation from before this page shows at once;
+        // only what is new here is revealed one by one.
+        let shows_history = matches!(frame, ServerFrame::History { .. }) && !self.fresh;
         let applied = self.chat.receive(frame);
+        if shows_history {
+            self.shown = self.shown.max(self.chat.log().frontier());
+        }
         if live && !self.open {
             let log = self.chat.log();
             self.unread += applied
@@ -114,7 +169,7 @@ impl HasChat for WidgetState {
 mod tests {
     use super::*;
     use charla_shared::ids::{ClientMsgId, ConversationId, OperatorId, ParticipantId, Seq};
-    use charla_shared::protocol::{Author, Message, Role, PROTOCOL_VERSION};
+    use charla_shared::protocol::{Author, MessageKind, PROTOCOL_VERSION};
 
     fn author(role: Role) -> Author {
         let id = match role {
@@ -151,6 +206,7 @@ mod tests {
                 author: author(role),
                 text: "hi".into(),
                 at: 0,
+                kind: MessageKind::Text,
             },
         }
     }
@@ -205,5 +261,67 @@ mod tests {
         assert_eq!(state.unread(), 0);
         state.receive(live(3, Role::Operator));
         assert_eq!(state.unread(), 0, "the open window shows it");
+    }
+
+    fn bot_message(seq: u64) -> ServerFrame {
+        let ServerFrame::Message { mut message } = live(seq, Role::Bot) else {
+            unreachable!("live builds a message frame");
+        };
+        message.author.id = ParticipantId::bot("welcome-bot");
+        ServerFrame::Message { message }
+    }
+
+    #[test]
+    fn bot_messages_appear_one_by_one_after_typing() {
+        let mut state = welcomed();
+        state.receive(live(1, Role::Visitor));
+        state.receive(bot_message(2));
+        state.receive(bot_message(3));
+        let seqs = |s: &WidgetState| {
+            s.visible_messages()
+                .iter()
+                .map(|m| m.seq.0)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(seqs(&state), [1]);
+        assert!(state.typing().is_some(), "the bot is typing");
+        assert!(state.reveal_next());
+        assert_eq!(seqs(&state), [1, 2]);
+        assert!(state.reveal_next());
+        assert_eq!(seqs(&state), [1, 2, 3]);
+        assert!(state.typing().is_none());
+        assert!(!state.reveal_next());
+    }
+
+    #[test]
+    fn history_from_an_earlier_page_shows_at_once() {
+        let mut state = WidgetState::new();
+        state.receive(ServerFrame::Welcome {
+            protocol: PROTOCOL_VERSION,
+            conversation: ConversationId::from_random([1; 16]),
+            you: author(Role::Visitor),
+            last_seq: Seq(2),
+        });
+        let ServerFrame::Message { message: first } = bot_message(1) else {
+            unreachable!("a message frame");
+        };
+        let ServerFrame::Message { message: second } = bot_message(2) else {
+            unreachable!("a message frame");
+        };
+        let history = ServerFrame::History {
+            messages: vec![first, second],
+            more: false,
+        };
+        state.receive(history.clone());
+        assert_eq!(state.visible_messages().len(), 2);
+        assert!(state.typing().is_none());
+
+        let mut fresh = WidgetState::new();
+        fresh.started_here();
+        fresh.receive(history);
+        assert!(
+            fresh.visible_messages().is_empty(),
+            "a new chat's bot types"
+        );
     }
 }

@@ -28,6 +28,14 @@ pub struct Texts {
     pub unread: &'static str,
     /// The accessible name of the button that hides the notification.
     pub dismiss: &'static str,
+    /// Restarts a chatbot whose script ended.
+    pub restart: &'static str,
+    /// The accessible name of a chatbot question's answers.
+    pub answers: &'static str,
+    /// Shown while a chatbot "types" its next message (after its name).
+    pub typing: &'static str,
+    /// Asks for a person instead of the chatbot.
+    pub talk_to_person: &'static str,
 }
 
 /// The texts in a language.
@@ -54,6 +62,10 @@ const EN: Texts = Texts {
     },
     unread: "unread replies",
     dismiss: "Dismiss",
+    restart: "Restart",
+    answers: "Answers",
+    typing: "is typing…",
+    talk_to_person: "Talk to a person",
 };
 
 const ES: Texts = Texts {
@@ -71,6 +83,10 @@ const ES: Texts = Texts {
     },
     unread: "respuestas sin leer",
     dismiss: "Descartar",
+    restart: "Reiniciar",
+    answers: "Respuestas",
+    typing: "está escribiendo…",
+    talk_to_person: "Hablar con una persona",
 };
 
 const PT: Texts = Texts {
@@ -89,4 +105,8 @@ const PT: Texts = Texts {
     },
     unread: "respostas não lidas",
     dismiss: "Dispensar",
+    restart: "Recomeçar",
+    answers: "Respostas",
+    typing: "está digitando…",
+    talk_to_person: "Falar com uma pessoa",
 };

@@ -10,7 +10,7 @@ use charla_client::ui::MessageList;
 use charla_shared::channel::Language;
 use charla_shared::chat::Outgoing;
 use charla_shared::ids::{ChannelId, ClientMsgId, OperatorId, ParticipantId, Seq};
-use charla_shared::protocol::{Author, Message, Role};
+use charla_shared::protocol::{Author, Message, MessageKind, Role};
 use charla_widget::controller::{Controller, Layout};
 use charla_widget::App;
 use leptos::prelude::*;
@@ -40,6 +40,7 @@ async fn messages_are_text_in_a_live_log() {
     let pending = vec![Outgoing {
         id: ClientMsgId::parse("p1").unwrap(),
         text: "still sending".into(),
+        answer: None,
     }];
     let _app = leptos::mount::mount_to(container.clone(), move || {
         view! {
@@ -290,6 +291,7 @@ fn message(seq: u64, role: Role, name: &str, text: &str) -> Message {
         },
         text: text.into(),
         at: 0,
+        kind: MessageKind::Text,
     }
 }
 

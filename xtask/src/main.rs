@@ -150,6 +150,10 @@ fn test() -> Result<(), Error> {
     let mut channels = cargo(["test", "-p", "charla-tests", "--test", "channels"]);
     channels.args(["--", "--test-threads=1"]);
     run(channels)?;
+    cmd::step("chatbots: scripts, leads and tickets, over sockets and in headless Chromium");
+    let mut bots = cargo(["test", "-p", "charla-tests", "--test", "bots"]);
+    bots.args(["--", "--test-threads=1"]);
+    run(bots)?;
     println!("\nxtask: all checks passed");
     Ok(())
 }

@@ -134,6 +134,7 @@ pub fn still_admitted(pass: &Pass, meta: &Meta) -> EdgeResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use charla_shared::channel::ChatMode;
     use charla_shared::identity::ChannelSecurity;
     use charla_shared::ids::OperatorId;
 
@@ -148,6 +149,8 @@ mod tests {
             verified_user: None,
             chatbot: None,
             security: ChannelSecurity::default(),
+            mode: ChatMode::Both,
+            phone: None,
         }
     }
 

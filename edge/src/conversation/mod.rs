@@ -14,6 +14,7 @@
 //! goes to the log. Nothing fails open.
 
 mod admission;
+mod bot;
 mod reports;
 mod store;
 
@@ -22,12 +23,12 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use charla_shared::identity::ChannelSecurity;
-use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
+use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, ParticipantId, Seq};
 use charla_shared::limits::{HISTORY_PAGE, SESSION_RECHECK_MS};
 use charla_shared::logs::CONVERSATION_STARTED;
 use charla_shared::protocol::{
-    ClientFrame, Contact, ConversationSummary, ErrorCode, Message, Preview, Problem, Role,
-    ServerFrame, CLOSE_REFUSED, CLOSE_SIGNED_OUT, PROTOCOL_VERSION,
+    Author, ClientFrame, Contact, ConversationSummary, ErrorCode, Message, MessageKind, Preview,
+    Problem, Role, ServerFrame, CLOSE_REFUSED, CLOSE_SIGNED_OUT, PROTOCOL_VERSION,
 };
 use charla_shared::Millis;
 use worker::{
@@ -135,6 +136,10 @@ impl Conversation {
     async fn init(&self, new: &NewConversation) -> EdgeResult<Response> {
         let meta = self.store.create(new)?;
         self.tell_inbox(summary(&meta, None, false)?);
+        if let Some((id, chatbot)) = &new.bot {
+            self.start_bot(id.clone(), chatbot.clone(), new.language)
+                .await?;
+        }
         Ok(Response::empty()?.with_status(201))
     }
 
@@ -303,20 +308,37 @@ impl Conversation {
                         RETRY_MS,
                     );
                     return Err(EdgeError::Refused(match frame {
-                        ClientFrame::Send { id, .. } => problem.for_message(id),
-                        ClientFrame::Sync { .. } => problem,
+                        ClientFrame::Send { id, .. } | ClientFrame::Choose { id, .. } => {
+                            problem.for_message(id)
+                        }
+                        ClientFrame::Sync { .. }
+                        | ClientFrame::Restart
+                        | ClientFrame::AskForPerson => problem,
                     }));
                 }
             }
         }
+        let visitor = participant.author.role == Role::Visitor;
         match frame {
             ClientFrame::Send { id, text } => self.post(ws, &meta, &participant, id, text).await,
             ClientFrame::Sync { after } => self.send_history(ws, after),
+            ClientFrame::Choose { id, answer } if visitor => {
+                self.choose(ws, &participant, id, answer).await
+            }
+            ClientFrame::Restart if visitor => self.restart_bot().await,
+            ClientFrame::AskForPerson if visitor => self.ask_for_person(&meta).await,
+            ClientFrame::Choose { .. } | ClientFrame::Restart | ClientFrame::AskForPerson => {
+                Err(EdgeError::refuse(
+                    ErrorCode::Forbidden,
+                    "Only the visitor talks to the chatbot.",
+                ))
+            }
         }
     }
 
     /// Stores a message, acknowledges it to its sender, relays it to everyone
-    /// and updates the channel's inbox, in that order.
+    /// and updates the channel's inbox, in that order; then the chatbot, if
+    /// it has the conversation, hears it.
     async fn post(
         &self,
         ws: &WebSocket,
@@ -325,44 +347,90 @@ impl Conversation {
         id: ClientMsgId,
         text: String,
     ) -> EdgeResult<()> {
-        if let Some(stored) = self.store.find(&participant.author.id, &id)? {
-            // A retry of a message that is already stored (its ack was lost
-            // with a connection): acknowledge it again, store nothing.
-            send(
-                ws,
-                &ServerFrame::Ack {
-                    id,
-                    seq: stored.seq,
-                },
-            );
-            send(ws, &ServerFrame::Message { message: stored });
+        if self.acknowledge_retry(ws, &participant.author.id, &id)? {
             return Ok(());
         }
-        if participant.author.role == Role::Visitor {
-            let rate = settings::visitor_rate(&self.env);
-            if let Err(wait) = self.store.take(&participant.author.id, rate, now())? {
-                return Err(EdgeError::Refused(
-                    Problem::rate_limited(
-                        "You are sending messages faster than this chat accepts. They will go out in a moment.",
-                        wait,
-                    )
-                    .for_message(id),
-                ));
-            }
+        self.take_visitor_token(participant, &id)?;
+        let message = self.append(participant.author.clone(), id, text, MessageKind::Text)?;
+        self.acknowledge_and_relay(ws, &message);
+        self.tell_inbox(summary(meta, Some(&message), self.visitor_online(None))?);
+        match participant.author.role {
+            Role::Visitor => self.bot_heard(&message.text).await?,
+            _ => self.operator_took_over()?,
         }
-        // The object handles one event at a time and this code does not
-        // await between reading the last number and inserting, so sequence
-        // numbers have no gaps and no duplicates.
+        self.recheck_operators().await;
+        Ok(())
+    }
+
+    /// A retry of a message that is already stored (its ack was lost with a
+    /// connection) is acknowledged again and stores nothing; `true` if it
+    /// was one.
+    fn acknowledge_retry(
+        &self,
+        ws: &WebSocket,
+        sender: &ParticipantId,
+        id: &ClientMsgId,
+    ) -> EdgeResult<bool> {
+        let Some(stored) = self.store.find(sender, id)? else {
+            return Ok(false);
+        };
+        send(
+            ws,
+            &ServerFrame::Ack {
+                id: id.clone(),
+                seq: stored.seq,
+            },
+        );
+        send(ws, &ServerFrame::Message { message: stored });
+        Ok(true)
+    }
+
+    /// Applies the visitor's rate limit, kept in storage so that it holds
+    /// across hibernation and reconnects; operators are not limited.
+    fn take_visitor_token(&self, participant: &Participant, id: &ClientMsgId) -> EdgeResult<()> {
+        if participant.author.role != Role::Visitor {
+            return Ok(());
+        }
+        let rate = settings::visitor_rate(&self.env);
+        match self.store.take(&participant.author.id, rate, now())? {
+            Ok(()) => Ok(()),
+            Err(wait) => Err(EdgeError::Refused(
+                Problem::rate_limited(
+                    "You are sending messages faster than this chat accepts. They will go out in a moment.",
+                    wait,
+                )
+                .for_message(id.clone()),
+            )),
+        }
+    }
+
+    /// Stores a message under the next sequence number. The object handles
+    /// one event at a time and this does not await between reading the last
+    /// number and inserting, so sequence numbers have no gaps and no
+    /// duplicates.
+    fn append(
+        &self,
+        author: Author,
+        id: ClientMsgId,
+        text: String,
+        kind: MessageKind,
+    ) -> EdgeResult<Message> {
         let message = Message {
             seq: self.store.last_seq()?.next(),
             id,
-            author: participant.author.clone(),
+            author,
             text,
             at: now(),
+            kind,
         };
         self.store.insert(&message)?;
-        // The runtime's output gate holds these frames until the write above
-        // is durable, so nobody sees a message that a crash could lose.
+        Ok(message)
+    }
+
+    /// Acknowledges a stored message to its sender, then relays it. The
+    /// runtime's output gate holds these frames until the write is durable,
+    /// so nobody sees a message that a crash could lose.
+    fn acknowledge_and_relay(&self, ws: &WebSocket, message: &Message) {
         send(
             ws,
             &ServerFrame::Ack {
@@ -370,6 +438,11 @@ impl Conversation {
                 seq: message.seq,
             },
         );
+        self.relay(message);
+    }
+
+    /// Sends a stored message to every socket of the conversation.
+    fn relay(&self, message: &Message) {
         let frame = ServerFrame::Message {
             message: message.clone(),
         }
@@ -379,9 +452,14 @@ impl Conversation {
             // catch up with a sync when it reconnects.
             let _ = socket.send_with_str(&frame);
         }
-        self.tell_inbox(summary(meta, Some(&message), self.visitor_online(None))?);
-        self.recheck_operators().await;
-        Ok(())
+    }
+
+    /// The conversation's record, which exists for every socket and every
+    /// request past creation.
+    fn meta(&self) -> EdgeResult<Meta> {
+        self.store
+            .meta()?
+            .ok_or_else(|| EdgeError::Corrupt("no record for this conversation".into()))
     }
 
     /// Sends the messages after `after` in pages of [`HISTORY_PAGE`].

@@ -7,6 +7,8 @@
 
 use std::cell::{Cell, RefCell};
 
+use charla_shared::bot::{Chatbot, InputKind, Run};
+use charla_shared::channel::{ChatMode, Language};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ClientMsgId, ParticipantId, Seq};
 use charla_shared::protocol::{Author, Message, Role};
@@ -61,8 +63,33 @@ const SCHEMA: Schema = Schema {
         // and learn the settings at the next connection or change.
         "ALTER TABLE conversation ADD COLUMN allowed_origins TEXT NOT NULL DEFAULT '[]';
          ALTER TABLE conversation ADD COLUMN require_identity INTEGER NOT NULL DEFAULT 0;",
+        // 5: the chatbot: a copy of its script and where this conversation's
+        // run of it is; who answers the channel; the visitor's phone number.
+        "CREATE TABLE bot (
+             id INTEGER PRIMARY KEY CHECK (id = 1),
+             bot_id TEXT NOT NULL,
+             script TEXT NOT NULL,
+             run TEXT NOT NULL,
+             language TEXT NOT NULL
+         );
+         ALTER TABLE conversation ADD COLUMN mode TEXT NOT NULL DEFAULT '\"both\"';
+         ALTER TABLE conversation ADD COLUMN phone TEXT;
+         ALTER TABLE messages ADD COLUMN kind TEXT;",
     ],
 };
+
+/// A conversation's chatbot, as stored.
+#[derive(Debug, Clone)]
+pub struct BotState {
+    /// The chatbot's id.
+    pub id: String,
+    /// The copy of the chatbot taken when the conversation started.
+    pub chatbot: Chatbot,
+    /// Where the run is.
+    pub run: Run,
+    /// The language it speaks to the visitor.
+    pub language: Language,
+}
 
 /// The conversation's own record.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +112,10 @@ pub struct Meta {
     pub chatbot: Option<String>,
     /// The channel's security settings as last known.
     pub security: ChannelSecurity,
+    /// Who answers the channel.
+    pub mode: ChatMode,
+    /// A phone number the visitor gave.
+    pub phone: Option<String>,
 }
 
 /// The conversation's storage.
@@ -124,7 +155,7 @@ impl Store {
             .sql
             .exec(
                 "SELECT conversation, channel, token_digest, visitor, created_at, email,
-                        verified_user, chatbot, allowed_origins, require_identity
+                        verified_user, chatbot, allowed_origins, require_identity, mode, phone
                  FROM conversation",
                 None,
             )?
@@ -150,8 +181,8 @@ impl Store {
         self.sql.exec(
             "INSERT INTO conversation
                  (id, conversation, channel, token_digest, visitor, created_at, email,
-                  verified_user, chatbot, allowed_origins, require_identity)
-             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  verified_user, chatbot, allowed_origins, require_identity, mode)
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 new.id.as_str().into(),
                 new.channel.as_str().into(),
@@ -160,9 +191,10 @@ impl Store {
                 SqlStorageValue::from(new.created_at),
                 new.contact.email.clone().into(),
                 new.contact.verified_user.clone().into(),
-                new.chatbot.clone().into(),
+                new.bot.as_ref().map(|(id, _)| id.clone()).into(),
                 serde_json::to_string(&new.security.allowed_origins)?.into(),
                 SqlStorageValue::from(i64::from(new.security.require_identity)),
+                serde_json::to_string(&new.mode)?.into(),
             ],
         )?;
         self.reread()
@@ -173,6 +205,61 @@ impl Store {
         self.sql
             .exec("UPDATE conversation SET token_digest = ''", None)?;
         self.reread().map(|_| ())
+    }
+
+    /// Keeps what the visitor gave the chatbot: an e-mail address (which
+    /// operators see with the conversation) or a phone number.
+    pub fn set_contact(&self, input: InputKind, value: &str) -> EdgeResult<()> {
+        let column = match input {
+            InputKind::Email => "email",
+            InputKind::Phone => "phone",
+            InputKind::Text | InputKind::Multiline => return Ok(()),
+        };
+        self.sql.exec(
+            &format!("UPDATE conversation SET {column} = ?"),
+            vec![value.into()],
+        )?;
+        self.reread().map(|_| ())
+    }
+
+    /// The conversation's chatbot, if it has one.
+    pub fn bot(&self) -> EdgeResult<Option<BotState>> {
+        #[derive(Deserialize)]
+        struct Row {
+            bot_id: String,
+            script: String,
+            run: String,
+            language: String,
+        }
+        self.sql
+            .exec("SELECT bot_id, script, run, language FROM bot", None)?
+            .to_array::<Row>()?
+            .into_iter()
+            .next()
+            .map(|row| {
+                Ok(BotState {
+                    id: row.bot_id,
+                    chatbot: serde_json::from_str(&row.script)?,
+                    run: serde_json::from_str(&row.run)?,
+                    language: serde_json::from_str(&row.language)?,
+                })
+            })
+            .transpose()
+    }
+
+    /// Stores a chatbot and its run for the conversation.
+    pub fn set_bot(&self, state: &BotState) -> EdgeResult<()> {
+        self.sql.exec(
+            "INSERT INTO bot (id, bot_id, script, run, language) VALUES (1, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET run = excluded.run",
+            vec![
+                state.id.as_str().into(),
+                serde_json::to_string(&state.chatbot)?.into(),
+                serde_json::to_string(&state.run)?.into(),
+                serde_json::to_string(&state.language)?.into(),
+            ],
+        )?;
+        Ok(())
     }
 
     /// Records the channel's current security settings, if they changed.
@@ -216,7 +303,7 @@ impl Store {
     pub fn find(&self, sender: &ParticipantId, id: &ClientMsgId) -> EdgeResult<Option<Message>> {
         self.sql
             .exec(
-                "SELECT seq, sender, client_id, role, author, body, at FROM messages
+                "SELECT seq, sender, client_id, role, author, body, at, kind FROM messages
                  WHERE sender = ? AND client_id = ?",
                 vec![sender.as_str().into(), id.as_str().into()],
             )?
@@ -230,8 +317,8 @@ impl Store {
     /// Stores a message under its sequence number.
     pub fn insert(&self, message: &Message) -> EdgeResult<()> {
         self.sql.exec(
-            "INSERT INTO messages (seq, sender, client_id, role, author, body, at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO messages (seq, sender, client_id, role, author, body, at, kind)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 SqlStorageValue::from(message.seq.to_i64()),
                 message.author.id.as_str().into(),
@@ -240,6 +327,10 @@ impl Store {
                 message.author.name.as_str().into(),
                 message.text.as_str().into(),
                 SqlStorageValue::from(message.at),
+                (!message.kind.is_text())
+                    .then(|| serde_json::to_string(&message.kind))
+                    .transpose()?
+                    .into(),
             ],
         )?;
         self.last.set(Some(message.seq));
@@ -250,7 +341,7 @@ impl Store {
     pub fn latest(&self) -> EdgeResult<Option<Message>> {
         self.sql
             .exec(
-                "SELECT seq, sender, client_id, role, author, body, at FROM messages
+                "SELECT seq, sender, client_id, role, author, body, at, kind FROM messages
                  ORDER BY seq DESC LIMIT 1",
                 None,
             )?
@@ -265,7 +356,7 @@ impl Store {
     pub fn after(&self, after: Seq, limit: usize) -> EdgeResult<Vec<Message>> {
         self.sql
             .exec(
-                "SELECT seq, sender, client_id, role, author, body, at FROM messages
+                "SELECT seq, sender, client_id, role, author, body, at, kind FROM messages
                  WHERE seq > ? ORDER BY seq LIMIT ?",
                 vec![
                     SqlStorageValue::from(after.to_i64()),
@@ -331,6 +422,8 @@ struct MetaRow {
     chatbot: Option<String>,
     allowed_origins: String,
     require_identity: i64,
+    mode: String,
+    phone: Option<String>,
 }
 
 impl MetaRow {
@@ -348,6 +441,8 @@ impl MetaRow {
                 allowed_origins: serde_json::from_str(&self.allowed_origins)?,
                 require_identity: self.require_identity != 0,
             },
+            mode: serde_json::from_str(&self.mode)?,
+            phone: self.phone,
         })
     }
 }
@@ -361,6 +456,8 @@ struct MessageRow {
     author: String,
     body: String,
     at: Millis,
+    /// `MessageKind` as JSON; null for text.
+    kind: Option<String>,
 }
 
 impl MessageRow {
@@ -377,6 +474,11 @@ impl MessageRow {
             },
             text: self.body,
             at: self.at,
+            kind: self
+                .kind
+                .map(|kind| serde_json::from_str(&kind))
+                .transpose()?
+                .unwrap_or_default(),
         })
     }
 }
