@@ -3,7 +3,8 @@
 //! change goes through these methods, which are tested natively.
 
 use charla_shared::bot::AnswerId;
-use charla_shared::chat::{Applied, ChatLog, Outgoing};
+use charla_shared::channel::Language;
+use charla_shared::chat::{Applied, ChatLog, Outgoing, Rated};
 use charla_shared::ids::ClientMsgId;
 use charla_shared::protocol::{message_text, ClientFrame, ErrorCode, Problem, ServerFrame};
 
@@ -130,6 +131,12 @@ impl ChatView {
     pub fn choose(&mut self, id: ClientMsgId, answer: AnswerId, label: &str) -> ClientFrame {
         self.connection.clear_notice();
         self.log.choose(id, answer, label.to_owned())
+    }
+
+    /// Queues a rating; returns the frame that sends it.
+    pub fn rate(&mut self, id: ClientMsgId, rated: Rated, language: Language) -> ClientFrame {
+        self.connection.clear_notice();
+        self.log.rate(id, rated, language)
     }
 
     /// Applies a frame from the edge; a refusal becomes the notice, and a

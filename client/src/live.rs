@@ -7,7 +7,8 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use charla_shared::bot::AnswerId;
-use charla_shared::chat::Outgoing;
+use charla_shared::channel::Language;
+use charla_shared::chat::{Outgoing, Rated};
 use charla_shared::ids::{hex_digest, ClientMsgId, Seq};
 use charla_shared::protocol::{ClientFrame, ErrorCode, Message, Problem, ServerFrame};
 use leptos::prelude::*;
@@ -90,6 +91,17 @@ impl<S: HasChat + Send + Sync> Live<S> {
         if let Some(frame) = self
             .state
             .try_update(|s| s.chat_mut().choose(id, answer, label))
+        {
+            self.queued(&frame);
+        }
+    }
+
+    /// Queues a rating, exactly once like a message.
+    pub fn rate(&self, rated: Rated, language: Language) {
+        let id = random_message_id();
+        if let Some(frame) = self
+            .state
+            .try_update(|s| s.chat_mut().rate(id, rated, language))
         {
             self.queued(&frame);
         }

@@ -104,6 +104,40 @@ impl Edge {
         self.fetch("POST", path, None).await.map(drop)
     }
 
+    /// `GET`s a file and hands it to the browser as a download named
+    /// `file_name` (the link would not do: a page's cross-site link drops
+    /// the origin the edge checks).
+    pub async fn download(&self, path: &str, file_name: &str) -> Result<(), NetError> {
+        let response = self.fetch("GET", path, None).await?;
+        let blob: web_sys::Blob = JsFuture::from(response.blob().map_err(network)?)
+            .await
+            .map_err(network)?
+            .unchecked_into();
+        let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(network)?;
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| NetError::Network("no document".into()))?;
+        let link: web_sys::HtmlAnchorElement = document
+            .create_element("a")
+            .map_err(network)?
+            .unchecked_into();
+        link.set_href(&url);
+        link.set_download(file_name);
+        link.click();
+        // Some browsers read the file after the click returns: let go of
+        // it a minute later.
+        let revoke = Closure::once_into_js(move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                revoke.unchecked_ref(),
+                60_000,
+            );
+        }
+        Ok(())
+    }
+
     /// Sends a request; an answer that is not a success becomes the
     /// refusal its body holds.
     async fn fetch(

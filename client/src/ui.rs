@@ -50,9 +50,10 @@ pub fn MessageList(
         count
     });
     // The live region wraps the list: a role on the <ol> itself would take
-    // its list semantics away from screen readers.
+    // its list semantics away from screen readers. It takes focus, so that
+    // keyboard users can scroll a long conversation.
     view! {
-        <div class="charla-log" role="log" aria-live="polite" aria-label=label node_ref=list>
+        <div class="charla-log" role="log" aria-live="polite" aria-label=label tabindex="0" node_ref=list>
         <ol class="charla-messages">
             {move || {
                 intro

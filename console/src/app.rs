@@ -10,7 +10,9 @@ use leptos::prelude::*;
 
 use crate::bots::ChatbotsAdmin;
 use crate::channels::ChannelsAdmin;
+use crate::dashboard::Dashboard;
 use crate::desk::Desk;
+use crate::ratings::RatingsReport;
 use crate::records::Records;
 
 /// The whole console.
@@ -70,6 +72,10 @@ enum View {
     Desk,
     /// Leads and tickets.
     Records,
+    /// The ratings report.
+    Ratings,
+    /// Today's figures and the last 30 days.
+    Dashboard,
     /// Channel settings (admins).
     Channels,
     /// Chatbots (admins).
@@ -98,12 +104,16 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
     };
     let channels = session.clone();
     let records = session.clone();
+    let ratings = session.clone();
+    let dashboard = session.clone();
     view! {
         <header class="topbar">
             <h1>"Charla"</h1>
             <nav class="views" aria-label="Console">
                 {tab(View::Desk, "Conversations")}
                 {tab(View::Records, "Leads and tickets")}
+                {tab(View::Ratings, "Ratings")}
+                {tab(View::Dashboard, "Dashboard")}
                 {admin.then(|| tab(View::Channels, "Channels"))}
                 {admin.then(|| tab(View::Chatbots, "Chatbots"))}
             </nav>
@@ -128,6 +138,12 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
         </Show>
         <Show when=move || view.get() == View::Records>
             <Records session=records.clone() />
+        </Show>
+        <Show when=move || view.get() == View::Ratings>
+            <RatingsReport session=ratings.clone() />
+        </Show>
+        <Show when=move || view.get() == View::Dashboard>
+            <Dashboard session=dashboard.clone() />
         </Show>
     }
 }

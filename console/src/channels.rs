@@ -474,7 +474,20 @@ fn OptionsTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
             {text(TextField::Welcome, "Welcome message", "welcome")}
             {text(TextField::Placeholder, "Text input placeholder", "placeholder")}
             {text(TextField::ButtonText, "Button text (notification bubble)", "button-text")}
+            {text(TextField::Closing, "Closing comments (shown when the conversation ends)", "closing")}
             <p class="hint">"An empty text uses the fallback language's, then Charla's own."</p>
+            <div class="check">
+                <input
+                    id="publish-ratings"
+                    type="checkbox"
+                    prop:checked=move || draft.with(|d| d.as_ref().is_some_and(|d| d.settings().options.publish_ratings))
+                    on:change=move |e| {
+                        let publish = event_target_checked(&e);
+                        edit(Box::new(move |d| d.set_publish_ratings(publish)));
+                    }
+                />
+                <label for="publish-ratings">"Publish the ratings page (percentages and faces, never the reasons)"</label>
+            </div>
         </fieldset>
     }
 }
@@ -626,6 +639,7 @@ fn WidgetTab(id: ChannelId) -> impl IntoView {
     let snippet =
         format!(r#"<script async src="{origin}/widget.js" data-channel="{id}"></script>"#);
     let link = format!("{origin}{}", routes::chat_page(&id));
+    let ratings_page = format!("{origin}{}", routes::public_stats(&id));
     view! {
         <label for="snippet">"Paste this into your site's pages, inside <head>:"</label>
         <textarea id="snippet" readonly rows="3">{snippet.clone()}</textarea>
@@ -633,6 +647,10 @@ fn WidgetTab(id: ChannelId) -> impl IntoView {
         <label for="direct-link">"Or send this link by e-mail: it opens a chat at once."</label>
         <input id="direct-link" readonly value=link.clone() />
         <CopyButton text=link label="Copy the link" />
+        <p>
+            "Public ratings page, once published under Options: "
+            <a href=ratings_page.clone() target="_blank" rel="noopener">{ratings_page.clone()}</a>
+        </p>
     }
 }
 

@@ -153,12 +153,16 @@ pub fn clock(millis: i64) -> String {
 
 /// `YYYY-MM-DD HH:MM` in the operator's time zone.
 pub fn clock_and_date(millis: i64) -> String {
+    format!("{} {}", date(millis), clock(millis))
+}
+
+/// `YYYY-MM-DD` in the operator's time zone.
+pub fn date(millis: i64) -> String {
     let date = js_sys::Date::new(&(millis as f64).into());
     format!(
-        "{}-{:02}-{:02} {}",
+        "{}-{:02}-{:02}",
         date.get_full_year(),
         date.get_month() + 1,
-        date.get_date(),
-        clock(millis)
+        date.get_date()
     )
 }

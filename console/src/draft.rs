@@ -25,6 +25,8 @@ pub enum TextField {
     Welcome,
     /// The input placeholder.
     Placeholder,
+    /// The closing comments.
+    Closing,
 }
 
 /// Settings being edited, and the last saved version.
@@ -111,6 +113,7 @@ impl Draft {
             TextField::ButtonText => texts.button_text,
             TextField::Welcome => texts.welcome_message,
             TextField::Placeholder => texts.input_placeholder,
+            TextField::Closing => texts.closing_message,
         }
     }
 
@@ -121,6 +124,7 @@ impl Draft {
             TextField::ButtonText => texts.button_text,
             TextField::Welcome => texts.welcome_message,
             TextField::Placeholder => texts.input_placeholder,
+            TextField::Closing => texts.closing_message,
         }
     }
 
@@ -131,12 +135,18 @@ impl Draft {
             TextField::ButtonText => texts.button_text = value,
             TextField::Welcome => texts.welcome_message = value,
             TextField::Placeholder => texts.input_placeholder = value,
+            TextField::Closing => texts.closing_message = value,
         }
     }
 
     /// Sets the language used when the visitor's is missing.
     pub fn set_fallback(&mut self, language: Language) {
         self.settings.options.fallback_language = language;
+    }
+
+    /// Publishes the channel's ratings page, or takes it down.
+    pub fn set_publish_ratings(&mut self, publish: bool) {
+        self.settings.options.publish_ratings = publish;
     }
 
     /// Sets who answers the channel.

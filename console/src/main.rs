@@ -8,10 +8,13 @@
 mod app;
 mod bots;
 mod channels;
+mod chart;
+mod dashboard;
 mod desk;
 mod draft;
 mod pane;
 mod pick;
+mod ratings;
 mod records;
 mod script;
 mod state;

@@ -5,7 +5,7 @@ use charla_client::chat::ChatView;
 use charla_client::live::Live;
 use charla_client::ui::{Composer, MessageList};
 use charla_shared::ids::ConversationId;
-use charla_shared::protocol::ConversationSummary;
+use charla_shared::protocol::{ClientFrame, ConversationSummary, MessageKind};
 use charla_shared::routes;
 use leptos::prelude::*;
 
@@ -88,6 +88,20 @@ pub fn Pane(
             });
         }
     };
+    let ended = move || chat.with(|c| c.log().messages().any(|m| m.kind == MessageKind::Closed));
+    let end = {
+        let live = live.clone();
+        move |_| {
+            if !live.act(&ClientFrame::End) {
+                chat.update(|c| {
+                    c.set_notice(
+                        "Not connected: the conversation was not ended. Try again in a moment.",
+                    )
+                });
+            }
+        }
+    };
+    let download = routes::transcript_text(&id, None);
     let send = UnsyncCallback::new(move |text: String| live.post(&text).is_ok());
     let close = {
         let id = id.clone();
@@ -99,6 +113,11 @@ pub fn Pane(
             <header>
                 <h3>{visitor}</h3>
                 <span class="contact">{contact}</span>
+                <button type="button" class="end" hidden=ended on:click=end>
+                    "End conversation"
+                </button>
+                <span class="ended" hidden=move || !ended()>"Ended"</span>
+                <a class="download" href=download download="conversation.txt">"Download transcript"</a>
                 <button type="button" class="block" on:click=revoke>
                     "Block visitor"
                 </button>

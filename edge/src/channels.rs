@@ -15,6 +15,7 @@ use crate::crypto::{random_bytes, token_digest};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{expect_websocket, json, origin, query, read_json};
 use crate::internal::{self, paths, Admission, Call};
+use crate::mail::Mailer;
 use crate::now;
 use crate::router::Ctx;
 use crate::store::{Channel, Db};
@@ -36,7 +37,8 @@ pub async fn widget_config(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response>
             return Err(internal::origin_refused());
         }
     }
-    let config = WidgetConfig::of(channel.id, channel.name, &channel.options, channel.rules);
+    let mut config = WidgetConfig::of(channel.id, channel.name, &channel.options, channel.rules);
+    config.transcript_by_mail = Mailer::from_env(ctx.env).is_some();
     let body = serde_json::to_string(&config)?;
     let etag = format!("\"{}\"", &token_digest(&body)[..32]);
     let headers = Headers::new();

@@ -161,6 +161,37 @@ pub async fn transcript(ctx: &Ctx<'_>) -> EdgeResult<Response> {
     json(200, &transcript)
 }
 
+/// `GET /api/conversations/{id}/transcript.txt`: the conversation as a
+/// plain-text file, for its visitor (the token) or its operators (the
+/// cookie); the object admits the caller as it would a socket.
+pub async fn transcript_text(ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let Caller::Participant(admission) = &ctx.caller else {
+        return Err(EdgeError::Corrupt("transcript without an admission".into()));
+    };
+    let mut response = Call::get(paths::TRANSCRIPT)
+        .admitting(admission)?
+        .send(&internal::conversation(ctx.env, ctx.conversation()?)?)
+        .await?;
+    if response.status_code() != 200 {
+        return Ok(response);
+    }
+    let transcript: Transcript = response.json().await?;
+    let name = Db::new(ctx.env)?
+        .channel(&transcript.channel)
+        .await?
+        .map_or_else(|| transcript.channel.to_string(), |c| c.name);
+    let headers = worker::Headers::new();
+    headers.set("content-type", "text/plain; charset=utf-8")?;
+    headers.set(
+        "content-disposition",
+        &format!(
+            "attachment; filename=\"{}\"",
+            charla_shared::transcript::file_name(&transcript)
+        ),
+    )?;
+    Ok(Response::ok(charla_shared::transcript::plain(&transcript, &name))?.with_headers(headers))
+}
+
 /// `POST /api/conversations/{id}/revoke`: the visitor's token stops working
 /// and their open sockets are closed.
 pub async fn revoke(ctx: &Ctx<'_>) -> EdgeResult<Response> {

@@ -200,11 +200,16 @@ impl Call {
 
     /// Asks for a WebSocket on behalf of `admission`.
     pub fn upgrade(path: impl Into<String>, admission: &Admission) -> EdgeResult<Self> {
-        let call = Call::get(path);
+        let call = Call::get(path).admitting(admission)?;
         call.headers.set("upgrade", "websocket")?;
-        call.headers
-            .set(ADMISSION_HEADER, &serde_json::to_string(admission)?)?;
         Ok(call)
+    }
+
+    /// Asks on behalf of `admission`, which the object checks.
+    pub fn admitting(self, admission: &Admission) -> EdgeResult<Self> {
+        self.headers
+            .set(ADMISSION_HEADER, &serde_json::to_string(admission)?)?;
+        Ok(self)
     }
 
     /// Sends the request to an object.
@@ -238,11 +243,16 @@ impl Call {
 
 /// Reads the admission the worker attached to an internal request.
 pub fn admission(req: &Request) -> EdgeResult<Admission> {
-    let header = req
-        .headers()
+    admission_if_any(req)?
+        .ok_or_else(|| EdgeError::Corrupt("internal request without admission".into()))
+}
+
+/// Reads the admission of an internal request that may carry one.
+pub fn admission_if_any(req: &Request) -> EdgeResult<Option<Admission>> {
+    req.headers()
         .get(ADMISSION_HEADER)?
-        .ok_or_else(|| EdgeError::Corrupt("internal request without admission".into()))?;
-    Ok(serde_json::from_str(&header)?)
+        .map(|header| serde_json::from_str(&header).map_err(EdgeError::from))
+        .transpose()
 }
 
 /// The refusal for a visitor token that does not open a conversation, the

@@ -20,6 +20,8 @@ mod http;
 mod inbox;
 mod internal;
 mod limiter;
+mod mail;
+mod ratings;
 mod router;
 mod schema;
 mod settings;

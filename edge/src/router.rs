@@ -15,7 +15,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http::{allow_any_origin, expect_same_origin, problem_response, with_allow};
 use crate::internal::Admission;
 use crate::store::Db;
-use crate::{channels, chatbots, now};
+use crate::{channels, chatbots, now, ratings};
 
 /// Who is calling, as established before the handler runs.
 pub enum Caller {
@@ -85,7 +85,11 @@ pub async fn handle(req: Request, env: Env) -> Response {
     };
     match routes::find(&method, url.path()) {
         Ok(matched) => {
-            let public = matched.route.access == Access::Public;
+            // Visitors fetch their transcript from the customer's page. No
+            // credentials are allowed cross-site (`*`), so an operator's
+            // cookie never opens it from another site.
+            let public = matched.route.access == Access::Public
+                || (matched.route.access == Access::Participant && !matched.route.upgrade);
             let response = match serve(req, &env, &url, &matched).await {
                 Ok(response) => response,
                 Err(error) => problem_response(&error.to_problem()),
@@ -158,6 +162,12 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::Lead => chatbots::record(&ctx, RecordKind::Lead).await,
         RouteName::Tickets => chatbots::records(&ctx, RecordKind::Ticket).await,
         RouteName::Ticket => chatbots::record(&ctx, RecordKind::Ticket).await,
+        RouteName::TranscriptText => conversations::transcript_text(&ctx).await,
+        RouteName::Ratings => ratings::list(&ctx).await,
+        RouteName::RatingsCsv => ratings::csv(&ctx).await,
+        RouteName::RatingVisibility => ratings::set_visibility(req, &ctx).await,
+        RouteName::Stats => ratings::stats(&ctx).await,
+        RouteName::PublicStats => ratings::public_page(&ctx).await,
     }
 }
 

@@ -8,8 +8,9 @@ use charla_shared::bot::Chatbot;
 use charla_shared::channel::{ChannelOptions, ChannelSettings, Rule};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
-use charla_shared::limits::RECORD_LIST;
+use charla_shared::limits::{RATING_REPORT_ROWS, RECORD_LIST, STATS_CONVERSATIONS};
 use charla_shared::protocol::Message;
+use charla_shared::rating::{ConversationStat, Rating, RatingFilter, RatingRecord};
 use charla_shared::Millis;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -376,6 +377,176 @@ impl Db {
         Ok(())
     }
 
+    /// Records a moment of a conversation the dashboard counts, the first
+    /// time it happens (a later one changes nothing).
+    pub async fn conversation_moment(
+        &self,
+        id: &ConversationId,
+        moment: Moment,
+        at: Millis,
+    ) -> EdgeResult<()> {
+        let column = match moment {
+            Moment::VisitorWrote => "first_visitor_at",
+            Moment::OperatorAnswered => "first_response_at",
+            Moment::Ended => "ended_at",
+        };
+        self.0
+            .prepare(format!(
+                "UPDATE conversations SET {column} = ?2 WHERE id = ?1 AND {column} IS NULL"
+            ))
+            .bind(&[id.as_str().into(), millis(at)])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a conversation's rating, replacing an earlier one (which keeps
+    /// its "internal only" mark).
+    pub async fn save_rating(&self, rating: &NewRating<'_>) -> EdgeResult<()> {
+        self.0
+            .prepare(
+                "INSERT INTO ratings (conversation_id, channel_id, operator_id, operator_name, \
+                 visitor, rating, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+                 ON CONFLICT (conversation_id) DO UPDATE SET operator_id = excluded.operator_id, \
+                 operator_name = excluded.operator_name, rating = excluded.rating, \
+                 reason = excluded.reason, at = excluded.at",
+            )
+            .bind(&[
+                rating.conversation.as_str().into(),
+                rating.channel.as_str().into(),
+                optional(rating.operator.map(OperatorId::as_str)),
+                optional(rating.operator_name),
+                rating.visitor.into(),
+                rating.rating.as_str().into(),
+                optional(rating.reason),
+                millis(rating.at),
+            ])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// A channel's ratings that pass `filter`, newest first, at most
+    /// [`RATING_REPORT_ROWS`].
+    pub async fn ratings(
+        &self,
+        channel: &ChannelId,
+        filter: &RatingFilter,
+    ) -> EdgeResult<Vec<RatingRecord>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: u64,
+            conversation_id: String,
+            operator_id: Option<String>,
+            operator_name: Option<String>,
+            visitor: String,
+            rating: String,
+            reason: Option<String>,
+            hidden: i64,
+            at: Millis,
+        }
+        let rows: Vec<Row> = self
+            .0
+            .prepare(format!(
+                "SELECT id, conversation_id, operator_id, operator_name, visitor, rating, reason, \
+                 hidden, at FROM ratings WHERE channel_id = ?1 \
+                 AND (?2 IS NULL OR operator_id = ?2) AND (?3 IS NULL OR rating = ?3) \
+                 AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5) \
+                 ORDER BY at DESC, id DESC LIMIT {RATING_REPORT_ROWS}"
+            ))
+            .bind(&[
+                channel.as_str().into(),
+                optional(filter.operator.as_ref().map(OperatorId::as_str)),
+                optional(filter.rating.map(Rating::as_str)),
+                filter.from.map_or(JsValue::NULL, millis),
+                filter.to.map_or(JsValue::NULL, millis),
+            ])?
+            .all()
+            .await?
+            .results()?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(RatingRecord {
+                    id: row.id,
+                    channel: channel.clone(),
+                    conversation: ConversationId::parse(row.conversation_id).map_err(corrupt)?,
+                    operator: row
+                        .operator_id
+                        .map(OperatorId::parse)
+                        .transpose()
+                        .map_err(corrupt)?,
+                    operator_name: row.operator_name,
+                    visitor: row.visitor,
+                    rating: Rating::parse(&row.rating)
+                        .ok_or_else(|| corrupt(format!("unknown rating {}", row.rating)))?,
+                    reason: row.reason,
+                    hidden: row.hidden != 0,
+                    at: row.at,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks a rating of a channel "visible internally only" or not;
+    /// `false` if the channel has no such rating.
+    pub async fn set_rating_hidden(
+        &self,
+        channel: &ChannelId,
+        id: u64,
+        hidden: bool,
+    ) -> EdgeResult<bool> {
+        let result = self
+            .0
+            .prepare("UPDATE ratings SET hidden = ?3 WHERE channel_id = ?1 AND id = ?2")
+            .bind(&[
+                channel.as_str().into(),
+                JsValue::from_f64(id as f64),
+                JsValue::from_f64(f64::from(u8::from(hidden))),
+            ])?
+            .run()
+            .await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+    }
+
+    /// What the dashboard needs of a channel's conversations started since
+    /// `since`, the newest [`STATS_CONVERSATIONS`].
+    pub async fn conversation_stats(
+        &self,
+        channel: &ChannelId,
+        since: Millis,
+    ) -> EdgeResult<Vec<ConversationStat>> {
+        #[derive(Deserialize)]
+        struct Row {
+            created_at: Millis,
+            first_visitor_at: Option<Millis>,
+            first_response_at: Option<Millis>,
+            ended_at: Option<Millis>,
+            rating: Option<String>,
+        }
+        let rows: Vec<Row> = self
+            .0
+            .prepare(format!(
+                "SELECT c.created_at, c.first_visitor_at, c.first_response_at, c.ended_at, \
+                 r.rating FROM conversations c LEFT JOIN ratings r ON r.conversation_id = c.id \
+                 WHERE c.channel_id = ?1 AND c.created_at >= ?2 \
+                 ORDER BY c.created_at DESC LIMIT {STATS_CONVERSATIONS}"
+            ))
+            .bind(&[channel.as_str().into(), millis(since)])?
+            .all()
+            .await?
+            .results()?;
+        Ok(rows
+            .into_iter()
+            .map(|row| ConversationStat {
+                created_at: row.created_at,
+                first_visitor_at: row.first_visitor_at,
+                first_response_at: row.first_response_at,
+                ended_at: row.ended_at,
+                rating: row.rating.as_deref().and_then(Rating::parse),
+            })
+            .collect())
+    }
+
     /// Records that a session opened a socket on a conversation.
     pub async fn record_operator_socket(
         &self,
@@ -678,6 +849,37 @@ impl Db {
         })
         .transpose()
     }
+}
+
+/// A moment in a conversation that the dashboard counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// The visitor's first message.
+    VisitorWrote,
+    /// An operator's first answer.
+    OperatorAnswered,
+    /// The end.
+    Ended,
+}
+
+/// A rating to store.
+pub struct NewRating<'a> {
+    /// Its conversation.
+    pub conversation: &'a ConversationId,
+    /// Its channel.
+    pub channel: &'a ChannelId,
+    /// The operator who answered last, if any.
+    pub operator: Option<&'a OperatorId>,
+    /// Their name then.
+    pub operator_name: Option<&'a str>,
+    /// The visitor's name.
+    pub visitor: &'a str,
+    /// The rating.
+    pub rating: Rating,
+    /// Why.
+    pub reason: Option<&'a str>,
+    /// When.
+    pub at: Millis,
 }
 
 /// Where leads and tickets say they came from.

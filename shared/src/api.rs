@@ -125,6 +125,10 @@ pub struct WidgetConfig {
     /// Who answers: operators, a chatbot, or a chatbot first.
     #[serde(default)]
     pub mode: ChatMode,
+    /// Whether the edge can send visitors a copy of their conversation by
+    /// e-mail (a mail service is configured).
+    #[serde(default)]
+    pub transcript_by_mail: bool,
 }
 
 impl WidgetConfig {
@@ -146,6 +150,7 @@ impl WidgetConfig {
                 .collect(),
             rules,
             mode: options.mode,
+            transcript_by_mail: false,
         }
     }
 
@@ -192,6 +197,14 @@ pub struct Transcript {
     pub created_at: Millis,
     /// Every message in sequence order.
     pub messages: Vec<Message>,
+}
+
+/// Body of `PUT /api/channels/{channel}/ratings/{id}/visibility`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingVisibility {
+    /// `true` keeps the rating off the public page (it stays in reports).
+    pub hidden: bool,
 }
 
 /// A chatbot in lists.

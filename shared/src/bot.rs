@@ -793,7 +793,10 @@ pub fn pending(messages: &[Message]) -> Pending<'_> {
             MessageKind::Question { choices } => Pending::Choose(choices),
             MessageKind::Prompt { input } => Pending::Type(*input),
             MessageKind::Ended => Pending::Restart,
-            MessageKind::Text | MessageKind::Answer { .. } => Pending::Nothing,
+            MessageKind::Text
+            | MessageKind::Answer { .. }
+            | MessageKind::Closed
+            | MessageKind::Rated { .. } => Pending::Nothing,
         },
         _ => Pending::Nothing,
     }

@@ -71,32 +71,39 @@ pub struct ChannelTexts {
     pub welcome_message: String,
     /// The placeholder of the message box.
     pub input_placeholder: String,
+    /// The closing comments: shown to the visitor when the conversation
+    /// ends, above the rating.
+    pub closing_message: String,
 }
 
 impl ChannelTexts {
     /// Charla's own wording in a language.
     pub fn built_in(language: Language) -> ChannelTexts {
-        let (button, welcome, placeholder) = match language {
+        let (button, welcome, placeholder, closing) = match language {
             Language::En => (
                 "Have a question? Chat with us.",
                 "Hello! How may we help you?",
                 "Ask something…",
+                "Thank you for chatting with us.",
             ),
             Language::Es => (
                 "¿Tiene alguna pregunta? Escríbanos.",
                 "¡Hola! ¿En qué podemos ayudarle?",
                 "Pregunte algo…",
+                "Gracias por conversar con nosotros.",
             ),
             Language::Pt => (
                 "Tem alguma dúvida? Fale conosco.",
                 "Olá! Como podemos ajudar?",
                 "Pergunte algo…",
+                "Obrigado por conversar conosco.",
             ),
         };
         ChannelTexts {
             button_text: button.into(),
             welcome_message: welcome.into(),
             input_placeholder: placeholder.into(),
+            closing_message: closing.into(),
         }
     }
 
@@ -113,6 +120,7 @@ impl ChannelTexts {
             button_text: pick(&self.button_text, &fallback.button_text),
             welcome_message: pick(&self.welcome_message, &fallback.welcome_message),
             input_placeholder: pick(&self.input_placeholder, &fallback.input_placeholder),
+            closing_message: pick(&self.closing_message, &fallback.closing_message),
         }
     }
 
@@ -134,6 +142,7 @@ impl ChannelTexts {
             button_text: field(&self.button_text, "button text")?,
             welcome_message: field(&self.welcome_message, "welcome message")?,
             input_placeholder: field(&self.input_placeholder, "input placeholder")?,
+            closing_message: field(&self.closing_message, "closing message")?,
         })
     }
 }
@@ -166,6 +175,8 @@ pub struct ChannelOptions {
     pub texts: BTreeMap<Language, ChannelTexts>,
     /// Who answers.
     pub mode: ChatMode,
+    /// Whether the channel's ratings page is public.
+    pub publish_ratings: bool,
 }
 
 /// The colours a channel uses when none are set.
@@ -179,6 +190,7 @@ impl Default for ChannelOptions {
             fallback_language: Language::En,
             texts: BTreeMap::new(),
             mode: ChatMode::Both,
+            publish_ratings: false,
         }
     }
 }
@@ -205,6 +217,7 @@ impl ChannelOptions {
             fallback_language: self.fallback_language,
             texts,
             mode: self.mode,
+            publish_ratings: self.publish_ratings,
         })
     }
 

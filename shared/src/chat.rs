@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::bot::AnswerId;
+use crate::channel::Language;
 use crate::ids::{ClientMsgId, Seq};
-use crate::protocol::{Author, ClientFrame, Message, Problem, ServerFrame};
+use crate::protocol::{Author, ClientFrame, Message, Notice, Problem, ServerFrame};
+use crate::rating::Rating;
 
 /// One conversation as a client knows it.
 #[derive(Debug, Clone, Default)]
@@ -37,18 +39,33 @@ pub struct Outgoing {
     /// The chatbot answer it chooses, if it is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<AnswerId>,
+    /// The rating it gives, if it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rated>,
+}
+
+/// A rating waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rated {
+    /// The rating.
+    pub rating: Rating,
+    /// Why, if the visitor said.
+    pub reason: Option<String>,
 }
 
 impl Outgoing {
     /// The frame that sends it.
     pub fn frame(&self) -> ClientFrame {
-        match self.answer {
-            Some(answer) => ClientFrame::Choose {
-                id: self.id.clone(),
-                answer,
+        let id = self.id.clone();
+        match (&self.rating, self.answer) {
+            (Some(rated), _) => ClientFrame::Rate {
+                id,
+                rating: rated.rating,
+                reason: rated.reason.clone(),
             },
-            None => ClientFrame::Send {
-                id: self.id.clone(),
+            (None, Some(answer)) => ClientFrame::Choose { id, answer },
+            (None, None) => ClientFrame::Send {
+                id,
                 text: self.text.clone(),
             },
         }
@@ -66,6 +83,8 @@ pub struct Applied {
     pub problem: Option<Problem>,
     /// The edge asked to slow down: send the outbox again after this long.
     pub resend_after_ms: Option<u64>,
+    /// Something the edge told this client only.
+    pub notice: Option<Notice>,
 }
 
 impl ChatLog {
@@ -105,27 +124,34 @@ impl ChatLog {
 
     /// Puts a message in the outbox and returns the frame that sends it.
     pub fn compose(&mut self, id: ClientMsgId, text: String) -> ClientFrame {
-        let outgoing = Outgoing {
+        self.queue(Outgoing {
             id,
             text,
             answer: None,
-        };
-        let frame = outgoing.frame();
-        self.outbox.push(outgoing);
-        frame
+            rating: None,
+        })
     }
 
     /// Puts a chatbot answer in the outbox (shown as its label until the
     /// edge stores it) and returns the frame that sends it.
     pub fn choose(&mut self, id: ClientMsgId, answer: AnswerId, label: String) -> ClientFrame {
-        let outgoing = Outgoing {
+        self.queue(Outgoing {
             id,
             text: label,
             answer: Some(answer),
-        };
-        let frame = outgoing.frame();
-        self.outbox.push(outgoing);
-        frame
+            rating: None,
+        })
+    }
+
+    /// Puts a rating in the outbox (shown as the conversation will show
+    /// it) and returns the frame that sends it.
+    pub fn rate(&mut self, id: ClientMsgId, rated: Rated, language: Language) -> ClientFrame {
+        self.queue(Outgoing {
+            id,
+            text: rated.rating.text(rated.reason.as_deref(), language),
+            answer: None,
+            rating: Some(rated),
+        })
     }
 
     /// Puts back an outbox saved before a reload, after anything queued
@@ -185,6 +211,7 @@ impl ChatLog {
                 }
                 applied.problem = Some(problem);
             }
+            ServerFrame::Notice { notice } => applied.notice = Some(notice),
         }
         if self.known_last > self.frontier && !self.syncing && self.has_gap() {
             self.syncing = true;
@@ -193,6 +220,12 @@ impl ChatLog {
             });
         }
         applied
+    }
+
+    fn queue(&mut self, outgoing: Outgoing) -> ClientFrame {
+        let frame = outgoing.frame();
+        self.outbox.push(outgoing);
+        frame
     }
 
     fn insert(&mut self, message: Message, applied: &mut Applied) {
@@ -391,6 +424,29 @@ mod tests {
     }
 
     #[test]
+    fn a_rating_waits_in_the_outbox_and_goes_again_after_a_reconnect() {
+        let mut log = connected(0);
+        let rated = Rated {
+            rating: Rating::Neutral,
+            reason: Some("slow".into()),
+        };
+        let frame = log.rate(id("r1"), rated.clone(), Language::En);
+        assert_eq!(
+            frame,
+            ClientFrame::Rate {
+                id: id("r1"),
+                rating: Rating::Neutral,
+                reason: Some("slow".into())
+            }
+        );
+        assert_eq!(log.outbox()[0].text, "Rating: 😐 — slow");
+        let saved: Vec<Outgoing> =
+            serde_json::from_str(&serde_json::to_string(log.outbox()).unwrap()).unwrap();
+        assert_eq!(saved[0].rating, Some(rated), "it survives a reload");
+        assert_eq!(log.resend(), [frame]);
+    }
+
+    #[test]
     fn no_sync_is_asked_while_history_is_still_arriving() {
         let mut log = connected(3);
         let first = log.apply(history(vec![message(1, operator(), "a")], true));
@@ -421,11 +477,13 @@ mod tests {
                 id: id("a"),
                 text: "1".into(),
                 answer: None,
+                rating: None,
             },
             Outgoing {
                 id: id("b"),
                 text: "2".into(),
                 answer: None,
+                rating: None,
             },
         ]);
         let ids: Vec<&str> = log.outbox().iter().map(|o| o.id.as_str()).collect();

@@ -19,7 +19,9 @@ pub mod logs;
 pub mod password;
 pub mod protocol;
 pub mod rate;
+pub mod rating;
 pub mod routes;
+pub mod transcript;
 
 mod hex;
 

@@ -134,6 +134,25 @@ pub const MAX_TEAM_CHARS: usize = 80;
 /// Most leads or tickets one list shows.
 pub const RECORD_LIST: usize = 200;
 
+/// Longest reason a visitor may give with a rating, in characters.
+pub const MAX_REASON_CHARS: usize = 1_000;
+
+/// How many of the last ratings a channel's public page shows as faces.
+pub const PUBLIC_LAST_RATINGS: usize = 20;
+
+/// Most ratings one report lists (the newest; its figures count only these).
+pub const RATING_REPORT_ROWS: usize = 5_000;
+
+/// Most days of history the dashboard asks for.
+pub const MAX_STATS_DAYS: usize = 90;
+
+/// Most conversations the dashboard's figures are computed from (the newest
+/// of the period).
+pub const STATS_CONVERSATIONS: usize = 20_000;
+
+/// Most copies of its transcript one conversation may send by e-mail.
+pub const MAX_TRANSCRIPT_COPIES: u32 = 5;
+
 /// How long a chatbot "types" before each of its messages shows in the
 /// widget, in milliseconds.
 pub const BOT_TYPING_MS: u32 = 700;

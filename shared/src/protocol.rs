@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::bot::{AnswerId, Choice, InputKind};
 use crate::ids::{ChannelId, ClientMsgId, ConversationId, ParticipantId, Seq};
 use crate::limits::{MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, PREVIEW_CHARS};
+use crate::rating::{self, Rating};
 use crate::Millis;
 
 /// The protocol version this build speaks. Clients send it as the `v` query
@@ -150,6 +151,18 @@ pub enum MessageKind {
     },
     /// The chatbot's script ended; the visitor may restart it.
     Ended,
+    /// The visitor or an operator ended the conversation (a system
+    /// message): the visitor's window asks for a rating.
+    Closed,
+    /// The visitor rated the conversation (the text says how, for every
+    /// reader; this says it for programs).
+    Rated {
+        /// The rating.
+        rating: Rating,
+        /// Why, if the visitor said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
 }
 
 impl MessageKind {
@@ -187,6 +200,28 @@ pub enum ClientFrame {
     Restart,
     /// Ask for a person instead of the chatbot.
     AskForPerson,
+    /// End the conversation (the visitor or an operator). Ending twice
+    /// changes nothing.
+    End,
+    /// The visitor rates the conversation, which ends it if it has not
+    /// ended. Stored as the visitor's message, once per `id`; a later
+    /// rating replaces an earlier one in reports.
+    Rate {
+        /// Chosen by the client before the first attempt.
+        id: ClientMsgId,
+        /// The rating.
+        rating: Rating,
+        /// Why, at most [`MAX_REASON_CHARS`](crate::limits::MAX_REASON_CHARS)
+        /// characters.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// The visitor asks for a copy of the transcript by e-mail. Answered
+    /// with a [`Notice`], never stored.
+    SendCopy {
+        /// Where to send it.
+        email: String,
+    },
 }
 
 /// A frame the edge sends on a conversation socket.
@@ -229,6 +264,24 @@ pub enum ServerFrame {
     Error {
         /// What went wrong.
         problem: Problem,
+    },
+    /// Something happened that concerns only this socket and is not part of
+    /// the transcript (it is never stored).
+    Notice {
+        /// What happened.
+        notice: Notice,
+    },
+}
+
+/// What a [`ServerFrame::Notice`] tells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    /// A copy of the transcript was handed to the mail service for this
+    /// address.
+    CopySent {
+        /// The address.
+        email: String,
     },
 }
 
@@ -470,6 +523,14 @@ impl ClientFrame {
                 let text = message_text(&text).map_err(|p| p.for_message(id.clone()))?;
                 Ok(ClientFrame::Send { id, text })
             }
+            ClientFrame::Rate { id, rating, reason } => {
+                let reason =
+                    rating::reason(reason.as_deref()).map_err(|p| p.for_message(id.clone()))?;
+                Ok(ClientFrame::Rate { id, rating, reason })
+            }
+            ClientFrame::SendCopy { email } => Ok(ClientFrame::SendCopy {
+                email: crate::identity::email(&email)?,
+            }),
             other => Ok(other),
         }
     }

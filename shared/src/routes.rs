@@ -10,6 +10,8 @@
 
 use crate::ids::{ChannelId, ConversationId, Seq, VisitorToken};
 use crate::protocol::{ErrorCode, Problem, PROTOCOL_VERSION};
+use crate::rating::RatingFilter;
+use crate::Millis;
 
 /// An HTTP method the edge serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,6 +123,18 @@ pub enum RouteName {
     Tickets,
     /// One ticket.
     Ticket,
+    /// A conversation as plain text, for its visitor or its operators.
+    TranscriptText,
+    /// A channel's ratings.
+    Ratings,
+    /// A channel's ratings as CSV.
+    RatingsCsv,
+    /// Show or hide a rating on the public page.
+    RatingVisibility,
+    /// A channel's figures per day, for the dashboard.
+    Stats,
+    /// A channel's published ratings page.
+    PublicStats,
 }
 
 /// One row of the table.
@@ -175,6 +189,12 @@ const LEADS: &str = "/api/channels/{channel}/leads";
 const LEAD: &str = "/api/channels/{channel}/leads/{record}";
 const TICKETS: &str = "/api/channels/{channel}/tickets";
 const TICKET: &str = "/api/channels/{channel}/tickets/{record}";
+const TRANSCRIPT_TEXT: &str = "/api/conversations/{conversation}/transcript.txt";
+const RATINGS: &str = "/api/channels/{channel}/ratings";
+const RATINGS_CSV: &str = "/api/channels/{channel}/ratings.csv";
+const RATING_VISIBILITY: &str = "/api/channels/{channel}/ratings/{record}/visibility";
+const STATS: &str = "/api/channels/{channel}/stats";
+const PUBLIC_STATS: &str = "/stats/{channel}";
 
 /// Every route of the edge.
 pub const TABLE: &[Route] = &[
@@ -273,6 +293,42 @@ pub const TABLE: &[Route] = &[
         Method::Get,
         TICKET,
         Access::ChannelOperator,
+    ),
+    route(
+        RouteName::TranscriptText,
+        Method::Get,
+        TRANSCRIPT_TEXT,
+        Access::Participant,
+    ),
+    route(
+        RouteName::Ratings,
+        Method::Get,
+        RATINGS,
+        Access::ChannelOperator,
+    ),
+    route(
+        RouteName::RatingsCsv,
+        Method::Get,
+        RATINGS_CSV,
+        Access::ChannelOperator,
+    ),
+    route(
+        RouteName::RatingVisibility,
+        Method::Put,
+        RATING_VISIBILITY,
+        Access::Admin,
+    ),
+    route(
+        RouteName::Stats,
+        Method::Get,
+        STATS,
+        Access::ChannelOperator,
+    ),
+    route(
+        RouteName::PublicStats,
+        Method::Get,
+        PUBLIC_STATS,
+        Access::Public,
     ),
 ];
 
@@ -464,6 +520,56 @@ pub fn ticket(channel: &ChannelId, number: u64) -> String {
     fill(TICKET, &[channel.as_str(), &number.to_string()])
 }
 
+/// `GET`: a conversation as plain text, downloaded as a file. The visitor
+/// passes their `token`; operators bring their session cookie.
+pub fn transcript_text(id: &ConversationId, token: Option<&VisitorToken>) -> String {
+    let path = fill(TRANSCRIPT_TEXT, &[id.as_str()]);
+    match token {
+        Some(token) => format!("{path}?token={}", token.as_str()),
+        None => path,
+    }
+}
+
+/// `GET` (its operators): a channel's ratings that pass `filter`, newest
+/// first ([`RatingRecord`](crate::rating::RatingRecord)s).
+pub fn ratings(channel: &ChannelId, filter: &RatingFilter) -> String {
+    with_query(fill(RATINGS, &[channel.as_str()]), &filter.query())
+}
+
+/// `GET` (its operators): the same ratings as a CSV file.
+pub fn ratings_csv(channel: &ChannelId, filter: &RatingFilter) -> String {
+    with_query(fill(RATINGS_CSV, &[channel.as_str()]), &filter.query())
+}
+
+/// `PUT` (admins) a [`RatingVisibility`](crate::api::RatingVisibility):
+/// whether a rating shows on the channel's public page.
+pub fn rating_visibility(channel: &ChannelId, rating: u64) -> String {
+    fill(RATING_VISIBILITY, &[channel.as_str(), &rating.to_string()])
+}
+
+/// `GET` (its operators): the channel's figures for the `days` days that
+/// end with the one starting at `today` (the reader's midnight).
+pub fn stats(channel: &ChannelId, today: Millis, days: usize) -> String {
+    format!(
+        "{}?today={today}&days={days}",
+        fill(STATS, &[channel.as_str()])
+    )
+}
+
+/// `GET`: a channel's published ratings page (absent until an admin
+/// publishes it).
+pub fn public_stats(channel: &ChannelId) -> String {
+    fill(PUBLIC_STATS, &[channel.as_str()])
+}
+
+fn with_query(path: String, query: &str) -> String {
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
 fn with_search(path: String, search: Option<&str>) -> String {
     match search.map(str::trim).filter(|s| !s.is_empty()) {
         Some(search) => format!("{path}?q={}", encode_query_value(search)),
@@ -609,6 +715,23 @@ mod tests {
             ("GET", channel_settings(&channel), RouteName::Settings),
             ("GET", chat_page(&channel), RouteName::ChatPage),
             ("DELETE", SESSIONS.to_owned(), RouteName::SignOutEverywhere),
+            ("GET", transcript_text(&id, None), RouteName::TranscriptText),
+            (
+                "GET",
+                ratings(&channel, &RatingFilter::default()),
+                RouteName::Ratings,
+            ),
+            (
+                "GET",
+                ratings_csv(&channel, &RatingFilter::default()),
+                RouteName::RatingsCsv,
+            ),
+            (
+                "PUT",
+                rating_visibility(&channel, 7),
+                RouteName::RatingVisibility,
+            ),
+            ("GET", public_stats(&channel), RouteName::PublicStats),
         ] {
             let matched = find(method, &path).unwrap();
             assert_eq!(matched.route.name, name, "{method} {path}");

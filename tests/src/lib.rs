@@ -13,6 +13,7 @@ pub mod browser;
 pub mod chaos;
 pub mod client;
 pub mod edge;
+pub mod mail;
 pub mod paths;
 pub mod seed;
 pub mod ui;

@@ -140,6 +140,7 @@ impl Seed {
             button_text: XSS[0].into(),
             welcome_message: XSS[1].into(),
             input_placeholder: XSS[2].into(),
+            closing_message: XSS[1].into(),
         };
         let options = ChannelOptions {
             texts: Language::ALL

@@ -492,6 +492,10 @@ async fn http_input_is_checked() {
     let config: WidgetConfig = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(config.channel, channel);
     assert!(!reply.body.contains("@charla.test"));
+    assert!(
+        !config.transcript_by_mail,
+        "without a mail service the copy by e-mail is not offered"
+    );
 
     assert_eq!(api.get("/api/nothing-here", None).status, 404);
     assert_eq!(api.get(routes::CONVERSATIONS, None).status, 405);

@@ -5,8 +5,8 @@
 use std::rc::Rc;
 
 use charla_shared::channel::ChannelTexts;
-use leptos::ev::KeyboardEvent;
-use leptos::html::{Button, Textarea};
+use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::html::{Button, Input, Textarea};
 use leptos::prelude::*;
 
 use charla_client::chat::HasChat;
@@ -14,8 +14,11 @@ use charla_client::ui::{BotControls, Composer, MessageList};
 use charla_shared::bot::{self, AnswerId, Pending};
 use charla_shared::channel::ChatMode;
 
+use charla_shared::limits::MAX_REASON_CHARS;
+use charla_shared::rating::Rating;
+
 use crate::controller::{Controller, Layout};
-use crate::state::WidgetState;
+use crate::state::{Closing, WidgetState};
 use crate::texts::texts;
 
 /// The whole widget.
@@ -122,6 +125,19 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
         move |_| controller.open()
     };
     let dismiss = move |_| state.update(|s| s.dismiss_notification());
+    let closing = Memo::new(move |_| state.with(WidgetState::closing));
+    let can_end = Memo::new(move |_| state.with(WidgetState::can_end));
+    let end = {
+        let controller = controller.clone();
+        move |_| controller.end()
+    };
+    let ending = view! {
+        <ClosingPanel
+            controller=controller.clone()
+            closing=closing
+            closing_message=Signal::derive(move || channel_text(|c| c.closing_message))
+        />
+    };
     let toggle = move |_| controller.toggle();
 
     view! {
@@ -147,6 +163,9 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
             >
                 <header class="charla-header">
                     <h2 class="charla-title">{name}</h2>
+                    <button type="button" class="charla-end" hidden=move || !can_end.get() on:click=end>
+                        {move || t().end_chat}
+                    </button>
                     <button
                         type="button"
                         class="charla-close"
@@ -169,6 +188,9 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     sending=Signal::derive(move || t().sending)
                 />
                 <p class="charla-typing" aria-hidden="true">{typing}</p>
+                {ending}
+                <p class="charla-status" role="status">{status}</p>
+                <div class="charla-live" hidden=move || closing.get() != Closing::Open>
                 <BotControls
                     messages=messages
                     choose=choose
@@ -184,7 +206,6 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                 >
                     {move || t().talk_to_person}
                 </button>
-                <p class="charla-status" role="status">{status}</p>
                 <Composer
                     class="charla-compose"
                     id="charla-input"
@@ -199,6 +220,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                         <path d="M3 20l18-8L3 4v6l12 2-12 2z"></path>
                     </svg>
                 </Composer>
+                </div>
             </section>
             <div class="charla-note" hidden=move || !shows_note.get()>
                 <button type="button" class="charla-note-text" on:click=open_from_note>
@@ -233,5 +255,110 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                 </span>
             </button>
         </div>
+    }
+}
+
+/// What the window shows once the conversation has ended: the channel's
+/// closing comments, the three faces, the reason box, the thanks, a copy
+/// by e-mail, the download, and "Close conversation".
+#[component]
+fn ClosingPanel(
+    controller: Rc<Controller>,
+    closing: Memo<Closing>,
+    closing_message: Signal<String>,
+) -> impl IntoView {
+    let language = controller.language;
+    let t = move || texts(language.get());
+    let config = controller.config;
+    let state = controller.state;
+    let by_mail = move || config.with(|c| c.as_ref().is_some_and(|c| c.transcript_by_mail));
+    let first_face = NodeRef::<Button>::new();
+    let reason = NodeRef::<Textarea>::new();
+    let email = NodeRef::<Input>::new();
+    // Whoever ended it, the visitor is taken to the question; a new
+    // conversation starts with empty boxes.
+    Effect::new(move |was: Option<Closing>| {
+        let now = closing.get();
+        if was == Some(Closing::Open) && now == Closing::Ask {
+            if let Some(face) = first_face.get() {
+                let _ = face.focus();
+            }
+        }
+        if now == Closing::Open {
+            if let Some(reason) = reason.get_untracked() {
+                reason.set_value("");
+            }
+            if let Some(email) = email.get_untracked() {
+                email.set_value("");
+            }
+        }
+        now
+    });
+    let faces = Rating::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, rating)| {
+            let controller = controller.clone();
+            let node = if i == 0 { first_face } else { NodeRef::new() };
+            view! {
+                <button
+                    type="button"
+                    class=format!("charla-face charla-{}", rating.as_str())
+                    aria-label=move || t().faces[i]
+                    node_ref=node
+                    on:click=move |_| controller.pick(rating)
+                >
+                    <span aria-hidden="true">{rating.face()}</span>
+                </button>
+            }
+        })
+        .collect_view();
+    let send_reason = {
+        let controller = controller.clone();
+        move |event: SubmitEvent| {
+            event.prevent_default();
+            if let Closing::Reason(rating) = closing.get_untracked() {
+                controller.rate(rating, reason.get().map(|r| r.value()));
+            }
+        }
+    };
+    let send_copy = {
+        let controller = controller.clone();
+        move |event: SubmitEvent| {
+            event.prevent_default();
+            if let Some(input) = email.get() {
+                controller.send_copy(&input.value());
+            }
+        }
+    };
+    let download = {
+        let controller = controller.clone();
+        move |_| controller.download()
+    };
+    let finish = move |_| controller.finish();
+    view! {
+        <section class="charla-closing" aria-labelledby="charla-question" hidden=move || closing.get() == Closing::Open>
+            <p class="charla-closing-text">{closing_message}</p>
+            <div hidden=move || closing.get() != Closing::Ask>
+                <p id="charla-question">{move || t().question}</p>
+                <div class="charla-faces" role="group" aria-labelledby="charla-question">{faces}</div>
+            </div>
+            <form class="charla-reason" hidden=move || !matches!(closing.get(), Closing::Reason(_)) on:submit=send_reason>
+                <label for="charla-reason">{move || t().reason}</label>
+                <textarea id="charla-reason" maxlength=MAX_REASON_CHARS node_ref=reason></textarea>
+                <button type="submit">{move || t().send}</button>
+            </form>
+            <p class="charla-thanks" hidden=move || closing.get() != Closing::Thanks>{move || t().thanks}</p>
+            <form class="charla-copy" hidden=move || !by_mail() on:submit=send_copy>
+                <label for="charla-copy">{move || t().copy}</label>
+                <input id="charla-copy" type="email" autocomplete="email" node_ref=email />
+                <button type="submit">{move || t().send_copy}</button>
+                <p role="status">
+                    {move || state.with(|s| s.copy_sent().map(|to| format!("{} {to}.", t().copy_sent)))}
+                </p>
+            </form>
+            <button type="button" class="charla-download" on:click=download>{move || t().download}</button>
+            <button type="button" class="charla-finish" on:click=finish>{move || t().close_conversation}</button>
+        </section>
     }
 }

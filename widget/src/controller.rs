@@ -12,10 +12,12 @@ use charla_client::net::{Edge, Timer};
 use charla_shared::api::{ConversationCreated, CreateConversation, VisitorInfo, WidgetConfig};
 use charla_shared::bot::AnswerId;
 use charla_shared::channel::Language;
-use charla_shared::identity::Visitor;
+use charla_shared::chat::Rated;
+use charla_shared::identity::{self, Visitor};
 use charla_shared::ids::ChannelId;
 use charla_shared::limits::BOT_TYPING_MS;
 use charla_shared::protocol::{ClientFrame, ErrorCode, Message, Problem};
+use charla_shared::rating::Rating;
 use charla_shared::routes;
 use leptos::prelude::*;
 use serde::Serialize;
@@ -68,6 +70,8 @@ pub struct Controller {
     live: Rc<Live<WidgetState>>,
     /// What the host page said about the visitor (`Charla.identify`).
     visitor: RefCell<Visitor>,
+    /// The conversation the socket is joined to.
+    current: RefCell<Option<StoredConversation>>,
     creating: Cell<bool>,
     listeners: RefCell<Vec<(String, js_sys::Function)>>,
     this: Weak<Controller>,
@@ -113,6 +117,7 @@ impl Controller {
             reveal: Timer::default(),
             live,
             visitor: RefCell::new(Visitor::default()),
+            current: RefCell::new(None),
             creating: Cell::new(false),
             listeners: RefCell::new(Vec::new()),
             this: this.clone(),
@@ -154,9 +159,7 @@ impl Controller {
             .is_some_and(|stored| stored.user != visitor.user_id);
         *self.visitor.borrow_mut() = visitor;
         if stale {
-            self.live.close();
-            storage::forget(&self.channel);
-            self.state.update(WidgetState::reset_chat);
+            self.forget_conversation();
         }
         Ok(())
     }
@@ -222,6 +225,63 @@ impl Controller {
     /// Asks for a person instead of the chatbot.
     pub fn ask_for_person(&self) {
         self.live.act(&ClientFrame::AskForPerson);
+    }
+
+    /// Ends the conversation; the window asks for a rating.
+    pub fn end(&self) {
+        self.state.update(WidgetState::end);
+        self.live.act(&ClientFrame::End);
+    }
+
+    /// The visitor picks a face: a happy one is sent at once, the others
+    /// wait for a reason.
+    pub fn pick(&self, rating: Rating) {
+        if self.state.try_update(|s| s.pick(rating)).unwrap_or(false) {
+            self.rate(rating, None);
+        }
+    }
+
+    /// Sends the rating, with the reason if the visitor gave one; it waits
+    /// in the outbox like a message until the edge has it.
+    pub fn rate(&self, rating: Rating, reason: Option<String>) {
+        self.state.update(WidgetState::rated);
+        let reason = reason.filter(|r| !r.trim().is_empty());
+        self.live
+            .rate(Rated { rating, reason }, self.language.get_untracked());
+    }
+
+    /// Asks the edge to e-mail a copy of the conversation.
+    pub fn send_copy(&self, email: &str) {
+        match identity::email(email) {
+            Ok(email) => {
+                self.live.act(&ClientFrame::SendCopy { email });
+            }
+            Err(problem) => self
+                .state
+                .update(|s| s.chat_mut().set_notice(problem.message)),
+        }
+    }
+
+    /// Downloads the conversation as a text file.
+    pub fn download(&self) {
+        let Some(stored) = self.current.borrow().clone() else {
+            return;
+        };
+        let edge = self.edge.clone();
+        let state = self.state;
+        leptos::task::spawn_local(async move {
+            let path = routes::transcript_text(&stored.conversation, Some(&stored.token));
+            if let Err(e) = edge.download(&path, "conversation.txt").await {
+                state.update(|s| s.chat_mut().set_notice(e.to_string()));
+            }
+        });
+    }
+
+    /// Forgets the ended conversation and closes the window: the next
+    /// message starts a new one.
+    pub fn finish(&self) {
+        self.forget_conversation();
+        self.close();
     }
 
     /// Registers a host page listener.
@@ -347,7 +407,16 @@ impl Controller {
         }
     }
 
+    /// Closes the socket and forgets the conversation, here and in storage.
+    fn forget_conversation(&self) {
+        self.live.close();
+        *self.current.borrow_mut() = None;
+        storage::forget(&self.channel);
+        self.state.update(WidgetState::reset_chat);
+    }
+
     fn connect(&self, stored: StoredConversation) {
+        *self.current.borrow_mut() = Some(stored.clone());
         let edge = self.edge.clone();
         let url = move |after| {
             edge.socket_url(&routes::conversation_socket(

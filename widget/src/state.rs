@@ -5,7 +5,8 @@ use charla_client::chat::{ChatView, HasChat};
 use charla_shared::channel::ButtonMode;
 use charla_shared::chat::Applied;
 use charla_shared::ids::Seq;
-use charla_shared::protocol::{Message, Role, ServerFrame};
+use charla_shared::protocol::{Message, MessageKind, Notice, Role, ServerFrame};
+use charla_shared::rating::Rating;
 
 /// Everything the widget shows.
 #[derive(Debug, Clone, Default)]
@@ -23,6 +24,26 @@ pub struct WidgetState {
     /// The conversation started on this page, so even the chatbot's first
     /// messages (which arrive as history) appear one by one.
     fresh: bool,
+    /// The visitor asked to end the conversation (the edge's notice of the
+    /// end may not have arrived yet).
+    ending: bool,
+    /// The face picked, waiting for its reason.
+    picked: Option<Rating>,
+    /// Where a copy of the conversation was sent.
+    copy_sent: Option<String>,
+}
+
+/// Where the end of the conversation stands, for the rating view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// The conversation goes on.
+    Open,
+    /// It ended: the visitor may pick a face.
+    Ask,
+    /// A neutral or dissatisfied face was picked: the visitor may say why.
+    Reason(Rating),
+    /// The visitor rated it.
+    Thanks,
 }
 
 impl WidgetState {
@@ -90,6 +111,58 @@ impl WidgetState {
         self.chat = ChatView::default();
         self.unread = 0;
         self.shown = Seq(0);
+        self.ending = false;
+        self.picked = None;
+        self.copy_sent = None;
+    }
+
+    /// Whether there is a conversation the visitor may end.
+    pub fn can_end(&self) -> bool {
+        self.chat.log().you().is_some() && self.closing() == Closing::Open
+    }
+
+    /// The visitor ends the conversation.
+    pub fn end(&mut self) {
+        self.ending = true;
+    }
+
+    /// Where the end of the conversation stands. A rating in the log or in
+    /// the outbox means it was rated, so a reload keeps the thanks.
+    pub fn closing(&self) -> Closing {
+        let log = self.chat.log();
+        let rated = log
+            .messages()
+            .any(|m| log.is_own(m) && matches!(m.kind, MessageKind::Rated { .. }))
+            || log.outbox().iter().any(|o| o.rating.is_some());
+        let ended = self.ending || log.messages().any(|m| m.kind == MessageKind::Closed);
+        match (rated, self.picked) {
+            (true, _) => Closing::Thanks,
+            (false, Some(rating)) => Closing::Reason(rating),
+            (false, None) if ended => Closing::Ask,
+            (false, None) => Closing::Open,
+        }
+    }
+
+    /// The visitor picks a face. `true` when the rating goes out at once
+    /// (satisfied); a neutral or dissatisfied face waits for a reason.
+    pub fn pick(&mut self, rating: Rating) -> bool {
+        if rating == Rating::Satisfied {
+            self.picked = None;
+            true
+        } else {
+            self.picked = Some(rating);
+            false
+        }
+    }
+
+    /// The rating was queued: the thanks show from the outbox on.
+    pub fn rated(&mut self) {
+        self.picked = None;
+    }
+
+    /// Where a copy of the conversation went, once the edge said so.
+    pub fn copy_sent(&self) -> Option<&str> {
+        self.copy_sent.as_deref()
     }
 
     /// The conversation was started on this page: the chatbot's first
@@ -150,6 +223,9 @@ impl HasChat for WidgetState {
         // only what is new here is revealed one by one.
         let shows_history = matches!(frame, ServerFrame::History { .. }) && !self.fresh;
         let applied = self.chat.receive(frame);
+        if let Some(Notice::CopySent { email }) = &applied.notice {
+            self.copy_sent = Some(email.clone());
+        }
         if shows_history {
             self.shown = self.shown.max(self.chat.log().frontier());
         }
@@ -168,8 +244,10 @@ impl HasChat for WidgetState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use charla_shared::channel::Language;
+    use charla_shared::chat::Rated;
     use charla_shared::ids::{ClientMsgId, ConversationId, OperatorId, ParticipantId, Seq};
-    use charla_shared::protocol::{Author, MessageKind, PROTOCOL_VERSION};
+    use charla_shared::protocol::{Author, PROTOCOL_VERSION};
 
     fn author(role: Role) -> Author {
         let id = match role {
@@ -291,6 +369,55 @@ mod tests {
         assert_eq!(seqs(&state), [1, 2, 3]);
         assert!(state.typing().is_none());
         assert!(!state.reveal_next());
+    }
+
+    fn closed() -> ServerFrame {
+        let ServerFrame::Message { mut message } = live(5, Role::System) else {
+            unreachable!("a message frame");
+        };
+        message.kind = MessageKind::Closed;
+        ServerFrame::Message { message }
+    }
+
+    #[test]
+    fn an_ended_conversation_asks_for_a_face_then_a_reason_then_thanks() {
+        let mut state = welcomed();
+        assert!(state.can_end());
+        assert_eq!(state.closing(), Closing::Open);
+        state.receive(closed());
+        assert_eq!(state.closing(), Closing::Ask, "the operator ended it");
+        assert!(!state.can_end());
+        assert!(
+            !state.pick(Rating::Dissatisfied),
+            "a sad face waits for why"
+        );
+        assert_eq!(state.closing(), Closing::Reason(Rating::Dissatisfied));
+        state.rated();
+        state.chat_mut().rate(
+            ClientMsgId::parse("r").unwrap(),
+            Rated {
+                rating: Rating::Dissatisfied,
+                reason: Some("slow".into()),
+            },
+            Language::En,
+        );
+        assert_eq!(state.closing(), Closing::Thanks, "queued is rated");
+        state.reset_chat();
+        assert_eq!(state.closing(), Closing::Open, "closing starts afresh");
+    }
+
+    #[test]
+    fn ending_shows_the_faces_at_once_and_a_happy_face_goes_out_at_once() {
+        let mut state = welcomed();
+        state.end();
+        assert_eq!(state.closing(), Closing::Ask);
+        assert!(state.pick(Rating::Satisfied));
+        state.receive(ServerFrame::Notice {
+            notice: Notice::CopySent {
+                email: "mia@example.com".into(),
+            },
+        });
+        assert_eq!(state.copy_sent(), Some("mia@example.com"));
     }
 
     #[test]

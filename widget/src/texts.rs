@@ -36,6 +36,26 @@ pub struct Texts {
     pub typing: &'static str,
     /// Asks for a person instead of the chatbot.
     pub talk_to_person: &'static str,
+    /// Ends the conversation (unlike closing the window).
+    pub end_chat: &'static str,
+    /// Asked when the conversation ends.
+    pub question: &'static str,
+    /// The faces' names: satisfied, neutral, dissatisfied.
+    pub faces: [&'static str; 3],
+    /// Label of the reason box after a neutral or dissatisfied face.
+    pub reason: &'static str,
+    /// After the rating.
+    pub thanks: &'static str,
+    /// Forgets the ended conversation and closes the window.
+    pub close_conversation: &'static str,
+    /// Label of the e-mail box for a copy.
+    pub copy: &'static str,
+    /// The button that sends the copy.
+    pub send_copy: &'static str,
+    /// Said once the copy is on its way (before the address).
+    pub copy_sent: &'static str,
+    /// Downloads the conversation as text.
+    pub download: &'static str,
 }
 
 /// The texts in a language.
@@ -66,6 +86,16 @@ const EN: Texts = Texts {
     answers: "Answers",
     typing: "is typing…",
     talk_to_person: "Talk to a person",
+    end_chat: "End conversation",
+    question: "Did we correctly answer your question?",
+    faces: ["Satisfied", "Neutral", "Dissatisfied"],
+    reason: "What could we have done better?",
+    thanks: "Thank you for your feedback",
+    close_conversation: "Close conversation",
+    copy: "Receive a copy of this conversation",
+    send_copy: "Send me a copy",
+    copy_sent: "A copy is on its way to",
+    download: "Download transcript",
 };
 
 const ES: Texts = Texts {
@@ -87,6 +117,16 @@ const ES: Texts = Texts {
     answers: "Respuestas",
     typing: "está escribiendo…",
     talk_to_person: "Hablar con una persona",
+    end_chat: "Terminar la conversación",
+    question: "¿Respondimos correctamente su pregunta?",
+    faces: ["Satisfecho", "Neutral", "Insatisfecho"],
+    reason: "¿Qué podríamos haber hecho mejor?",
+    thanks: "Gracias por sus comentarios",
+    close_conversation: "Cerrar la conversación",
+    copy: "Recibir una copia de esta conversación",
+    send_copy: "Enviarme una copia",
+    copy_sent: "Una copia va en camino a",
+    download: "Descargar la transcripción",
 };
 
 const PT: Texts = Texts {
@@ -109,4 +149,14 @@ const PT: Texts = Texts {
     answers: "Respostas",
     typing: "está digitando…",
     talk_to_person: "Falar com uma pessoa",
+    end_chat: "Encerrar a conversa",
+    question: "Respondemos corretamente à sua pergunta?",
+    faces: ["Satisfeito", "Neutro", "Insatisfeito"],
+    reason: "O que poderíamos ter feito melhor?",
+    thanks: "Obrigado pela sua avaliação",
+    close_conversation: "Fechar a conversa",
+    copy: "Receber uma cópia desta conversa",
+    send_copy: "Enviar-me uma cópia",
+    copy_sent: "Uma cópia está a caminho de",
+    download: "Baixar a transcrição",
 };

@@ -41,6 +41,7 @@ async fn messages_are_text_in_a_live_log() {
         id: ClientMsgId::parse("p1").unwrap(),
         text: "still sending".into(),
         answer: None,
+        rating: None,
     }];
     let _app = leptos::mount::mount_to(container.clone(), move || {
         view! {

@@ -154,6 +154,10 @@ fn test() -> Result<(), Error> {
     let mut bots = cargo(["test", "-p", "charla-tests", "--test", "bots"]);
     bots.args(["--", "--test-threads=1"]);
     run(bots)?;
+    cmd::step("ratings, transcripts and reports, over sockets and in headless Chromium");
+    let mut ratings = cargo(["test", "-p", "charla-tests", "--test", "ratings"]);
+    ratings.args(["--", "--test-threads=1"]);
+    run(ratings)?;
     println!("\nxtask: all checks passed");
     Ok(())
 }

@@ -151,6 +151,11 @@ mod tests {
             security: ChannelSecurity::default(),
             mode: ChatMode::Both,
             phone: None,
+            language: charla_shared::channel::Language::En,
+            first_visitor_at: None,
+            first_response_at: None,
+            ended_at: None,
+            copies_sent: 0,
         }
     }
 

@@ -183,7 +183,7 @@ impl Conversation {
                 }
                 Output::HandedOff => {
                     let text = BuiltIn::of(state.language).handed_off.to_owned();
-                    Some(self.system_says(text)?)
+                    Some(self.system_says(text, MessageKind::Text)?)
                 }
                 Output::Ended => {
                     let text = BuiltIn::of(state.language).ended.to_owned();
@@ -290,25 +290,6 @@ impl Conversation {
             name: state.chatbot.name.clone(),
         };
         self.say(author, text, kind)
-    }
-
-    fn system_says(&self, text: String) -> EdgeResult<Message> {
-        let author = Author {
-            role: Role::System,
-            id: ParticipantId::system(),
-            name: "Charla".into(),
-        };
-        self.say(author, text, MessageKind::Text)
-    }
-
-    /// Stores and relays a message the edge itself writes.
-    fn say(&self, author: Author, text: String, kind: MessageKind) -> EdgeResult<Message> {
-        let next = self.store.last_seq()?.next();
-        let id = ClientMsgId::parse(format!("edge-{next}"))
-            .map_err(|e| EdgeError::Corrupt(e.to_string()))?;
-        let message = self.append(author, id, text, kind)?;
-        self.relay(&message);
-        Ok(message)
     }
 }
 

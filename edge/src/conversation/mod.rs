@@ -15,6 +15,7 @@
 
 mod admission;
 mod bot;
+mod closing;
 mod reports;
 mod store;
 
@@ -42,7 +43,7 @@ use self::store::{Meta, Store};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json, query};
 use crate::internal::{self, paths, Call, NewConversation, SignedOut, StaffSession};
-use crate::store::Db;
+use crate::store::{Db, Moment};
 use crate::{now, settings};
 
 /// How long a client waits before sending again a frame that could not be
@@ -83,7 +84,7 @@ impl DurableObject for Conversation {
         internal::respond(match req.path().as_str() {
             paths::INIT => async { self.init(&internal::body(&mut req).await?).await }.await,
             paths::CONNECT => self.accept(&req).await,
-            paths::TRANSCRIPT => self.transcript(),
+            paths::TRANSCRIPT => self.transcript(&req),
             paths::REVOKE => self.revoke().await,
             paths::READMIT => async { self.readmit(&internal::body(&mut req).await?).await }.await,
             paths::SIGN_OUT => async { self.sign_out(&internal::body(&mut req).await?) }.await,
@@ -195,26 +196,35 @@ impl Conversation {
         Ok(Response::from_websocket(pair.client)?)
     }
 
-    /// The whole transcript, for the operators' transcript endpoint.
-    fn transcript(&self) -> EdgeResult<Response> {
-        let meta = self.store.meta()?.ok_or_else(|| {
+    /// The whole transcript. A request that brings an admission (the plain
+    /// text download, which visitors use too) is admitted exactly as a
+    /// socket would be; one without comes from a route only operators of
+    /// the channel reach.
+    fn transcript(&self, req: &Request) -> EdgeResult<Response> {
+        let meta = self.store.meta()?;
+        if let Some(admission) = internal::admission_if_any(req)? {
+            admission::admit(admission, meta.as_ref(), now())?;
+        }
+        let meta = meta.ok_or_else(|| {
             EdgeError::refuse(ErrorCode::NotFound, "This conversation does not exist.")
         })?;
-        json(
-            200,
-            &charla_shared::api::Transcript {
-                conversation: parse_stored(ConversationId::parse(meta.conversation))?,
-                channel: parse_stored(ChannelId::parse(meta.channel))?,
-                visitor: meta.visitor,
-                contact: Contact {
-                    email: meta.email,
-                    verified_user: meta.verified_user,
-                },
-                chatbot: meta.chatbot,
-                created_at: meta.created_at,
-                messages: self.store.after(Seq(0), usize::MAX)?,
+        json(200, &self.transcript_of(&meta)?)
+    }
+
+    /// The whole transcript with what is known of the conversation.
+    fn transcript_of(&self, meta: &Meta) -> EdgeResult<charla_shared::api::Transcript> {
+        Ok(charla_shared::api::Transcript {
+            conversation: parse_stored(ConversationId::parse(meta.conversation.as_str()))?,
+            channel: parse_stored(ChannelId::parse(meta.channel.as_str()))?,
+            visitor: meta.visitor.clone(),
+            contact: Contact {
+                email: meta.email.clone(),
+                verified_user: meta.verified_user.clone(),
             },
-        )
+            chatbot: meta.chatbot.clone(),
+            created_at: meta.created_at,
+            messages: self.store.after(Seq(0), usize::MAX)?,
+        })
     }
 
     /// Forgets the visitor's token, so it opens nothing any more, and closes
@@ -308,12 +318,14 @@ impl Conversation {
                         RETRY_MS,
                     );
                     return Err(EdgeError::Refused(match frame {
-                        ClientFrame::Send { id, .. } | ClientFrame::Choose { id, .. } => {
-                            problem.for_message(id)
-                        }
+                        ClientFrame::Send { id, .. }
+                        | ClientFrame::Choose { id, .. }
+                        | ClientFrame::Rate { id, .. } => problem.for_message(id),
                         ClientFrame::Sync { .. }
                         | ClientFrame::Restart
-                        | ClientFrame::AskForPerson => problem,
+                        | ClientFrame::AskForPerson
+                        | ClientFrame::End
+                        | ClientFrame::SendCopy { .. } => problem,
                     }));
                 }
             }
@@ -327,12 +339,28 @@ impl Conversation {
             }
             ClientFrame::Restart if visitor => self.restart_bot().await,
             ClientFrame::AskForPerson if visitor => self.ask_for_person(&meta).await,
+            ClientFrame::End => self.end(&meta, &participant).await,
+            ClientFrame::Rate { id, rating, reason } if visitor => {
+                self.rate(ws, &meta, &participant, id, rating, reason).await
+            }
+            ClientFrame::SendCopy { email } if visitor => self.send_copy(ws, &meta, email).await,
             ClientFrame::Choose { .. } | ClientFrame::Restart | ClientFrame::AskForPerson => {
                 Err(EdgeError::refuse(
                     ErrorCode::Forbidden,
                     "Only the visitor talks to the chatbot.",
                 ))
             }
+            ClientFrame::Rate { id, .. } => Err(EdgeError::Refused(
+                Problem::new(
+                    ErrorCode::Forbidden,
+                    "Only the visitor rates a conversation.",
+                )
+                .for_message(id),
+            )),
+            ClientFrame::SendCopy { .. } => Err(EdgeError::refuse(
+                ErrorCode::Forbidden,
+                "Only the visitor asks for a copy by e-mail; operators download the transcript.",
+            )),
         }
     }
 
@@ -353,6 +381,19 @@ impl Conversation {
         self.take_visitor_token(participant, &id)?;
         let message = self.append(participant.author.clone(), id, text, MessageKind::Text)?;
         self.acknowledge_and_relay(ws, &message);
+        // The first message of each side is a moment the dashboard counts;
+        // D1 hears of it before the inbox does, so a dashboard that reloads
+        // its figures when the inbox changes finds it.
+        let moment = match participant.author.role {
+            Role::Visitor => Some(Moment::VisitorWrote),
+            Role::Operator => Some(Moment::OperatorAnswered),
+            _ => None,
+        };
+        if let Some(moment) = moment {
+            if self.store.mark(moment, message.at)? {
+                self.record_moment(meta, moment, message.at).await;
+            }
+        }
         self.tell_inbox(summary(meta, Some(&message), self.visitor_online(None))?);
         match participant.author.role {
             Role::Visitor => self.bot_heard(&message.text).await?,
@@ -439,6 +480,26 @@ impl Conversation {
             },
         );
         self.relay(message);
+    }
+
+    /// Stores and relays a message the edge itself writes.
+    fn say(&self, author: Author, text: String, kind: MessageKind) -> EdgeResult<Message> {
+        let next = self.store.last_seq()?.next();
+        let id = ClientMsgId::parse(format!("edge-{next}"))
+            .map_err(|e| EdgeError::Corrupt(e.to_string()))?;
+        let message = self.append(author, id, text, kind)?;
+        self.relay(&message);
+        Ok(message)
+    }
+
+    /// Stores and relays a notice of Charla's own.
+    fn system_says(&self, text: String, kind: MessageKind) -> EdgeResult<Message> {
+        let author = Author {
+            role: Role::System,
+            id: ParticipantId::system(),
+            name: "Charla".into(),
+        };
+        self.say(author, text, kind)
     }
 
     /// Sends a stored message to every socket of the conversation.

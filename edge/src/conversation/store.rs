@@ -20,6 +20,7 @@ use worker::{SqlStorage, SqlStorageValue};
 use crate::error::{EdgeError, EdgeResult};
 use crate::internal::NewConversation;
 use crate::schema::Schema;
+use crate::store::Moment;
 
 /// The object's schema, one step per change (see [`Schema`]).
 const SCHEMA: Schema = Schema {
@@ -75,6 +76,13 @@ const SCHEMA: Schema = Schema {
          ALTER TABLE conversation ADD COLUMN mode TEXT NOT NULL DEFAULT '\"both\"';
          ALTER TABLE conversation ADD COLUMN phone TEXT;
          ALTER TABLE messages ADD COLUMN kind TEXT;",
+        // 6: the visitor's language (older objects speak English), the
+        // moments the dashboard counts, and the copies sent by e-mail.
+        "ALTER TABLE conversation ADD COLUMN language TEXT NOT NULL DEFAULT '\"en\"';
+         ALTER TABLE conversation ADD COLUMN first_visitor_at INTEGER;
+         ALTER TABLE conversation ADD COLUMN first_response_at INTEGER;
+         ALTER TABLE conversation ADD COLUMN ended_at INTEGER;
+         ALTER TABLE conversation ADD COLUMN copies_sent INTEGER NOT NULL DEFAULT 0;",
     ],
 };
 
@@ -116,6 +124,16 @@ pub struct Meta {
     pub mode: ChatMode,
     /// A phone number the visitor gave.
     pub phone: Option<String>,
+    /// The language the visitor's widget speaks.
+    pub language: Language,
+    /// When the visitor first wrote.
+    pub first_visitor_at: Option<Millis>,
+    /// When an operator first answered.
+    pub first_response_at: Option<Millis>,
+    /// When it ended.
+    pub ended_at: Option<Millis>,
+    /// How many copies of the transcript were sent by e-mail.
+    pub copies_sent: u32,
 }
 
 /// The conversation's storage.
@@ -155,7 +173,8 @@ impl Store {
             .sql
             .exec(
                 "SELECT conversation, channel, token_digest, visitor, created_at, email,
-                        verified_user, chatbot, allowed_origins, require_identity, mode, phone
+                        verified_user, chatbot, allowed_origins, require_identity, mode, phone,
+                        language, first_visitor_at, first_response_at, ended_at, copies_sent
                  FROM conversation",
                 None,
             )?
@@ -181,8 +200,8 @@ impl Store {
         self.sql.exec(
             "INSERT INTO conversation
                  (id, conversation, channel, token_digest, visitor, created_at, email,
-                  verified_user, chatbot, allowed_origins, require_identity, mode)
-             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  verified_user, chatbot, allowed_origins, require_identity, mode, language)
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 new.id.as_str().into(),
                 new.channel.as_str().into(),
@@ -195,9 +214,58 @@ impl Store {
                 serde_json::to_string(&new.security.allowed_origins)?.into(),
                 SqlStorageValue::from(i64::from(new.security.require_identity)),
                 serde_json::to_string(&new.mode)?.into(),
+                serde_json::to_string(&new.language)?.into(),
             ],
         )?;
         self.reread()
+    }
+
+    /// Records a moment the dashboard counts, the first time it happens;
+    /// `true` if this was the first time.
+    pub fn mark(&self, moment: Moment, at: Millis) -> EdgeResult<bool> {
+        let meta = self
+            .meta()?
+            .ok_or_else(|| EdgeError::Corrupt("a moment of an uncreated conversation".into()))?;
+        let (column, set) = match moment {
+            Moment::VisitorWrote => ("first_visitor_at", meta.first_visitor_at),
+            Moment::OperatorAnswered => ("first_response_at", meta.first_response_at),
+            Moment::Ended => ("ended_at", meta.ended_at),
+        };
+        if set.is_some() {
+            return Ok(false);
+        }
+        self.sql.exec(
+            &format!("UPDATE conversation SET {column} = ?"),
+            vec![SqlStorageValue::from(at)],
+        )?;
+        self.reread()?;
+        Ok(true)
+    }
+
+    /// Counts a copy of the transcript sent by e-mail.
+    pub fn count_copy(&self) -> EdgeResult<()> {
+        self.sql.exec(
+            "UPDATE conversation SET copies_sent = copies_sent + 1",
+            None,
+        )?;
+        self.reread().map(|_| ())
+    }
+
+    /// The operator who wrote last, if any did.
+    pub fn last_operator(&self) -> EdgeResult<Option<Author>> {
+        Ok(self
+            .sql
+            .exec(
+                "SELECT seq, sender, client_id, role, author, body, at, kind FROM messages
+                 WHERE role = 'operator' ORDER BY seq DESC LIMIT 1",
+                None,
+            )?
+            .to_array::<MessageRow>()?
+            .into_iter()
+            .next()
+            .map(MessageRow::into_message)
+            .transpose()?
+            .map(|message| message.author))
     }
 
     /// Forgets the visitor's token: it opens nothing any more.
@@ -424,6 +492,11 @@ struct MetaRow {
     require_identity: i64,
     mode: String,
     phone: Option<String>,
+    language: String,
+    first_visitor_at: Option<Millis>,
+    first_response_at: Option<Millis>,
+    ended_at: Option<Millis>,
+    copies_sent: i64,
 }
 
 impl MetaRow {
@@ -443,6 +516,11 @@ impl MetaRow {
             },
             mode: serde_json::from_str(&self.mode)?,
             phone: self.phone,
+            language: serde_json::from_str(&self.language)?,
+            first_visitor_at: self.first_visitor_at,
+            first_response_at: self.first_response_at,
+            ended_at: self.ended_at,
+            copies_sent: u32::try_from(self.copies_sent).unwrap_or(u32::MAX),
         })
     }
 }

@@ -1,0 +1,202 @@
+//! The live dashboard of a channel: today's figures as cards, and the last
+//! 30 days as charts with tables. It listens to the channel's inbox and
+//! reads the figures again whenever a conversation starts or changes, so
+//! it stays current without a reload.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use charla_client::net::Socket;
+use charla_shared::api::Session;
+use charla_shared::ids::ChannelId;
+use charla_shared::rating::{duration_text, ChannelStats, DayStats, Rating};
+use charla_shared::routes;
+use leptos::prelude::*;
+
+use crate::app::page_edge;
+use crate::chart::{BarChart, Point};
+use crate::desk::date;
+
+/// Days of history the charts show.
+const DAYS: usize = 30;
+
+/// The dashboard.
+#[component]
+pub fn Dashboard(session: Session) -> impl IntoView {
+    let channel = RwSignal::new(session.channels.first().map(|c| c.id.clone()));
+    let stats = RwSignal::new(None::<ChannelStats>);
+    let notice = RwSignal::new(None::<String>);
+    let loader = Rc::new(Loader::default());
+
+    // A socket on the channel's inbox: every frame means a conversation
+    // started or changed, so the figures are read again.
+    let socket = StoredValue::new_local(None::<Socket>);
+    Effect::new({
+        let loader = loader.clone();
+        move |_| {
+            let Some(id) = channel.get() else { return };
+            stats.set(None);
+            loader.load(channel, stats, notice);
+            let url = page_edge().socket_url(&routes::inbox_socket(&id));
+            let loader = loader.clone();
+            let opened = Socket::open(
+                move || url.clone(),
+                move |_| loader.load(channel, stats, notice),
+                |_| {},
+            );
+            socket.set_value(Some(opened));
+        }
+    });
+
+    let today = Memo::new(move |_| stats.with(|s| s.as_ref().map(ChannelStats::today)));
+    let waiting = move || stats.with(|s| s.as_ref().map_or(0, ChannelStats::waiting));
+    let card = move |pick: fn(&DayStats) -> String| {
+        move || today.with(|t| t.as_ref().map(pick).unwrap_or_else(|| "…".into()))
+    };
+    let series = move |value: fn(&DayStats) -> Option<f64>, text: fn(&DayStats) -> String| {
+        Signal::derive(move || {
+            stats.with(|s| {
+                s.as_ref()
+                    .map(|s| {
+                        s.days
+                            .iter()
+                            .map(|day| Point {
+                                label: date(day.start),
+                                value: value(day),
+                                text: text(day),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+        })
+    };
+    let channels = session.channels.clone();
+    view! {
+        <main class="report dashboard">
+            <h2>"Dashboard"</h2>
+            <div class="filters">
+                <label for="dashboard-channel">"Channel"</label>
+                <select
+                    id="dashboard-channel"
+                    on:change=move |e| channel.set(ChannelId::parse(event_target_value(&e)).ok())
+                >
+                    {channels
+                        .into_iter()
+                        .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <p class="notice" role="status">{move || notice.get()}</p>
+            <dl class="cards" aria-label="Today">
+                <div class="card" data-figure="conversations">
+                    <dt>"Conversations today"</dt>
+                    <dd>{card(|d| d.conversations.to_string())}</dd>
+                </div>
+                <div class="card" data-figure="waiting">
+                    <dt>"Waiting now"</dt>
+                    <dd>{move || stats.with(|s| s.as_ref().map(|_| waiting().to_string()).unwrap_or_else(|| "…".into()))}</dd>
+                </div>
+                <div class="card" data-figure="first-response">
+                    <dt>"Average first response"</dt>
+                    <dd>{card(|d| d.first_response_ms.map_or_else(|| "–".into(), duration_text))}</dd>
+                </div>
+                <div class="card" data-figure="duration">
+                    <dt>"Average duration"</dt>
+                    <dd>{card(|d| d.duration_ms.map_or_else(|| "–".into(), duration_text))}</dd>
+                </div>
+                <div class="card" data-figure="satisfaction">
+                    <dt>"Satisfaction"</dt>
+                    <dd>{card(satisfaction_text)}</dd>
+                </div>
+            </dl>
+            <BarChart
+                title="Conversations per day"
+                points=series(|d| Some(d.conversations as f64), |d| d.conversations.to_string())
+                label_heading="Day"
+            />
+            <BarChart
+                title="Average first response per day"
+                points=series(
+                    |d| d.first_response_ms.map(|ms| ms as f64),
+                    |d| d.first_response_ms.map_or_else(|| "–".into(), duration_text),
+                )
+                label_heading="Day"
+            />
+            <BarChart
+                title="Satisfied per day"
+                points=series(
+                    |d| (d.ratings.total() > 0).then(|| d.ratings.percent_of(Rating::Satisfied)),
+                    satisfaction_text,
+                )
+                label_heading="Day"
+            />
+        </main>
+    }
+}
+
+/// Reads the chosen channel's figures, one request at a time: frames (or a
+/// change of channel) that arrive while one is under way ask for one more
+/// read after it, of the channel chosen then.
+#[derive(Default)]
+struct Loader {
+    busy: Cell<bool>,
+    again: Cell<bool>,
+}
+
+impl Loader {
+    fn load(
+        self: &Rc<Self>,
+        channel: RwSignal<Option<ChannelId>>,
+        stats: RwSignal<Option<ChannelStats>>,
+        notice: RwSignal<Option<String>>,
+    ) {
+        if self.busy.replace(true) {
+            self.again.set(true);
+            return;
+        }
+        let this = self.clone();
+        leptos::task::spawn_local(async move {
+            while let Some(id) = channel.get_untracked() {
+                let path = routes::stats(&id, local_midnight(), DAYS);
+                let read = page_edge().get::<ChannelStats>(&path).await;
+                // Figures of a channel no longer chosen are not shown.
+                if channel.get_untracked().as_ref() == Some(&id) {
+                    match read {
+                        Ok(read) => {
+                            notice.set(None);
+                            stats.set(Some(read));
+                        }
+                        Err(e) => notice.set(Some(e.to_string())),
+                    }
+                }
+                if !this.again.replace(false) {
+                    break;
+                }
+            }
+            this.busy.set(false);
+        });
+    }
+}
+
+/// The satisfied share of a day's ratings, or a dash without ratings.
+fn satisfaction_text(day: &DayStats) -> String {
+    if day.ratings.total() == 0 {
+        "–".into()
+    } else {
+        format!(
+            "{:.1}% satisfied",
+            day.ratings.percent_of(Rating::Satisfied)
+        )
+    }
+}
+
+/// The operator's last midnight, in milliseconds.
+fn local_midnight() -> i64 {
+    let date = js_sys::Date::new_0();
+    date.set_hours(0);
+    date.set_minutes(0);
+    date.set_seconds(0);
+    date.set_milliseconds(0);
+    date.get_time() as i64
+}
