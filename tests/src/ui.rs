@@ -34,6 +34,18 @@ pub async fn widget_element(visitor: &Client, css: &str) -> HarnessResult<Elemen
     .await
 }
 
+/// An element inside the widget's shadow root once it is shown, for typing
+/// into or clicking: a field that exists but is hidden is not interactable.
+pub async fn shown_widget_element(visitor: &Client, css: &str) -> HarnessResult<Element> {
+    eventually(&format!("{css} shown in the widget"), || async {
+        let host = visitor.find(Locator::Css(&format!("#{HOST}"))).await.ok()?;
+        let root = host.shadow_root().await.ok()?;
+        let element = root.find(Locator::Css(css)).await.ok()?;
+        element.is_displayed().await.ok()?.then_some(element)
+    })
+    .await
+}
+
 /// Runs a script inside the widget: `host` is its element and `root` its
 /// shadow root. `null` while the widget is not there yet.
 pub async fn in_widget(client: &Client, body: &str) -> serde_json::Value {
@@ -86,7 +98,7 @@ pub async fn texts(client: &Client, nodes: &str) -> Option<Vec<String>> {
 }
 
 pub async fn type_into_widget(visitor: &Client, text: &str) -> HarnessResult<()> {
-    Ok(widget_element(visitor, "#charla-input")
+    Ok(shown_widget_element(visitor, "#charla-input")
         .await?
         .send_keys(&format!("{text}{}", char::from(Key::Enter)))
         .await?)

@@ -23,7 +23,8 @@ use charla_tests::client::{Api, Socket};
 use charla_tests::edge::{test_edge, LocalEdge};
 use charla_tests::seed::{DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
 use charla_tests::ui::{
-    in_widget, open_widget, pane_texts, sign_in_as, type_into_widget, widget_element, widget_texts,
+    in_widget, open_widget, pane_texts, shown_widget_element, sign_in_as, type_into_widget,
+    widget_texts,
 };
 use charla_tests::HarnessResult;
 use fantoccini::{Client, Locator};
@@ -31,6 +32,8 @@ use fantoccini::{Client, Locator};
 const PRICING: &str = "I have a pricing question";
 const EMAIL_PROMPT: &str =
     "Would you mind leaving your email address so that we can reach you back?";
+/// The field the bot's e-mail step asks in: the composer's one-line input.
+const BOT_EMAIL_FIELD: &str = ".charla-live input[type=email]";
 const NOT_AN_EMAIL: &str = "That doesn't look like an e-mail address. Could you check it?";
 
 /// A channel whose every page runs a chatbot first; with
@@ -509,12 +512,9 @@ async fn pricing_path_without_operators(
     let violations = serious_accessibility_violations(&visitor).await?;
     assert!(violations.is_empty(), "{violations:#?}");
     first.click().await?;
-    let email = eventually("the e-mail field", || async {
-        widget_element(&visitor, "input[type=email]:not([hidden])")
-            .await
-            .ok()
-    })
-    .await?;
+    // The bot's field is the composer's line; the closing panel has an
+    // e-mail field of its own, hidden until the conversation ends.
+    shown_widget_element(&visitor, BOT_EMAIL_FIELD).await?;
     eventually("the prompt", || async {
         widget_texts(&visitor)
             .await
@@ -528,22 +528,25 @@ async fn pricing_path_without_operators(
         let shown = widget_texts(&visitor).await?;
         let field = in_widget(
             &visitor,
-            "return !root.querySelector('input[type=email]').hidden",
+            "return !root.querySelector('.charla-live input[type=email]')?.hidden",
         )
         .await;
         (shown.last().map(String::as_str) == Some(EMAIL_PROMPT) && field == true).then_some(())
     })
     .await?;
-    drop(email);
-    let email = widget_element(&visitor, "input[type=email]").await?;
-    email.send_keys("not an address\u{E007}").await?;
+    shown_widget_element(&visitor, BOT_EMAIL_FIELD)
+        .await?
+        .send_keys("not an address\u{E007}")
+        .await?;
     eventually("the bot refuses the address", || async {
         widget_texts(&visitor)
             .await
             .filter(|t| t.iter().any(|m| m == NOT_AN_EMAIL))
     })
     .await?;
-    widget_element(&visitor, "input[type=email]")
+    // The step is asked again after the refusal; until then the field is
+    // hidden, so wait for it to show.
+    shown_widget_element(&visitor, BOT_EMAIL_FIELD)
         .await?
         .send_keys("ana@example.com\u{E007}")
         .await?;
