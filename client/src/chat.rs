@@ -154,6 +154,11 @@ impl ChatView {
         applied
     }
 
+    /// Nobody has typed for a while: the indicator goes.
+    pub fn clear_typing(&mut self) {
+        self.log.clear_typing();
+    }
+
     /// Puts back the outbox saved before a reload.
     pub fn restore_outbox(&mut self, saved: Vec<Outgoing>) {
         self.log.restore_outbox(saved);
@@ -207,6 +212,7 @@ mod tests {
                 name: "V".into(),
             },
             last_seq: Seq(0),
+            reads: vec![],
         });
         chat.receive(ServerFrame::History {
             messages: vec![],

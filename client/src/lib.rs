@@ -3,7 +3,8 @@
 //! keeping a conversation live over a socket ([`live`]), the conversation
 //! and connection state they show ([`chat`]), the message list and the
 //! message box ([`ui`]), what they remember across reloads ([`storage`]),
-//! and rule patterns run with the browser's `RegExp` ([`pattern`]).
+//! rule patterns run with the browser's `RegExp` ([`pattern`]) and the
+//! new-message chime ([`sound`]).
 //!
 //! Architecture Invariant: this crate depends on `charla-shared`, Leptos
 //! and the browser only; the widget and the console depend on it and never
@@ -14,5 +15,6 @@ pub mod json;
 pub mod live;
 pub mod net;
 pub mod pattern;
+pub mod sound;
 pub mod storage;
 pub mod ui;

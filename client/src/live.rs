@@ -3,13 +3,14 @@
 //! every welcome, answers gaps with a sync, and reports each message that
 //! newly appears. The widget and every console pane use it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use charla_shared::bot::AnswerId;
 use charla_shared::channel::Language;
 use charla_shared::chat::{Outgoing, Rated};
 use charla_shared::ids::{hex_digest, ClientMsgId, Seq};
+use charla_shared::limits::{TYPING_EVERY_MS, TYPING_SHOWN_MS};
 use charla_shared::protocol::{ClientFrame, ErrorCode, Message, Problem, ServerFrame};
 use leptos::prelude::*;
 
@@ -28,6 +29,10 @@ pub struct Live<S: HasChat> {
     store: Box<OutboxStore>,
     /// Sends the outbox again after the edge asked to slow down.
     resend: Timer,
+    /// Takes "… is typing" away once the typist has been quiet a while.
+    typing_shown: Timer,
+    /// When this client last said it was typing.
+    typed_at: Cell<f64>,
     this: Weak<Live<S>>,
 }
 
@@ -39,6 +44,8 @@ impl<S: HasChat + Send + Sync> Live<S> {
             socket: RefCell::new(None),
             store: Box::new(store),
             resend: Timer::default(),
+            typing_shown: Timer::default(),
+            typed_at: Cell::new(f64::MIN),
             this: this.clone(),
         })
     }
@@ -116,6 +123,22 @@ impl<S: HasChat + Send + Sync> Live<S> {
             .is_some_and(|socket| socket.send(&json::stringify(frame)))
     }
 
+    /// The reader is typing: says so at most once per [`TYPING_EVERY_MS`].
+    pub fn typing(&self) {
+        let now = js_sys::Date::now();
+        if now - self.typed_at.get() >= TYPING_EVERY_MS as f64 && self.act(&ClientFrame::Typing) {
+            self.typed_at.set(now);
+        }
+    }
+
+    /// The reader has seen everything shown: tells the edge, if it does not
+    /// know yet. Call it whenever messages arrive or come into view.
+    pub fn read(&self) {
+        if let Some(frame) = self.state.with_untracked(|s| s.chat().log().read_frame()) {
+            self.act(&frame);
+        }
+    }
+
     /// Keeps the outbox and sends a frame that was just queued in it.
     fn queued(&self, frame: &ClientFrame) {
         self.store_outbox();
@@ -154,6 +177,12 @@ impl<S: HasChat + Send + Sync> Live<S> {
         }
         outgoing.extend(applied.reply);
         self.send_all(outgoing);
+        if applied.typing {
+            let state = self.state;
+            self.typing_shown.start_once(TYPING_SHOWN_MS, move || {
+                state.update(|s| s.chat_mut().clear_typing());
+            });
+        }
         if let Some(wait) = applied.resend_after_ms {
             let this = self.this.clone();
             let wait = u32::try_from(wait).unwrap_or(u32::MAX);

@@ -1,8 +1,12 @@
 //! Components the widget and the console share.
 
+use std::time::Duration;
+
 use charla_shared::bot::{self, AnswerId, Choice, InputKind, Pending};
+use charla_shared::channel::Language;
 use charla_shared::chat::Outgoing;
-use charla_shared::ids::ParticipantId;
+use charla_shared::clock::Clock;
+use charla_shared::ids::{ParticipantId, Seq};
 use charla_shared::limits::MAX_MESSAGE_CHARS;
 use charla_shared::protocol::Message;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
@@ -14,8 +18,10 @@ use leptos::prelude::*;
 /// HTML. The author's name starts each run of messages by the same
 /// participant; the reader's own are told apart by participant id, and each
 /// message carries its author's role as a class (a role this version does
-/// not know gets the neutral `charla-role-other`). Unacknowledged messages
-/// follow, marked as sending.
+/// not know gets the neutral `charla-role-other`). Each message shows when
+/// it was written and each day starts with a separator, in the reader's
+/// language and time zone; "Seen" follows the reader's latest message the
+/// other side has read. Unacknowledged messages follow, marked as sending.
 #[component]
 pub fn MessageList(
     /// Stored messages, ascending by sequence number.
@@ -39,8 +45,24 @@ pub fn MessageList(
     /// Marks pending messages.
     #[prop(into)]
     sending: Signal<&'static str>,
+    /// The reader's language, for times and dates.
+    #[prop(optional, into)]
+    language: Signal<Language>,
+    /// The reader's message the other side has read, if any.
+    #[prop(optional, into)]
+    seen: MaybeProp<Seq>,
+    /// The words of the read mark.
+    #[prop(optional, into)]
+    seen_label: MaybeProp<&'static str>,
 ) -> impl IntoView {
     let list = NodeRef::<Div>::new();
+    // "5 min ago" must age: the clock ticks twice a minute.
+    let clock = RwSignal::new(browser_clock());
+    if let Ok(tick) =
+        set_interval_with_handle(move || clock.set(browser_clock()), Duration::from_secs(30))
+    {
+        on_cleanup(move || tick.clear());
+    }
     // Keep the newest message in view.
     Effect::new(move |_| {
         let count = messages.with(Vec::len) + pending.with(Vec::len);
@@ -68,17 +90,28 @@ pub fn MessageList(
                     })
             }}
             <For
-                each=move || runs(&messages.get())
-                key=|(message, starts_run)| (message.seq, *starts_run)
-                children=move |(message, starts_run)| {
+                each=move || runs(&messages.get(), &clock.get())
+                key=|row| (row.message.seq, row.starts_run, row.starts_day)
+                children=move |Row { message, starts_run, starts_day }| {
                     let own = me.with(|me| me.as_ref() == Some(&message.author.id));
                     let author = message.author.name;
                     let name = move || if own { you.get().to_owned() } else { author.clone() };
                     let class = format!("charla-msg charla-role-{}", message.author.role.as_str());
+                    let (at, seq) = (message.at, message.seq);
+                    let day = move || clock.get().day_label(at, language.get());
+                    let stamp = move || clock.get().stamp(at, language.get());
+                    let is_seen = move || seen.get() == Some(seq);
                     view! {
-                        <li class=class class:charla-own=own data-seq=message.seq.0>
+                        {starts_day.then(|| view! {
+                            <li class="charla-day">{day}</li>
+                        })}
+                        <li class=class class:charla-own=own data-seq=seq.0>
                             {starts_run.then(|| view! { <span class="charla-who">{name}</span> })}
                             <p class="charla-text">{message.text}</p>
+                            <span class="charla-time">{stamp}</span>
+                            <span class="charla-seen" hidden=move || !is_seen()>
+                                {move || seen_label.get().unwrap_or_default()}
+                            </span>
                         </li>
                     }
                 }
@@ -128,11 +161,19 @@ pub fn Composer(
     /// What a chatbot asks for, if it asks for typed text.
     #[prop(optional, into)]
     expects: MaybeProp<InputKind>,
+    /// Hears every keystroke that changes the text (for "… is typing").
+    #[prop(optional)]
+    on_typing: Option<UnsyncCallback<()>>,
     /// The send button's content.
     children: Children,
 ) -> impl IntoView {
     let input = input.unwrap_or_default();
     let line = NodeRef::<Input>::new();
+    let typed = move || {
+        if let Some(on_typing) = on_typing {
+            on_typing.run(());
+        }
+    };
     let one_line = move || {
         matches!(
             expects.get(),
@@ -195,6 +236,7 @@ pub fn Composer(
                 hidden=one_line
                 node_ref=input
                 on:keydown=on_key
+                on:input=move |_| typed()
             ></textarea>
             <input
                 id=line_id
@@ -205,6 +247,7 @@ pub fn Composer(
                 hidden=move || !one_line()
                 node_ref=line
                 on:keydown=on_key
+                on:input=move |_| typed()
             />
             <button type="submit" class="charla-send" aria-label=button_label>
                 {children()}
@@ -286,16 +329,57 @@ fn is_web_link(link: &str) -> bool {
 
 /// Each message with whether it starts a run: the first message, or one
 /// whose author (by participant id) differs from the one before.
-pub fn runs(messages: &[Message]) -> Vec<(Message, bool)> {
-    let mut previous: Option<&ParticipantId> = None;
+pub fn runs(messages: &[Message], clock: &Clock) -> Vec<Row> {
+    let mut previous: Option<&Message> = None;
     messages
         .iter()
         .map(|message| {
-            let starts = previous != Some(&message.author.id);
-            previous = Some(&message.author.id);
-            (message.clone(), starts)
+            let starts_day = previous.is_none_or(|p| !clock.same_day(p.at, message.at));
+            let starts_run =
+                starts_day || previous.is_none_or(|p| p.author.id != message.author.id);
+            previous = Some(message);
+            Row {
+                message: message.clone(),
+                starts_run,
+                starts_day,
+            }
         })
         .collect()
+}
+
+/// A message as the list shows it.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The message.
+    pub message: Message,
+    /// It starts a run of one participant's messages: their name shows.
+    pub starts_run: bool,
+    /// It is the day's first: a separator goes above it.
+    pub starts_day: bool,
+}
+
+/// Whether the page is in view (not a background tab, not minimised), as a
+/// signal that follows `visibilitychange`: what is shown on a hidden page
+/// has not been read.
+pub fn page_visible() -> Signal<bool> {
+    let hidden = || {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.hidden())
+    };
+    let visible = RwSignal::new(!hidden());
+    let handle = window_event_listener_untyped("visibilitychange", move |_| visible.set(!hidden()));
+    on_cleanup(move || handle.remove());
+    visible.into()
+}
+
+/// The browser's clock and time zone now.
+fn browser_clock() -> Clock {
+    let now = js_sys::Date::new_0();
+    Clock {
+        now: now.get_time() as i64,
+        offset_min: -(now.get_timezone_offset() as i32),
+    }
 }
 
 #[cfg(test)]
@@ -330,7 +414,36 @@ mod tests {
             by(4, ParticipantId::visitor(), "V"),
             by(5, ana, "Ana"),
         ];
-        let starts: Vec<bool> = runs(&messages).into_iter().map(|(_, s)| s).collect();
+        let starts: Vec<bool> = runs(&messages, &CLOCK)
+            .into_iter()
+            .map(|row| row.starts_run)
+            .collect();
         assert_eq!(starts, [true, false, true, true, true]);
+    }
+
+    const CLOCK: Clock = Clock {
+        now: 0,
+        offset_min: 0,
+    };
+
+    #[test]
+    fn a_new_day_starts_a_separator_and_a_run() {
+        let ana = ParticipantId::operator(&OperatorId::parse("ana").unwrap());
+        let day = 24 * 60 * 60 * 1000;
+        let mut messages = [
+            by(1, ana.clone(), "Ana"),
+            by(2, ana.clone(), "Ana"),
+            by(3, ana, "Ana"),
+        ];
+        messages[2].at = day + 1;
+        let rows = runs(&messages, &CLOCK);
+        let days: Vec<bool> = rows.iter().map(|row| row.starts_day).collect();
+        let starts: Vec<bool> = rows.iter().map(|row| row.starts_run).collect();
+        assert_eq!(days, [true, false, true]);
+        assert_eq!(
+            starts,
+            [true, false, true],
+            "the name shows again after a separator"
+        );
     }
 }

@@ -3,8 +3,11 @@
 
 use charla_client::chat::Connection;
 use charla_client::net::Socket;
+use charla_client::sound::Chime;
+use charla_client::ui::page_visible;
 use charla_shared::api::Session;
 use charla_shared::ids::{ConversationId, ParticipantId};
+use charla_shared::limits::UNREAD_TAIL;
 use charla_shared::protocol::{ConversationSummary, ErrorCode, InboxFrame};
 use charla_shared::routes;
 use leptos::prelude::*;
@@ -23,7 +26,7 @@ pub fn Desk(
     on_ended: Callback<()>,
 ) -> impl IntoView {
     let operator = session.operator.clone();
-    let desk = RwSignal::new(DeskState::with_seen(storage::load_seen(&operator.id)));
+    let desk = RwSignal::new(DeskState::default());
     let connection = RwSignal::new(Connection::default());
     let me = ParticipantId::operator(&operator.id);
 
@@ -53,18 +56,25 @@ pub fn Desk(
         .collect();
     StoredValue::new_local(sockets);
 
-    // Read marks survive reloads, and the tab title counts unread chats.
-    let seen_by = operator.id.clone();
-    Effect::new(move |_| {
-        let (marks, unread) = desk.with(|d| (d.inbox().seen_marks(), d.inbox().unread_count()));
-        storage::save_seen(&seen_by, &marks);
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title(&match unread {
-                0 => "Charla console".to_owned(),
-                n => format!("({n}) Charla console"),
-            });
+    // The tab's title and icon count unread messages (the edge keeps the
+    // read marks, so the count survives reloads and agrees across tabs),
+    // and a chime sounds when the count grows, unless turned off.
+    let sound = RwSignal::new(storage::load_sound());
+    let chime = Chime::new();
+    let visible = page_visible();
+    Effect::new(move |before: Option<usize>| {
+        let unread = desk.with(|d| d.inbox().unread_total());
+        show_unread(unread);
+        if before.is_some_and(|before| unread > before) && sound.get_untracked() {
+            chime.play();
         }
+        unread
     });
+    let toggle_sound = move |_| {
+        let on = !sound.get_untracked();
+        sound.set(on);
+        storage::save_sound(on);
+    };
 
     let conversations = Memo::new(move |_| desk.with(|d| d.inbox().conversations().to_vec()));
     let panes = Memo::new(move |_| desk.with(|d| d.panes().to_vec()));
@@ -75,6 +85,10 @@ pub fn Desk(
             <p class="status" role="status">{status}</p>
             <nav class="inbox" aria-labelledby="inbox-title">
                 <h2 id="inbox-title">"Conversations"</h2>
+                <label class="sound">
+                    <input type="checkbox" prop:checked=sound on:change=toggle_sound />
+                    " Sound for new messages"
+                </label>
                 <p class="empty" hidden=move || !conversations.with(Vec::is_empty)>
                     "No conversations yet. They appear here as visitors write."
                 </p>
@@ -100,7 +114,7 @@ pub fn Desk(
                             let id = id.clone();
                             move || desk.with(|d| d.inbox().get(&id).cloned())
                         });
-                        view! { <Pane id=id summary=summary desk=desk on_ended=on_ended /> }
+                        view! { <Pane id=id summary=summary desk=desk visible=visible on_ended=on_ended /> }
                     }
                 />
             </section>
@@ -119,7 +133,11 @@ fn ListItem(
     let id: ConversationId = summary.id.clone();
     let unread = {
         let id = id.clone();
-        Memo::new(move |_| desk.with(|d| d.inbox().is_unread(&id)))
+        Memo::new(move |_| desk.with(|d| d.inbox().unread(&id)))
+    };
+    let count = move || match unread.get() {
+        n if n >= UNREAD_TAIL => format!("{UNREAD_TAIL}+ unread"),
+        n => format!("{n} unread"),
     };
     let preview = summary.last.as_ref().map(|last| {
         let who = if last.author == me { "You: " } else { "" };
@@ -128,7 +146,7 @@ fn ListItem(
     let at = summary.last.as_ref().map_or(summary.created_at, |l| l.at);
     let key = id.to_string();
     view! {
-        <li class="conversation" class:unread=move || unread.get() data-conversation=key>
+        <li class="conversation" class:unread=move || { unread.get() > 0 } data-conversation=key>
             <button type="button" on:click=move |_| desk.update(|d| d.open(&id))>
                 <span class="visitor">
                     {summary.visitor}
@@ -139,10 +157,48 @@ fn ListItem(
                 </span>
                 <time>{clock(at)}</time>
                 <span class="preview">{preview.unwrap_or_else(|| "No messages yet".into())}</span>
-                <span class="unread-mark" hidden=move || !unread.get()>"unread"</span>
+                <span class="unread-mark" hidden=move || unread.get() == 0>{count}</span>
             </button>
         </li>
     }
+}
+
+/// Puts the unread count in the tab's title and draws it on its icon.
+fn show_unread(unread: usize) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    document.set_title(&match unread {
+        0 => "Charla console".to_owned(),
+        n => format!("({n}) Charla console"),
+    });
+    let badge = match unread {
+        0 => String::new(),
+        n if n > 9 => "<text x='22' y='29' font-size='14' text-anchor='middle' fill='white' font-family='sans-serif'>9+</text>".into(),
+        n => format!("<text x='22' y='29' font-size='16' text-anchor='middle' fill='white' font-family='sans-serif'>{n}</text>"),
+    };
+    let dot = if unread == 0 {
+        String::new()
+    } else {
+        format!("<circle cx='22' cy='23' r='10' fill='%23cf222e'/>{badge}")
+    };
+    let icon = format!(
+        "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><path d='M4 4h22v16H10l-6 6z' fill='%231f6f5c'/>{dot}</svg>"
+    );
+    let link = match document.query_selector("link[rel=icon]").ok().flatten() {
+        Some(link) => link,
+        None => {
+            let Ok(link) = document.create_element("link") else {
+                return;
+            };
+            let _ = link.set_attribute("rel", "icon");
+            if let Some(head) = document.head() {
+                let _ = head.append_child(&link);
+            }
+            link
+        }
+    };
+    let _ = link.set_attribute("href", &icon);
 }
 
 /// `HH:MM` in the operator's time zone.

@@ -20,6 +20,8 @@ pub fn Pane(
     id: ConversationId,
     summary: Signal<Option<ConversationSummary>>,
     desk: RwSignal<DeskState>,
+    /// Whether the console's page is in view.
+    visible: Signal<bool>,
     /// Called when the edge says the session has ended.
     on_ended: Callback<()>,
 ) -> impl IntoView {
@@ -34,9 +36,26 @@ pub fn Pane(
         let seen = id.clone();
         live.connect(
             move |after| edge.socket_url(&routes::conversation_socket(&id, after, None)),
-            // The pane is on screen, so what arrives in it has been seen.
-            move |message| desk.update(|d| d.mark_seen(&seen, message.seq)),
+            // The pane is on screen, so what arrives in it has been seen
+            // while the page is in view (the edge hears of it below).
+            move |message| {
+                if visible.get_untracked() {
+                    desk.update(|d| d.mark_seen(&seen, message.seq));
+                }
+            },
         );
+    }
+    // What the pane shows is read whenever the page is in view: as it
+    // arrives, and when the operator comes back to the tab.
+    {
+        let live = live.clone();
+        Effect::new(move |_| {
+            let frontier = chat.with(|c| c.log().frontier());
+            if visible.get() {
+                live.read();
+            }
+            frontier
+        });
     }
     // The socket closes when the pane goes away.
     StoredValue::new_local(live.clone());
@@ -52,6 +71,20 @@ pub fn Pane(
     let visitor =
         move || summary.with(|s| s.as_ref().map(|s| s.visitor.clone()).unwrap_or_default());
     let status = move || chat.with(|c| c.connection().status(&STATUS));
+    let typing = move || {
+        chat.with(|c| {
+            c.log()
+                .typing()
+                .first()
+                .map(|a| format!("{} is typing…", a.name))
+                .unwrap_or_default()
+        })
+    };
+    let seen = Signal::derive(move || chat.with(|c| c.log().seen()));
+    let typing_now = {
+        let live = live.clone();
+        UnsyncCallback::new(move |()| live.typing())
+    };
 
     let contact = move || {
         summary.with(|s| {
@@ -132,7 +165,10 @@ pub fn Pane(
                 label="Transcript"
                 you="You"
                 sending="Sending…"
+                seen=seen
+                seen_label="Seen by the visitor"
             />
+            <p class="charla-typing" aria-hidden="true">{typing}</p>
             <p class="pane-status" role="status">{status}</p>
             <Composer
                 class="reply"
@@ -141,6 +177,7 @@ pub fn Pane(
                 placeholder="Write a reply…".to_string()
                 button_label="Send"
                 send=send
+                on_typing=typing_now
             >
                 "Send"
             </Composer>

@@ -15,15 +15,6 @@ pub struct DeskState {
 }
 
 impl DeskState {
-    /// An empty desk that remembers what was seen before.
-    pub fn with_seen(marks: impl IntoIterator<Item = (ConversationId, Seq)>) -> Self {
-        let mut desk = DeskState::default();
-        for (id, seq) in marks {
-            desk.inbox.mark_seen(&id, seq);
-        }
-        desk
-    }
-
     /// The conversation list.
     pub fn inbox(&self) -> &Inbox {
         &self.inbox
@@ -65,7 +56,7 @@ impl DeskState {
 mod tests {
     use super::*;
     use charla_shared::ids::{ChannelId, ParticipantId};
-    use charla_shared::protocol::{Contact, ConversationSummary, Preview, Role};
+    use charla_shared::protocol::{Contact, ConversationSummary, Preview, Role, Seen};
 
     fn id(n: u8) -> ConversationId {
         ConversationId::from_random([n; 16])
@@ -87,7 +78,7 @@ mod tests {
     }
 
     #[test]
-    fn remembered_marks_keep_read_conversations_read() {
+    fn marks_from_the_edge_keep_read_conversations_read() {
         let summary = ConversationSummary {
             id: id(1),
             channel: ChannelId::parse("demo").unwrap(),
@@ -102,15 +93,22 @@ mod tests {
                 at: 1,
             }),
             visitor_online: false,
+            visitor_seqs: vec![Seq(3)],
         };
-        let mut desk = DeskState::with_seen([(id(1), Seq(3))]);
-        desk.apply(InboxFrame::Upsert {
-            conversation: summary.clone(),
+        let mut desk = DeskState::default();
+        desk.apply(InboxFrame::Snapshot {
+            channel: summary.channel.clone(),
+            conversations: vec![summary.clone()],
+            read: vec![Seen {
+                conversation: id(1),
+                seq: Seq(3),
+            }],
         });
         assert!(!desk.inbox().is_unread(&id(1)));
         desk.apply(InboxFrame::Upsert {
             conversation: ConversationSummary {
                 last_seq: Seq(4),
+                visitor_seqs: vec![Seq(3), Seq(4)],
                 ..summary
             },
         });

@@ -1,19 +1,20 @@
-//! What the console remembers across page loads: which messages each
-//! operator has seen, so read conversations stay read after a reload, and
-//! each conversation's unacknowledged replies.
+//! What the console remembers across page loads in this browser: each
+//! conversation's unacknowledged replies and whether the chime is on. (How
+//! far the operator has read is kept by the edge.)
 
 use charla_client::storage::{load, save};
 use charla_shared::chat::Outgoing;
-use charla_shared::ids::{ConversationId, OperatorId, Seq};
+use charla_shared::ids::ConversationId;
 
-/// The seen marks remembered for an operator.
-pub fn load_seen(operator: &OperatorId) -> Vec<(ConversationId, Seq)> {
-    load(&format!("charla.console.seen.{operator}")).unwrap_or_default()
+/// Whether the chime for new visitor messages is on (it is until the
+/// operator turns it off).
+pub fn load_sound() -> bool {
+    load("charla.console.sound").unwrap_or(true)
 }
 
-/// Remembers an operator's seen marks.
-pub fn save_seen(operator: &OperatorId, marks: &[(ConversationId, Seq)]) {
-    save(&format!("charla.console.seen.{operator}"), marks);
+/// Remembers the operator's choice of chime.
+pub fn save_sound(on: bool) {
+    save("charla.console.sound", &on);
 }
 
 /// The unacknowledged replies in a conversation.

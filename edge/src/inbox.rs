@@ -10,9 +10,10 @@
 
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ConversationId};
+use charla_shared::ids::{OperatorId, Seq};
 use charla_shared::limits::INBOX_SNAPSHOT;
 use charla_shared::protocol::{
-    ConversationSummary, ErrorCode, InboxFrame, Problem, CLOSE_SIGNED_OUT,
+    ConversationSummary, ErrorCode, InboxFrame, Problem, Seen, CLOSE_SIGNED_OUT,
 };
 use serde::Deserialize;
 use worker::{
@@ -22,7 +23,9 @@ use worker::{
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json, query};
-use crate::internal::{self, paths, Admission, Availability, Call, SignedOut, StaffSession};
+use crate::internal::{
+    self, paths, Admission, Availability, Call, OperatorRead, SignedOut, StaffSession,
+};
 use crate::now;
 use crate::schema::Schema;
 
@@ -44,6 +47,14 @@ const SCHEMA: Schema = Schema {
         // of the channel's security settings reaches exactly those.
         "ALTER TABLE conversations ADD COLUMN visitor_online INTEGER NOT NULL DEFAULT 0;
          CREATE INDEX conversations_online ON conversations (visitor_online) WHERE visitor_online = 1;",
+        // 3: how far each operator has read each conversation, so unread
+        // counts survive reloads and agree across tabs and devices.
+        "CREATE TABLE reads (
+             operator TEXT NOT NULL,
+             conversation TEXT NOT NULL,
+             seq INTEGER NOT NULL,
+             PRIMARY KEY (operator, conversation)
+         );",
     ],
 };
 
@@ -77,6 +88,7 @@ impl DurableObject for Inbox {
                 async { self.security(&internal::body(&mut req).await?).await }.await
             }
             paths::AVAILABLE => self.availability(),
+            paths::READ => async { self.read(&internal::body(&mut req).await?) }.await,
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
         })
     }
@@ -132,6 +144,7 @@ impl Inbox {
         pair.server.serialize_attachment(&session)?;
         let frame = InboxFrame::Snapshot {
             conversations: self.snapshot(&channel)?,
+            read: self.reads(&session.id, &channel)?,
             channel,
         };
         let _ = pair.server.send_with_str(frame.encode());
@@ -181,6 +194,34 @@ impl Inbox {
                         let _ = socket.send_with_str(&frame);
                     }
                 }
+            }
+        }
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// Records how far an operator has read (never backwards) and tells
+    /// their consoles, every tab of them.
+    fn read(&self, read: &OperatorRead) -> EdgeResult<Response> {
+        let cursor = self.sql.exec(
+            "INSERT INTO reads (operator, conversation, seq) VALUES (?1, ?2, ?3)
+             ON CONFLICT (operator, conversation) DO UPDATE SET seq = excluded.seq
+             WHERE excluded.seq > reads.seq",
+            vec![
+                read.operator.as_str().into(),
+                read.seen.conversation.as_str().into(),
+                SqlStorageValue::from(read.seen.seq.to_i64()),
+            ],
+        )?;
+        if cursor.rows_written() > 0 {
+            let frame = InboxFrame::Read {
+                seen: read.seen.clone(),
+            }
+            .encode();
+            for socket in self
+                .state
+                .get_websockets_with_tag(&internal::operator_tag(&read.operator))
+            {
+                let _ = socket.send_with_str(&frame);
             }
         }
         Ok(Response::empty()?.with_status(204))
@@ -277,6 +318,32 @@ impl Inbox {
                 let mut summary: ConversationSummary = serde_json::from_str(&row.summary)?;
                 summary.visitor_online = row.visitor_online != 0;
                 Ok(summary)
+            })
+            .collect()
+    }
+
+    /// How far an operator has read the conversations of the snapshot.
+    fn reads(&self, operator: &OperatorId, channel: &ChannelId) -> EdgeResult<Vec<Seen>> {
+        #[derive(Deserialize)]
+        struct Row {
+            conversation: String,
+            seq: i64,
+        }
+        self.sql
+            .exec(
+                "SELECT r.conversation, r.seq FROM reads r
+                 JOIN conversations c ON c.id = r.conversation
+                 WHERE r.operator = ? AND c.channel = ?",
+                vec![operator.as_str().into(), channel.as_str().into()],
+            )?
+            .to_array::<Row>()?
+            .into_iter()
+            .map(|row| {
+                Ok(Seen {
+                    conversation: ConversationId::parse(row.conversation.as_str())
+                        .map_err(|e| EdgeError::Corrupt(e.to_string()))?,
+                    seq: Seq(u64::try_from(row.seq).map_err(|e| EdgeError::Corrupt(e.to_string()))?),
+                })
             })
             .collect()
     }

@@ -58,6 +58,9 @@ pub mod paths {
     pub const TAKE: &str = "/take";
     /// Inbox: how many operators are connected.
     pub const AVAILABLE: &str = "/available";
+    /// Inbox: an operator read further in a conversation
+    /// ([`OperatorRead`](super::OperatorRead)).
+    pub const READ: &str = "/read";
 }
 
 /// Who the worker lets onto a socket, decided before the object is asked.
@@ -128,6 +131,15 @@ pub struct SignedOut {
     /// The digest of the session that ended; `None` when every session of
     /// the operator ended.
     pub session: Option<String>,
+}
+
+/// An operator read further in one of the channel's conversations.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OperatorRead {
+    /// Who.
+    pub operator: OperatorId,
+    /// Where, and how far.
+    pub seen: charla_shared::protocol::Seen,
 }
 
 /// A request to a limiter: take `cost` from a bucket that refills at `rate`.
@@ -310,16 +322,21 @@ pub fn answer_heartbeats(state: &worker::State) {
 /// operator, one for the session.
 pub fn staff_tags(session: &StaffSession) -> [String; 2] {
     [
-        format!("operator:{}", session.id),
+        operator_tag(&session.id),
         format!("session:{}", session.session),
     ]
+}
+
+/// The tag of every socket an operator holds.
+pub fn operator_tag(operator: &OperatorId) -> String {
+    format!("operator:{operator}")
 }
 
 /// The tag of the sockets a sign-out closes.
 pub fn signed_out_tag(signed_out: &SignedOut) -> String {
     match &signed_out.session {
         Some(session) => format!("session:{session}"),
-        None => format!("operator:{}", signed_out.operator),
+        None => operator_tag(&signed_out.operator),
     }
 }
 

@@ -1,7 +1,8 @@
 //! A client's copy of one conversation: the messages the edge has stored,
-//! kept in sequence order whatever order frames arrive in, and the outbox of
-//! messages sent but not yet acknowledged. The widget and the console both
-//! hold one per open conversation and only render it.
+//! kept in sequence order whatever order frames arrive in, the outbox of
+//! messages sent but not yet acknowledged, how far everyone has read and
+//! who is typing. The widget and the console both hold one per open
+//! conversation and only render it.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::bot::AnswerId;
 use crate::channel::Language;
 use crate::ids::{ClientMsgId, Seq};
-use crate::protocol::{Author, ClientFrame, Message, Notice, Problem, ServerFrame};
+use crate::protocol::{Author, ClientFrame, Message, Notice, Problem, ReadMark, Role, ServerFrame};
 use crate::rating::Rating;
 
 /// One conversation as a client knows it.
@@ -26,6 +27,10 @@ pub struct ChatLog {
     known_last: Seq,
     /// Set while history is still arriving, so a gap is asked about once.
     syncing: bool,
+    /// How far each participant has read, one mark per reader.
+    reads: Vec<ReadMark>,
+    /// Who else is typing right now.
+    typing: Vec<Author>,
 }
 
 /// A message the client sent and the edge has not acknowledged yet. Clients
@@ -85,6 +90,9 @@ pub struct Applied {
     pub resend_after_ms: Option<u64>,
     /// Something the edge told this client only.
     pub notice: Option<Notice>,
+    /// Someone started or went on typing: the indicator should stay for
+    /// another [`TYPING_SHOWN_MS`](crate::limits::TYPING_SHOWN_MS).
+    pub typing: bool,
 }
 
 impl ChatLog {
@@ -120,6 +128,70 @@ impl ChatLog {
         self.you
             .as_ref()
             .is_some_and(|you| you.id == message.author.id)
+    }
+
+    /// Who else is typing.
+    pub fn typing(&self) -> &[Author] {
+        &self.typing
+    }
+
+    /// Nobody has typed for a while: the indicator goes.
+    pub fn clear_typing(&mut self) {
+        self.typing.clear();
+    }
+
+    /// How far each participant has read.
+    pub fn reads(&self) -> &[ReadMark] {
+        &self.reads
+    }
+
+    /// The frame that tells the edge this client has read everything it
+    /// holds, or `None` if the edge knows already. The mark changes when the
+    /// edge relays it back, so a frame lost with a connection is sent again
+    /// at the next chance.
+    pub fn read_frame(&self) -> Option<ClientFrame> {
+        let you = self.you.as_ref()?;
+        let seq = self.frontier;
+        (seq > self.read_by(&you.id)).then_some(ClientFrame::Read { seq })
+    }
+
+    /// How many messages from others this client has not read: those past
+    /// both its read mark and its own last message (writing answers what
+    /// came before). Charla's own notices do not count.
+    pub fn unread(&self) -> usize {
+        let Some(you) = &self.you else {
+            return 0;
+        };
+        let own_last = self
+            .messages
+            .values()
+            .rev()
+            .find(|m| m.author.id == you.id)
+            .map_or(Seq(0), |m| m.seq);
+        let read = self.read_by(&you.id).max(own_last);
+        self.messages
+            .range(read.next()..)
+            .filter(|(_, m)| m.author.id != you.id && m.author.role != Role::System)
+            .count()
+    }
+
+    /// This client's latest message that the other side has read (a visitor's
+    /// read by an operator, an operator's by the visitor): where "Seen"
+    /// shows.
+    pub fn seen(&self) -> Option<Seq> {
+        let you = self.you.as_ref()?;
+        let visitor = you.role == Role::Visitor;
+        let read = self
+            .reads
+            .iter()
+            .filter(|r| (r.role == Role::Visitor) != visitor)
+            .map(|r| r.seq)
+            .max()?;
+        self.messages
+            .range(..=read)
+            .rev()
+            .find(|(_, m)| m.author.id == you.id)
+            .map(|(seq, _)| *seq)
     }
 
     /// Puts a message in the outbox and returns the frame that sends it.
@@ -179,10 +251,20 @@ impl ChatLog {
     pub fn apply(&mut self, frame: ServerFrame) -> Applied {
         let mut applied = Applied::default();
         match frame {
-            ServerFrame::Welcome { you, last_seq, .. } => {
+            ServerFrame::Welcome {
+                you,
+                last_seq,
+                reads,
+                ..
+            } => {
                 // The edge follows every welcome with the history the
                 // connect asked for, so wait for it before looking for gaps.
                 self.you = Some(you);
+                for mark in reads {
+                    self.merge_read(mark);
+                }
+                // Whoever was typing before a reconnect says so again.
+                self.typing.clear();
                 self.known_last = self.known_last.max(last_seq);
                 self.syncing = true;
             }
@@ -212,6 +294,14 @@ impl ChatLog {
                 applied.problem = Some(problem);
             }
             ServerFrame::Notice { notice } => applied.notice = Some(notice),
+            ServerFrame::Typing { author } => {
+                if self.you.as_ref().is_none_or(|you| you.id != author.id) {
+                    self.typing.retain(|a| a.id != author.id);
+                    self.typing.push(author);
+                    applied.typing = true;
+                }
+            }
+            ServerFrame::Read { mark } => self.merge_read(mark),
         }
         if self.known_last > self.frontier && !self.syncing && self.has_gap() {
             self.syncing = true;
@@ -220,6 +310,22 @@ impl ChatLog {
             });
         }
         applied
+    }
+
+    fn read_by(&self, reader: &crate::ids::ParticipantId) -> Seq {
+        self.reads
+            .iter()
+            .find(|r| &r.reader == reader)
+            .map_or(Seq(0), |r| r.seq)
+    }
+
+    /// Keeps the furthest mark of each reader: marks never go back, whatever
+    /// order frames arrive in.
+    fn merge_read(&mut self, mark: ReadMark) {
+        match self.reads.iter_mut().find(|r| r.reader == mark.reader) {
+            Some(old) => old.seq = old.seq.max(mark.seq),
+            None => self.reads.push(mark),
+        }
     }
 
     fn queue(&mut self, outgoing: Outgoing) -> ClientFrame {
@@ -235,6 +341,8 @@ impl ChatLog {
         if self.is_own(&message) {
             self.outbox.retain(|o| o.id != message.id);
         }
+        // A message ends its author's typing.
+        self.typing.retain(|a| a.id != message.author.id);
         self.messages.insert(message.seq, message.clone());
         while self.messages.contains_key(&self.frontier.next()) {
             self.frontier = self.frontier.next();
@@ -309,6 +417,7 @@ mod tests {
             conversation: ConversationId::from_random([0; 16]),
             you: visitor(),
             last_seq: Seq(last),
+            reads: vec![],
         }
     }
 
@@ -532,8 +641,125 @@ mod tests {
             conversation: ConversationId::from_random([0; 16]),
             you: operator_named("ana", "Ana"),
             last_seq: Seq(0),
+            reads: vec![],
         });
         assert!(log.is_own(&message(1, operator_named("ana", "Ana B."), "a")));
         assert!(!log.is_own(&message(2, operator_named("ana-2", "Ana"), "b")));
+    }
+
+    fn mark(reader: &Author, seq: u64) -> ReadMark {
+        ReadMark {
+            reader: reader.id.clone(),
+            role: reader.role,
+            seq: Seq(seq),
+        }
+    }
+
+    fn system(seq: u64) -> Message {
+        let author = Author {
+            role: Role::System,
+            id: ParticipantId::system(),
+            name: "Charla".into(),
+        };
+        message(seq, author, &format!("s{seq}"))
+    }
+
+    #[test]
+    fn unread_counts_others_past_the_mark_and_the_own_last_message() {
+        let mut log = connected(0);
+        log.apply(history(
+            vec![
+                message(1, operator(), "a"),
+                system(2),
+                message(3, operator(), "b"),
+            ],
+            false,
+        ));
+        assert_eq!(log.unread(), 2, "Charla's notices are not unread");
+        assert_eq!(log.read_frame(), Some(ClientFrame::Read { seq: Seq(3) }));
+        log.apply(ServerFrame::Read {
+            mark: mark(&visitor(), 3),
+        });
+        assert_eq!(log.unread(), 0);
+        assert_eq!(log.read_frame(), None, "known already");
+        log.apply(ServerFrame::Message {
+            message: message(4, operator(), "c"),
+        });
+        assert_eq!(log.unread(), 1);
+        log.apply(ServerFrame::Message {
+            message: message(5, visitor(), "d"),
+        });
+        assert_eq!(log.unread(), 0, "writing answers what came before");
+    }
+
+    #[test]
+    fn a_mark_from_the_edge_survives_a_reload_and_never_goes_back() {
+        let mut log = ChatLog::new();
+        log.apply(ServerFrame::Welcome {
+            protocol: PROTOCOL_VERSION,
+            conversation: ConversationId::from_random([0; 16]),
+            you: visitor(),
+            last_seq: Seq(3),
+            reads: vec![mark(&visitor(), 2)],
+        });
+        log.apply(history(
+            (1..=3)
+                .map(|n| message(n, operator(), &n.to_string()))
+                .collect(),
+            false,
+        ));
+        assert_eq!(log.unread(), 1);
+        log.apply(ServerFrame::Read {
+            mark: mark(&visitor(), 1),
+        });
+        assert_eq!(log.unread(), 1, "an older mark changes nothing");
+        log.apply(ServerFrame::Read {
+            mark: mark(&visitor(), 3),
+        });
+        assert_eq!(log.unread(), 0, "read in another tab");
+    }
+
+    #[test]
+    fn seen_is_the_own_latest_message_the_other_side_read() {
+        let mut log = connected(0);
+        log.apply(history(
+            vec![
+                message(1, visitor(), "a"),
+                message(2, operator(), "b"),
+                message(3, visitor(), "c"),
+            ],
+            false,
+        ));
+        assert_eq!(log.seen(), None);
+        log.apply(ServerFrame::Read {
+            mark: mark(&visitor(), 3),
+        });
+        assert_eq!(log.seen(), None, "the reader's own mark says nothing");
+        log.apply(ServerFrame::Read {
+            mark: mark(&operator(), 2),
+        });
+        assert_eq!(log.seen(), Some(Seq(1)));
+        log.apply(ServerFrame::Read {
+            mark: mark(&operator_named("bo", "Bo"), 3),
+        });
+        assert_eq!(log.seen(), Some(Seq(3)), "any operator counts");
+    }
+
+    #[test]
+    fn typing_shows_others_until_they_write_or_it_is_cleared() {
+        let mut log = connected(0);
+        let applied = log.apply(ServerFrame::Typing { author: visitor() });
+        assert!(!applied.typing, "the client's own typing is not shown");
+        assert!(log.typing().is_empty());
+        assert!(log.apply(ServerFrame::Typing { author: operator() }).typing);
+        log.apply(ServerFrame::Typing { author: operator() });
+        assert_eq!(log.typing(), [operator()], "once per typist");
+        log.apply(ServerFrame::Message {
+            message: message(1, operator(), "a"),
+        });
+        assert!(log.typing().is_empty(), "the message ends it");
+        log.apply(ServerFrame::Typing { author: operator() });
+        log.clear_typing();
+        assert!(log.typing().is_empty());
     }
 }

@@ -1,5 +1,7 @@
 //! The console's list of open conversations across the operator's channels,
-//! newest activity first, with what the operator has not read yet.
+//! newest activity first, with what the operator has not read yet (the
+//! edge keeps how far each operator has read, so counts survive reloads
+//! and agree across tabs).
 
 use std::collections::HashMap;
 
@@ -37,11 +39,19 @@ impl Inbox {
             InboxFrame::Snapshot {
                 channel,
                 conversations,
+                read,
             } => {
                 self.conversations.retain(|c| c.channel != channel);
                 for summary in conversations {
                     self.upsert(summary);
                 }
+                for seen in read {
+                    self.mark_seen(&seen.conversation, seen.seq);
+                }
+                None
+            }
+            InboxFrame::Read { seen } => {
+                self.mark_seen(&seen.conversation, seen.seq);
                 None
             }
             InboxFrame::Upsert { conversation } => {
@@ -63,19 +73,23 @@ impl Inbox {
         self.seen.get(id).copied().unwrap_or_default()
     }
 
-    /// Every seen mark, to remember them across page loads.
-    pub fn seen_marks(&self) -> Vec<(ConversationId, Seq)> {
-        self.seen
-            .iter()
-            .map(|(id, seq)| (id.clone(), *seq))
-            .collect()
+    /// How many of the visitor's messages the operator has not read (at
+    /// most [`UNREAD_TAIL`](crate::limits::UNREAD_TAIL); more shows as that many with a plus).
+    pub fn unread(&self, id: &ConversationId) -> usize {
+        let seen = self.seen(id);
+        self.get(id).map_or(0, |c| {
+            let counted = c.visitor_seqs.iter().filter(|s| **s > seen).count();
+            // A summary without the list (from an older edge) still says
+            // whether the visitor wrote last.
+            let wrote_last =
+                c.last_seq > seen && c.last.as_ref().is_some_and(|l| l.role == Role::Visitor);
+            counted.max(usize::from(wrote_last))
+        })
     }
 
-    /// Whether the visitor wrote something the operator has not seen.
+    /// Whether the visitor wrote something the operator has not read.
     pub fn is_unread(&self, id: &ConversationId) -> bool {
-        self.get(id).is_some_and(|c| {
-            c.last_seq > self.seen(id) && c.last.as_ref().is_some_and(|l| l.role == Role::Visitor)
-        })
+        self.unread(id) > 0
     }
 
     /// How many conversations are unread.
@@ -84,6 +98,11 @@ impl Inbox {
             .iter()
             .filter(|c| self.is_unread(&c.id))
             .count()
+    }
+
+    /// How many messages are unread across every conversation.
+    pub fn unread_total(&self) -> usize {
+        self.conversations.iter().map(|c| self.unread(&c.id)).sum()
     }
 
     fn upsert(&mut self, summary: ConversationSummary) {
@@ -125,6 +144,10 @@ mod tests {
                 at,
             }),
             visitor_online: false,
+            visitor_seqs: (last_seq > 0 && role == Role::Visitor)
+                .then_some(Seq(last_seq))
+                .into_iter()
+                .collect(),
         }
     }
 
@@ -141,6 +164,7 @@ mod tests {
                 summary(1, "demo", 1, Role::Visitor, 10),
                 summary(2, "demo", 1, Role::Visitor, 20),
             ],
+            read: vec![],
         });
         assert_eq!(ids(&inbox)[0], summary(2, "demo", 0, Role::Visitor, 0).id);
         inbox.apply(InboxFrame::Upsert {
@@ -162,6 +186,7 @@ mod tests {
         inbox.apply(InboxFrame::Snapshot {
             channel: ChannelId::parse("demo").unwrap(),
             conversations: vec![],
+            read: vec![],
         });
         assert_eq!(inbox.conversations().len(), 1);
         assert_eq!(inbox.conversations()[0].channel.as_str(), "sales");
@@ -189,7 +214,32 @@ mod tests {
             Seq(2),
             "seen never goes back"
         );
-        assert_eq!(inbox.seen_marks(), vec![(visitor_wrote.id.clone(), Seq(2))]);
+    }
+
+    #[test]
+    fn counts_are_the_visitor_messages_past_the_mark_from_the_edge() {
+        let mut inbox = Inbox::new();
+        let mut busy = summary(1, "demo", 6, Role::Operator, 1);
+        busy.visitor_seqs = vec![Seq(2), Seq(3), Seq(5)];
+        let channel = busy.channel.clone();
+        inbox.apply(InboxFrame::Snapshot {
+            channel,
+            conversations: vec![busy.clone()],
+            read: vec![crate::protocol::Seen {
+                conversation: busy.id.clone(),
+                seq: Seq(2),
+            }],
+        });
+        assert_eq!(inbox.unread(&busy.id), 2);
+        assert_eq!(inbox.unread_total(), 2);
+        inbox.apply(InboxFrame::Read {
+            seen: crate::protocol::Seen {
+                conversation: busy.id.clone(),
+                seq: Seq(5),
+            },
+        });
+        assert_eq!(inbox.unread(&busy.id), 0, "read in another tab");
+        assert_eq!(inbox.unread_count(), 0);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod api;
 pub mod bot;
 pub mod channel;
 pub mod chat;
+pub mod clock;
 pub mod color;
 pub mod identity;
 pub mod ids;

@@ -153,6 +153,19 @@ pub const STATS_CONVERSATIONS: usize = 20_000;
 /// Most copies of its transcript one conversation may send by e-mail.
 pub const MAX_TRANSCRIPT_COPIES: u32 = 5;
 
+/// While someone types, their client says so at most this often, in
+/// milliseconds; the edge drops typing frames that come faster.
+pub const TYPING_EVERY_MS: i64 = 3_000;
+
+/// How long "… is typing" shows after the last typing frame, in
+/// milliseconds: the indicator stops by itself if the typist goes away.
+pub const TYPING_SHOWN_MS: u32 = 7_000;
+
+/// How many of the visitor's latest messages a conversation's summary
+/// lists, so the console can count unread ones (a count beyond shows as
+/// "50+").
+pub const UNREAD_TAIL: usize = 50;
+
 /// How long a chatbot "types" before each of its messages shows in the
 /// widget, in milliseconds.
 pub const BOT_TYPING_MS: u32 = 700;

@@ -222,6 +222,16 @@ pub enum ClientFrame {
         /// Where to send it.
         email: String,
     },
+    /// The sender is typing. Relayed to the others, never stored; clients
+    /// send it at most once per [`TYPING_EVERY_MS`](crate::limits::TYPING_EVERY_MS)
+    /// while typing, and the edge drops what comes faster.
+    Typing,
+    /// The sender has read everything up to `seq`. Stored (a later mark
+    /// replaces an earlier one; a mark never goes back) and relayed.
+    Read {
+        /// The last message read.
+        seq: Seq,
+    },
 }
 
 /// A frame the edge sends on a conversation socket.
@@ -239,6 +249,9 @@ pub enum ServerFrame {
         you: Author,
         /// The last stored sequence number.
         last_seq: Seq,
+        /// How far each participant has read.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        reads: Vec<ReadMark>,
     },
     /// Stored messages in sequence order, answering a connect or a sync.
     /// Long histories come as several frames; the last has `more: false`.
@@ -271,6 +284,28 @@ pub enum ServerFrame {
         /// What happened.
         notice: Notice,
     },
+    /// Someone else in the conversation is typing. Never stored; shown for
+    /// [`TYPING_SHOWN_MS`](crate::limits::TYPING_SHOWN_MS) unless repeated.
+    Typing {
+        /// Who.
+        author: Author,
+    },
+    /// Someone has read further.
+    Read {
+        /// Who, and how far.
+        mark: ReadMark,
+    },
+}
+
+/// How far one participant has read a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadMark {
+    /// Who read.
+    pub reader: ParticipantId,
+    /// What they are.
+    pub role: Role,
+    /// Everything up to this message is read.
+    pub seq: Seq,
 }
 
 /// What a [`ServerFrame::Notice`] tells.
@@ -296,6 +331,15 @@ pub enum InboxFrame {
         channel: ChannelId,
         /// Its open conversations.
         conversations: Vec<ConversationSummary>,
+        /// How far the operator on this socket has read each of them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        read: Vec<Seen>,
+    },
+    /// The operator on this socket read further in a conversation (here or
+    /// in another tab).
+    Read {
+        /// The conversation and how far.
+        seen: Seen,
     },
     /// A conversation started or received a message.
     Upsert {
@@ -330,6 +374,20 @@ pub struct ConversationSummary {
     /// Whether the visitor has the conversation open right now.
     #[serde(default)]
     pub visitor_online: bool,
+    /// The sequence numbers of the visitor's latest messages, at most
+    /// [`UNREAD_TAIL`](crate::limits::UNREAD_TAIL), ascending: an operator's
+    /// unread count is how many lie past what they have read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub visitor_seqs: Vec<Seq>,
+}
+
+/// How far an operator has read one conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// The last message read.
+    pub seq: Seq,
 }
 
 /// What operators know of a visitor beyond the display name.

@@ -138,6 +138,17 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
             closing_message=Signal::derive(move || channel_text(|c| c.closing_message))
         />
     };
+    let typing_now = {
+        let controller = controller.clone();
+        UnsyncCallback::new(move |()| controller.typing())
+    };
+    let sound = controller.sound;
+    let toggle_sound = {
+        let controller = controller.clone();
+        move |_| controller.toggle_sound()
+    };
+    let seen = Signal::derive(move || state.with(|s| s.chat().log().seen()));
+    title_counts(unread);
     let toggle = move |_| controller.toggle();
 
     view! {
@@ -163,6 +174,17 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
             >
                 <header class="charla-header">
                     <h2 class="charla-title">{name}</h2>
+                    <button
+                        type="button"
+                        class="charla-sound"
+                        aria-label=move || t().sound
+                        aria-pressed=move || sound.get().to_string()
+                        on:click=toggle_sound
+                    >
+                        <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                            <path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20h4"></path>
+                        </svg>
+                    </button>
                     <button type="button" class="charla-end" hidden=move || !can_end.get() on:click=end>
                         {move || t().end_chat}
                     </button>
@@ -186,6 +208,9 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     label=Signal::derive(move || t().log_label)
                     you=Signal::derive(move || t().you)
                     sending=Signal::derive(move || t().sending)
+                    language=language
+                    seen=seen
+                    seen_label=Signal::derive(move || t().seen)
                 />
                 <p class="charla-typing" aria-hidden="true">{typing}</p>
                 {ending}
@@ -215,6 +240,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     send=send
                     input=input
                     expects=expects
+                    on_typing=typing_now
                 >
                     <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                         <path d="M3 20l18-8L3 4v6l12 2-12 2z"></path>
@@ -256,6 +282,31 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
             </button>
         </div>
     }
+}
+
+/// While the window is closed and replies wait, the page's title starts
+/// with their count, "(2) …", as chat tabs do; it is put back as it was when
+/// they are read. A title the page changed meanwhile is left alone.
+fn title_counts(unread: Memo<usize>) {
+    let original = StoredValue::new(None::<(String, String)>);
+    Effect::new(move |_| {
+        let count = unread.get();
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let current = document.title();
+        let base = match original.get_value() {
+            Some((base, shown)) if shown == current => base,
+            _ => current,
+        };
+        let shown = if count == 0 {
+            base.clone()
+        } else {
+            format!("({count}) {base}")
+        };
+        document.set_title(&shown);
+        original.set_value((count > 0).then_some((base, shown)));
+    });
 }
 
 /// What the window shows once the conversation has ended: the channel's

@@ -9,6 +9,7 @@ use charla_client::chat::HasChat;
 use charla_client::json;
 use charla_client::live::Live;
 use charla_client::net::{Edge, Timer};
+use charla_client::sound::Chime;
 use charla_shared::api::{ConversationCreated, CreateConversation, VisitorInfo, WidgetConfig};
 use charla_shared::bot::AnswerId;
 use charla_shared::channel::Language;
@@ -16,7 +17,7 @@ use charla_shared::chat::Rated;
 use charla_shared::identity::{self, Visitor};
 use charla_shared::ids::ChannelId;
 use charla_shared::limits::BOT_TYPING_MS;
-use charla_shared::protocol::{ClientFrame, ErrorCode, Message, Problem};
+use charla_shared::protocol::{ClientFrame, ErrorCode, Message, Problem, Role};
 use charla_shared::rating::Rating;
 use charla_shared::routes;
 use leptos::prelude::*;
@@ -26,6 +27,10 @@ use wasm_bindgen::JsValue;
 use crate::rules;
 use crate::state::WidgetState;
 use crate::storage::{self, StoredConversation};
+
+/// A message chimes only if it was stored this recently, in milliseconds:
+/// history brought back by a reload stays silent.
+const CHIME_WITHIN_MS: f64 = 10_000.0;
 
 /// Events the host page can listen to with `Charla.on(name, callback)`.
 pub mod events {
@@ -56,6 +61,10 @@ pub struct Controller {
     pub state: RwSignal<WidgetState>,
     /// The channel's look and texts, once loaded.
     pub config: RwSignal<Option<WidgetConfig>>,
+    /// Whether a chime sounds for new replies (the visitor's choice; off
+    /// until they turn it on).
+    pub sound: RwSignal<bool>,
+    chime: Chime,
     /// The language the widget speaks.
     pub language: RwSignal<Language>,
     /// Whether the page or the browser chose the language (otherwise the
@@ -110,6 +119,8 @@ impl Controller {
             layout,
             state,
             config: RwSignal::new(None),
+            sound: RwSignal::new(storage::load_sound()),
+            chime: Chime::new(),
             language: RwSignal::new(language.unwrap_or(Language::En)),
             language_chosen: Cell::new(language.is_some()),
             chatbot: RefCell::new(None),
@@ -139,6 +150,7 @@ impl Controller {
                 this.load_config().await;
             }
         });
+        self.read_when_shown();
         let saved = storage::load_outbox(&self.channel);
         let unsent = !saved.is_empty();
         self.state.update(|s| s.chat_mut().restore_outbox(saved));
@@ -184,6 +196,19 @@ impl Controller {
             self.emit(events::OPEN, &JsValue::UNDEFINED);
         }
         self.start_bot_if_open();
+        self.read_if_seen();
+    }
+
+    /// The visitor is typing: the operators see it.
+    pub fn typing(&self) {
+        self.live.typing();
+    }
+
+    /// Turns the chime for new replies on or off, and remembers it.
+    pub fn toggle_sound(&self) {
+        let on = !self.sound.get_untracked();
+        self.sound.set(on);
+        storage::save_sound(on);
     }
 
     /// Closes the window.
@@ -430,14 +455,59 @@ impl Controller {
             if let Some(this) = this.upgrade() {
                 this.emit(events::MESSAGE, &host_message(message));
                 this.reveal_soon();
+                this.read_if_seen();
+                this.chime_for(message);
             }
         });
+    }
+
+    /// Tells the edge the visitor has read what the window shows, when it
+    /// is open on a page in view (a window open in a background tab has
+    /// not been read).
+    fn read_if_seen(&self) {
+        let shown = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| !d.hidden());
+        if shown && self.state.with_untracked(WidgetState::is_open) {
+            self.live.read();
+        }
+    }
+
+    /// Reads again whenever the page comes back into view.
+    fn read_when_shown(&self) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let this = self.this.clone();
+        let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            if let Some(this) = this.upgrade() {
+                this.read_if_seen();
+            }
+        });
+        let _ = document.add_event_listener_with_callback(
+            "visibilitychange",
+            wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+        );
+        // The widget lives as long as the page.
+        listener.forget();
+    }
+
+    /// Chimes for a reply that just arrived (not for history a reload
+    /// brings back), if the visitor asked for sound.
+    fn chime_for(&self, message: &Message) {
+        let own = self
+            .state
+            .with_untracked(|s| s.chat().log().is_own(message));
+        let just_now = js_sys::Date::now() - (message.at as f64) < CHIME_WITHIN_MS;
+        if self.sound.get_untracked() && !own && message.author.role != Role::System && just_now {
+            self.chime.play();
+        }
     }
 
     /// Shows the chatbot's next message after a short pause, while the
     /// widget says it is typing; then the next, until all are shown.
     fn reveal_soon(&self) {
-        if self.reveal.is_running() || self.state.with_untracked(|s| s.typing().is_none()) {
+        if self.reveal.is_running() || self.state.with_untracked(|s| s.bot_typing().is_none()) {
             return;
         }
         let this = self.this.clone();

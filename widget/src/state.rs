@@ -12,7 +12,6 @@ use charla_shared::rating::Rating;
 #[derive(Debug, Clone, Default)]
 pub struct WidgetState {
     open: bool,
-    unread: usize,
     chat: ChatView,
     button: ButtonMode,
     /// The visitor opened or closed the window themselves, or dismissed the
@@ -57,9 +56,15 @@ impl WidgetState {
         self.open
     }
 
-    /// Replies that arrived while the window was closed.
+    /// Replies the visitor has not read, shown while the window is closed.
+    /// The edge keeps how far the visitor has read, so the count survives a
+    /// reload and agrees across tabs.
     pub fn unread(&self) -> usize {
-        self.unread
+        if self.open {
+            0
+        } else {
+            self.chat.log().unread()
+        }
     }
 
     /// How the chat button shows on this page.
@@ -84,7 +89,6 @@ impl WidgetState {
 
     /// Opens the window; `true` if it was closed.
     pub fn open(&mut self) -> bool {
-        self.unread = 0;
         self.touched = true;
         !std::mem::replace(&mut self.open, true)
     }
@@ -109,7 +113,6 @@ impl WidgetState {
     /// Drops the conversation (the window stays as it is).
     pub fn reset_chat(&mut self) {
         self.chat = ChatView::default();
-        self.unread = 0;
         self.shown = Seq(0);
         self.ending = false;
         self.picked = None;
@@ -184,8 +187,20 @@ impl WidgetState {
 
     /// Whether a chatbot message waits to be revealed (the widget shows the
     /// bot typing meanwhile): the name of the bot, if so.
-    pub fn typing(&self) -> Option<&str> {
+    pub fn bot_typing(&self) -> Option<&str> {
         self.next_hidden().map(|m| m.author.name.as_str())
+    }
+
+    /// Who is typing, as the window says it: the chatbot before its next
+    /// message, else an operator the edge says is typing.
+    pub fn typing(&self) -> Option<&str> {
+        self.bot_typing().or_else(|| {
+            self.chat
+                .log()
+                .typing()
+                .first()
+                .map(|author| author.name.as_str())
+        })
     }
 
     /// Reveals the next chatbot message; `true` if one was revealed.
@@ -216,9 +231,7 @@ impl HasChat for WidgetState {
         &mut self.chat
     }
 
-    /// Live replies that arrive while the window is closed count as unread.
     fn receive(&mut self, frame: ServerFrame) -> Applied {
-        let live = matches!(frame, ServerFrame::Message { .. });
         // History of a conversation from before this page shows at once;
         // only what is new here is revealed one by one.
         let shows_history = matches!(frame, ServerFrame::History { .. }) && !self.fresh;
@@ -228,14 +241,6 @@ impl HasChat for WidgetState {
         }
         if shows_history {
             self.shown = self.shown.max(self.chat.log().frontier());
-        }
-        if live && !self.open {
-            let log = self.chat.log();
-            self.unread += applied
-                .new_messages
-                .iter()
-                .filter(|m| !log.is_own(m))
-                .count();
         }
         applied
     }
@@ -247,7 +252,7 @@ mod tests {
     use charla_shared::channel::Language;
     use charla_shared::chat::Rated;
     use charla_shared::ids::{ClientMsgId, ConversationId, OperatorId, ParticipantId, Seq};
-    use charla_shared::protocol::{Author, PROTOCOL_VERSION};
+    use charla_shared::protocol::{Author, ClientFrame, ReadMark, PROTOCOL_VERSION};
 
     fn author(role: Role) -> Author {
         let id = match role {
@@ -268,6 +273,7 @@ mod tests {
             conversation: ConversationId::from_random([1; 16]),
             you: author(Role::Visitor),
             last_seq: Seq(0),
+            reads: vec![],
         });
         state.receive(ServerFrame::History {
             messages: vec![],
@@ -332,13 +338,39 @@ mod tests {
     #[test]
     fn replies_while_closed_are_unread_until_opened() {
         let mut state = welcomed();
-        state.receive(live(1, Role::Operator));
-        state.receive(live(2, Role::Visitor));
-        assert_eq!(state.unread(), 1, "own messages are never unread");
-        state.open();
-        assert_eq!(state.unread(), 0);
+        state.receive(live(1, Role::Visitor));
+        state.receive(live(2, Role::Operator));
         state.receive(live(3, Role::Operator));
-        assert_eq!(state.unread(), 0, "the open window shows it");
+        assert_eq!(state.unread(), 2, "own messages are never unread");
+        state.open();
+        assert_eq!(state.unread(), 0, "the open window shows them");
+        assert_eq!(
+            state.chat().log().read_frame(),
+            Some(ClientFrame::Read { seq: Seq(3) }),
+            "and tells the edge"
+        );
+        state.receive(ServerFrame::Read {
+            mark: ReadMark {
+                reader: ParticipantId::visitor(),
+                role: Role::Visitor,
+                seq: Seq(3),
+            },
+        });
+        state.close();
+        assert_eq!(state.unread(), 0);
+        state.receive(live(4, Role::Operator));
+        assert_eq!(state.unread(), 1);
+    }
+
+    #[test]
+    fn an_operator_typing_shows_until_they_write() {
+        let mut state = welcomed();
+        state.receive(ServerFrame::Typing {
+            author: author(Role::Operator),
+        });
+        assert_eq!(state.typing(), Some("Operator"));
+        state.receive(live(1, Role::Operator));
+        assert_eq!(state.typing(), None);
     }
 
     fn bot_message(seq: u64) -> ServerFrame {
@@ -428,6 +460,7 @@ mod tests {
             conversation: ConversationId::from_random([1; 16]),
             you: author(Role::Visitor),
             last_seq: Seq(2),
+            reads: vec![],
         });
         let ServerFrame::Message { message: first } = bot_message(1) else {
             unreachable!("a message frame");

@@ -37,6 +37,17 @@ pub fn forget(channel: &ChannelId) {
     remove(&format!("charla.outbox.{channel}"));
 }
 
+/// Whether the visitor turned the new-message chime on (it is off until
+/// they do).
+pub fn load_sound() -> bool {
+    load("charla.sound").unwrap_or(false)
+}
+
+/// Remembers the visitor's choice of chime.
+pub fn save_sound(on: bool) {
+    save("charla.sound", &on);
+}
+
 /// The unacknowledged messages of a channel's conversation.
 pub fn load_outbox(channel: &ChannelId) -> Vec<Outgoing> {
     load(&format!("charla.outbox.{channel}")).unwrap_or_default()

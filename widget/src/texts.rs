@@ -56,6 +56,10 @@ pub struct Texts {
     pub copy_sent: &'static str,
     /// Downloads the conversation as text.
     pub download: &'static str,
+    /// Under the visitor's message an operator has read.
+    pub seen: &'static str,
+    /// The accessible name of the button that turns the chime on and off.
+    pub sound: &'static str,
 }
 
 /// The texts in a language.
@@ -96,6 +100,8 @@ const EN: Texts = Texts {
     send_copy: "Send me a copy",
     copy_sent: "A copy is on its way to",
     download: "Download transcript",
+    seen: "Seen",
+    sound: "Sound for new messages",
 };
 
 const ES: Texts = Texts {
@@ -127,6 +133,8 @@ const ES: Texts = Texts {
     send_copy: "Enviarme una copia",
     copy_sent: "Una copia va en camino a",
     download: "Descargar la transcripción",
+    seen: "Visto",
+    sound: "Sonido para mensajes nuevos",
 };
 
 const PT: Texts = Texts {
@@ -159,4 +167,6 @@ const PT: Texts = Texts {
     send_copy: "Enviar-me uma cópia",
     copy_sent: "Uma cópia está a caminho de",
     download: "Baixar a transcrição",
+    seen: "Visto",
+    sound: "Som para novas mensagens",
 };

@@ -158,6 +158,12 @@ fn test() -> Result<(), Error> {
     let mut ratings = cargo(["test", "-p", "charla-tests", "--test", "ratings"]);
     ratings.args(["--", "--test-threads=1"]);
     run(ratings)?;
+    cmd::step(
+        "live signals: typing, read marks and unread counts, over sockets and in headless Chromium",
+    );
+    let mut signals = cargo(["test", "-p", "charla-tests", "--test", "signals"]);
+    signals.args(["--", "--test-threads=1"]);
+    run(signals)?;
     println!("\nxtask: all checks passed");
     Ok(())
 }

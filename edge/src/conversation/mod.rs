@@ -20,16 +20,17 @@ mod reports;
 mod store;
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, ParticipantId, Seq};
-use charla_shared::limits::{HISTORY_PAGE, SESSION_RECHECK_MS};
+use charla_shared::limits::{HISTORY_PAGE, SESSION_RECHECK_MS, TYPING_EVERY_MS};
 use charla_shared::logs::CONVERSATION_STARTED;
 use charla_shared::protocol::{
     Author, ClientFrame, Contact, ConversationSummary, ErrorCode, Message, MessageKind, Preview,
-    Problem, Role, ServerFrame, CLOSE_REFUSED, CLOSE_SIGNED_OUT, PROTOCOL_VERSION,
+    Problem, ReadMark, Role, Seen, ServerFrame, CLOSE_REFUSED, CLOSE_SIGNED_OUT, PROTOCOL_VERSION,
 };
 use charla_shared::Millis;
 use worker::{
@@ -42,7 +43,7 @@ use self::reports::Reports;
 use self::store::{Meta, Store};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json, query};
-use crate::internal::{self, paths, Call, NewConversation, SignedOut, StaffSession};
+use crate::internal::{self, paths, Call, NewConversation, OperatorRead, SignedOut, StaffSession};
 use crate::store::{Db, Moment};
 use crate::{now, settings};
 
@@ -60,6 +61,9 @@ pub struct Conversation {
     reports: Rc<RefCell<Reports<ConversationSummary>>>,
     /// When the operators' sessions were last checked.
     rechecked: Cell<Millis>,
+    /// When each participant's typing was last relayed. Only in memory: an
+    /// object that hibernated has relayed nothing for a while anyway.
+    typing: RefCell<HashMap<ParticipantId, Millis>>,
 }
 
 impl DurableObject for Conversation {
@@ -77,6 +81,7 @@ impl DurableObject for Conversation {
             store,
             reports: Rc::default(),
             rechecked: Cell::new(0),
+            typing: RefCell::default(),
         }
     }
 
@@ -190,6 +195,7 @@ impl Conversation {
                 conversation: parse_stored(ConversationId::parse(meta.conversation.as_str()))?,
                 you: participant.author.clone(),
                 last_seq: self.store.last_seq()?,
+                reads: self.store.reads()?,
             },
         );
         self.send_history(&server, after)?;
@@ -325,7 +331,9 @@ impl Conversation {
                         | ClientFrame::Restart
                         | ClientFrame::AskForPerson
                         | ClientFrame::End
-                        | ClientFrame::SendCopy { .. } => problem,
+                        | ClientFrame::SendCopy { .. }
+                        | ClientFrame::Typing
+                        | ClientFrame::Read { .. } => problem,
                     }));
                 }
             }
@@ -344,6 +352,11 @@ impl Conversation {
                 self.rate(ws, &meta, &participant, id, rating, reason).await
             }
             ClientFrame::SendCopy { email } if visitor => self.send_copy(ws, &meta, email).await,
+            ClientFrame::Typing => {
+                self.relay_typing(ws, &participant.author);
+                Ok(())
+            }
+            ClientFrame::Read { seq } => self.read(&meta, &participant.author, seq).await,
             ClientFrame::Choose { .. } | ClientFrame::Restart | ClientFrame::AskForPerson => {
                 Err(EdgeError::refuse(
                     ErrorCode::Forbidden,
@@ -515,6 +528,73 @@ impl Conversation {
         }
     }
 
+    /// Tells everyone else that someone is typing, at most once per
+    /// [`TYPING_EVERY_MS`] per participant: clients repeat it while typing,
+    /// and receivers let it lapse, so it is never stored.
+    fn relay_typing(&self, ws: &WebSocket, author: &Author) {
+        let at = now();
+        let mut typing = self.typing.borrow_mut();
+        let last = typing.get(&author.id).copied().unwrap_or(0);
+        // Half the interval of slack, so a client's timer that fires a
+        // little early is not dropped.
+        if at - last < TYPING_EVERY_MS / 2 {
+            return;
+        }
+        typing.insert(author.id.clone(), at);
+        let frame = ServerFrame::Typing {
+            author: author.clone(),
+        }
+        .encode();
+        for socket in self.state.get_websockets() {
+            if !js_sys::Object::is(socket.as_ref(), ws.as_ref()) {
+                let _ = socket.send_with_str(&frame);
+            }
+        }
+    }
+
+    /// Someone read up to `seq` (at most the last message): the mark is
+    /// stored and relayed, so the other side sees "Seen" and the reader's
+    /// other tabs stop counting those messages. An operator's mark also goes
+    /// to the channel's inbox, which counts their unread messages.
+    async fn read(&self, meta: &Meta, author: &Author, seq: Seq) -> EdgeResult<()> {
+        let seq = seq.min(self.store.last_seq()?);
+        let mark = ReadMark {
+            reader: author.id.clone(),
+            role: author.role,
+            seq,
+        };
+        if seq == Seq(0) || !self.store.mark_read(&mark, now())? {
+            return Ok(());
+        }
+        let frame = ServerFrame::Read { mark }.encode();
+        for socket in self.state.get_websockets() {
+            let _ = socket.send_with_str(&frame);
+        }
+        let Some(operator) = author.id.operator_id() else {
+            return Ok(());
+        };
+        let read = OperatorRead {
+            operator,
+            seen: Seen {
+                conversation: parse_stored(ConversationId::parse(meta.conversation.as_str()))?,
+                seq,
+            },
+        };
+        let channel = parse_stored(ChannelId::parse(meta.channel.as_str()))?;
+        let told = async {
+            Call::post(paths::READ, &read)?
+                .expect(&internal::inbox(&self.env, &channel)?, 204)
+                .await
+        }
+        .await;
+        // The mark is stored here; the inbox hears of it again with the
+        // operator's next read.
+        if let Err(error) = told {
+            worker::console_error!("inbox read mark: {error}");
+        }
+        Ok(())
+    }
+
     /// The conversation's record, which exists for every socket and every
     /// request past creation.
     fn meta(&self) -> EdgeResult<Meta> {
@@ -595,7 +675,8 @@ impl Conversation {
             return Ok(());
         };
         let last = self.store.latest()?;
-        let summary = summary(&meta, last.as_ref(), online)?;
+        let mut summary = summary(&meta, last.as_ref(), online)?;
+        summary.visitor_seqs = store::visitor_seqs(&self.store.sql())?;
         Call::post(paths::PRESENCE, &summary)?
             .expect(&internal::inbox(&self.env, &summary.channel)?, 204)
             .await?;
@@ -628,6 +709,7 @@ impl Conversation {
         if let Some(first) = self.reports.borrow_mut().offer(summary) {
             wasm_bindgen_futures::spawn_local(send_reports(
                 self.env.clone(),
+                self.store.sql(),
                 self.reports.clone(),
                 first,
             ));
@@ -637,9 +719,11 @@ impl Conversation {
 
 /// Sends reports until none is waiting. A failure is only logged: the
 /// message is stored and relayed already, and the next report brings the
-/// inbox up to date.
+/// inbox up to date. The visitor's latest sequence numbers are read as a
+/// report goes out, not for every message, since most reports are skipped.
 async fn send_reports(
     env: Env,
+    sql: worker::SqlStorage,
     reports: Rc<RefCell<Reports<ConversationSummary>>>,
     first: ConversationSummary,
 ) {
@@ -652,6 +736,7 @@ async fn send_reports(
         }
         let at = now();
         let sent = async {
+            next.visitor_seqs = store::visitor_seqs(&sql)?;
             Call::post(paths::UPSERT, &next)?
                 .send(&internal::inbox(&env, &next.channel)?)
                 .await
@@ -701,5 +786,6 @@ fn summary(
         last_seq: last.map_or(Seq(0), |m| m.seq),
         last: last.map(Preview::of),
         visitor_online,
+        visitor_seqs: Vec::new(),
     })
 }

@@ -1,5 +1,6 @@
-//! A conversation's SQLite: its record, its messages and its visitor's rate
-//! bucket. Every statement the conversation object runs is here.
+//! A conversation's SQLite: its record, its messages, its visitor's rate
+//! bucket and how far everyone has read. Every statement the conversation
+//! object runs is here.
 //!
 //! The object keeps copies of the record and of the last sequence number in
 //! memory, read once per wake-up: an evicted object starts with them empty
@@ -11,7 +12,8 @@ use charla_shared::bot::{Chatbot, InputKind, Run};
 use charla_shared::channel::{ChatMode, Language};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ClientMsgId, ParticipantId, Seq};
-use charla_shared::protocol::{Author, Message, Role};
+use charla_shared::limits::UNREAD_TAIL;
+use charla_shared::protocol::{Author, Message, ReadMark, Role};
 use charla_shared::rate::{Bucket, Rate};
 use charla_shared::Millis;
 use serde::Deserialize;
@@ -83,6 +85,14 @@ const SCHEMA: Schema = Schema {
          ALTER TABLE conversation ADD COLUMN first_response_at INTEGER;
          ALTER TABLE conversation ADD COLUMN ended_at INTEGER;
          ALTER TABLE conversation ADD COLUMN copies_sent INTEGER NOT NULL DEFAULT 0;",
+        // 7: how far each participant has read (one row per reader; a mark
+        // only moves forward).
+        "CREATE TABLE reads (
+             reader TEXT PRIMARY KEY,
+             role TEXT NOT NULL,
+             seq INTEGER NOT NULL,
+             at INTEGER NOT NULL
+         );",
     ],
 };
 
@@ -471,11 +481,82 @@ impl Store {
         Ok(Ok(()))
     }
 
+    /// How far each participant has read.
+    pub fn reads(&self) -> EdgeResult<Vec<ReadMark>> {
+        #[derive(Deserialize)]
+        struct Row {
+            reader: String,
+            role: String,
+            seq: i64,
+        }
+        self.sql
+            .exec("SELECT reader, role, seq FROM reads", None)?
+            .to_array::<Row>()?
+            .into_iter()
+            .map(|row| {
+                let corrupt = |e: &dyn std::fmt::Display| EdgeError::Corrupt(e.to_string());
+                Ok(ReadMark {
+                    reader: ParticipantId::parse(row.reader).map_err(|e| corrupt(&e))?,
+                    role: Role::parse(&row.role)
+                        .ok_or_else(|| EdgeError::Corrupt(format!("unknown role {}", row.role)))?,
+                    seq: Seq(u64::try_from(row.seq).map_err(|e| corrupt(&e))?),
+                })
+            })
+            .collect()
+    }
+
+    /// Moves a reader's mark forward; `false` if it was there already (a
+    /// mark never goes back, so a late frame changes nothing).
+    pub fn mark_read(&self, mark: &ReadMark, at: Millis) -> EdgeResult<bool> {
+        let cursor = self.sql.exec(
+            "INSERT INTO reads (reader, role, seq, at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (reader) DO UPDATE SET seq = excluded.seq, at = excluded.at
+             WHERE excluded.seq > reads.seq",
+            vec![
+                mark.reader.as_str().into(),
+                mark.role.as_str().into(),
+                SqlStorageValue::from(mark.seq.to_i64()),
+                SqlStorageValue::from(at),
+            ],
+        )?;
+        Ok(cursor.rows_written() > 0)
+    }
+
+    /// The storage itself, for work that outlives one event (the inbox
+    /// reports, which read [`visitor_seqs`] when they go out).
+    pub fn sql(&self) -> SqlStorage {
+        self.sql.clone()
+    }
+
     fn reread(&self) -> EdgeResult<Meta> {
         self.meta.replace(None);
         self.meta()?
             .ok_or_else(|| EdgeError::Corrupt("the conversation record is missing".into()))
     }
+}
+
+/// The sequence numbers of the visitor's latest [`UNREAD_TAIL`] messages,
+/// ascending: what the console counts unread messages from.
+pub fn visitor_seqs(sql: &SqlStorage) -> EdgeResult<Vec<Seq>> {
+    #[derive(Deserialize)]
+    struct Row {
+        seq: i64,
+    }
+    let mut seqs = sql
+        .exec(
+            "SELECT seq FROM messages WHERE role = ? ORDER BY seq DESC LIMIT ?",
+            vec![
+                Role::Visitor.as_str().into(),
+                SqlStorageValue::from(UNREAD_TAIL as i64),
+            ],
+        )?
+        .to_array::<Row>()?
+        .into_iter()
+        .map(|row| u64::try_from(row.seq).map(Seq))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| EdgeError::Corrupt(e.to_string()))?;
+    seqs.reverse();
+    Ok(seqs)
 }
 
 #[derive(Debug, Deserialize)]

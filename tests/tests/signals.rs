@@ -1,0 +1,407 @@
+//! Live signals against the real edge on local workerd: over raw sockets,
+//! typing that is relayed but never stored and never faster than allowed,
+//! read marks that only move forward, reach the other side and the
+//! operator's inbox, and survive reconnecting; then, in headless Chromium,
+//! the typing indicator both ways, "Seen" after the visitor opens the
+//! window, unread counts on the widget's button, the page's title and the
+//! console's list that survive reloads, and the day separators and times.
+//!
+//! The suite starts one edge; each scenario has a conversation of its own.
+
+use charla_shared::api::Transcript;
+use charla_shared::ids::{ClientMsgId, ParticipantId, Seq};
+use charla_shared::inbox::Inbox;
+use charla_shared::protocol::{ClientFrame, ReadMark, Role, ServerFrame};
+use charla_shared::routes;
+use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
+use charla_tests::client::{Api, Socket};
+use charla_tests::edge::{test_edge, LocalEdge};
+use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
+use charla_tests::ui::{
+    in_widget, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
+    widget_element, widget_texts_of,
+};
+use charla_tests::HarnessResult;
+use fantoccini::{Client, Locator};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_read_marks_and_unread_counts() -> HarnessResult<()> {
+    let (edge, _state) = test_edge(&[])?;
+    let api = Api::new(&edge);
+    over_the_wire(&edge, &api).await;
+    in_the_browsers(&edge).await
+}
+
+fn send(id: &str, text: &str) -> ClientFrame {
+    ClientFrame::Send {
+        id: ClientMsgId::parse(id).unwrap(),
+        text: text.into(),
+    }
+}
+
+/// Reads frames until one passes `wanted`, failing on any frame `refused`
+/// names on the way.
+async fn frame_where(
+    socket: &mut Socket,
+    wanted: impl Fn(&ServerFrame) -> bool,
+    refused: impl Fn(&ServerFrame) -> bool,
+) -> ServerFrame {
+    loop {
+        let frame = socket.next().await;
+        assert!(!refused(&frame), "unexpected {frame:?}");
+        if wanted(&frame) {
+            return frame;
+        }
+    }
+}
+
+fn is_typing(frame: &ServerFrame) -> bool {
+    matches!(frame, ServerFrame::Typing { .. })
+}
+
+fn is_read(frame: &ServerFrame) -> bool {
+    matches!(frame, ServerFrame::Read { .. })
+}
+
+fn is_message(text: &str) -> impl Fn(&ServerFrame) -> bool + '_ {
+    move |frame| matches!(frame, ServerFrame::Message { message } if message.text == text)
+}
+
+/// Reads inbox frames until the operator's list passes `wanted`.
+async fn inbox_until(socket: &mut Socket, inbox: &mut Inbox, wanted: impl Fn(&Inbox) -> bool) {
+    while !wanted(inbox) {
+        inbox.apply(socket.next_inbox().await);
+    }
+}
+
+async fn over_the_wire(edge: &LocalEdge, api: &Api) {
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let mut luis_inbox = Socket::inbox(edge, DEMO_CHANNEL, &luis).await.unwrap();
+    let mut luis_list = Inbox::new();
+    luis_list.apply(luis_inbox.next_inbox().await);
+
+    let created = api.create_conversation(DEMO_CHANNEL);
+    let mut visitor = Socket::visitor(edge, &created.conversation, &created.token, Seq(0))
+        .await
+        .unwrap();
+    visitor.joined().await;
+    let mut operator = Socket::operator(edge, &created.conversation, &luis, Seq(0))
+        .await
+        .unwrap();
+    let (luis_author, _) = operator.joined().await;
+
+    // Typing reaches the others, never the typist, and a second frame
+    // within the interval is dropped: the next thing the operator hears
+    // after the first is the message.
+    visitor.send(&ClientFrame::Typing).await;
+    let ServerFrame::Typing { author } = frame_where(&mut operator, is_typing, |_| false).await
+    else {
+        unreachable!("frame_where returns a typing frame");
+    };
+    assert_eq!(author.role, Role::Visitor);
+    assert_eq!(author.id, ParticipantId::visitor());
+    visitor.send(&ClientFrame::Typing).await;
+    for n in 1..=3 {
+        visitor
+            .send(&send(&format!("v{n}"), &format!("question {n}")))
+            .await;
+    }
+    frame_where(&mut operator, is_message("question 3"), is_typing).await;
+    frame_where(&mut visitor, is_message("question 3"), is_typing).await;
+
+    // Nothing of it was stored.
+    let transcript: Transcript = {
+        let reply = api.get(&routes::transcript(&created.conversation), Some(&luis));
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        serde_json::from_str(&reply.body).unwrap()
+    };
+    assert_eq!(transcript.messages.len(), 3, "typing is never stored");
+
+    // The inbox counts the visitor's messages as unread for Luis.
+    inbox_until(&mut luis_inbox, &mut luis_list, |list| {
+        list.unread(&created.conversation) == 3
+    })
+    .await;
+
+    // A mark past the end is taken as the end; the visitor hears of it, and
+    // so do Luis's consoles.
+    operator.send(&ClientFrame::Read { seq: Seq(99) }).await;
+    let ServerFrame::Read { mark } = frame_where(&mut visitor, is_read, |_| false).await else {
+        unreachable!("frame_where returns a read frame");
+    };
+    assert_eq!(
+        mark,
+        ReadMark {
+            reader: luis_author.id.clone(),
+            role: Role::Operator,
+            seq: Seq(3),
+        }
+    );
+    inbox_until(&mut luis_inbox, &mut luis_list, |list| {
+        list.unread(&created.conversation) == 0
+    })
+    .await;
+
+    // A mark never goes back: an older one relays nothing, so the next
+    // frame the visitor gets is the operator's answer.
+    operator.send(&ClientFrame::Read { seq: Seq(1) }).await;
+    operator.send(&send("o1", "Let me check.")).await;
+    frame_where(&mut visitor, is_message("Let me check."), is_read).await;
+
+    // The visitor reads the answer; the mark reaches the operator (after
+    // the operator's own, which every socket of the conversation gets).
+    visitor.send(&ClientFrame::Read { seq: Seq(4) }).await;
+    let visitor_read = |frame: &ServerFrame| matches!(frame, ServerFrame::Read { mark } if mark.role == Role::Visitor);
+    let ServerFrame::Read { mark } = frame_where(&mut operator, visitor_read, |_| false).await
+    else {
+        unreachable!("frame_where returns a read frame");
+    };
+    assert_eq!(mark.seq, Seq(4));
+
+    // Marks come back with every welcome, so counts survive a reload.
+    let mut again = Socket::visitor(edge, &created.conversation, &created.token, Seq(4))
+        .await
+        .unwrap();
+    let ServerFrame::Welcome { reads, .. } = again.next().await else {
+        panic!("the first frame is a welcome");
+    };
+    assert!(reads.contains(&ReadMark {
+        reader: luis_author.id.clone(),
+        role: Role::Operator,
+        seq: Seq(3),
+    }));
+    assert!(reads
+        .iter()
+        .any(|r| r.role == Role::Visitor && r.seq == Seq(4)));
+
+    // Luis's next console starts with his mark; Ana has read nothing.
+    let mut luis_again = Socket::inbox(edge, DEMO_CHANNEL, &luis).await.unwrap();
+    let mut list = Inbox::new();
+    list.apply(luis_again.next_inbox().await);
+    assert_eq!(list.unread(&created.conversation), 0);
+    let mut ana_inbox = Socket::inbox(edge, DEMO_CHANNEL, &ana).await.unwrap();
+    let mut ana_list = Inbox::new();
+    ana_list.apply(ana_inbox.next_inbox().await);
+    assert_eq!(ana_list.unread(&created.conversation), 3);
+    assert_eq!(ana_list.unread_total(), 3);
+}
+
+async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+    visitor
+        .goto(&format!("{}/embed.html?channel={DEMO_CHANNEL}", edge.url()))
+        .await?;
+    open_widget(&visitor).await?;
+    send_from_widget(&visitor, "Hello, anyone there?").await?;
+    let conversation = remembered_conversation(&visitor).await?;
+    let row = format!(".conversation[data-conversation='{conversation}']");
+
+    let operator = driver.session().await?;
+    sign_in_as(&operator, edge, DEMO_EMAIL, DEMO_PASSWORD).await?;
+    open_conversation(&operator, &row).await?;
+    eventually("the visitor's message in the pane", || async {
+        pane_texts(&operator)
+            .await
+            .filter(|t| t.iter().any(|m| m == "Hello, anyone there?"))
+    })
+    .await?;
+
+    // The operator types: the widget says so, then stops by itself.
+    operator
+        .find(Locator::Css(".pane textarea"))
+        .await?
+        .send_keys("Let me")
+        .await?;
+    eventually("the operator typing in the widget", || async {
+        in_widget(
+            &visitor,
+            "return root.querySelector('.charla-typing').textContent",
+        )
+        .await
+        .as_str()
+        .filter(|t| t.ends_with("is typing…") && t.starts_with("Ana"))
+        .map(str::to_owned)
+    })
+    .await?;
+    eventually("the indicator lapses", || async {
+        in_widget(
+            &visitor,
+            "return root.querySelector('.charla-typing').textContent",
+        )
+        .await
+        .as_str()
+        .filter(|t| t.is_empty())
+        .map(str::to_owned)
+    })
+    .await?;
+    // The visitor types: the pane says so.
+    widget_element(&visitor, "#charla-input")
+        .await?
+        .send_keys("One more")
+        .await?;
+    let input = widget_element(&visitor, "#charla-input").await?;
+    eventually("the visitor typing in the pane", || async {
+        script(
+            &operator,
+            "return document.querySelector('.pane .charla-typing')?.textContent",
+        )
+        .await
+        .as_str()
+        .filter(|t| t.ends_with("is typing…"))
+        .map(str::to_owned)
+    })
+    .await?;
+    input.clear().await?;
+    let violations = serious_accessibility_violations(&operator).await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+
+    // Times and the day's separator show, in the visitor's language.
+    let stamps = widget_texts_of(&visitor, ".charla-msg .charla-time")
+        .await
+        .unwrap_or_default();
+    assert!(
+        stamps
+            .iter()
+            .all(|s| s == "just now" || s.ends_with("min ago")),
+        "{stamps:?}"
+    );
+    let days = widget_texts_of(&visitor, ".charla-day")
+        .await
+        .unwrap_or_default();
+    assert_eq!(days, ["Today"]);
+
+    // Replies to a closed window are counted on the button and in the
+    // page's title, and the count survives a reload; the operator sees no
+    // "Seen" until the visitor opens the window.
+    widget_element(&visitor, ".charla-close")
+        .await?
+        .click()
+        .await?;
+    let title = visitor.title().await?;
+    let reply = operator.find(Locator::Css(".pane textarea")).await?;
+    reply.clear().await?;
+    reply.send_keys("First answer\u{E007}").await?;
+    operator
+        .find(Locator::Css(".pane textarea"))
+        .await?
+        .send_keys("Second answer\u{E007}")
+        .await?;
+    unread_on_the_button(&visitor, "2").await?;
+    assert_eq!(visitor.title().await?, format!("(2) {title}"));
+    visitor.refresh().await?;
+    unread_on_the_button(&visitor, "2").await?;
+    assert!(seen_in_pane(&operator).await.is_none());
+    open_widget(&visitor).await?;
+    eventually("Seen under the operator's last answer", || async {
+        seen_in_pane(&operator)
+            .await
+            .filter(|text| text == "Second answer")
+    })
+    .await?;
+    eventually("the title without the count", || async {
+        visitor.title().await.ok().filter(|t| *t == title)
+    })
+    .await?;
+
+    // The visitor writes while the operator's pane is closed: the list
+    // counts it, and the count survives the console's reload.
+    operator
+        .find(Locator::Css(".pane .close"))
+        .await?
+        .click()
+        .await?;
+    send_from_widget(&visitor, "Are you still there?").await?;
+    send_from_widget(&visitor, "Hello?").await?;
+    unread_in_the_list(&operator, &row, "2 unread").await?;
+    operator.refresh().await?;
+    unread_in_the_list(&operator, &row, "2 unread").await?;
+    eventually("the count in the console's title", || async {
+        operator.title().await.ok().filter(|t| t.starts_with('('))
+    })
+    .await?;
+    open_conversation(&operator, &row).await?;
+    unread_in_the_list(&operator, &row, "").await?;
+    // The visitor sees that the operator read them.
+    eventually("Seen under the visitor's message", || async {
+        in_widget(
+            &visitor,
+            "const seen = [...root.querySelectorAll('.charla-seen')].find(s => !s.hidden);
+             return seen?.parentElement.querySelector('.charla-text').textContent",
+        )
+        .await
+        .as_str()
+        .filter(|t| *t == "Hello?")
+        .map(str::to_owned)
+    })
+    .await?;
+    visitor.close().await?;
+    operator.close().await?;
+    Ok(())
+}
+
+async fn open_conversation(operator: &Client, row: &str) -> HarnessResult<()> {
+    eventually("the conversation in the list", || async {
+        operator
+            .find(Locator::Css(&format!("{row} button")))
+            .await
+            .ok()
+    })
+    .await?
+    .click()
+    .await?;
+    eventually("the pane", || async {
+        operator.find(Locator::Css(".pane textarea")).await.ok()
+    })
+    .await?;
+    Ok(())
+}
+
+async fn unread_on_the_button(visitor: &Client, count: &str) -> HarnessResult<()> {
+    eventually(&format!("{count} unread on the button"), || async {
+        in_widget(
+            visitor,
+            "const mark = root.querySelector('.charla-unread');
+             return mark.hidden ? '' : mark.firstChild.textContent",
+        )
+        .await
+        .as_str()
+        .filter(|t| *t == count)
+        .map(str::to_owned)
+    })
+    .await?;
+    Ok(())
+}
+
+/// Waits until the list's row shows `count` ("" once nothing is unread).
+async fn unread_in_the_list(operator: &Client, row: &str, count: &str) -> HarnessResult<()> {
+    eventually(&format!("{count:?} in the list"), || async {
+        script(
+            operator,
+            &format!(
+                "const mark = document.querySelector({:?});
+                 return mark ? (mark.hidden ? '' : mark.textContent) : null",
+                format!("{row} .unread-mark")
+            ),
+        )
+        .await
+        .as_str()
+        .filter(|t| *t == count)
+        .map(str::to_owned)
+    })
+    .await?;
+    Ok(())
+}
+
+/// The text of the message "Seen" shows under in the open pane.
+async fn seen_in_pane(operator: &Client) -> Option<String> {
+    script(
+        operator,
+        "const seen = [...document.querySelectorAll('.pane .charla-seen')].find(s => !s.hidden);
+         return seen?.parentElement.querySelector('.charla-text').textContent ?? null",
+    )
+    .await
+    .as_str()
+    .map(str::to_owned)
+}
