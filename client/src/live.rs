@@ -9,9 +9,12 @@ use std::rc::{Rc, Weak};
 use charla_shared::bot::AnswerId;
 use charla_shared::channel::Language;
 use charla_shared::chat::{Outgoing, Rated};
+use charla_shared::command::Command;
 use charla_shared::ids::{hex_digest, ClientMsgId, Seq};
 use charla_shared::limits::{TYPING_EVERY_MS, TYPING_SHOWN_MS};
-use charla_shared::protocol::{ClientFrame, ErrorCode, Message, Problem, ServerFrame};
+use charla_shared::protocol::{
+    message_text, ClientFrame, ErrorCode, Message, Problem, ServerFrame,
+};
 use leptos::prelude::*;
 
 use crate::chat::HasChat;
@@ -33,6 +36,8 @@ pub struct Live<S: HasChat> {
     typing_shown: Timer,
     /// When this client last said it was typing.
     typed_at: Cell<f64>,
+    /// Sent after every welcome (the widget's page views).
+    greeting: RefCell<Option<ClientFrame>>,
     this: Weak<Live<S>>,
 }
 
@@ -46,6 +51,7 @@ impl<S: HasChat + Send + Sync> Live<S> {
             resend: Timer::default(),
             typing_shown: Timer::default(),
             typed_at: Cell::new(f64::MIN),
+            greeting: RefCell::new(None),
             this: this.clone(),
         })
     }
@@ -123,6 +129,32 @@ impl<S: HasChat + Send + Sync> Live<S> {
             .is_some_and(|socket| socket.send(&json::stringify(frame)))
     }
 
+    /// Sends an operator's note or command; `Err` with what to show if it
+    /// is not sent (the caller keeps the text). Notes have no outbox: one
+    /// that is not sent stays in the box to be sent again.
+    pub fn note(&self, text: &str) -> Result<(), Problem> {
+        let text = message_text(text)?;
+        Command::parse(&text)?;
+        let frame = ClientFrame::Note {
+            id: random_message_id(),
+            text,
+        };
+        if self.act(&frame) {
+            Ok(())
+        } else {
+            Err(Problem::new(
+                ErrorCode::Unavailable,
+                "Not connected: the note was not sent. Try again in a moment.",
+            ))
+        }
+    }
+
+    /// A frame to send after every welcome, so the edge has it whenever
+    /// the conversation connects.
+    pub fn greet_with(&self, frame: ClientFrame) {
+        *self.greeting.borrow_mut() = Some(frame);
+    }
+
     /// The reader is typing: says so at most once per [`TYPING_EVERY_MS`].
     pub fn typing(&self) {
         let now = js_sys::Date::now();
@@ -173,7 +205,8 @@ impl<S: HasChat + Send + Sync> Live<S> {
         }
         let mut outgoing = Vec::new();
         if welcome {
-            outgoing = self.state.with_untracked(|s| s.chat().log().resend());
+            outgoing.extend(self.greeting.borrow().clone());
+            outgoing.extend(self.state.with_untracked(|s| s.chat().log().resend()));
         }
         outgoing.extend(applied.reply);
         self.send_all(outgoing);

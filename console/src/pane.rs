@@ -4,8 +4,9 @@
 use charla_client::chat::ChatView;
 use charla_client::live::Live;
 use charla_client::ui::{Composer, MessageList};
+use charla_shared::command::Command;
 use charla_shared::ids::ConversationId;
-use charla_shared::protocol::{ClientFrame, ConversationSummary, MessageKind};
+use charla_shared::protocol::{ClientFrame, ConversationSummary, MessageKind, Role};
 use charla_shared::routes;
 use leptos::prelude::*;
 
@@ -135,7 +136,31 @@ pub fn Pane(
         }
     };
     let download = routes::transcript_text(&id, None);
-    let send = UnsyncCallback::new(move |text: String| live.post(&text).is_ok());
+    let leave_id = id.clone();
+    // A text that starts with "/" is a command, and with "Private note"
+    // ticked a note: both go to operators only.
+    let private = RwSignal::new(false);
+    let send = {
+        let live = live.clone();
+        UnsyncCallback::new(move |text: String| {
+            if !private.get_untracked() && !text.trim_start().starts_with('/') {
+                return live.post(&text).is_ok();
+            }
+            match live.note(&text) {
+                Ok(()) => {
+                    if Command::parse(&text) == Ok(Some(Command::Leave)) {
+                        desk.update(|d| d.close(&leave_id));
+                    }
+                    true
+                }
+                Err(problem) => {
+                    chat.update(|c| c.set_notice(problem.message));
+                    false
+                }
+            }
+        })
+    };
+    let notes = Memo::new(move |_| chat.with(|c| c.log().notes().to_vec()));
     let close = {
         let id = id.clone();
         move |_| desk.update(|d| d.close(&id))
@@ -168,6 +193,23 @@ pub fn Pane(
                 seen=seen
                 seen_label="Seen by the visitor"
             />
+            <section class="notes" aria-label="Notes for operators" tabindex="0" hidden=move || notes.with(Vec::is_empty)>
+                <h4>"Notes · only operators see these"</h4>
+                <ol>
+                    <For
+                        each=move || notes.get()
+                        key=|note| note.n
+                        children=move |note| {
+                            view! {
+                                <li class="note" class:note-charla=note.author.role == Role::System>
+                                    <span class="note-who">{note.author.name}</span>
+                                    <p class="note-text">{note.text}</p>
+                                </li>
+                            }
+                        }
+                    />
+                </ol>
+            </section>
             <p class="charla-typing" aria-hidden="true">{typing}</p>
             <p class="pane-status" role="status">{status}</p>
             <Composer
@@ -181,6 +223,10 @@ pub fn Pane(
             >
                 "Send"
             </Composer>
+            <label class="private">
+                <input type="checkbox" prop:checked=private on:change=move |_| private.update(|p| *p = !*p) />
+                " Private note (type / for commands)"
+            </label>
         </article>
     }
 }

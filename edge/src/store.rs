@@ -779,7 +779,8 @@ impl Db {
         let sql = format!(
             "SELECT {key} AS number, title, name, email, {team}, created_at FROM {table} \
              WHERE channel_id = ?1 AND (?2 IS NULL OR CAST({key} AS TEXT) = ?2 \
-             OR name LIKE ?3 ESCAPE '\\' OR email LIKE ?3 ESCAPE '\\') \
+             OR name LIKE ?3 ESCAPE '\\' OR email LIKE ?3 ESCAPE '\\' \
+             OR title LIKE ?3 ESCAPE '\\') \
              ORDER BY created_at DESC LIMIT {RECORD_LIST}"
         );
         let rows: Vec<RecordSummary> = self

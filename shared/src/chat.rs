@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::bot::AnswerId;
 use crate::channel::Language;
 use crate::ids::{ClientMsgId, Seq};
-use crate::protocol::{Author, ClientFrame, Message, Notice, Problem, ReadMark, Role, ServerFrame};
+use crate::protocol::{
+    Author, ClientFrame, Message, Note, Notice, Problem, ReadMark, Role, ServerFrame,
+};
 use crate::rating::Rating;
 
 /// One conversation as a client knows it.
@@ -31,6 +33,8 @@ pub struct ChatLog {
     reads: Vec<ReadMark>,
     /// Who else is typing right now.
     typing: Vec<Author>,
+    /// Operator-only notes, ascending by number (operators' logs only).
+    notes: Vec<Note>,
 }
 
 /// A message the client sent and the edge has not acknowledged yet. Clients
@@ -128,6 +132,11 @@ impl ChatLog {
         self.you
             .as_ref()
             .is_some_and(|you| you.id == message.author.id)
+    }
+
+    /// The operators' notes, ascending.
+    pub fn notes(&self) -> &[Note] {
+        &self.notes
     }
 
     /// Who else is typing.
@@ -302,6 +311,12 @@ impl ChatLog {
                 }
             }
             ServerFrame::Read { mark } => self.merge_read(mark),
+            ServerFrame::Notes { notes } => {
+                for note in notes {
+                    self.insert_note(note);
+                }
+            }
+            ServerFrame::NoteAdded { note } => self.insert_note(note),
         }
         if self.known_last > self.frontier && !self.syncing && self.has_gap() {
             self.syncing = true;
@@ -310,6 +325,13 @@ impl ChatLog {
             });
         }
         applied
+    }
+
+    /// Keeps a note once, in order, whichever way it arrived.
+    fn insert_note(&mut self, note: Note) {
+        if let Err(at) = self.notes.binary_search_by_key(&note.n, |n| n.n) {
+            self.notes.insert(at, note);
+        }
     }
 
     fn read_by(&self, reader: &crate::ids::ParticipantId) -> Seq {
@@ -743,6 +765,25 @@ mod tests {
             mark: mark(&operator_named("bo", "Bo"), 3),
         });
         assert_eq!(log.seen(), Some(Seq(3)), "any operator counts");
+    }
+
+    #[test]
+    fn notes_are_kept_once_in_order() {
+        let mut log = connected(0);
+        let note = |n: u64| Note {
+            n,
+            id: id(&format!("n{n}")),
+            author: operator(),
+            text: format!("note {n}"),
+            at: 0,
+        };
+        log.apply(ServerFrame::NoteAdded { note: note(2) });
+        log.apply(ServerFrame::Notes {
+            notes: vec![note(1), note(2)],
+        });
+        let ns: Vec<u64> = log.notes().iter().map(|n| n.n).collect();
+        assert_eq!(ns, [1, 2]);
+        assert_eq!(log.messages().count(), 0, "notes are not messages");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod channel;
 pub mod chat;
 pub mod clock;
 pub mod color;
+pub mod command;
 pub mod identity;
 pub mod ids;
 pub mod inbox;

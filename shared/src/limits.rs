@@ -166,6 +166,13 @@ pub const TYPING_SHOWN_MS: u32 = 7_000;
 /// "50+").
 pub const UNREAD_TAIL: usize = 50;
 
+/// How many of the visitor's latest page views a conversation keeps (what
+/// `/history` lists).
+pub const MAX_PAGE_VIEWS: usize = 15;
+
+/// The longest page title kept, in characters (longer ones are cut).
+pub const MAX_PAGE_TITLE_CHARS: usize = 200;
+
 /// How long a chatbot "types" before each of its messages shows in the
 /// widget, in milliseconds.
 pub const BOT_TYPING_MS: u32 = 700;

@@ -232,6 +232,51 @@ pub enum ClientFrame {
         /// The last message read.
         seq: Seq,
     },
+    /// An operator's private note, or a command (text starting with `/`,
+    /// see [`Command`](crate::command::Command)) whose result is stored as
+    /// a note too. Notes reach operators only, never the visitor; a retry
+    /// with the same `id` is stored once.
+    Note {
+        /// Chosen by the client before the first attempt.
+        id: ClientMsgId,
+        /// The text, at most [`MAX_MESSAGE_CHARS`] characters.
+        text: String,
+    },
+    /// The visitor's latest page views on the site, newest last, at most
+    /// [`MAX_PAGE_VIEWS`](crate::limits::MAX_PAGE_VIEWS); sent after each
+    /// welcome. Replaces what the conversation knew; operators see them.
+    Pages {
+        /// The page views.
+        pages: Vec<PageView>,
+    },
+}
+
+/// A page the visitor viewed on the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageView {
+    /// Its address (`http` or `https`).
+    pub url: String,
+    /// Its title.
+    pub title: String,
+    /// When, by the visitor's clock.
+    pub at: Millis,
+}
+
+/// An operator-only note in a conversation: never sent to a visitor socket,
+/// never in a visitor's transcript. Notes are numbered on their own, apart
+/// from messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    /// Its number among the conversation's notes.
+    pub n: u64,
+    /// The id its sender chose.
+    pub id: ClientMsgId,
+    /// Who wrote it (Charla itself for a command's result).
+    pub author: Author,
+    /// Plain text.
+    pub text: String,
+    /// When the edge stored it.
+    pub at: Millis,
 }
 
 /// A frame the edge sends on a conversation socket.
@@ -294,6 +339,17 @@ pub enum ServerFrame {
     Read {
         /// Who, and how far.
         mark: ReadMark,
+    },
+    /// Every note of the conversation, to operators only, after the
+    /// history of each connection.
+    Notes {
+        /// The notes, ascending.
+        notes: Vec<Note>,
+    },
+    /// A note was stored (sent to operators only).
+    NoteAdded {
+        /// The note.
+        note: Note,
     },
 }
 
@@ -589,6 +645,13 @@ impl ClientFrame {
             ClientFrame::SendCopy { email } => Ok(ClientFrame::SendCopy {
                 email: crate::identity::email(&email)?,
             }),
+            ClientFrame::Note { id, text } => {
+                let text = message_text(&text).map_err(|p| p.for_message(id.clone()))?;
+                Ok(ClientFrame::Note { id, text })
+            }
+            ClientFrame::Pages { pages } => Ok(ClientFrame::Pages {
+                pages: page_views(pages)?,
+            }),
             other => Ok(other),
         }
     }
@@ -621,6 +684,41 @@ impl InboxFrame {
     pub fn encode(&self) -> String {
         to_json(self)
     }
+}
+
+/// Checks page views against the limits: at most
+/// [`MAX_PAGE_VIEWS`](crate::limits::MAX_PAGE_VIEWS), web addresses of at
+/// most [`MAX_URL_CHARS`](crate::limits::MAX_URL_CHARS) characters; long
+/// titles are cut.
+pub fn page_views(pages: Vec<PageView>) -> Result<Vec<PageView>, Problem> {
+    use crate::limits::{MAX_PAGE_TITLE_CHARS, MAX_PAGE_VIEWS, MAX_URL_CHARS};
+    if pages.len() > MAX_PAGE_VIEWS {
+        return Err(Problem::new(
+            ErrorCode::Invalid,
+            format!(
+                "At most {MAX_PAGE_VIEWS} page views are kept; this frame has {}.",
+                pages.len()
+            ),
+        ));
+    }
+    pages
+        .into_iter()
+        .map(|page| {
+            let web = page.url.starts_with("https://") || page.url.starts_with("http://");
+            if !web || page.url.chars().count() > MAX_URL_CHARS {
+                return Err(Problem::new(
+                    ErrorCode::Invalid,
+                    format!(
+                        "A page view needs an http or https address of at most {MAX_URL_CHARS} characters."
+                    ),
+                ));
+            }
+            Ok(PageView {
+                title: page.title.chars().take(MAX_PAGE_TITLE_CHARS).collect(),
+                ..page
+            })
+        })
+        .collect()
 }
 
 /// Checks a message text against the limits and returns it trimmed.

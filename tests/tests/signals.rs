@@ -1,17 +1,19 @@
-//! Live signals against the real edge on local workerd: over raw sockets,
-//! typing that is relayed but never stored and never faster than allowed,
-//! read marks that only move forward, reach the other side and the
-//! operator's inbox, and survive reconnecting; then, in headless Chromium,
-//! the typing indicator both ways, "Seen" after the visitor opens the
-//! window, unread counts on the widget's button, the page's title and the
-//! console's list that survive reloads, and the day separators and times.
+//! Live signals and operator tools against the real edge on local workerd:
+//! over raw sockets, typing that is relayed but never stored and never
+//! faster than allowed, read marks that only move forward, reach the other
+//! side and the operator's inbox, and survive reconnecting, and private
+//! notes and commands that reach operators only; then, in headless
+//! Chromium, the typing indicator both ways, "Seen" after the visitor opens
+//! the window, unread counts on the widget's button, the page's title and
+//! the console's list that survive reloads, the day separators and times,
+//! and commands typed in the console.
 //!
 //! The suite starts one edge; each scenario has a conversation of its own.
 
 use charla_shared::api::Transcript;
 use charla_shared::ids::{ClientMsgId, ParticipantId, Seq};
 use charla_shared::inbox::Inbox;
-use charla_shared::protocol::{ClientFrame, ReadMark, Role, ServerFrame};
+use charla_shared::protocol::{ClientFrame, ErrorCode, PageView, ReadMark, Role, ServerFrame};
 use charla_shared::routes;
 use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
 use charla_tests::client::{Api, Socket};
@@ -19,7 +21,7 @@ use charla_tests::edge::{test_edge, LocalEdge};
 use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
 use charla_tests::ui::{
     in_widget, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
-    widget_element, widget_texts_of,
+    texts, widget_element, widget_texts_of,
 };
 use charla_tests::HarnessResult;
 use fantoccini::{Client, Locator};
@@ -29,6 +31,7 @@ async fn typing_read_marks_and_unread_counts() -> HarnessResult<()> {
     let (edge, _state) = test_edge(&[])?;
     let api = Api::new(&edge);
     over_the_wire(&edge, &api).await;
+    notes_and_commands_over_the_wire(&edge, &api).await;
     in_the_browsers(&edge).await
 }
 
@@ -187,6 +190,161 @@ async fn over_the_wire(edge: &LocalEdge, api: &Api) {
     assert_eq!(ana_list.unread_total(), 3);
 }
 
+fn write_note(id: &str, text: &str) -> ClientFrame {
+    ClientFrame::Note {
+        id: ClientMsgId::parse(id).unwrap(),
+        text: text.into(),
+    }
+}
+
+/// Reads an operator's frames until a note from Charla arrives; its text.
+async fn answer(operator: &mut Socket) -> String {
+    loop {
+        if let ServerFrame::NoteAdded { note } = operator.next().await {
+            if note.author.role == Role::System {
+                return note.text;
+            }
+        }
+    }
+}
+
+async fn notes_and_commands_over_the_wire(edge: &LocalEdge, api: &Api) {
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let created = api.create_conversation(DEMO_CHANNEL);
+    let mut visitor = Socket::visitor(edge, &created.conversation, &created.token, Seq(0))
+        .await
+        .unwrap();
+    visitor.joined().await;
+    let mut operator = Socket::operator(edge, &created.conversation, &luis, Seq(0))
+        .await
+        .unwrap();
+    operator.joined().await;
+    let mut colleague = Socket::operator(edge, &created.conversation, &ana, Seq(0))
+        .await
+        .unwrap();
+    colleague.joined().await;
+    // Operators' sockets get the notes after their history; none yet.
+    assert_eq!(operator.next().await, ServerFrame::Notes { notes: vec![] });
+    assert_eq!(colleague.next().await, ServerFrame::Notes { notes: vec![] });
+
+    // The visitor's pages arrive with the connection; a bad one is refused.
+    let page = |url: &str, title: &str| PageView {
+        url: url.into(),
+        title: title.into(),
+        at: 1_000,
+    };
+    visitor
+        .send(&ClientFrame::Pages {
+            pages: vec![page("javascript:alert(1)", "x")],
+        })
+        .await;
+    assert_eq!(visitor.next_error().await.code, ErrorCode::Invalid);
+    visitor
+        .send(&ClientFrame::Pages {
+            pages: vec![
+                page("https://shop.example/", "Home"),
+                page("https://shop.example/pricing", "Pricing"),
+            ],
+        })
+        .await;
+
+    // A note reaches both operators, not the visitor; a retry stores it once.
+    operator
+        .send(&write_note("n1", "The customer seems upset"))
+        .await;
+    for socket in [&mut operator, &mut colleague] {
+        let ServerFrame::NoteAdded { note } = socket.next().await else {
+            panic!("the note reaches operators");
+        };
+        assert_eq!(
+            (note.n, note.text.as_str()),
+            (1, "The customer seems upset")
+        );
+    }
+    operator
+        .send(&write_note("n1", "The customer seems upset"))
+        .await;
+    let ServerFrame::NoteAdded { note } = operator.next().await else {
+        panic!("the retry is answered");
+    };
+    assert_eq!(note.n, 1, "stored once");
+
+    // Commands: their answers are notes from Charla.
+    operator.send(&write_note("n2", "/help")).await;
+    assert!(answer(&mut operator).await.contains("/ticket_search"));
+    operator.send(&write_note("n3", "/history")).await;
+    let history = answer(&mut operator).await;
+    assert!(
+        history.contains("Home — https://shop.example/")
+            && history.contains("Pricing — https://shop.example/pricing"),
+        "{history}"
+    );
+    operator
+        .send(&write_note("n4", "/ticket Printer on fire"))
+        .await;
+    let created_ticket = answer(&mut operator).await;
+    assert!(created_ticket.starts_with("Ticket #"), "{created_ticket}");
+    let number: String = created_ticket
+        .trim_start_matches("Ticket #")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    operator
+        .send(&write_note("n5", "/ticket_search printer"))
+        .await;
+    let found = answer(&mut operator).await;
+    assert!(
+        found.contains(&format!("Ticket #{number} — Printer on fire")),
+        "{found}"
+    );
+    operator
+        .send(&write_note("n6", &format!("/ticket_search {number}")))
+        .await;
+    assert!(answer(&mut operator).await.contains("Printer on fire"));
+    operator.send(&write_note("n7", "/lead Big order")).await;
+    assert!(answer(&mut operator).await.starts_with("Lead #"));
+
+    // Unknown commands, commands sent as messages and visitors' notes are
+    // refused, and store nothing.
+    operator.send(&write_note("n8", "/dance")).await;
+    let unknown = operator.next_error().await;
+    assert!(
+        unknown.message.contains("/ticket_search"),
+        "{}",
+        unknown.message
+    );
+    operator.send(&send("m1", "/ticket Sneaky")).await;
+    assert_eq!(operator.next_error().await.code, ErrorCode::Invalid);
+    visitor.send(&write_note("v1", "I am an operator")).await;
+    assert_eq!(visitor.next_error().await.code, ErrorCode::Forbidden);
+
+    // A new operator socket gets every note; the visitor's transcript and
+    // socket have none of it, only the message /leave adds.
+    let mut later = Socket::operator(edge, &created.conversation, &ana, Seq(0))
+        .await
+        .unwrap();
+    later.joined().await;
+    let ServerFrame::Notes { notes } = later.next().await else {
+        panic!("the notes follow the history");
+    };
+    assert_eq!(notes.len(), 13, "{notes:#?}");
+    operator.send(&write_note("n9", "/leave")).await;
+    assert!(answer(&mut operator).await.starts_with("You left"));
+    let ServerFrame::Message { message } = visitor.next().await else {
+        panic!("the visitor's next frame is the operator leaving");
+    };
+    assert_eq!(message.text, "Luis left the conversation.");
+    let text = api.get(
+        &routes::transcript_text(&created.conversation, Some(&created.token)),
+        None,
+    );
+    assert_eq!(text.status, 200, "{}", text.body);
+    for secret in ["upset", "/help", "Printer", "Big order", "shop.example"] {
+        assert!(!text.body.contains(secret), "{secret} in {}", text.body);
+    }
+}
+
 async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
@@ -336,9 +494,46 @@ async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
         .map(str::to_owned)
     })
     .await?;
+
+    // Commands and notes typed in the console show to operators only.
+    let reply = operator.find(Locator::Css(".pane textarea")).await?;
+    reply.send_keys("/help\u{E007}").await?;
+    note_in_pane(&operator, "/ticket_search").await?;
+    reply.send_keys("/ticket Broken widget\u{E007}").await?;
+    note_in_pane(&operator, "Ticket #").await?;
+    operator
+        .find(Locator::Css(".pane .private input"))
+        .await?
+        .click()
+        .await?;
+    reply.send_keys("A regular customer\u{E007}").await?;
+    note_in_pane(&operator, "A regular customer").await?;
+    let violations = serious_accessibility_violations(&operator).await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+    let shown = widget_texts_of(&visitor, ".charla-text")
+        .await
+        .unwrap_or_default();
+    for secret in ["/help", "Broken widget", "regular customer", "Ticket #"] {
+        assert!(
+            !shown.iter().any(|t| t.contains(secret)),
+            "{secret} in {shown:?}"
+        );
+    }
     visitor.close().await?;
     operator.close().await?;
     Ok(())
+}
+
+/// Waits until a note in the open pane contains `text`.
+async fn note_in_pane(operator: &Client, text: &str) -> HarnessResult<()> {
+    eventually(&format!("a note with {text:?}"), || async {
+        texts(operator, "document.querySelectorAll('.pane .note-text')")
+            .await?
+            .iter()
+            .any(|t| t.contains(text))
+            .then_some(())
+    })
+    .await
 }
 
 async fn open_conversation(operator: &Client, row: &str) -> HarnessResult<()> {

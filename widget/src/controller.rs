@@ -151,6 +151,14 @@ impl Controller {
             }
         });
         self.read_when_shown();
+        // The pages the visitor viewed go with every connection, so the
+        // operator's /history is as fresh as the visitor's last page.
+        if let Some(window) = web_sys::window() {
+            let url = window.location().href().unwrap_or_default();
+            let title = window.document().map(|d| d.title()).unwrap_or_default();
+            let pages = storage::record_page_view(url, title, js_sys::Date::now() as i64);
+            self.live.greet_with(ClientFrame::Pages { pages });
+        }
         let saved = storage::load_outbox(&self.channel);
         let unsent = !saved.is_empty();
         self.state.update(|s| s.chat_mut().restore_outbox(saved));

@@ -7,6 +7,8 @@
 use charla_client::storage::{load, remove, save};
 use charla_shared::chat::Outgoing;
 use charla_shared::ids::{ChannelId, ConversationId, VisitorToken};
+use charla_shared::limits::{MAX_PAGE_VIEWS, MAX_URL_CHARS};
+use charla_shared::protocol::PageView;
 use serde::{Deserialize, Serialize};
 
 /// The visitor's conversation on one channel.
@@ -35,6 +37,21 @@ pub fn save_conversation(channel: &ChannelId, stored: &StoredConversation) {
 pub fn forget(channel: &ChannelId) {
     remove(&format!("charla.conversation.{channel}"));
     remove(&format!("charla.outbox.{channel}"));
+}
+
+/// Adds the page being viewed to the last [`MAX_PAGE_VIEWS`] the widget
+/// remembers (for all channels of the site), and returns them, newest last.
+/// Only web pages with addresses the edge takes are kept.
+pub fn record_page_view(url: String, title: String, at: i64) -> Vec<PageView> {
+    let mut pages: Vec<PageView> = load("charla.pages").unwrap_or_default();
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    if web && url.chars().count() <= MAX_URL_CHARS {
+        pages.push(PageView { url, title, at });
+    }
+    let extra = pages.len().saturating_sub(MAX_PAGE_VIEWS);
+    pages.drain(..extra);
+    save("charla.pages", &pages);
+    pages
 }
 
 /// Whether the visitor turned the new-message chime on (it is off until

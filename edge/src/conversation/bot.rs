@@ -172,12 +172,12 @@ impl Conversation {
                     None
                 }
                 Output::CreateLead => {
-                    self.record(RecordKind::Lead, None).await;
+                    self.record(RecordKind::Lead, None, None).await;
                     queue.extend(self.continue_run(|engine, run| engine.recorded(run, None))?);
                     None
                 }
                 Output::CreateTicket { team } => {
-                    let number = self.record(RecordKind::Ticket, Some(&team)).await;
+                    let number = self.record(RecordKind::Ticket, Some(&team), None).await;
                     queue.extend(self.continue_run(|engine, run| engine.recorded(run, number))?);
                     None
                 }
@@ -246,10 +246,16 @@ impl Conversation {
         }
     }
 
-    /// Records a lead or a ticket with the transcript so far; the ticket's
-    /// number, or `None` when it could not be recorded (logged: the
-    /// transcript keeps everything the visitor said).
-    async fn record(&self, kind: RecordKind, team: Option<&str>) -> Option<u64> {
+    /// Records a lead or a ticket with the transcript so far, titled after
+    /// the visitor unless an operator gave a title; its number, or `None`
+    /// when it could not be recorded (logged: the transcript keeps
+    /// everything the visitor said).
+    pub(super) async fn record(
+        &self,
+        kind: RecordKind,
+        team: Option<&str>,
+        title: Option<&str>,
+    ) -> Option<u64> {
         let recorded = async {
             let meta = self.meta()?;
             let transcript = self.store.after(Seq(0), usize::MAX)?;
@@ -257,7 +263,8 @@ impl Conversation {
                 .map_err(|e| EdgeError::Corrupt(e.to_string()))?;
             let conversation = ConversationId::parse(meta.conversation.as_str())
                 .map_err(|e| EdgeError::Corrupt(e.to_string()))?;
-            let title = format!("{} (live chat)", meta.visitor);
+            let title =
+                title.map_or_else(|| format!("{} (live chat)", meta.visitor), str::to_owned);
             Db::new(&self.env)?
                 .insert_record(&NewRecord {
                     kind,

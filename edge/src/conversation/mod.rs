@@ -16,6 +16,7 @@
 mod admission;
 mod bot;
 mod closing;
+mod notes;
 mod reports;
 mod store;
 
@@ -199,6 +200,9 @@ impl Conversation {
             },
         );
         self.send_history(&server, after)?;
+        if participant.author.role != Role::Visitor {
+            self.send_notes(&server)?;
+        }
         Ok(Response::from_websocket(pair.client)?)
     }
 
@@ -326,21 +330,28 @@ impl Conversation {
                     return Err(EdgeError::Refused(match frame {
                         ClientFrame::Send { id, .. }
                         | ClientFrame::Choose { id, .. }
-                        | ClientFrame::Rate { id, .. } => problem.for_message(id),
+                        | ClientFrame::Rate { id, .. }
+                        | ClientFrame::Note { id, .. } => problem.for_message(id),
                         ClientFrame::Sync { .. }
                         | ClientFrame::Restart
                         | ClientFrame::AskForPerson
                         | ClientFrame::End
                         | ClientFrame::SendCopy { .. }
                         | ClientFrame::Typing
-                        | ClientFrame::Read { .. } => problem,
+                        | ClientFrame::Read { .. }
+                        | ClientFrame::Pages { .. } => problem,
                     }));
                 }
             }
         }
         let visitor = participant.author.role == Role::Visitor;
         match frame {
-            ClientFrame::Send { id, text } => self.post(ws, &meta, &participant, id, text).await,
+            ClientFrame::Send { id, text } => {
+                if !visitor {
+                    self.refuse_command_as_message(&id, &text)?;
+                }
+                self.post(ws, &meta, &participant, id, text).await
+            }
             ClientFrame::Sync { after } => self.send_history(ws, after),
             ClientFrame::Choose { id, answer } if visitor => {
                 self.choose(ws, &participant, id, answer).await
@@ -357,6 +368,17 @@ impl Conversation {
                 Ok(())
             }
             ClientFrame::Read { seq } => self.read(&meta, &participant.author, seq).await,
+            ClientFrame::Note { id, text } if !visitor => {
+                self.note(ws, &meta, &participant, id, text).await
+            }
+            ClientFrame::Note { id, .. } => Err(EdgeError::Refused(
+                Problem::new(ErrorCode::Forbidden, "Only operators write notes.").for_message(id),
+            )),
+            ClientFrame::Pages { pages } if visitor => self.store.set_pages(&pages),
+            ClientFrame::Pages { .. } => Err(EdgeError::refuse(
+                ErrorCode::Forbidden,
+                "Only the visitor's widget reports page views.",
+            )),
             ClientFrame::Choose { .. } | ClientFrame::Restart | ClientFrame::AskForPerson => {
                 Err(EdgeError::refuse(
                     ErrorCode::Forbidden,

@@ -13,7 +13,7 @@ use charla_shared::channel::{ChatMode, Language};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ClientMsgId, ParticipantId, Seq};
 use charla_shared::limits::UNREAD_TAIL;
-use charla_shared::protocol::{Author, Message, ReadMark, Role};
+use charla_shared::protocol::{Author, Message, Note, PageView, ReadMark, Role};
 use charla_shared::rate::{Bucket, Rate};
 use charla_shared::Millis;
 use serde::Deserialize;
@@ -91,6 +91,25 @@ const SCHEMA: Schema = Schema {
              reader TEXT PRIMARY KEY,
              role TEXT NOT NULL,
              seq INTEGER NOT NULL,
+             at INTEGER NOT NULL
+         );",
+        // 8: operators' private notes (numbered apart from messages, so the
+        // visitor's sequence has no holes), and the visitor's latest page
+        // views.
+        "CREATE TABLE notes (
+             n INTEGER PRIMARY KEY AUTOINCREMENT,
+             sender TEXT NOT NULL,
+             client_id TEXT NOT NULL,
+             role TEXT NOT NULL,
+             author TEXT NOT NULL,
+             body TEXT NOT NULL,
+             at INTEGER NOT NULL,
+             UNIQUE (sender, client_id)
+         );
+         CREATE TABLE pages (
+             position INTEGER PRIMARY KEY,
+             url TEXT NOT NULL,
+             title TEXT NOT NULL,
              at INTEGER NOT NULL
          );",
     ],
@@ -522,6 +541,95 @@ impl Store {
         Ok(cursor.rows_written() > 0)
     }
 
+    /// Stores a note under the next note number; a retry (the same sender
+    /// and id) stores nothing and returns the note stored first, with
+    /// `false`.
+    pub fn insert_note(
+        &self,
+        author: &Author,
+        id: &ClientMsgId,
+        text: &str,
+        at: Millis,
+    ) -> EdgeResult<(Note, bool)> {
+        let written = self
+            .sql
+            .exec(
+                "INSERT INTO notes (sender, client_id, role, author, body, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (sender, client_id) DO NOTHING",
+                vec![
+                    author.id.as_str().into(),
+                    id.as_str().into(),
+                    author.role.as_str().into(),
+                    author.name.as_str().into(),
+                    text.into(),
+                    SqlStorageValue::from(at),
+                ],
+            )?
+            .rows_written()
+            > 0;
+        let note = self
+            .sql
+            .exec(
+                "SELECT n, sender, client_id, role, author, body, at FROM notes
+                 WHERE sender = ? AND client_id = ?",
+                vec![author.id.as_str().into(), id.as_str().into()],
+            )?
+            .one::<NoteRow>()?
+            .into_note()?;
+        Ok((note, written))
+    }
+
+    /// Every note, ascending.
+    pub fn notes(&self) -> EdgeResult<Vec<Note>> {
+        self.sql
+            .exec(
+                "SELECT n, sender, client_id, role, author, body, at FROM notes ORDER BY n",
+                None,
+            )?
+            .to_array::<NoteRow>()?
+            .into_iter()
+            .map(NoteRow::into_note)
+            .collect()
+    }
+
+    /// Replaces the visitor's page views (checked already).
+    pub fn set_pages(&self, pages: &[PageView]) -> EdgeResult<()> {
+        self.sql.exec("DELETE FROM pages", None)?;
+        for (position, page) in pages.iter().enumerate() {
+            self.sql.exec(
+                "INSERT INTO pages (position, url, title, at) VALUES (?, ?, ?, ?)",
+                vec![
+                    SqlStorageValue::from(position as i64),
+                    page.url.as_str().into(),
+                    page.title.as_str().into(),
+                    SqlStorageValue::from(page.at),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The visitor's page views, newest last.
+    pub fn pages(&self) -> EdgeResult<Vec<PageView>> {
+        #[derive(Deserialize)]
+        struct Row {
+            url: String,
+            title: String,
+            at: Millis,
+        }
+        Ok(self
+            .sql
+            .exec("SELECT url, title, at FROM pages ORDER BY position", None)?
+            .to_array::<Row>()?
+            .into_iter()
+            .map(|row| PageView {
+                url: row.url,
+                title: row.title,
+                at: row.at,
+            })
+            .collect())
+    }
+
     /// The storage itself, for work that outlives one event (the inbox
     /// reports, which read [`visitor_seqs`] when they go out).
     pub fn sql(&self) -> SqlStorage {
@@ -602,6 +710,35 @@ impl MetaRow {
             first_response_at: self.first_response_at,
             ended_at: self.ended_at,
             copies_sent: u32::try_from(self.copies_sent).unwrap_or(u32::MAX),
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct NoteRow {
+    n: i64,
+    sender: String,
+    client_id: String,
+    role: String,
+    author: String,
+    body: String,
+    at: Millis,
+}
+
+impl NoteRow {
+    fn into_note(self) -> EdgeResult<Note> {
+        let corrupt = |e: &dyn std::fmt::Display| EdgeError::Corrupt(e.to_string());
+        Ok(Note {
+            n: u64::try_from(self.n).map_err(|e| corrupt(&e))?,
+            id: ClientMsgId::parse(self.client_id).map_err(|e| corrupt(&e))?,
+            author: Author {
+                role: Role::parse(&self.role)
+                    .ok_or_else(|| EdgeError::Corrupt(format!("unknown role {}", self.role)))?,
+                id: ParticipantId::parse(self.sender).map_err(|e| corrupt(&e))?,
+                name: self.author,
+            },
+            text: self.body,
+            at: self.at,
         })
     }
 }
