@@ -164,6 +164,10 @@ pub fn Composer(
     /// Hears every keystroke that changes the text (for "… is typing").
     #[prop(optional)]
     on_typing: Option<UnsyncCallback<()>>,
+    /// Sees each key first; returning `true` takes it (Enter then does not
+    /// send), as a list opened over the box does.
+    #[prop(optional)]
+    on_key: Option<UnsyncCallback<KeyboardEvent, bool>>,
     /// The send button's content.
     children: Children,
 ) -> impl IntoView {
@@ -198,6 +202,10 @@ pub fn Composer(
         submit();
     };
     let on_key = move |event: KeyboardEvent| {
+        if on_key.is_some_and(|hook| hook.run(event.clone())) {
+            event.prevent_default();
+            return;
+        }
         if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
             event.prevent_default();
             submit();

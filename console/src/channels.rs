@@ -12,6 +12,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::app::page_edge;
+use crate::canned::CannedEditor;
 use crate::draft::{ColorField, Draft, TextField, BUTTON_MODES};
 use crate::pick::PickList;
 
@@ -112,14 +113,16 @@ enum Tab {
     Rules,
     Widget,
     Security,
+    Canned,
 }
 
-const TABS: [(Tab, &str); 5] = [
+const TABS: [(Tab, &str); 6] = [
     (Tab::Operators, "Operators"),
     (Tab::Options, "Options"),
     (Tab::Rules, "Channel rules"),
     (Tab::Widget, "Widget"),
     (Tab::Security, "Security"),
+    (Tab::Canned, "Canned responses"),
 ];
 
 /// One channel's settings.
@@ -212,6 +215,7 @@ fn ChannelEditor(id: ChannelId, channels: RwSignal<Vec<ChannelSummary>>) -> impl
                 Tab::Rules => view! { <RulesTab draft=draft bots=bots /> }.into_any(),
                 Tab::Widget => view! { <WidgetTab id=id.clone() /> }.into_any(),
                 Tab::Security => view! { <SecurityTab id=id.clone() /> }.into_any(),
+                Tab::Canned => view! { <CannedEditor channel=id.clone() /> }.into_any(),
             }
         }
     };

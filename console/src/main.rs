@@ -7,6 +7,7 @@
 
 mod app;
 mod bots;
+mod canned;
 mod channels;
 mod chart;
 mod dashboard;

@@ -4,13 +4,16 @@
 use charla_client::chat::ChatView;
 use charla_client::live::Live;
 use charla_client::ui::{Composer, MessageList};
+use charla_shared::canned::CannedLists;
 use charla_shared::command::Command;
 use charla_shared::ids::ConversationId;
 use charla_shared::protocol::{ClientFrame, ConversationSummary, MessageKind, Role};
 use charla_shared::routes;
+use leptos::html::Textarea;
 use leptos::prelude::*;
 
 use crate::app::page_edge;
+use crate::canned::{CannedMenu, MenuKey};
 use crate::state::DeskState;
 use crate::storage;
 use crate::STATUS;
@@ -82,10 +85,77 @@ pub fn Pane(
         })
     };
     let seen = Signal::derive(move || chat.with(|c| c.log().seen()));
+    // Canned responses: the channel's and the global ones, loaded once the
+    // conversation's channel is known.
+    let menu = RwSignal::new(CannedMenu::default());
+    Effect::new(move |loaded: Option<bool>| {
+        if loaded == Some(true) {
+            return true;
+        }
+        let Some(channel) = summary.with(|s| s.as_ref().map(|s| s.channel.clone())) else {
+            return false;
+        };
+        leptos::task::spawn_local(async move {
+            if let Ok(lists) = page_edge()
+                .get::<CannedLists>(&routes::canned(&channel))
+                .await
+            {
+                menu.set(CannedMenu::new(lists.merged()));
+            }
+        });
+        true
+    });
+    let reply = NodeRef::<Textarea>::new();
+    let listbox = format!("canned-{id}");
     let typing_now = {
         let live = live.clone();
-        UnsyncCallback::new(move |()| live.typing())
+        UnsyncCallback::new(move |()| {
+            live.typing();
+            if let Some((before, after)) = split_at_cursor(reply) {
+                if let Some(expanded) = menu.try_update(|m| m.typed(&before)).flatten() {
+                    replace_reply(reply, &expanded, &after);
+                }
+            }
+        })
     };
+    let on_key = UnsyncCallback::new(move |event: leptos::ev::KeyboardEvent| {
+        match menu.try_update(|m| m.key(&event.key())) {
+            Some(MenuKey::Insert(text)) => {
+                put_before_cursor(reply, &text);
+                true
+            }
+            Some(MenuKey::Moved | MenuKey::Closed) => true,
+            Some(MenuKey::Pass) | None => false,
+        }
+    });
+    let listbox_id = listbox.clone();
+    let options = Memo::new(move |_| {
+        menu.with(|m| {
+            m.options()
+                .into_iter()
+                .cloned()
+                .enumerate()
+                .collect::<Vec<_>>()
+        })
+    });
+    // The reply box points screen readers at the highlighted option.
+    {
+        let listbox = listbox.clone();
+        Effect::new(move |_| {
+            let active = menu.with(|m| m.is_open().then(|| m.active()));
+            if let Some(area) = reply.get() {
+                match active {
+                    Some(at) => {
+                        let _ =
+                            area.set_attribute("aria-activedescendant", &format!("{listbox}-{at}"));
+                    }
+                    None => {
+                        let _ = area.remove_attribute("aria-activedescendant");
+                    }
+                }
+            }
+        });
+    }
 
     let contact = move || {
         summary.with(|s| {
@@ -220,13 +290,88 @@ pub fn Pane(
                 button_label="Send"
                 send=send
                 on_typing=typing_now
+                on_key=on_key
+                input=reply
             >
                 "Send"
             </Composer>
+            <ul
+                class="canned-menu"
+                id=listbox_id
+                role="listbox"
+                aria-label="Canned responses"
+                hidden=move || options.with(Vec::is_empty)
+            >
+                <For
+                    each=move || options.get()
+                    key=|(at, canned)| (*at, canned.shortcut.clone())
+                    children=move |(at, canned)| {
+                        let listbox = listbox.clone();
+                        view! {
+                            <li
+                                role="option"
+                                id=format!("{listbox}-{at}")
+                                aria-selected=move || menu.with(|m| (m.active() == at).to_string())
+                                // Picking with the mouse keeps the focus in the reply.
+                                on:mousedown=move |event| {
+                                    event.prevent_default();
+                                    if let Some(MenuKey::Insert(text)) = menu.try_update(|m| m.pick(at)) {
+                                        put_before_cursor(reply, &text);
+                                    }
+                                }
+                            >
+                                <strong>":" {canned.shortcut}</strong>
+                                " " {canned.text}
+                            </li>
+                        }
+                    }
+                />
+            </ul>
             <label class="private">
                 <input type="checkbox" prop:checked=private on:change=move |_| private.update(|p| *p = !*p) />
                 " Private note (type / for commands)"
             </label>
         </article>
     }
+}
+
+/// The reply's text before and after the cursor.
+fn split_at_cursor(reply: NodeRef<Textarea>) -> Option<(String, String)> {
+    let area = reply.get_untracked()?;
+    let value = area.value();
+    let cursor = area
+        .selection_start()
+        .ok()
+        .flatten()
+        .map_or(value.len(), |at| utf16_to_byte(&value, at as usize));
+    Some((value[..cursor].to_owned(), value[cursor..].to_owned()))
+}
+
+/// Replaces what is before the cursor with `text`.
+fn put_before_cursor(reply: NodeRef<Textarea>, text: &str) {
+    let after = split_at_cursor(reply)
+        .map(|(_, after)| after)
+        .unwrap_or_default();
+    replace_reply(reply, text, &after);
+}
+
+/// Puts `before` and `after` in the reply, the cursor between them.
+fn replace_reply(reply: NodeRef<Textarea>, before: &str, after: &str) {
+    if let Some(area) = reply.get_untracked() {
+        area.set_value(&format!("{before}{after}"));
+        let cursor = before.encode_utf16().count() as u32;
+        let _ = area.set_selection_range(cursor, cursor);
+    }
+}
+
+/// The byte index of a position the browser counts in UTF-16 units.
+fn utf16_to_byte(text: &str, units: usize) -> usize {
+    let mut counted = 0;
+    for (at, c) in text.char_indices() {
+        if counted >= units {
+            return at;
+        }
+        counted += c.len_utf16();
+    }
+    text.len()
 }

@@ -10,6 +10,7 @@
 //! is reached.
 
 mod auth;
+mod canned;
 mod channels;
 mod chatbots;
 mod conversation;

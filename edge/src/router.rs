@@ -15,7 +15,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http::{allow_any_origin, expect_same_origin, problem_response, with_allow};
 use crate::internal::Admission;
 use crate::store::Db;
-use crate::{channels, chatbots, now, ratings};
+use crate::{canned, channels, chatbots, now, ratings};
 
 /// Who is calling, as established before the handler runs.
 pub enum Caller {
@@ -168,6 +168,9 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::RatingVisibility => ratings::set_visibility(req, &ctx).await,
         RouteName::Stats => ratings::stats(&ctx).await,
         RouteName::PublicStats => ratings::public_page(&ctx).await,
+        RouteName::CannedResponses => canned::lists(&ctx).await,
+        RouteName::SaveCannedResponses => canned::save(req, &ctx).await,
+        RouteName::SaveGlobalCanned => canned::save_global(req, &ctx).await,
     }
 }
 

@@ -5,6 +5,7 @@ use charla_shared::api::{
     ChannelSummary, ChatbotSummary, OperatorProfile, Record, RecordKind, RecordSummary, StaffRole,
 };
 use charla_shared::bot::Chatbot;
+use charla_shared::canned::Canned;
 use charla_shared::channel::{ChannelOptions, ChannelSettings, Rule};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
@@ -45,6 +46,9 @@ pub struct Operator {
     /// shared/src/password.rs format.
     pub password_hash: String,
 }
+
+/// The scope of the canned responses every channel shares.
+pub const GLOBAL_SCOPE: &str = "*";
 
 impl Db {
     /// The database bound to this worker.
@@ -148,6 +152,43 @@ impl Db {
                         "INSERT INTO channel_operators (channel_id, operator_id) VALUES (?1, ?2)",
                     )
                     .bind(&[id.as_str().into(), operator.as_str().into()])?,
+            );
+        }
+        self.0.batch(statements).await?;
+        Ok(())
+    }
+
+    /// The canned responses of a scope: a channel's id, or
+    /// [`GLOBAL_SCOPE`] for every channel's.
+    pub async fn canned(&self, scope: &str) -> EdgeResult<Vec<Canned>> {
+        Ok(self
+            .0
+            .prepare(
+                "SELECT shortcut, text FROM canned_responses WHERE scope = ?1 ORDER BY shortcut",
+            )
+            .bind(&[scope.into()])?
+            .all()
+            .await?
+            .results()?)
+    }
+
+    /// Replaces a scope's canned responses in one batch (a transaction).
+    pub async fn save_canned(&self, scope: &str, list: &[Canned]) -> EdgeResult<()> {
+        let mut statements = vec![self
+            .0
+            .prepare("DELETE FROM canned_responses WHERE scope = ?1")
+            .bind(&[scope.into()])?];
+        for canned in list {
+            statements.push(
+                self.0
+                    .prepare(
+                        "INSERT INTO canned_responses (scope, shortcut, text) VALUES (?1, ?2, ?3)",
+                    )
+                    .bind(&[
+                        scope.into(),
+                        canned.shortcut.as_str().into(),
+                        canned.text.as_str().into(),
+                    ])?,
             );
         }
         self.0.batch(statements).await?;

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod bot;
+pub mod canned;
 pub mod channel;
 pub mod chat;
 pub mod clock;

@@ -166,6 +166,12 @@ pub const TYPING_SHOWN_MS: u32 = 7_000;
 /// "50+").
 pub const UNREAD_TAIL: usize = 50;
 
+/// Most canned responses in one list (a channel's, or the global one).
+pub const MAX_CANNED_RESPONSES: usize = 200;
+
+/// The longest canned-response shortcut, in characters.
+pub const MAX_SHORTCUT_CHARS: usize = 32;
+
 /// How many of the visitor's latest page views a conversation keeps (what
 /// `/history` lists).
 pub const MAX_PAGE_VIEWS: usize = 15;

@@ -135,6 +135,12 @@ pub enum RouteName {
     Stats,
     /// A channel's published ratings page.
     PublicStats,
+    /// A channel's canned responses and the global ones.
+    CannedResponses,
+    /// Replace a channel's canned responses.
+    SaveCannedResponses,
+    /// Replace the canned responses of every channel.
+    SaveGlobalCanned,
 }
 
 /// One row of the table.
@@ -195,6 +201,9 @@ const RATINGS_CSV: &str = "/api/channels/{channel}/ratings.csv";
 const RATING_VISIBILITY: &str = "/api/channels/{channel}/ratings/{record}/visibility";
 const STATS: &str = "/api/channels/{channel}/stats";
 const PUBLIC_STATS: &str = "/stats/{channel}";
+const CANNED: &str = "/api/channels/{channel}/canned";
+/// `PUT` (admins): the canned responses of every channel.
+pub const GLOBAL_CANNED: &str = "/api/canned";
 
 /// Every route of the edge.
 pub const TABLE: &[Route] = &[
@@ -329,6 +338,24 @@ pub const TABLE: &[Route] = &[
         Method::Get,
         PUBLIC_STATS,
         Access::Public,
+    ),
+    route(
+        RouteName::CannedResponses,
+        Method::Get,
+        CANNED,
+        Access::ChannelOperator,
+    ),
+    route(
+        RouteName::SaveCannedResponses,
+        Method::Put,
+        CANNED,
+        Access::Admin,
+    ),
+    route(
+        RouteName::SaveGlobalCanned,
+        Method::Put,
+        GLOBAL_CANNED,
+        Access::Admin,
     ),
 ];
 
@@ -513,6 +540,12 @@ pub fn lead(channel: &ChannelId, number: u64) -> String {
 /// number, name or e-mail address with `q`.
 pub fn tickets(channel: &ChannelId, search: Option<&str>) -> String {
     with_search(fill(TICKETS, &[channel.as_str()]), search)
+}
+
+/// `GET` (its operators): the channel's canned responses and the global
+/// ones; `PUT` (admins): replaces the channel's.
+pub fn canned(channel: &ChannelId) -> String {
+    fill(CANNED, &[channel.as_str()])
 }
 
 /// `GET` (its operators): one ticket of a channel.

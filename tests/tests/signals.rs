@@ -11,7 +11,8 @@
 //! The suite starts one edge; each scenario has a conversation of its own.
 
 use charla_shared::api::Transcript;
-use charla_shared::ids::{ClientMsgId, ParticipantId, Seq};
+use charla_shared::canned::{Canned, CannedLists};
+use charla_shared::ids::{ChannelId, ClientMsgId, ParticipantId, Seq};
 use charla_shared::inbox::Inbox;
 use charla_shared::protocol::{ClientFrame, ErrorCode, PageView, ReadMark, Role, ServerFrame};
 use charla_shared::routes;
@@ -32,6 +33,7 @@ async fn typing_read_marks_and_unread_counts() -> HarnessResult<()> {
     let api = Api::new(&edge);
     over_the_wire(&edge, &api).await;
     notes_and_commands_over_the_wire(&edge, &api).await;
+    canned_responses_over_http(&api);
     in_the_browsers(&edge).await
 }
 
@@ -345,6 +347,69 @@ async fn notes_and_commands_over_the_wire(edge: &LocalEdge, api: &Api) {
     }
 }
 
+const CHANNEL_PRICE: &str = "Our plans start at 9 € a month.";
+const HELLO: &str = "Hello! How can I help you today?";
+
+/// Admins keep a channel's list and the global one; operators of the
+/// channel read both, the channel's winning; bad lists are refused whole.
+fn canned_responses_over_http(api: &Api) {
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let demo = ChannelId::parse(DEMO_CHANNEL).unwrap();
+    let put = |path: &str, cookie: &str, list: &[(&str, &str)]| {
+        let list: Vec<Canned> = list
+            .iter()
+            .map(|(shortcut, text)| Canned {
+                shortcut: (*shortcut).into(),
+                text: (*text).into(),
+            })
+            .collect();
+        let body = serde_json::to_string(&list).unwrap();
+        api.request("PUT", path, Some(&body), &[("cookie", cookie)])
+    };
+    let own = [("hello", HELLO), ("price", CHANNEL_PRICE)];
+    let reply = put(&routes::canned(&demo), &ana, &own);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let global = [
+        ("price", "Ask sales for prices."),
+        ("bye", "Have a good day!"),
+    ];
+    let reply = put(routes::GLOBAL_CANNED, &ana, &global);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let reply = put(&routes::canned(&demo), &luis, &own);
+    assert_eq!(reply.status, 403, "only admins edit them");
+    let reply = put(
+        &routes::canned(&demo),
+        &ana,
+        &[("dup", "a"), ("DUP", "b"), ("two words", "c")],
+    );
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    let problem = reply.problem();
+    assert!(
+        problem.message.contains("listed twice") && problem.message.contains("two words"),
+        "{}",
+        problem.message
+    );
+
+    let reply = api.get(&routes::canned(&demo), Some(&luis));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let lists: CannedLists = serde_json::from_str(&reply.body).unwrap();
+    let merged: Vec<(String, String)> = lists
+        .merged()
+        .into_iter()
+        .map(|c| (c.shortcut, c.text))
+        .collect();
+    assert_eq!(
+        merged,
+        [
+            ("bye".to_owned(), "Have a good day!".to_owned()),
+            ("hello".to_owned(), HELLO.to_owned()),
+            ("price".to_owned(), CHANNEL_PRICE.to_owned()),
+        ],
+        "the bad list changed nothing, and the channel's price wins"
+    );
+}
+
 async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
@@ -508,8 +573,44 @@ async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
         .await?;
     reply.send_keys("A regular customer\u{E007}").await?;
     note_in_pane(&operator, "A regular customer").await?;
+
+    // Canned responses: ":" opens the list, typing filters it, the arrows
+    // and Enter pick; "!" alone opens it and Escape closes it; ":hello"
+    // and a space expand in place.
+    operator
+        .find(Locator::Css(".pane .private input"))
+        .await?
+        .click()
+        .await?;
+    reply.send_keys(":").await?;
+    menu_options(&operator, 3).await?;
     let violations = serious_accessibility_violations(&operator).await?;
     assert!(violations.is_empty(), "{violations:#?}");
+    reply.send_keys("pr").await?;
+    menu_options(&operator, 1).await?;
+    reply.send_keys("\u{E015}\u{E007}").await?;
+    assert_eq!(reply.prop("value").await?.as_deref(), Some(CHANNEL_PRICE));
+    menu_options(&operator, 0).await?;
+    reply.clear().await?;
+    reply.send_keys("!").await?;
+    menu_options(&operator, 3).await?;
+    reply.send_keys("\u{E00C}").await?;
+    menu_options(&operator, 0).await?;
+    reply.clear().await?;
+    reply.send_keys("Hi, :hello ").await?;
+    assert_eq!(
+        reply.prop("value").await?.as_deref(),
+        Some(format!("Hi, {HELLO} ").as_str())
+    );
+    reply.send_keys("\u{E007}").await?;
+    eventually("the expanded reply in the widget", || async {
+        widget_texts_of(&visitor, ".charla-msg:not(.charla-pending) .charla-text")
+            .await?
+            .contains(&format!("Hi, {HELLO}"))
+            .then_some(())
+    })
+    .await?;
+
     let shown = widget_texts_of(&visitor, ".charla-text")
         .await
         .unwrap_or_default();
@@ -521,6 +622,22 @@ async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
     }
     visitor.close().await?;
     operator.close().await?;
+    Ok(())
+}
+
+/// Waits until the canned responses' list shows `count` options (0: closed).
+async fn menu_options(operator: &Client, count: u64) -> HarnessResult<()> {
+    eventually(&format!("{count} canned responses listed"), || async {
+        script(
+            operator,
+            "const menu = document.querySelector('.pane .canned-menu');
+             return menu.hidden ? 0 : menu.querySelectorAll('[role=option]').length",
+        )
+        .await
+        .as_u64()
+        .filter(|n| *n == count)
+    })
+    .await?;
     Ok(())
 }
 
