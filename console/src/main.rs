@@ -20,6 +20,7 @@ mod records;
 mod script;
 mod state;
 mod storage;
+mod visitor;
 
 use charla_client::chat::StatusWords;
 

@@ -16,6 +16,7 @@ use crate::app::page_edge;
 use crate::canned::{CannedMenu, MenuKey};
 use crate::state::DeskState;
 use crate::storage;
+use crate::visitor::VisitorPanel;
 use crate::STATUS;
 
 /// A conversation open on the desk.
@@ -262,6 +263,11 @@ pub fn Pane(
                 sending="Sending…"
                 seen=seen
                 seen_label="Seen by the visitor"
+            />
+            <VisitorPanel
+                conversation=id.clone()
+                details=Signal::derive(move || chat.with(|c| c.log().visitor().cloned()))
+                desk=desk
             />
             <section class="notes" aria-label="Notes for operators" tabindex="0" hidden=move || notes.with(Vec::is_empty)>
                 <h4>"Notes · only operators see these"</h4>

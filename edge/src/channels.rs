@@ -56,20 +56,25 @@ pub async fn widget_config(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response>
 /// development and tests) `?country=XX` replaces it, so rules by country can
 /// be tried from anywhere.
 pub fn visitor(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let country = request_country(req, ctx)?;
+    let mut response = json(200, &VisitorInfo { country })?;
+    response.headers_mut().set("cache-control", "no-store")?;
+    Ok(response)
+}
+
+/// The requester's country, as [`visitor`] tells it; `None` when unknown.
+pub fn request_country(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Option<String>> {
     let overridable = ctx
         .env
         .var("ALLOW_COUNTRY_OVERRIDE")
         .is_ok_and(|v| v.to_string() == "true");
     let asked = query(ctx.url, "country").filter(|_| overridable);
-    let country = match asked {
+    Ok(match asked {
         Some(country) => Some(country),
         None => req.headers().get("cf-ipcountry")?,
     }
     .map(|c| c.trim().to_ascii_uppercase())
-    .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) && c != "XX");
-    let mut response = json(200, &VisitorInfo { country })?;
-    response.headers_mut().set("cache-control", "no-store")?;
-    Ok(response)
+    .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) && c != "XX"))
 }
 
 /// `/chat/{id}`: the full-page chat of a channel, the link to send by

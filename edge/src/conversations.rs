@@ -1,6 +1,7 @@
 //! Conversation endpoints: starting one, joining it over a WebSocket, and
 //! what operators do with it (read the transcript, revoke the visitor).
 
+use charla_shared::agent::browser_and_os;
 use charla_shared::api::{ConversationCreated, CreateConversation, Transcript};
 use charla_shared::channel::ChatMode;
 use charla_shared::identity;
@@ -11,6 +12,7 @@ use charla_shared::routes::Matched;
 use worker::{Env, Request, Response, Url};
 
 use crate::auth::{self, Staff};
+use crate::channels::request_country;
 use crate::crypto::{random_bytes, token_digest};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{expect_same_origin, expect_websocket, json, origin, query, read_json};
@@ -58,7 +60,10 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
     let id = ConversationId::from_random(random_bytes()?);
     let token = VisitorToken::from_random(random_bytes()?);
     let created_at = now();
-    db.insert_conversation(&id, &channel.id, created_at).await?;
+    db.insert_conversation(&id, &channel.id, body.visitor_key.as_ref(), created_at)
+        .await?;
+    let agent = req.headers().get("user-agent")?.unwrap_or_default();
+    let (browser, os) = browser_and_os(&agent);
     let init = NewConversation {
         id: id.clone(),
         channel: channel.id,
@@ -75,6 +80,9 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
         mode: channel.options.mode,
         security: channel.security,
         created_at,
+        country: request_country(req, ctx)?,
+        browser: browser.to_owned(),
+        os: os.to_owned(),
     };
     Call::post(paths::INIT, &init)?
         .expect(&internal::conversation(ctx.env, &id)?, 201)
@@ -159,6 +167,17 @@ pub async fn transcript(ctx: &Ctx<'_>) -> EdgeResult<Response> {
         .await?;
     let transcript: Transcript = response.json().await?;
     json(200, &transcript)
+}
+
+/// `GET /api/conversations/{id}/previous` (operators of its channel): the
+/// visitor's earlier conversations on the channel, newest first.
+pub async fn previous(ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    json(
+        200,
+        &Db::new(ctx.env)?
+            .previous_conversations(ctx.conversation()?)
+            .await?,
+    )
 }
 
 /// `GET /api/conversations/{id}/transcript.txt`: the conversation as a

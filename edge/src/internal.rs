@@ -121,6 +121,12 @@ pub struct NewConversation {
     pub security: ChannelSecurity,
     /// Creation time.
     pub created_at: Millis,
+    /// The visitor's country, when known.
+    pub country: Option<String>,
+    /// The visitor's browser and operating system, by name.
+    pub browser: String,
+    /// See `browser`.
+    pub os: String,
 }
 
 /// An operator's session, or all their sessions, ended.

@@ -171,6 +171,7 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::CannedResponses => canned::lists(&ctx).await,
         RouteName::SaveCannedResponses => canned::save(req, &ctx).await,
         RouteName::SaveGlobalCanned => canned::save_global(req, &ctx).await,
+        RouteName::PreviousConversations => conversations::previous(&ctx).await,
     }
 }
 

@@ -2,13 +2,14 @@
 //! query the edge runs against D1 is in this file.
 
 use charla_shared::api::{
-    ChannelSummary, ChatbotSummary, OperatorProfile, Record, RecordKind, RecordSummary, StaffRole,
+    ChannelSummary, ChatbotSummary, OperatorProfile, PreviousConversation, Record, RecordKind,
+    RecordSummary, StaffRole,
 };
 use charla_shared::bot::Chatbot;
 use charla_shared::canned::Canned;
 use charla_shared::channel::{ChannelOptions, ChannelSettings, Rule};
 use charla_shared::identity::ChannelSecurity;
-use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
+use charla_shared::ids::{ChannelId, ConversationId, OperatorId, VisitorKey};
 use charla_shared::limits::{RATING_REPORT_ROWS, RECORD_LIST, STATS_CONVERSATIONS};
 use charla_shared::protocol::Message;
 use charla_shared::rating::{ConversationStat, Rating, RatingFilter, RatingRecord};
@@ -404,18 +405,57 @@ impl Db {
         &self,
         id: &ConversationId,
         channel: &ChannelId,
+        visitor_key: Option<&VisitorKey>,
         created_at: Millis,
     ) -> EdgeResult<()> {
         self.0
-            .prepare("INSERT INTO conversations (id, channel_id, created_at) VALUES (?1, ?2, ?3)")
+            .prepare(
+                "INSERT INTO conversations (id, channel_id, created_at, visitor_key) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
             .bind(&[
                 id.as_str().into(),
                 channel.as_str().into(),
                 millis(created_at),
+                optional(visitor_key.map(VisitorKey::as_str)),
             ])?
             .run()
             .await?;
         Ok(())
+    }
+
+    /// The earlier conversations on the same channel of the visitor of a
+    /// conversation (by the key their browser keeps), newest first.
+    pub async fn previous_conversations(
+        &self,
+        id: &ConversationId,
+    ) -> EdgeResult<Vec<PreviousConversation>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            created_at: f64,
+        }
+        let rows: Vec<Row> = self
+            .0
+            .prepare(
+                "SELECT earlier.id, earlier.created_at FROM conversations this \
+                 JOIN conversations earlier ON earlier.channel_id = this.channel_id \
+                     AND earlier.visitor_key = this.visitor_key AND earlier.id != this.id \
+                 WHERE this.id = ?1 AND this.visitor_key IS NOT NULL \
+                 ORDER BY earlier.created_at DESC LIMIT 20",
+            )
+            .bind(&[id.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(PreviousConversation {
+                    conversation: ConversationId::parse(row.id).map_err(corrupt)?,
+                    created_at: row.created_at as Millis,
+                })
+            })
+            .collect()
     }
 
     /// Records a moment of a conversation the dashboard counts, the first

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use crate::bot::{Chatbot, Issue};
 use crate::channel::{ChannelOptions, ChannelTexts, ChatMode, Language, Rule, Theme};
 use crate::identity::Visitor;
-use crate::ids::{ChannelId, ConversationId, OperatorId, VisitorToken};
+use crate::ids::{ChannelId, ConversationId, OperatorId, VisitorKey, VisitorToken};
 use crate::protocol::{Contact, Message};
 use crate::Millis;
 
@@ -31,6 +31,20 @@ pub struct CreateConversation {
     /// The language the widget speaks, for what the chatbot says.
     #[serde(default)]
     pub language: Option<Language>,
+    /// A random key the widget keeps for this browser, so operators see the
+    /// visitor's previous conversations on the channel (32 hex digits).
+    #[serde(default)]
+    pub visitor_key: Option<VisitorKey>,
+}
+
+/// One of the visitor's earlier conversations on the channel, newest first
+/// (`GET /api/conversations/{id}/previous`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviousConversation {
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// When it started.
+    pub created_at: Millis,
 }
 
 /// Answer to `POST /api/conversations`.

@@ -13,6 +13,7 @@ use crate::channel::Language;
 use crate::ids::{ClientMsgId, Seq};
 use crate::protocol::{
     Author, ClientFrame, Message, Note, Notice, Problem, ReadMark, Role, ServerFrame,
+    VisitorDetails,
 };
 use crate::rating::Rating;
 
@@ -35,6 +36,8 @@ pub struct ChatLog {
     typing: Vec<Author>,
     /// Operator-only notes, ascending by number (operators' logs only).
     notes: Vec<Note>,
+    /// What operators know about the visitor (operators' logs only).
+    visitor: Option<VisitorDetails>,
 }
 
 /// A message the client sent and the edge has not acknowledged yet. Clients
@@ -137,6 +140,11 @@ impl ChatLog {
     /// The operators' notes, ascending.
     pub fn notes(&self) -> &[Note] {
         &self.notes
+    }
+
+    /// What operators know about the visitor, once the edge said.
+    pub fn visitor(&self) -> Option<&VisitorDetails> {
+        self.visitor.as_ref()
     }
 
     /// Who else is typing.
@@ -317,6 +325,7 @@ impl ChatLog {
                 }
             }
             ServerFrame::NoteAdded { note } => self.insert_note(note),
+            ServerFrame::Visitor { details } => self.visitor = Some(details),
         }
         if self.known_last > self.frontier && !self.syncing && self.has_gap() {
             self.syncing = true;

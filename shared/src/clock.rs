@@ -70,6 +70,12 @@ impl Clock {
         }
     }
 
+    /// The time of day now in the clock's zone, "14:05": what a visitor's
+    /// clock shows, for the operator.
+    pub fn time_now(&self) -> String {
+        time_of_day(self.local(self.now).1)
+    }
+
     /// Whether two moments fall on the same local day.
     pub fn same_day(&self, a: Millis, b: Millis) -> bool {
         self.local(a).0 == self.local(b).0
@@ -262,5 +268,6 @@ mod tests {
         assert!(!tokyo.same_day(NOW, NOW - 40 * MIN));
         assert!(utc().same_day(NOW, NOW - 40 * MIN));
         assert_eq!(tokyo.day_label(NOW - 90 * MIN, Language::En), "Yesterday");
+        assert_eq!(tokyo.time_now(), "00:30");
     }
 }

@@ -90,6 +90,16 @@ string_id!(
 );
 
 string_id!(
+    /// A browser, as the widget remembers it: 128 random bits as 32
+    /// lowercase hex digits. It links a visitor's conversations on a
+    /// channel and says nothing else about them.
+    VisitorKey,
+    "a visitor key",
+    "32 lowercase hex digits",
+    |s: &str| s.len() == 32 && hex::is_lower_hex(s)
+);
+
+string_id!(
     /// A channel: a short slug such as `demo` or `support-es`.
     ChannelId,
     "a channel id",

@@ -6,6 +6,7 @@
 //! Architecture Invariant: this crate has no web, Leptos or worker
 //! dependencies, so all of it is tested natively with `cargo test`.
 
+pub mod agent;
 pub mod api;
 pub mod bot;
 pub mod canned;

@@ -242,13 +242,50 @@ pub enum ClientFrame {
         /// The text, at most [`MAX_MESSAGE_CHARS`] characters.
         text: String,
     },
-    /// The visitor's latest page views on the site, newest last, at most
-    /// [`MAX_PAGE_VIEWS`](crate::limits::MAX_PAGE_VIEWS); sent after each
-    /// welcome. Replaces what the conversation knew; operators see them.
-    Pages {
+    /// What the visitor's browser knows of this visit, sent after each
+    /// welcome: the latest page views on the site, newest last, at most
+    /// [`MAX_PAGE_VIEWS`](crate::limits::MAX_PAGE_VIEWS), how many visits
+    /// the browser counted, and its time zone. Replaces what the
+    /// conversation knew; operators see it, nobody else.
+    Visit {
         /// The page views.
         pages: Vec<PageView>,
+        /// Visits to the site counted by this browser (this one included).
+        #[serde(default)]
+        visits: u32,
+        /// Local time minus UTC, in minutes.
+        #[serde(default)]
+        offset_min: i32,
     },
+}
+
+/// What operators know about the visitor: the side panel of a
+/// conversation. Never sent to a visitor socket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorDetails {
+    /// The visitor's display name.
+    pub name: String,
+    /// Who the visitor is, as far as it is known (an address from
+    /// `identify` or a chatbot step; the customer's verified id). Nested,
+    /// not flattened: the widget decodes this frame's type too, and
+    /// flattening would pull serde's buffering decoder into its download.
+    pub contact: Contact,
+    /// The language the widget speaks to them.
+    pub language: crate::channel::Language,
+    /// ISO 3166 country code, when known.
+    pub country: Option<String>,
+    /// Their browser's name.
+    pub browser: String,
+    /// Their operating system's name.
+    pub os: String,
+    /// Local time minus UTC, in minutes, once the widget said.
+    pub offset_min: Option<i32>,
+    /// Visits to the site counted by their browser.
+    pub visits: u32,
+    /// The page the conversation started on.
+    pub started_on: Option<PageView>,
+    /// Their latest page views, newest (the current page) last.
+    pub pages: Vec<PageView>,
 }
 
 /// A page the visitor viewed on the site.
@@ -350,6 +387,12 @@ pub enum ServerFrame {
     NoteAdded {
         /// The note.
         note: Note,
+    },
+    /// What is known about the visitor, to operators only: after each
+    /// connection's history and whenever the visitor's browser reports.
+    Visitor {
+        /// The details.
+        details: VisitorDetails,
     },
 }
 
@@ -649,9 +692,23 @@ impl ClientFrame {
                 let text = message_text(&text).map_err(|p| p.for_message(id.clone()))?;
                 Ok(ClientFrame::Note { id, text })
             }
-            ClientFrame::Pages { pages } => Ok(ClientFrame::Pages {
-                pages: page_views(pages)?,
-            }),
+            ClientFrame::Visit {
+                pages,
+                visits,
+                offset_min,
+            } => {
+                if offset_min.abs() > 14 * 60 {
+                    return Err(Problem::new(
+                        ErrorCode::Invalid,
+                        "A time zone is at most 14 hours from UTC.",
+                    ));
+                }
+                Ok(ClientFrame::Visit {
+                    pages: page_views(pages)?,
+                    visits,
+                    offset_min,
+                })
+            }
             other => Ok(other),
         }
     }

@@ -141,6 +141,8 @@ pub enum RouteName {
     SaveCannedResponses,
     /// Replace the canned responses of every channel.
     SaveGlobalCanned,
+    /// The visitor's earlier conversations on the conversation's channel.
+    PreviousConversations,
 }
 
 /// One row of the table.
@@ -202,6 +204,7 @@ const RATING_VISIBILITY: &str = "/api/channels/{channel}/ratings/{record}/visibi
 const STATS: &str = "/api/channels/{channel}/stats";
 const PUBLIC_STATS: &str = "/stats/{channel}";
 const CANNED: &str = "/api/channels/{channel}/canned";
+const PREVIOUS: &str = "/api/conversations/{conversation}/previous";
 /// `PUT` (admins): the canned responses of every channel.
 pub const GLOBAL_CANNED: &str = "/api/canned";
 
@@ -356,6 +359,12 @@ pub const TABLE: &[Route] = &[
         Method::Put,
         GLOBAL_CANNED,
         Access::Admin,
+    ),
+    route(
+        RouteName::PreviousConversations,
+        Method::Get,
+        PREVIOUS,
+        Access::ConversationOperator,
     ),
 ];
 
@@ -540,6 +549,12 @@ pub fn lead(channel: &ChannelId, number: u64) -> String {
 /// number, name or e-mail address with `q`.
 pub fn tickets(channel: &ChannelId, search: Option<&str>) -> String {
     with_search(fill(TICKETS, &[channel.as_str()]), search)
+}
+
+/// `GET` (operators of its channel): the visitor's earlier conversations
+/// on the channel, newest first.
+pub fn previous_conversations(id: &ConversationId) -> String {
+    fill(PREVIOUS, &[id.as_str()])
 }
 
 /// `GET` (its operators): the channel's canned responses and the global

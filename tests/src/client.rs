@@ -171,6 +171,7 @@ impl Api {
                 visitor: Visitor::default(),
                 chatbot: None,
                 language: None,
+                visitor_key: None,
             },
             None,
         );

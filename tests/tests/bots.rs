@@ -60,6 +60,7 @@ fn start_with_bot(api: &Api, channel: &str, bot: &str, language: Language) -> Co
             },
             chatbot: Some(bot.into()),
             language: Some(language),
+            visitor_key: None,
         },
         None,
     );

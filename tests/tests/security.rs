@@ -39,6 +39,7 @@ fn start(api: &Api, visitor: Visitor, headers: &[(&str, &str)]) -> Reply {
         visitor,
         chatbot: None,
         language: None,
+        visitor_key: None,
     })
     .unwrap();
     api.request("POST", routes::CONVERSATIONS, Some(&body), headers)

@@ -10,16 +10,21 @@
 //!
 //! The suite starts one edge; each scenario has a conversation of its own.
 
-use charla_shared::api::Transcript;
+use charla_shared::api::{
+    ConversationCreated, CreateConversation, PreviousConversation, Transcript,
+};
 use charla_shared::canned::{Canned, CannedLists};
-use charla_shared::ids::{ChannelId, ClientMsgId, ParticipantId, Seq};
+use charla_shared::identity::Visitor;
+use charla_shared::ids::{ChannelId, ClientMsgId, ParticipantId, Seq, VisitorKey};
 use charla_shared::inbox::Inbox;
 use charla_shared::protocol::{ClientFrame, ErrorCode, PageView, ReadMark, Role, ServerFrame};
 use charla_shared::routes;
 use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
 use charla_tests::client::{Api, Socket};
 use charla_tests::edge::{test_edge, LocalEdge};
-use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
+use charla_tests::seed::{
+    DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, OUTSIDER_EMAIL, TEST_PASSWORD,
+};
 use charla_tests::ui::{
     in_widget, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
     texts, widget_element, widget_texts_of,
@@ -34,6 +39,7 @@ async fn typing_read_marks_and_unread_counts() -> HarnessResult<()> {
     over_the_wire(&edge, &api).await;
     notes_and_commands_over_the_wire(&edge, &api).await;
     canned_responses_over_http(&api);
+    earlier_conversations_over_http(&api);
     in_the_browsers(&edge).await
 }
 
@@ -226,30 +232,49 @@ async fn notes_and_commands_over_the_wire(edge: &LocalEdge, api: &Api) {
         .await
         .unwrap();
     colleague.joined().await;
-    // Operators' sockets get the notes after their history; none yet.
-    assert_eq!(operator.next().await, ServerFrame::Notes { notes: vec![] });
-    assert_eq!(colleague.next().await, ServerFrame::Notes { notes: vec![] });
+    // Operators' sockets get the notes after their history (none yet), then
+    // what is known about the visitor.
+    for socket in [&mut operator, &mut colleague] {
+        assert_eq!(socket.next().await, ServerFrame::Notes { notes: vec![] });
+        let ServerFrame::Visitor { details } = socket.next().await else {
+            panic!("the visitor's details follow the notes");
+        };
+        assert_eq!(details.pages, []);
+    }
 
-    // The visitor's pages arrive with the connection; a bad one is refused.
+    // The visitor's visit arrives with the connection; a bad page or time
+    // zone is refused, and operators see the rest as it comes.
     let page = |url: &str, title: &str| PageView {
         url: url.into(),
         title: title.into(),
         at: 1_000,
     };
+    let visit = |pages, offset_min| ClientFrame::Visit {
+        pages,
+        visits: 3,
+        offset_min,
+    };
     visitor
-        .send(&ClientFrame::Pages {
-            pages: vec![page("javascript:alert(1)", "x")],
-        })
+        .send(&visit(vec![page("javascript:alert(1)", "x")], 60))
         .await;
     assert_eq!(visitor.next_error().await.code, ErrorCode::Invalid);
     visitor
-        .send(&ClientFrame::Pages {
-            pages: vec![
-                page("https://shop.example/", "Home"),
-                page("https://shop.example/pricing", "Pricing"),
-            ],
-        })
+        .send(&visit(vec![page("https://shop.example/", "Home")], 15 * 60))
         .await;
+    assert_eq!(visitor.next_error().await.code, ErrorCode::Invalid);
+    let pages = vec![
+        page("https://shop.example/", "Home"),
+        page("https://shop.example/pricing", "Pricing"),
+    ];
+    visitor.send(&visit(pages.clone(), 60)).await;
+    for socket in [&mut operator, &mut colleague] {
+        let ServerFrame::Visitor { details } = socket.next().await else {
+            panic!("operators hear of the visit");
+        };
+        assert_eq!(details.pages, pages);
+        assert_eq!(details.started_on.as_ref(), pages.last());
+        assert_eq!((details.visits, details.offset_min), (3, Some(60)));
+    }
 
     // A note reaches both operators, not the visitor; a retry stores it once.
     operator
@@ -331,6 +356,10 @@ async fn notes_and_commands_over_the_wire(edge: &LocalEdge, api: &Api) {
         panic!("the notes follow the history");
     };
     assert_eq!(notes.len(), 13, "{notes:#?}");
+    let ServerFrame::Visitor { details } = later.next().await else {
+        panic!("the visitor's details follow the notes");
+    };
+    assert_eq!(details.pages.last(), pages.last());
     operator.send(&write_note("n9", "/leave")).await;
     assert!(answer(&mut operator).await.starts_with("You left"));
     let ServerFrame::Message { message } = visitor.next().await else {
@@ -345,6 +374,46 @@ async fn notes_and_commands_over_the_wire(edge: &LocalEdge, api: &Api) {
     for secret in ["upset", "/help", "Printer", "Big order", "shop.example"] {
         assert!(!text.body.contains(secret), "{secret} in {}", text.body);
     }
+}
+
+/// Conversations started by the same browser (its visitor key) are listed
+/// as the visitor's earlier ones, on the same channel, to its operators.
+fn earlier_conversations_over_http(api: &Api) {
+    let start = |key: &str| -> ConversationCreated {
+        let reply = api.post(
+            routes::CONVERSATIONS,
+            &CreateConversation {
+                channel: ChannelId::parse(DEMO_CHANNEL).unwrap(),
+                visitor: Visitor::default(),
+                chatbot: None,
+                language: None,
+                visitor_key: Some(VisitorKey::parse(key).unwrap()),
+            },
+            None,
+        );
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        serde_json::from_str(&reply.body).unwrap()
+    };
+    let key = "0123456789abcdef0123456789abcdef";
+    let first = start(key);
+    let second = start(key);
+    let stranger = start("fedcba9876543210fedcba9876543210");
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let previous = |created: &ConversationCreated, cookie: &str| {
+        api.get(
+            &routes::previous_conversations(&created.conversation),
+            Some(cookie),
+        )
+    };
+    let reply = previous(&second, &luis);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let listed: Vec<PreviousConversation> = serde_json::from_str(&reply.body).unwrap();
+    let ids: Vec<_> = listed.iter().map(|p| p.conversation.clone()).collect();
+    assert_eq!(ids, [first.conversation]);
+    let reply = previous(&stranger, &luis);
+    assert_eq!(reply.body, "[]");
+    let marta = api.sign_in(OUTSIDER_EMAIL, TEST_PASSWORD);
+    assert_eq!(previous(&second, &marta).status, 403);
 }
 
 const CHANNEL_PRICE: &str = "Our plans start at 9 € a month.";
@@ -620,9 +689,32 @@ async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
             "{secret} in {shown:?}"
         );
     }
+
+    // The side panel: who the visitor is and where they are, live as they
+    // move to another page.
+    panel_shows(&operator, ".current-page", "/embed?channel=demo").await?;
+    panel_shows(&operator, "dd", "Chrome on Linux").await?;
+    visitor
+        .goto(&format!("{}/pricing.html", edge.url()))
+        .await?;
+    panel_shows(&operator, ".current-page", "/pricing").await?;
+    panel_shows(&operator, ".started-on", "/embed?channel=demo").await?;
     visitor.close().await?;
     operator.close().await?;
     Ok(())
+}
+
+/// Waits until an element of the open pane's visitor panel contains `text`.
+async fn panel_shows(operator: &Client, css: &str, text: &str) -> HarnessResult<()> {
+    let nodes = format!("document.querySelectorAll('.pane .visitor-panel {css}')");
+    eventually(&format!("{text:?} in the visitor panel"), || async {
+        texts(operator, &nodes)
+            .await?
+            .iter()
+            .any(|t| t.contains(text))
+            .then_some(())
+    })
+    .await
 }
 
 /// Waits until the canned responses' list shows `count` options (0: closed).

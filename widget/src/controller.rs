@@ -7,7 +7,7 @@ use std::rc::{Rc, Weak};
 
 use charla_client::chat::HasChat;
 use charla_client::json;
-use charla_client::live::Live;
+use charla_client::live::{random_message_id, Live};
 use charla_client::net::{Edge, Timer};
 use charla_client::sound::Chime;
 use charla_shared::api::{ConversationCreated, CreateConversation, VisitorInfo, WidgetConfig};
@@ -154,10 +154,15 @@ impl Controller {
         // The pages the visitor viewed go with every connection, so the
         // operator's /history is as fresh as the visitor's last page.
         if let Some(window) = web_sys::window() {
+            let now = js_sys::Date::new_0();
+            let at = now.get_time() as i64;
             let url = window.location().href().unwrap_or_default();
             let title = window.document().map(|d| d.title()).unwrap_or_default();
-            let pages = storage::record_page_view(url, title, js_sys::Date::now() as i64);
-            self.live.greet_with(ClientFrame::Pages { pages });
+            self.live.greet_with(ClientFrame::Visit {
+                pages: storage::record_page_view(url, title, at),
+                visits: storage::count_visit(at),
+                offset_min: -(now.get_timezone_offset() as i32),
+            });
         }
         let saved = storage::load_outbox(&self.channel);
         let unsent = !saved.is_empty();
@@ -342,6 +347,7 @@ impl Controller {
             visitor: self.visitor.borrow().clone(),
             chatbot: self.chatbot.borrow().clone(),
             language: Some(self.language.get_untracked()),
+            visitor_key: Some(storage::visitor_key(random_message_id)),
         };
         self.state.update(WidgetState::started_here);
         leptos::task::spawn_local(async move {

@@ -6,7 +6,7 @@
 
 use charla_client::storage::{load, remove, save};
 use charla_shared::chat::Outgoing;
-use charla_shared::ids::{ChannelId, ConversationId, VisitorToken};
+use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, VisitorKey, VisitorToken};
 use charla_shared::limits::{MAX_PAGE_VIEWS, MAX_URL_CHARS};
 use charla_shared::protocol::PageView;
 use serde::{Deserialize, Serialize};
@@ -53,6 +53,33 @@ pub fn record_page_view(url: String, title: String, at: i64) -> Vec<PageView> {
     save("charla.pages", &pages);
     pages
 }
+
+/// This browser's visitor key, made once from `random` and kept: it links
+/// the visitor's conversations on a channel for its operators.
+pub fn visitor_key(random: impl Fn() -> ClientMsgId) -> VisitorKey {
+    if let Some(key) = load::<VisitorKey>("charla.visitor") {
+        return key;
+    }
+    let key = VisitorKey::parse(random().as_str().to_owned())
+        .expect("a random message id is 32 lowercase hex digits");
+    save("charla.visitor", &key);
+    key
+}
+
+/// Counts a visit when the last page view was more than
+/// [`NEW_VISIT_AFTER_MS`] ago; returns the visits counted so far.
+pub fn count_visit(now: i64) -> u32 {
+    let (mut visits, last): (u32, i64) = load("charla.visits").unwrap_or((0, i64::MIN));
+    if now.saturating_sub(last) > NEW_VISIT_AFTER_MS {
+        visits = visits.saturating_add(1);
+    }
+    save("charla.visits", &(visits, now));
+    visits
+}
+
+/// A page view this long after the previous one starts a new visit (the
+/// usual half hour of analytics tools).
+const NEW_VISIT_AFTER_MS: i64 = 30 * 60 * 1000;
 
 /// Whether the visitor turned the new-message chime on (it is off until
 /// they do).

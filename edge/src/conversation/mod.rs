@@ -202,6 +202,12 @@ impl Conversation {
         self.send_history(&server, after)?;
         if participant.author.role != Role::Visitor {
             self.send_notes(&server)?;
+            send(
+                &server,
+                &ServerFrame::Visitor {
+                    details: self.store.visitor_details(&meta)?,
+                },
+            );
         }
         Ok(Response::from_websocket(pair.client)?)
     }
@@ -339,7 +345,7 @@ impl Conversation {
                         | ClientFrame::SendCopy { .. }
                         | ClientFrame::Typing
                         | ClientFrame::Read { .. }
-                        | ClientFrame::Pages { .. } => problem,
+                        | ClientFrame::Visit { .. } => problem,
                     }));
                 }
             }
@@ -374,8 +380,15 @@ impl Conversation {
             ClientFrame::Note { id, .. } => Err(EdgeError::Refused(
                 Problem::new(ErrorCode::Forbidden, "Only operators write notes.").for_message(id),
             )),
-            ClientFrame::Pages { pages } if visitor => self.store.set_pages(&pages),
-            ClientFrame::Pages { .. } => Err(EdgeError::refuse(
+            ClientFrame::Visit {
+                pages,
+                visits,
+                offset_min,
+            } if visitor => {
+                self.store.set_visit(&pages, visits, offset_min)?;
+                self.tell_operators_about_the_visitor(&meta)
+            }
+            ClientFrame::Visit { .. } => Err(EdgeError::refuse(
                 ErrorCode::Forbidden,
                 "Only the visitor's widget reports page views.",
             )),

@@ -1,4 +1,5 @@
-//! Operators' private notes and commands. A note is stored apart from the
+//! What only operators see: private notes, commands, and what is known
+//! about the visitor (the side panel). A note is stored apart from the
 //! messages (its own numbering, so the visitor's sequence has no holes) and
 //! sent only to sockets tagged as operators; a command is stored as the
 //! note its operator typed, followed by Charla's answer as another note.
@@ -160,10 +161,22 @@ impl Conversation {
         }
     }
 
-    /// Sends a note to every operator socket of the conversation, and to
-    /// no other.
+    /// Sends what is known about the visitor to every operator socket.
+    pub(super) fn tell_operators_about_the_visitor(&self, meta: &Meta) -> EdgeResult<()> {
+        self.to_operators(&ServerFrame::Visitor {
+            details: self.store.visitor_details(meta)?,
+        });
+        Ok(())
+    }
+
     fn relay_note(&self, note: Note) {
-        let frame = ServerFrame::NoteAdded { note }.encode();
+        self.to_operators(&ServerFrame::NoteAdded { note });
+    }
+
+    /// Sends a frame to every operator socket of the conversation, and to
+    /// no other.
+    fn to_operators(&self, frame: &ServerFrame) {
+        let frame = frame.encode();
         for socket in self.state.get_websockets_with_tag(Role::Operator.as_str()) {
             let _ = socket.send_with_str(&frame);
         }

@@ -13,7 +13,9 @@ use charla_shared::channel::{ChatMode, Language};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ClientMsgId, ParticipantId, Seq};
 use charla_shared::limits::UNREAD_TAIL;
-use charla_shared::protocol::{Author, Message, Note, PageView, ReadMark, Role};
+use charla_shared::protocol::{
+    Author, Contact, Message, Note, PageView, ReadMark, Role, VisitorDetails,
+};
 use charla_shared::rate::{Bucket, Rate};
 use charla_shared::Millis;
 use serde::Deserialize;
@@ -111,6 +113,20 @@ const SCHEMA: Schema = Schema {
              url TEXT NOT NULL,
              title TEXT NOT NULL,
              at INTEGER NOT NULL
+         );",
+        // 9: what operators see about the visitor's visit, apart from the
+        // record that every frame reads. Older objects have no row and
+        // show what they know.
+        "CREATE TABLE visit (
+             id INTEGER PRIMARY KEY CHECK (id = 1),
+             country TEXT,
+             browser TEXT NOT NULL,
+             os TEXT NOT NULL,
+             visits INTEGER NOT NULL DEFAULT 0,
+             offset_min INTEGER,
+             started_url TEXT,
+             started_title TEXT,
+             started_at INTEGER
          );",
     ],
 };
@@ -246,7 +262,98 @@ impl Store {
                 serde_json::to_string(&new.language)?.into(),
             ],
         )?;
+        self.sql.exec(
+            "INSERT INTO visit (id, country, browser, os) VALUES (1, ?, ?, ?)",
+            vec![
+                new.country.clone().into(),
+                new.browser.as_str().into(),
+                new.os.as_str().into(),
+            ],
+        )?;
         self.reread()
+    }
+
+    /// Keeps what the visitor's browser reported: the page views, the
+    /// visit count, the time zone, and (the first time) the page the
+    /// conversation started on, the newest of the first report.
+    pub fn set_visit(&self, pages: &[PageView], visits: u32, offset_min: i32) -> EdgeResult<()> {
+        self.set_pages(pages)?;
+        let started = pages.last();
+        self.sql.exec(
+            "INSERT INTO visit (id, browser, os) VALUES (1, 'Unknown', 'Unknown')
+             ON CONFLICT (id) DO NOTHING",
+            None,
+        )?;
+        self.sql.exec(
+            "UPDATE visit SET visits = ?1, offset_min = ?2,
+                 started_url = COALESCE(started_url, ?3),
+                 started_title = COALESCE(started_title, ?4),
+                 started_at = COALESCE(started_at, ?5)
+             WHERE id = 1",
+            vec![
+                SqlStorageValue::from(i64::from(visits)),
+                SqlStorageValue::from(i64::from(offset_min)),
+                started.map(|p| p.url.clone()).into(),
+                started.map(|p| p.title.clone()).into(),
+                started
+                    .map(|p| SqlStorageValue::from(p.at))
+                    .unwrap_or(SqlStorageValue::Null),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// What operators see about the visitor.
+    pub fn visitor_details(&self, meta: &Meta) -> EdgeResult<VisitorDetails> {
+        #[derive(Deserialize)]
+        struct Row {
+            country: Option<String>,
+            browser: String,
+            os: String,
+            visits: i64,
+            offset_min: Option<i64>,
+            started_url: Option<String>,
+            started_title: Option<String>,
+            started_at: Option<Millis>,
+        }
+        let visit = self
+            .sql
+            .exec(
+                "SELECT country, browser, os, visits, offset_min, started_url, started_title,
+                        started_at FROM visit",
+                None,
+            )?
+            .to_array::<Row>()?
+            .into_iter()
+            .next();
+        let mut details = VisitorDetails {
+            name: meta.visitor.clone(),
+            contact: Contact {
+                email: meta.email.clone(),
+                verified_user: meta.verified_user.clone(),
+            },
+            language: meta.language,
+            browser: "Unknown".into(),
+            os: "Unknown".into(),
+            pages: self.pages()?,
+            ..VisitorDetails::default()
+        };
+        if let Some(visit) = visit {
+            details.country = visit.country;
+            details.browser = visit.browser;
+            details.os = visit.os;
+            details.visits = u32::try_from(visit.visits).unwrap_or(0);
+            details.offset_min = visit.offset_min.and_then(|o| i32::try_from(o).ok());
+            details.started_on = match (visit.started_url, visit.started_at) {
+                (Some(url), Some(at)) => Some(PageView {
+                    url,
+                    title: visit.started_title.unwrap_or_default(),
+                    at,
+                }),
+                _ => None,
+            };
+        }
+        Ok(details)
     }
 
     /// Records a moment the dashboard counts, the first time it happens;
@@ -593,7 +700,7 @@ impl Store {
     }
 
     /// Replaces the visitor's page views (checked already).
-    pub fn set_pages(&self, pages: &[PageView]) -> EdgeResult<()> {
+    fn set_pages(&self, pages: &[PageView]) -> EdgeResult<()> {
         self.sql.exec("DELETE FROM pages", None)?;
         for (position, page) in pages.iter().enumerate() {
             self.sql.exec(
