@@ -170,6 +170,56 @@ pub async fn script(client: &Client, source: &str) -> Value {
     client.execute(source, vec![]).await.unwrap_or(Value::Null)
 }
 
+/// Takes the page's network away or gives it back with the DevTools
+/// protocol, as the browser's own offline switch does: `navigator.onLine`
+/// changes and the `offline` / `online` events fire. Connections that are
+/// open stay open, as they do when a laptop's Wi-Fi blinks.
+pub async fn set_offline(client: &Client, offline: bool) -> HarnessResult<()> {
+    client
+        .issue_cmd(DevTools {
+            cmd: "Network.enable",
+            params: json!({}),
+        })
+        .await?;
+    client
+        .issue_cmd(DevTools {
+            cmd: "Network.emulateNetworkConditions",
+            params: json!({
+                "offline": offline,
+                "latency": 0,
+                "downloadThroughput": -1,
+                "uploadThroughput": -1,
+            }),
+        })
+        .await?;
+    Ok(())
+}
+
+/// A DevTools protocol command, sent through chromedriver.
+#[derive(Debug)]
+struct DevTools {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// Waits until chromedriver on `port` answers its status, or exits (the
 /// port was taken), or [`PATIENCE`] runs out.
 fn wait_for_status(child: &mut Child, port: u16) -> bool {

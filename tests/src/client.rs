@@ -7,7 +7,9 @@ use charla_shared::api::{ConversationCreated, CreateConversation, SignIn};
 use charla_shared::channel::{ChannelSettings, NewChannel};
 use charla_shared::identity::Visitor;
 use charla_shared::ids::{ChannelId, ConversationId, Seq, VisitorToken};
-use charla_shared::protocol::{Author, ClientFrame, InboxFrame, Message, Problem, ServerFrame};
+use charla_shared::protocol::{
+    Author, ClientFrame, InboxFrame, Message, Note, Problem, Role, ServerFrame, VisitorDetails,
+};
 use charla_shared::routes;
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
@@ -248,6 +250,9 @@ pub struct Refusal {
 /// A WebSocket to the edge.
 pub struct Socket {
     stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// What an operator's socket got after its history: the notes and
+    /// what is known about the visitor.
+    staff: Option<(Vec<Note>, VisitorDetails)>,
 }
 
 impl Socket {
@@ -313,7 +318,10 @@ impl Socket {
             .find(|(n, _)| *n == "cookie")
             .map(|(_, v)| *v);
         match tokio_tungstenite::connect_async(request).await {
-            Ok((stream, _)) => Ok(Socket { stream }),
+            Ok((stream, _)) => Ok(Socket {
+                stream,
+                staff: None,
+            }),
             Err(tungstenite::Error::Http(response)) => {
                 // tungstenite keeps only the part of the body that came with
                 // the headers; when that is not all of it, ask again over
@@ -403,12 +411,30 @@ impl Socket {
         InboxFrame::decode(&text).unwrap_or_else(|e| panic!("bad inbox frame {text}: {e}"))
     }
 
-    /// Reads the welcome and the whole history that follows it.
+    /// Reads the welcome and the whole history that follows it, and on an
+    /// operator's socket the notes and the visitor's details that follow
+    /// (see [`Socket::staff`]).
     pub async fn joined(&mut self) -> (Author, Vec<Message>) {
         let ServerFrame::Welcome { you, .. } = self.next().await else {
             panic!("the first frame is not a welcome");
         };
-        (you, self.history().await)
+        let history = self.history().await;
+        if you.role != Role::Visitor {
+            let ServerFrame::Notes { notes } = self.next().await else {
+                panic!("an operator's history is followed by the notes");
+            };
+            let ServerFrame::Visitor { details } = self.next().await else {
+                panic!("an operator's notes are followed by the visitor's details");
+            };
+            self.staff = Some((notes, details));
+        }
+        (you, history)
+    }
+
+    /// The notes and the visitor's details an operator's socket got when it
+    /// joined; `None` on a visitor's.
+    pub fn staff(&self) -> Option<&(Vec<Note>, VisitorDetails)> {
+        self.staff.as_ref()
     }
 
     /// Reads history frames until the last one.

@@ -7,7 +7,7 @@ use charla_shared::api::Transcript;
 use charla_shared::ids::{ClientMsgId, Seq};
 use charla_shared::protocol::{ClientFrame, ServerFrame};
 use charla_shared::routes;
-use charla_tests::browser::{eventually, script, Chromedriver};
+use charla_tests::browser::{eventually, script, set_offline, Chromedriver};
 use charla_tests::chaos::CutProxy;
 use charla_tests::client::{Api, Socket};
 use charla_tests::edge::{test_edge, LocalEdge};
@@ -15,7 +15,7 @@ use charla_tests::seed::{
     DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, HOSTILE_CHANNEL, HOSTILE_EMAIL, TEST_PASSWORD, XSS,
 };
 use charla_tests::ui::{
-    open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
+    in_widget, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
     type_into_widget, widget_element, widget_texts, widget_texts_of,
 };
 use charla_tests::HarnessResult;
@@ -584,6 +584,36 @@ async fn messages_typed_while_the_network_is_down_arrive_once_in_order() -> Harn
         .map(|m| m.text.as_str())
         .collect();
     assert_eq!(stored, ["Before the cut", "One", "Two", "Three"]);
+
+    // The browser goes offline and comes back while the socket survives:
+    // the notice shows, then clears, and messages flow.
+    set_offline(&visitor, true).await?;
+    status_line(&visitor, |status| status.contains("offline")).await?;
+    set_offline(&visitor, false).await?;
+    status_line(&visitor, str::is_empty).await?;
+    send_from_widget(&visitor, "After the blink").await?;
+    // Offline again, and this time the connection dies with the network:
+    // the widget reconnects when the browser is back, and the notice clears.
+    set_offline(&visitor, true).await?;
+    status_line(&visitor, |status| status.contains("offline")).await?;
+    network.cut();
+    network.restore();
+    set_offline(&visitor, false).await?;
+    status_line(&visitor, str::is_empty).await?;
+    send_from_widget(&visitor, "After the outage").await?;
     visitor.close().await?;
     Ok(())
+}
+
+/// Waits until the widget's status line passes `wanted`.
+async fn status_line(visitor: &Client, wanted: impl Fn(&str) -> bool) -> HarnessResult<()> {
+    eventually("the status line", || async {
+        let status = in_widget(
+            visitor,
+            "return root.querySelector('.charla-status').textContent",
+        )
+        .await;
+        status.as_str().filter(|s| wanted(s)).map(|_| ())
+    })
+    .await
 }

@@ -234,11 +234,9 @@ async fn notes_and_commands_over_the_wire(edge: &LocalEdge, api: &Api) {
     colleague.joined().await;
     // Operators' sockets get the notes after their history (none yet), then
     // what is known about the visitor.
-    for socket in [&mut operator, &mut colleague] {
-        assert_eq!(socket.next().await, ServerFrame::Notes { notes: vec![] });
-        let ServerFrame::Visitor { details } = socket.next().await else {
-            panic!("the visitor's details follow the notes");
-        };
+    for socket in [&operator, &colleague] {
+        let (notes, details) = socket.staff().expect("an operator's socket");
+        assert!(notes.is_empty());
         assert_eq!(details.pages, []);
     }
 
@@ -352,13 +350,8 @@ async fn notes_and_commands_over_the_wire(edge: &LocalEdge, api: &Api) {
         .await
         .unwrap();
     later.joined().await;
-    let ServerFrame::Notes { notes } = later.next().await else {
-        panic!("the notes follow the history");
-    };
+    let (notes, details) = later.staff().expect("an operator's socket");
     assert_eq!(notes.len(), 13, "{notes:#?}");
-    let ServerFrame::Visitor { details } = later.next().await else {
-        panic!("the visitor's details follow the notes");
-    };
     assert_eq!(details.pages.last(), pages.last());
     operator.send(&write_note("n9", "/leave")).await;
     assert!(answer(&mut operator).await.starts_with("You left"));
