@@ -157,6 +157,11 @@ pub const MAX_TRANSCRIPT_COPIES: u32 = 5;
 /// milliseconds; the edge drops typing frames that come faster.
 pub const TYPING_EVERY_MS: i64 = 3_000;
 
+/// A visitor's browser reports its visit once per connection; the edge
+/// keeps at most one report per this many milliseconds per conversation
+/// and drops the rest, so a flood of reports costs no writes.
+pub const VISIT_EVERY_MS: i64 = 1_000;
+
 /// How long "… is typing" shows after the last typing frame, in
 /// milliseconds: the indicator stops by itself if the typist goes away.
 pub const TYPING_SHOWN_MS: u32 = 7_000;

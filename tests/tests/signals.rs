@@ -265,6 +265,13 @@ async fn notes_and_commands_over_the_wire(edge: &LocalEdge, api: &Api) {
         page("https://shop.example/pricing", "Pricing"),
     ];
     visitor.send(&visit(pages.clone(), 60)).await;
+    // A flood of reports is dropped: operators hear of the first only (the
+    // next frame they get is the note below).
+    for _ in 0..5 {
+        visitor
+            .send(&visit(vec![page("https://x.example/", "X")], 0))
+            .await;
+    }
     for socket in [&mut operator, &mut colleague] {
         let ServerFrame::Visitor { details } = socket.next().await else {
             panic!("operators hear of the visit");

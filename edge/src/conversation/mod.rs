@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, ParticipantId, Seq};
-use charla_shared::limits::{HISTORY_PAGE, SESSION_RECHECK_MS, TYPING_EVERY_MS};
+use charla_shared::limits::{HISTORY_PAGE, SESSION_RECHECK_MS, TYPING_EVERY_MS, VISIT_EVERY_MS};
 use charla_shared::logs::CONVERSATION_STARTED;
 use charla_shared::protocol::{
     Author, ClientFrame, Contact, ConversationSummary, ErrorCode, Message, MessageKind, Preview,
@@ -65,6 +65,9 @@ pub struct Conversation {
     /// When each participant's typing was last relayed. Only in memory: an
     /// object that hibernated has relayed nothing for a while anyway.
     typing: RefCell<HashMap<ParticipantId, Millis>>,
+    /// When the visitor's last visit report was kept (in memory, like
+    /// `typing`).
+    visit_at: Cell<Millis>,
 }
 
 impl DurableObject for Conversation {
@@ -83,6 +86,7 @@ impl DurableObject for Conversation {
             reports: Rc::default(),
             rechecked: Cell::new(0),
             typing: RefCell::default(),
+            visit_at: Cell::new(Millis::MIN),
         }
     }
 
@@ -385,6 +389,11 @@ impl Conversation {
                 visits,
                 offset_min,
             } if visitor => {
+                let at = now();
+                if at.saturating_sub(self.visit_at.get()) < VISIT_EVERY_MS {
+                    return Ok(());
+                }
+                self.visit_at.set(at);
                 self.store.set_visit(&pages, visits, offset_min)?;
                 self.tell_operators_about_the_visitor(&meta)
             }
