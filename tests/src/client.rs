@@ -411,6 +411,26 @@ impl Socket {
         InboxFrame::decode(&text).unwrap_or_else(|e| panic!("bad inbox frame {text}: {e}"))
     }
 
+    /// A new conversation on `channel`, its visitor's socket and the socket
+    /// of the operator signed in with `cookie`, both past their history.
+    pub async fn pair(
+        edge: &LocalEdge,
+        api: &Api,
+        channel: &str,
+        cookie: &str,
+    ) -> (ConversationCreated, Socket, Socket) {
+        let created = api.create_conversation(channel);
+        let mut visitor = Socket::visitor(edge, &created.conversation, &created.token, Seq(0))
+            .await
+            .expect("the visitor is admitted");
+        visitor.joined().await;
+        let mut operator = Socket::operator(edge, &created.conversation, cookie, Seq(0))
+            .await
+            .expect("the operator is admitted");
+        operator.joined().await;
+        (created, visitor, operator)
+    }
+
     /// Reads the welcome and the whole history that follows it, and on an
     /// operator's socket the notes and the visitor's details that follow
     /// (see [`Socket::staff`]).

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use charla_shared::api::{RatingVisibility, WidgetConfig};
 use charla_shared::channel::ChannelSettings;
-use charla_shared::ids::{ChannelId, ClientMsgId, OperatorId, Seq};
+use charla_shared::ids::{ChannelId, ClientMsgId, OperatorId};
 use charla_shared::limits::MAX_REASON_CHARS;
 use charla_shared::protocol::{
     ClientFrame, ErrorCode, Message, MessageKind, Notice, Role, ServerFrame,
@@ -83,15 +83,7 @@ async fn answered(
     cookie: &str,
     text: &str,
 ) -> (charla_shared::api::ConversationCreated, Socket, Socket) {
-    let created = api.create_conversation(channel);
-    let mut visitor = Socket::visitor(edge, &created.conversation, &created.token, Seq(0))
-        .await
-        .unwrap();
-    visitor.joined().await;
-    let mut operator = Socket::operator(edge, &created.conversation, cookie, Seq(0))
-        .await
-        .unwrap();
-    operator.joined().await;
+    let (created, mut visitor, mut operator) = Socket::pair(edge, api, channel, cookie).await;
     visitor
         .send(&ClientFrame::Send {
             id: id("v1"),

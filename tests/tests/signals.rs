@@ -15,7 +15,7 @@ use charla_shared::api::{
 };
 use charla_shared::canned::{Canned, CannedLists};
 use charla_shared::identity::Visitor;
-use charla_shared::ids::{ChannelId, ClientMsgId, ParticipantId, Seq, VisitorKey};
+use charla_shared::ids::{ChannelId, ClientMsgId, OperatorId, ParticipantId, Seq, VisitorKey};
 use charla_shared::inbox::Inbox;
 use charla_shared::protocol::{ClientFrame, ErrorCode, PageView, ReadMark, Role, ServerFrame};
 use charla_shared::routes;
@@ -92,15 +92,8 @@ async fn over_the_wire(edge: &LocalEdge, api: &Api) {
     let mut luis_list = Inbox::new();
     luis_list.apply(luis_inbox.next_inbox().await);
 
-    let created = api.create_conversation(DEMO_CHANNEL);
-    let mut visitor = Socket::visitor(edge, &created.conversation, &created.token, Seq(0))
-        .await
-        .unwrap();
-    visitor.joined().await;
-    let mut operator = Socket::operator(edge, &created.conversation, &luis, Seq(0))
-        .await
-        .unwrap();
-    let (luis_author, _) = operator.joined().await;
+    let (created, mut visitor, mut operator) = Socket::pair(edge, api, DEMO_CHANNEL, &luis).await;
+    let luis_id = ParticipantId::operator(&OperatorId::parse("luis").unwrap());
 
     // Typing reaches the others, never the typist, and a second frame
     // within the interval is dropped: the next thing the operator hears
@@ -144,7 +137,7 @@ async fn over_the_wire(edge: &LocalEdge, api: &Api) {
     assert_eq!(
         mark,
         ReadMark {
-            reader: luis_author.id.clone(),
+            reader: luis_id.clone(),
             role: Role::Operator,
             seq: Seq(3),
         }
@@ -178,7 +171,7 @@ async fn over_the_wire(edge: &LocalEdge, api: &Api) {
         panic!("the first frame is a welcome");
     };
     assert!(reads.contains(&ReadMark {
-        reader: luis_author.id.clone(),
+        reader: luis_id.clone(),
         role: Role::Operator,
         seq: Seq(3),
     }));
@@ -219,15 +212,7 @@ async fn answer(operator: &mut Socket) -> String {
 async fn notes_and_commands_over_the_wire(edge: &LocalEdge, api: &Api) {
     let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
     let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
-    let created = api.create_conversation(DEMO_CHANNEL);
-    let mut visitor = Socket::visitor(edge, &created.conversation, &created.token, Seq(0))
-        .await
-        .unwrap();
-    visitor.joined().await;
-    let mut operator = Socket::operator(edge, &created.conversation, &luis, Seq(0))
-        .await
-        .unwrap();
-    operator.joined().await;
+    let (created, mut visitor, mut operator) = Socket::pair(edge, api, DEMO_CHANNEL, &luis).await;
     let mut colleague = Socket::operator(edge, &created.conversation, &ana, Seq(0))
         .await
         .unwrap();
@@ -635,22 +620,14 @@ async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
     note_in_pane(&operator, "/ticket_search").await?;
     reply.send_keys("/ticket Broken widget\u{E007}").await?;
     note_in_pane(&operator, "Ticket #").await?;
-    operator
-        .find(Locator::Css(".pane .private input"))
-        .await?
-        .click()
-        .await?;
+    toggle_private_note(&operator).await?;
     reply.send_keys("A regular customer\u{E007}").await?;
     note_in_pane(&operator, "A regular customer").await?;
 
     // Canned responses: ":" opens the list, typing filters it, the arrows
     // and Enter pick; "!" alone opens it and Escape closes it; ":hello"
     // and a space expand in place.
-    operator
-        .find(Locator::Css(".pane .private input"))
-        .await?
-        .click()
-        .await?;
+    toggle_private_note(&operator).await?;
     reply.send_keys(":").await?;
     menu_options(&operator, 3).await?;
     let violations = serious_accessibility_violations(&operator).await?;
@@ -730,6 +707,16 @@ async fn menu_options(operator: &Client, count: u64) -> HarnessResult<()> {
         .filter(|n| *n == count)
     })
     .await?;
+    Ok(())
+}
+
+/// Ticks or unticks "Private note" in the open pane.
+async fn toggle_private_note(operator: &Client) -> HarnessResult<()> {
+    operator
+        .find(Locator::Css(".pane .private input"))
+        .await?
+        .click()
+        .await?;
     Ok(())
 }
 

@@ -620,12 +620,11 @@ impl Store {
             .to_array::<Row>()?
             .into_iter()
             .map(|row| {
-                let corrupt = |e: &dyn std::fmt::Display| EdgeError::Corrupt(e.to_string());
+                let reader = stored_author(&row.role, row.reader, String::new())?;
                 Ok(ReadMark {
-                    reader: ParticipantId::parse(row.reader).map_err(|e| corrupt(&e))?,
-                    role: Role::parse(&row.role)
-                        .ok_or_else(|| EdgeError::Corrupt(format!("unknown role {}", row.role)))?,
-                    seq: Seq(u64::try_from(row.seq).map_err(|e| corrupt(&e))?),
+                    reader: reader.id,
+                    role: reader.role,
+                    seq: Seq(u64::try_from(row.seq).map_err(|e| EdgeError::Corrupt(e.to_string()))?),
                 })
             })
             .collect()
@@ -821,6 +820,16 @@ impl MetaRow {
     }
 }
 
+/// An author as stored: their role, participant id and name.
+fn stored_author(role: &str, sender: String, name: String) -> EdgeResult<Author> {
+    Ok(Author {
+        role: Role::parse(role)
+            .ok_or_else(|| EdgeError::Corrupt(format!("unknown role {role}")))?,
+        id: ParticipantId::parse(sender).map_err(|e| EdgeError::Corrupt(e.to_string()))?,
+        name,
+    })
+}
+
 #[derive(Debug, Deserialize)]
 struct NoteRow {
     n: i64,
@@ -838,12 +847,7 @@ impl NoteRow {
         Ok(Note {
             n: u64::try_from(self.n).map_err(|e| corrupt(&e))?,
             id: ClientMsgId::parse(self.client_id).map_err(|e| corrupt(&e))?,
-            author: Author {
-                role: Role::parse(&self.role)
-                    .ok_or_else(|| EdgeError::Corrupt(format!("unknown role {}", self.role)))?,
-                id: ParticipantId::parse(self.sender).map_err(|e| corrupt(&e))?,
-                name: self.author,
-            },
+            author: stored_author(&self.role, self.sender, self.author)?,
             text: self.body,
             at: self.at,
         })
@@ -869,12 +873,7 @@ impl MessageRow {
         Ok(Message {
             seq: Seq(u64::try_from(self.seq).map_err(|e| corrupt(&e))?),
             id: ClientMsgId::parse(self.client_id).map_err(|e| corrupt(&e))?,
-            author: Author {
-                role: Role::parse(&self.role)
-                    .ok_or_else(|| EdgeError::Corrupt(format!("unknown role {}", self.role)))?,
-                id: ParticipantId::parse(self.sender).map_err(|e| corrupt(&e))?,
-                name: self.author,
-            },
+            author: stored_author(&self.role, self.sender, self.author)?,
             text: self.body,
             at: self.at,
             kind: self
