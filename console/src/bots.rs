@@ -13,7 +13,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::app::page_edge;
-use crate::pick::PickList;
+use crate::pick::{NewNamedForm, PickList};
 use crate::script::{expects, kind_name, ScriptDraft, TestRun, KINDS};
 
 /// The chatbots screen.
@@ -102,28 +102,7 @@ fn NewBotForm(on_created: Callback<ChatbotSummary>) -> impl IntoView {
             }
         });
     };
-    view! {
-        <form class="new-channel" on:submit=submit>
-            <h3>"New chatbot"</h3>
-            <label for="new-bot-name">"Name"</label>
-            <input
-                id="new-bot-name"
-                required
-                prop:value=name
-                on:input=move |e| name.set(event_target_value(&e))
-            />
-            <label for="new-bot-id">"Id (a-z, 0-9, -)"</label>
-            <input
-                id="new-bot-id"
-                required
-                pattern="[a-z0-9-]{1,40}"
-                prop:value=id
-                on:input=move |e| id.set(event_target_value(&e))
-            />
-            <p class="error" role="alert">{move || error.get()}</p>
-            <button type="submit">"Create"</button>
-        </form>
-    }
+    view! { <NewNamedForm title="New chatbot" prefix="new-bot" name=name id=id error=error submit=submit /> }
 }
 
 /// One chatbot's name and script, with its test mode.

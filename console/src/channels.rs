@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use crate::app::page_edge;
 use crate::canned::CannedEditor;
 use crate::draft::{ColorField, Draft, TextField, BUTTON_MODES};
-use crate::pick::PickList;
+use crate::pick::{NewNamedForm, PickList};
 
 /// The channels screen.
 #[component]
@@ -81,28 +81,7 @@ fn NewChannelForm(on_created: Callback<ChannelSummary>) -> impl IntoView {
             }
         });
     };
-    view! {
-        <form class="new-channel" on:submit=submit>
-            <h3>"New channel"</h3>
-            <label for="new-channel-name">"Name"</label>
-            <input
-                id="new-channel-name"
-                required
-                prop:value=name
-                on:input=move |e| name.set(event_target_value(&e))
-            />
-            <label for="new-channel-id">"Id (a-z, 0-9, -)"</label>
-            <input
-                id="new-channel-id"
-                required
-                pattern="[a-z0-9-]{1,40}"
-                prop:value=id
-                on:input=move |e| id.set(event_target_value(&e))
-            />
-            <p class="error" role="alert">{move || error.get()}</p>
-            <button type="submit">"Create"</button>
-        </form>
-    }
+    view! { <NewNamedForm title="New channel" prefix="new-channel" name=name id=id error=error submit=submit /> }
 }
 
 /// The tabs of the editor.

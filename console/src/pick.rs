@@ -1,6 +1,8 @@
-//! A list of named things to pick one from, the current one marked: the
-//! channels and the chatbots screens both start with one.
+//! A list of named things to pick one from, the current one marked, and
+//! the form that creates one (a name and an id): the channels and the
+//! chatbots screens both start with them.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 /// The buttons of a list; clicking one selects its id.
@@ -38,5 +40,43 @@ where
                 }
             />
         </ul>
+    }
+}
+
+/// The form that creates a named thing with a slug id.
+#[component]
+pub fn NewNamedForm(
+    /// The form's heading.
+    title: &'static str,
+    /// Prefix of the fields' ids.
+    prefix: &'static str,
+    name: RwSignal<String>,
+    id: RwSignal<String>,
+    /// The last refusal.
+    error: RwSignal<Option<String>>,
+    /// Creates it.
+    submit: impl Fn(SubmitEvent) + 'static,
+) -> impl IntoView {
+    view! {
+        <form class="new-channel" on:submit=submit>
+            <h3>{title}</h3>
+            <label for=format!("{prefix}-name")>"Name"</label>
+            <input
+                id=format!("{prefix}-name")
+                required
+                prop:value=name
+                on:input=move |e| name.set(event_target_value(&e))
+            />
+            <label for=format!("{prefix}-id")>"Id (a-z, 0-9, -)"</label>
+            <input
+                id=format!("{prefix}-id")
+                required
+                pattern="[a-z0-9-]{1,40}"
+                prop:value=id
+                on:input=move |e| id.set(event_target_value(&e))
+            />
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="submit">"Create"</button>
+        </form>
     }
 }
