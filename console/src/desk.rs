@@ -5,8 +5,8 @@ use charla_client::chat::Connection;
 use charla_client::net::Socket;
 use charla_client::sound::Chime;
 use charla_client::ui::page_visible;
-use charla_shared::api::Session;
-use charla_shared::ids::{ConversationId, ParticipantId};
+use charla_shared::api::{DirectStarted, Session, StartDirect, Teammate};
+use charla_shared::ids::{ConversationId, OperatorId, ParticipantId};
 use charla_shared::limits::UNREAD_TAIL;
 use charla_shared::protocol::{ConversationSummary, ErrorCode, InboxFrame};
 use charla_shared::routes;
@@ -26,7 +26,7 @@ pub fn Desk(
     on_ended: Callback<()>,
 ) -> impl IntoView {
     let operator = session.operator.clone();
-    let desk = RwSignal::new(DeskState::default());
+    let desk = RwSignal::new(DeskState::new(operator.id.clone()));
     let connection = RwSignal::new(Connection::default());
     let me = ParticipantId::operator(&operator.id);
 
@@ -101,6 +101,7 @@ pub fn Desk(
                         }
                     />
                 </ul>
+                <Team desk=desk connection=connection />
             </nav>
             <section class="panes" aria-label="Open conversations">
                 <p class="empty" hidden=move || !panes.with(Vec::is_empty)>
@@ -119,6 +120,68 @@ pub fn Desk(
                 />
             </section>
         </main>
+    }
+}
+
+/// The operators who share a channel with this one, online or not, each
+/// with a button that opens the direct conversation with them.
+#[component]
+fn Team(desk: RwSignal<DeskState>, connection: RwSignal<Connection>) -> impl IntoView {
+    let team = RwSignal::new(Vec::<Teammate>::new());
+    leptos::task::spawn_local(async move {
+        match page_edge().get::<Vec<Teammate>>(routes::TEAM).await {
+            Ok(list) => team.set(list),
+            Err(e) => connection.update(|c| c.set_notice(e.to_string())),
+        }
+    });
+    let write_to = move |operator: OperatorId| {
+        leptos::task::spawn_local(async move {
+            let body = StartDirect { operator };
+            match page_edge()
+                .post::<_, DirectStarted>(routes::DIRECT, &body)
+                .await
+            {
+                Ok(started) => desk.update(|d| d.open(&started.conversation)),
+                Err(e) => connection.update(|c| c.set_notice(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="team" aria-labelledby="team-title">
+            <h2 id="team-title">"Operators"</h2>
+            <p class="empty" hidden=move || !team.with(Vec::is_empty)>
+                "Nobody else answers your channels yet."
+            </p>
+            <ul class="team-list">
+                <For
+                    each=move || team.get()
+                    key=|mate| mate.id.clone()
+                    children=move |mate| {
+                        let online = {
+                            let id = mate.id.clone();
+                            Memo::new(move |_| desk.with(|d| d.inbox().is_online(&id)))
+                        };
+                        let id = mate.id.clone();
+                        view! {
+                            <li class="teammate" class:online=online data-operator=mate.id.to_string()>
+                                <span class="presence" aria-hidden="true"></span>
+                                <span class="teammate-name">{mate.name.clone()}</span>
+                                <span class="presence-label">
+                                    {move || if online.get() { "online" } else { "offline" }}
+                                </span>
+                                <button
+                                    type="button"
+                                    aria-label=format!("Message {}", mate.name)
+                                    on:click=move |_| write_to(id.clone())
+                                >
+                                    "Message"
+                                </button>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </section>
     }
 }
 
@@ -145,11 +208,14 @@ fn ListItem(
     });
     let at = summary.last.as_ref().map_or(summary.created_at, |l| l.at);
     let key = id.to_string();
+    let title = desk.with_untracked(|d| summary.title_for(d.inbox().me()).to_owned());
+    let direct = summary.is_direct();
     view! {
         <li class="conversation" class:unread=move || { unread.get() > 0 } data-conversation=key>
             <button type="button" on:click=move |_| desk.update(|d| d.open(&id))>
                 <span class="visitor">
-                    {summary.visitor}
+                    {title}
+                    {direct.then(|| view! { <span class="direct-mark">" · operator"</span> })}
                     {summary
                         .contact
                         .verified_user

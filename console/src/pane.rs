@@ -73,8 +73,18 @@ pub fn Pane(
     let messages = Signal::derive(move || chat.with(|c| c.log().messages().cloned().collect()));
     let pending = Signal::derive(move || chat.with(|c| c.log().outbox().to_vec()));
     let me = Signal::derive(move || chat.with(|c| c.log().you().map(|you| you.id.clone())));
-    let visitor =
-        move || summary.with(|s| s.as_ref().map(|s| s.visitor.clone()).unwrap_or_default());
+    // A conversation with another operator has no visitor: no visitor's
+    // panel, notes, commands, ending or blocking, and the title is the
+    // other operator's name.
+    let direct =
+        Signal::derive(move || summary.with(|s| s.as_ref().is_some_and(|s| s.is_direct())));
+    let visitor = move || {
+        summary.with(|s| {
+            s.as_ref()
+                .map(|s| desk.with(|d| s.title_for(d.inbox().me()).to_owned()))
+                .unwrap_or_default()
+        })
+    };
     let status = move || chat.with(|c| c.connection().status(&STATUS));
     let typing = move || {
         chat.with(|c| {
@@ -214,7 +224,8 @@ pub fn Pane(
     let send = {
         let live = live.clone();
         UnsyncCallback::new(move |text: String| {
-            if !private.get_untracked() && !text.trim_start().starts_with('/') {
+            let plain = !private.get_untracked() && !text.trim_start().starts_with('/');
+            if plain || direct.get_untracked() {
                 return live.post(&text).is_ok();
             }
             match live.note(&text) {
@@ -242,12 +253,12 @@ pub fn Pane(
             <header>
                 <h3>{visitor}</h3>
                 <span class="contact">{contact}</span>
-                <button type="button" class="end" hidden=ended on:click=end>
+                <button type="button" class="end" hidden=move || ended() || direct.get() on:click=end>
                     "End conversation"
                 </button>
                 <span class="ended" hidden=move || !ended()>"Ended"</span>
                 <a class="download" href=download download="conversation.txt">"Download transcript"</a>
-                <button type="button" class="block" on:click=revoke>
+                <button type="button" class="block" hidden=direct on:click=revoke>
                     "Block visitor"
                 </button>
                 <button type="button" class="close" aria-label="Close this conversation" on:click=close>
@@ -262,13 +273,25 @@ pub fn Pane(
                 you="You"
                 sending="Sending…"
                 seen=seen
-                seen_label="Seen by the visitor"
+                seen_label=Signal::derive(move || {
+                    if direct.get() { "Seen" } else { "Seen by the visitor" }
+                })
             />
-            <VisitorPanel
-                conversation=id.clone()
-                details=Signal::derive(move || chat.with(|c| c.log().visitor().cloned()))
-                desk=desk
-            />
+            {
+                let id = id.clone();
+                move || {
+                    (!direct.get())
+                        .then(|| {
+                            view! {
+                                <VisitorPanel
+                                    conversation=id.clone()
+                                    details=Signal::derive(move || chat.with(|c| c.log().visitor().cloned()))
+                                    desk=desk
+                                />
+                            }
+                        })
+                }
+            }
             <section class="notes" aria-label="Notes for operators" tabindex="0" hidden=move || notes.with(Vec::is_empty)>
                 <h4>"Notes · only operators see these"</h4>
                 <ol>
@@ -333,7 +356,7 @@ pub fn Pane(
                     }
                 />
             </ul>
-            <label class="private">
+            <label class="private" hidden=direct>
                 <input type="checkbox" prop:checked=private on:change=move |_| private.update(|p| *p = !*p) />
                 " Private note (type / for commands)"
             </label>

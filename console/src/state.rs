@@ -1,13 +1,13 @@
 //! The operator's desk as a plain value: the inbox across channels and the
 //! conversations open side by side. Components only render it.
 
-use charla_shared::ids::{ConversationId, Seq};
+use charla_shared::ids::{ConversationId, OperatorId, Seq};
 use charla_shared::inbox::Inbox;
 use charla_shared::limits::MAX_PANES;
 use charla_shared::protocol::{InboxFrame, Problem};
 
 /// What the console shows once signed in.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DeskState {
     inbox: Inbox,
     /// Open conversations, oldest first.
@@ -15,6 +15,14 @@ pub struct DeskState {
 }
 
 impl DeskState {
+    /// The desk of an operator, empty until the inbox sockets speak.
+    pub fn new(me: OperatorId) -> Self {
+        DeskState {
+            inbox: Inbox::new(me),
+            panes: Vec::new(),
+        }
+    }
+
     /// The conversation list.
     pub fn inbox(&self) -> &Inbox {
         &self.inbox
@@ -64,7 +72,7 @@ mod tests {
 
     #[test]
     fn panes_open_once_and_the_oldest_makes_room() {
-        let mut desk = DeskState::default();
+        let mut desk = DeskState::new(OperatorId::parse("ana").unwrap());
         desk.open(&id(1));
         desk.open(&id(1));
         assert_eq!(desk.panes(), [id(1)]);
@@ -94,8 +102,9 @@ mod tests {
             }),
             visitor_online: false,
             visitor_seqs: vec![Seq(3)],
+            direct: Vec::new(),
         };
-        let mut desk = DeskState::default();
+        let mut desk = DeskState::new(OperatorId::parse("ana").unwrap());
         desk.apply(InboxFrame::Snapshot {
             channel: summary.channel.clone(),
             conversations: vec![summary.clone()],

@@ -83,6 +83,7 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
         country: request_country(req, ctx)?,
         browser: browser.to_owned(),
         os: os.to_owned(),
+        members: Vec::new(),
     };
     Call::post(paths::INIT, &init)?
         .expect(&internal::conversation(ctx.env, &id)?, 201)
@@ -230,19 +231,24 @@ pub fn session_of(staff: Staff) -> StaffSession {
     }
 }
 
-/// Staff see a conversation only if it exists and they answer its channel.
+/// Staff see a conversation only if it exists and they answer its channel;
+/// a direct conversation only its two operators see, admins included.
 pub async fn authorize(db: &Db, staff: &Staff, id: &ConversationId) -> EdgeResult<()> {
-    let channel = db
-        .conversation_channel(id)
+    let place = db
+        .conversation_place(id)
         .await?
         .ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, format!("No conversation {id}.")))?;
-    if db.may_answer(&staff.profile, &channel).await? {
-        Ok(())
-    } else {
-        Err(EdgeError::refuse(
+    match place.direct {
+        Some(members) if members.contains(&staff.profile.id) => Ok(()),
+        Some(_) => Err(EdgeError::refuse(
             ErrorCode::Forbidden,
-            format!("You do not answer the channel {channel}."),
-        ))
+            "This conversation is between two other operators.",
+        )),
+        None if db.may_answer(&staff.profile, &place.channel).await? => Ok(()),
+        None => Err(EdgeError::refuse(
+            ErrorCode::Forbidden,
+            format!("You do not answer the channel {}.", place.channel),
+        )),
     }
 }
 

@@ -55,8 +55,15 @@ const SCHEMA: Schema = Schema {
              seq INTEGER NOT NULL,
              PRIMARY KEY (operator, conversation)
          );",
+        // 4: a direct conversation's two operators, each between spaces
+        // (` ana bo `), the only ones its summary is shown to; NULL for a
+        // visitor's conversation.
+        "ALTER TABLE conversations ADD COLUMN members TEXT;",
     ],
 };
+
+/// The prefix of the tag that names a socket's channel.
+const CHANNEL_TAG: &str = "channel:";
 
 /// A channel's inbox object.
 #[durable_object]
@@ -115,7 +122,19 @@ impl DurableObject for Inbox {
         _reason: String,
         _was_clean: bool,
     ) -> worker::Result<()> {
-        internal::finish_close(&ws)
+        internal::finish_close(&ws)?;
+        // The channel rides in a tag, since the object is not told its own
+        // name; whoever is left hears who is still here.
+        let channel = self
+            .state
+            .get_tags(&ws)
+            .iter()
+            .find_map(|tag| tag.strip_prefix(CHANNEL_TAG))
+            .and_then(|channel| ChannelId::parse(channel).ok());
+        if let Some(channel) = channel {
+            self.tell_presence(channel, Some(&ws));
+        }
+        Ok(())
     }
 
     async fn websocket_error(&self, ws: WebSocket, error: worker::Error) -> worker::Result<()> {
@@ -137,18 +156,51 @@ impl Inbox {
             .ok_or_else(|| EdgeError::Corrupt("inbox connect without channel".into()))?;
         let pair = WebSocketPair::new()?;
         // Tagged with the operator and the session, so that signing out
-        // finds their sockets; the session rides along to check its expiry.
-        let tags = internal::staff_tags(&session);
+        // finds their sockets, and with the channel, for presence; the
+        // session rides along to check its expiry.
+        let mut tags = internal::staff_tags(&session).to_vec();
+        tags.push(format!("{CHANNEL_TAG}{channel}"));
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
         self.state.accept_websocket_with_tags(&pair.server, &tags);
         pair.server.serialize_attachment(&session)?;
         let frame = InboxFrame::Snapshot {
-            conversations: self.snapshot(&channel)?,
+            conversations: self.snapshot(&channel, &session.id)?,
             read: self.reads(&session.id, &channel)?,
-            channel,
+            channel: channel.clone(),
         };
         let _ = pair.server.send_with_str(frame.encode());
+        self.tell_presence(channel, None);
         Ok(Response::from_websocket(pair.client)?)
+    }
+
+    /// Tells every subscriber who is here now (all but `closing`).
+    fn tell_presence(&self, channel: ChannelId, closing: Option<&WebSocket>) {
+        let at = now();
+        let sockets: Vec<WebSocket> = self
+            .state
+            .get_websockets()
+            .into_iter()
+            .filter(|socket| {
+                closing.is_none_or(|closing| !js_sys::Object::is(socket.as_ref(), closing.as_ref()))
+            })
+            .collect();
+        let mut online: Vec<OperatorId> = sockets
+            .iter()
+            .filter_map(|socket| {
+                socket
+                    .deserialize_attachment::<StaffSession>()
+                    .ok()
+                    .flatten()
+            })
+            .filter(|session| session.expires_at > at)
+            .map(|session| session.id)
+            .collect();
+        online.sort();
+        online.dedup();
+        let frame = InboxFrame::Presence { channel, online }.encode();
+        for socket in sockets {
+            let _ = socket.send_with_str(&frame);
+        }
     }
 
     /// Records a summary unless a newer one is stored already (reports from
@@ -158,9 +210,14 @@ impl Inbox {
     /// or goes; plain summaries are spaced out and may carry an older view.
     fn upsert(&self, mut summary: ConversationSummary, presence: bool) -> EdgeResult<Response> {
         let activity = summary.last.as_ref().map_or(summary.created_at, |l| l.at);
+        let members = summary.is_direct().then(|| {
+            let ids: Vec<&str> = summary.direct.iter().map(|m| m.id.as_str()).collect();
+            format!(" {} ", ids.join(" "))
+        });
         let cursor = self.sql.exec(
-            "INSERT INTO conversations (id, channel, last_seq, activity, summary, visitor_online)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO conversations
+                 (id, channel, last_seq, activity, summary, visitor_online, members)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8)
              ON CONFLICT (id) DO UPDATE SET
                  last_seq = excluded.last_seq,
                  activity = excluded.activity,
@@ -176,6 +233,7 @@ impl Inbox {
                 serde_json::to_string(&summary)?.into(),
                 SqlStorageValue::from(i64::from(presence && summary.visitor_online)),
                 SqlStorageValue::from(i64::from(presence)),
+                members.into(),
             ],
         )?;
         if cursor.rows_written() > 0 {
@@ -190,6 +248,13 @@ impl Inbox {
                     Ok(Some(session)) if session.expires_at <= at => {
                         signed_out(&socket);
                     }
+                    // A direct conversation's summary goes to its two
+                    // operators only.
+                    Ok(Some(session)) if !summary.shown_to(&session.id) => {}
+                    Ok(Some(_)) => {
+                        let _ = socket.send_with_str(&frame);
+                    }
+                    _ if summary.is_direct() => {}
                     _ => {
                         let _ = socket.send_with_str(&frame);
                     }
@@ -297,7 +362,12 @@ impl Inbox {
         Ok(Response::empty()?.with_status(204))
     }
 
-    fn snapshot(&self, channel: &ChannelId) -> EdgeResult<Vec<ConversationSummary>> {
+    /// The channel's latest conversations an operator may see.
+    fn snapshot(
+        &self,
+        channel: &ChannelId,
+        operator: &OperatorId,
+    ) -> EdgeResult<Vec<ConversationSummary>> {
         #[derive(Deserialize)]
         struct Row {
             summary: String,
@@ -305,11 +375,13 @@ impl Inbox {
         }
         self.sql
             .exec(
-                "SELECT summary, visitor_online FROM conversations WHERE channel = ?
-                 ORDER BY activity DESC LIMIT ?",
+                "SELECT summary, visitor_online FROM conversations
+                 WHERE channel = ?1 AND (members IS NULL OR instr(members, ?3) > 0)
+                 ORDER BY activity DESC LIMIT ?2",
                 vec![
                     channel.as_str().into(),
                     SqlStorageValue::from(INBOX_SNAPSHOT as i64),
+                    format!(" {operator} ").into(),
                 ],
             )?
             .to_array::<Row>()?

@@ -7,7 +7,7 @@ use charla_shared::bot::Chatbot;
 use charla_shared::channel::{ChatMode, Language};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
-use charla_shared::protocol::{Contact, ErrorCode, PING, PONG};
+use charla_shared::protocol::{Contact, ErrorCode, Member, PING, PONG};
 use charla_shared::rate::Rate;
 use charla_shared::Millis;
 use serde::de::DeserializeOwned;
@@ -127,6 +127,10 @@ pub struct NewConversation {
     pub browser: String,
     /// See `browser`.
     pub os: String,
+    /// For a direct conversation, its two operators (sorted by id); empty
+    /// for a visitor's.
+    #[serde(default)]
+    pub members: Vec<Member>,
 }
 
 /// An operator's session, or all their sessions, ended.

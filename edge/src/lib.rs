@@ -16,6 +16,7 @@ mod chatbots;
 mod conversation;
 mod conversations;
 mod crypto;
+mod direct;
 mod error;
 mod http;
 mod inbox;

@@ -15,7 +15,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http::{allow_any_origin, expect_same_origin, problem_response, with_allow};
 use crate::internal::Admission;
 use crate::store::Db;
-use crate::{canned, channels, chatbots, now, ratings};
+use crate::{canned, channels, chatbots, direct, now, ratings};
 
 /// Who is calling, as established before the handler runs.
 pub enum Caller {
@@ -172,6 +172,8 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::SaveCannedResponses => canned::save(req, &ctx).await,
         RouteName::SaveGlobalCanned => canned::save_global(req, &ctx).await,
         RouteName::PreviousConversations => conversations::previous(&ctx).await,
+        RouteName::Team => direct::team(&ctx).await,
+        RouteName::StartDirect => direct::start(req, &ctx).await,
     }
 }
 

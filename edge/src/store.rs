@@ -3,7 +3,7 @@
 
 use charla_shared::api::{
     ChannelSummary, ChatbotSummary, OperatorProfile, PreviousConversation, Record, RecordKind,
-    RecordSummary, StaffRole,
+    RecordSummary, StaffRole, Teammate,
 };
 use charla_shared::bot::Chatbot;
 use charla_shared::canned::Canned;
@@ -609,7 +609,7 @@ impl Db {
             .prepare(format!(
                 "SELECT c.created_at, c.first_visitor_at, c.first_response_at, c.ended_at, \
                  r.rating FROM conversations c LEFT JOIN ratings r ON r.conversation_id = c.id \
-                 WHERE c.channel_id = ?1 AND c.created_at >= ?2 \
+                 WHERE c.channel_id = ?1 AND c.created_at >= ?2 AND c.direct IS NULL \
                  ORDER BY c.created_at DESC LIMIT {STATS_CONVERSATIONS}"
             ))
             .bind(&[channel.as_str().into(), millis(since)])?
@@ -693,19 +693,131 @@ impl Db {
         Ok(())
     }
 
-    /// The channel of a conversation, if the conversation exists.
-    pub async fn conversation_channel(&self, id: &ConversationId) -> EdgeResult<Option<ChannelId>> {
-        let channel: Option<String> = self
+    /// Where a conversation belongs, if it exists: its channel, and for a
+    /// direct conversation its two operators.
+    pub async fn conversation_place(&self, id: &ConversationId) -> EdgeResult<Option<Place>> {
+        #[derive(Deserialize)]
+        struct Row {
+            channel_id: String,
+            direct: Option<String>,
+        }
+        let row: Option<Row> = self
             .0
-            .prepare("SELECT channel_id FROM conversations WHERE id = ?1")
+            .prepare("SELECT channel_id, direct FROM conversations WHERE id = ?1")
             .bind(&[id.as_str().into()])?
-            .first(Some("channel_id"))
+            .first(None)
             .await?;
-        channel
-            .map(|c| ChannelId::parse(c).map_err(corrupt))
+        row.map(|row| {
+            Ok(Place {
+                channel: ChannelId::parse(row.channel_id).map_err(corrupt)?,
+                direct: row
+                    .direct
+                    .map(|members| {
+                        members
+                            .split(' ')
+                            .map(|m| OperatorId::parse(m).map_err(corrupt))
+                            .collect()
+                    })
+                    .transpose()?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The operators who share a channel with `operator` (admins answer
+    /// every channel), by name.
+    pub async fn team(&self, operator: &OperatorId) -> EdgeResult<Vec<Teammate>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            name: String,
+        }
+        let rows: Vec<Row> = self
+            .0
+            .prepare(format!(
+                "SELECT y.id, y.name FROM operators x JOIN operators y ON y.id != x.id \
+                 WHERE x.id = ?1 AND EXISTS (SELECT 1 FROM channels c WHERE {SHARED}) \
+                 ORDER BY y.name, y.id"
+            ))
+            .bind(&[operator.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(Teammate {
+                    id: OperatorId::parse(row.id).map_err(corrupt)?,
+                    name: row.name,
+                })
+            })
+            .collect()
+    }
+
+    /// The first channel (by id) two operators both answer, and the second
+    /// one's name; `None` if they share none.
+    pub async fn shared_channel(
+        &self,
+        x: &OperatorId,
+        y: &OperatorId,
+    ) -> EdgeResult<Option<(ChannelId, String)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            channel: String,
+            name: String,
+        }
+        let row: Option<Row> = self
+            .0
+            .prepare(format!(
+                "SELECT c.id AS channel, y.name FROM channels c, operators x, operators y \
+                 WHERE x.id = ?1 AND y.id = ?2 AND {SHARED} ORDER BY c.id LIMIT 1"
+            ))
+            .bind(&[x.as_str().into(), y.as_str().into()])?
+            .first(None)
+            .await?;
+        row.map(|row| Ok((ChannelId::parse(row.channel).map_err(corrupt)?, row.name)))
             .transpose()
     }
+
+    /// Indexes a direct conversation under the channel its summaries go
+    /// to, unless it is indexed already.
+    pub async fn insert_direct(
+        &self,
+        id: &ConversationId,
+        channel: &ChannelId,
+        members: [&OperatorId; 2],
+        created_at: Millis,
+    ) -> EdgeResult<()> {
+        self.0
+            .prepare(
+                "INSERT INTO conversations (id, channel_id, created_at, direct) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&[
+                id.as_str().into(),
+                channel.as_str().into(),
+                millis(created_at),
+                format!("{} {}", members[0], members[1]).into(),
+            ])?
+            .run()
+            .await?;
+        Ok(())
+    }
 }
+
+/// Where a conversation belongs.
+pub struct Place {
+    /// Its channel (for a direct conversation, the one its summaries go to).
+    pub channel: ChannelId,
+    /// A direct conversation's two operators.
+    pub direct: Option<Vec<OperatorId>>,
+}
+
+/// Whether operators `x` and `y` both answer channel `c`: admins answer
+/// every channel, operators those they are members of.
+const SHARED: &str = "(x.role = 'admin' OR EXISTS (SELECT 1 FROM channel_operators m \
+     WHERE m.channel_id = c.id AND m.operator_id = x.id)) \
+     AND (y.role = 'admin' OR EXISTS (SELECT 1 FROM channel_operators m \
+     WHERE m.channel_id = c.id AND m.operator_id = y.id))";
 
 /// What a chatbot's step records: the fields of a lead or a ticket.
 pub struct NewRecord<'a> {

@@ -56,6 +56,32 @@ pub struct ConversationCreated {
     pub token: VisitorToken,
 }
 
+/// An operator who shares a channel with the caller (`GET /api/team`);
+/// whether they are online comes live on the inbox sockets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Teammate {
+    /// Their account.
+    pub id: OperatorId,
+    /// Their name.
+    pub name: String,
+}
+
+/// Body of `POST /api/direct`: the operator to write to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartDirect {
+    /// Who.
+    pub operator: OperatorId,
+}
+
+/// Answer to `POST /api/direct`: the one conversation the two operators
+/// share, the same every time they ask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectStarted {
+    /// The conversation; its socket and transcript routes are the usual
+    /// ones, and only the two of them are admitted.
+    pub conversation: ConversationId,
+}
+
 /// Body of `POST /api/session`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

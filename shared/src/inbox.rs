@@ -5,22 +5,43 @@
 
 use std::collections::HashMap;
 
-use crate::ids::{ConversationId, Seq};
+use crate::ids::{ChannelId, ConversationId, OperatorId, Seq};
 use crate::protocol::{ConversationSummary, InboxFrame, Problem, Role};
 
 /// Open conversations as one operator sees them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Inbox {
+    /// Whose inbox it is: in a direct conversation, what the other
+    /// operator wrote is what counts as unread.
+    me: OperatorId,
     /// Newest activity first.
     conversations: Vec<ConversationSummary>,
     /// The last sequence number the operator has seen, per conversation.
     seen: HashMap<ConversationId, Seq>,
+    /// Who has each channel's inbox open.
+    online: HashMap<ChannelId, Vec<OperatorId>>,
 }
 
 impl Inbox {
-    /// An empty inbox.
-    pub fn new() -> Self {
-        Self::default()
+    /// An empty inbox for an operator.
+    pub fn new(me: OperatorId) -> Self {
+        Inbox {
+            me,
+            conversations: Vec::new(),
+            seen: HashMap::new(),
+            online: HashMap::new(),
+        }
+    }
+
+    /// Whose inbox it is.
+    pub fn me(&self) -> &OperatorId {
+        &self.me
+    }
+
+    /// Whether an operator has the inbox of any of this operator's
+    /// channels open.
+    pub fn is_online(&self, operator: &OperatorId) -> bool {
+        self.online.values().any(|online| online.contains(operator))
     }
 
     /// Conversations, newest activity first.
@@ -58,6 +79,10 @@ impl Inbox {
                 self.upsert(conversation);
                 None
             }
+            InboxFrame::Presence { channel, online } => {
+                self.online.insert(channel, online);
+                None
+            }
             InboxFrame::Error { problem } => Some(problem),
         }
     }
@@ -73,11 +98,22 @@ impl Inbox {
         self.seen.get(id).copied().unwrap_or_default()
     }
 
-    /// How many of the visitor's messages the operator has not read (at
-    /// most [`UNREAD_TAIL`](crate::limits::UNREAD_TAIL); more shows as that many with a plus).
+    /// How many of the visitor's messages (in a direct conversation, the
+    /// other operator's) the operator has not read (at most
+    /// [`UNREAD_TAIL`](crate::limits::UNREAD_TAIL); more shows as that many
+    /// with a plus).
     pub fn unread(&self, id: &ConversationId) -> usize {
         let seen = self.seen(id);
         self.get(id).map_or(0, |c| {
+            if c.is_direct() {
+                return c
+                    .direct
+                    .iter()
+                    .filter(|m| m.id != self.me)
+                    .flat_map(|m| &m.seqs)
+                    .filter(|s| **s > seen)
+                    .count();
+            }
             let counted = c.visitor_seqs.iter().filter(|s| **s > seen).count();
             // A summary without the list (from an older edge) still says
             // whether the visitor wrote last.
@@ -148,6 +184,19 @@ mod tests {
                 .then_some(Seq(last_seq))
                 .into_iter()
                 .collect(),
+            direct: Vec::new(),
+        }
+    }
+
+    fn ana() -> OperatorId {
+        OperatorId::parse("ana").unwrap()
+    }
+
+    fn member(id: &str, seqs: &[u64]) -> crate::protocol::Member {
+        crate::protocol::Member {
+            id: OperatorId::parse(id).unwrap(),
+            name: id.to_uppercase(),
+            seqs: seqs.iter().copied().map(Seq).collect(),
         }
     }
 
@@ -157,7 +206,7 @@ mod tests {
 
     #[test]
     fn newest_activity_comes_first() {
-        let mut inbox = Inbox::new();
+        let mut inbox = Inbox::new(ana());
         inbox.apply(InboxFrame::Snapshot {
             channel: ChannelId::parse("demo").unwrap(),
             conversations: vec![
@@ -176,7 +225,7 @@ mod tests {
 
     #[test]
     fn a_snapshot_replaces_only_its_channel() {
-        let mut inbox = Inbox::new();
+        let mut inbox = Inbox::new(ana());
         inbox.apply(InboxFrame::Upsert {
             conversation: summary(1, "sales", 1, Role::Visitor, 1),
         });
@@ -194,7 +243,7 @@ mod tests {
 
     #[test]
     fn unread_means_the_visitor_wrote_after_what_was_seen() {
-        let mut inbox = Inbox::new();
+        let mut inbox = Inbox::new(ana());
         let visitor_wrote = summary(1, "demo", 2, Role::Visitor, 1);
         let operator_wrote = summary(2, "demo", 3, Role::Operator, 1);
         inbox.apply(InboxFrame::Upsert {
@@ -218,7 +267,7 @@ mod tests {
 
     #[test]
     fn counts_are_the_visitor_messages_past_the_mark_from_the_edge() {
-        let mut inbox = Inbox::new();
+        let mut inbox = Inbox::new(ana());
         let mut busy = summary(1, "demo", 6, Role::Operator, 1);
         busy.visitor_seqs = vec![Seq(2), Seq(3), Seq(5)];
         let channel = busy.channel.clone();
@@ -244,7 +293,7 @@ mod tests {
 
     #[test]
     fn stale_updates_are_ignored() {
-        let mut inbox = Inbox::new();
+        let mut inbox = Inbox::new(ana());
         inbox.apply(InboxFrame::Upsert {
             conversation: summary(1, "demo", 5, Role::Visitor, 5),
         });
@@ -252,5 +301,39 @@ mod tests {
             conversation: summary(1, "demo", 4, Role::Visitor, 4),
         });
         assert_eq!(inbox.conversations()[0].last_seq, Seq(5));
+    }
+
+    #[test]
+    fn in_a_direct_conversation_what_the_other_operator_wrote_is_unread() {
+        let mut inbox = Inbox::new(ana());
+        let mut direct = summary(1, "demo", 4, Role::Operator, 1);
+        direct.direct = vec![member("ana", &[1, 3]), member("bo", &[2, 4])];
+        inbox.apply(InboxFrame::Upsert {
+            conversation: direct.clone(),
+        });
+        assert_eq!(inbox.unread(&direct.id), 2, "Bo's two messages");
+        inbox.mark_seen(&direct.id, Seq(2));
+        assert_eq!(inbox.unread(&direct.id), 1);
+        assert_eq!(direct.title_for(&ana()), "BO");
+        assert!(direct.shown_to(&ana()));
+        assert!(!direct.shown_to(&OperatorId::parse("cy").unwrap()));
+        let visitor = summary(2, "demo", 1, Role::Visitor, 1);
+        assert!(visitor.shown_to(&OperatorId::parse("cy").unwrap()));
+        assert_eq!(visitor.title_for(&ana()), "Visitor 2");
+    }
+
+    #[test]
+    fn presence_is_per_channel_and_online_anywhere_counts() {
+        let mut inbox = Inbox::new(ana());
+        let bo = OperatorId::parse("bo").unwrap();
+        let presence = |channel: &str, online: Vec<OperatorId>| InboxFrame::Presence {
+            channel: ChannelId::parse(channel).unwrap(),
+            online,
+        };
+        inbox.apply(presence("demo", vec![ana(), bo.clone()]));
+        inbox.apply(presence("sales", vec![]));
+        assert!(inbox.is_online(&bo));
+        inbox.apply(presence("demo", vec![ana()]));
+        assert!(!inbox.is_online(&bo), "gone from the only channel");
     }
 }

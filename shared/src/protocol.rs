@@ -17,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::bot::{AnswerId, Choice, InputKind};
-use crate::ids::{ChannelId, ClientMsgId, ConversationId, ParticipantId, Seq};
+use crate::ids::{ChannelId, ClientMsgId, ConversationId, OperatorId, ParticipantId, Seq};
 use crate::limits::{MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, PREVIEW_CHARS};
 use crate::rating::{self, Rating};
 use crate::Millis;
@@ -445,6 +445,14 @@ pub enum InboxFrame {
         /// Its new summary.
         conversation: ConversationSummary,
     },
+    /// Who has the channel's inbox open now: sent on every connection and
+    /// whenever an operator comes or goes.
+    Presence {
+        /// The channel.
+        channel: ChannelId,
+        /// The operators online, each once.
+        online: Vec<OperatorId>,
+    },
     /// A frame was refused.
     Error {
         /// What went wrong.
@@ -478,6 +486,47 @@ pub struct ConversationSummary {
     /// unread count is how many lie past what they have read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub visitor_seqs: Vec<Seq>,
+    /// For a conversation between two operators (no visitor): the two of
+    /// them. Only they receive its summary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub direct: Vec<Member>,
+}
+
+/// One of the two operators of a direct conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    /// Their account.
+    pub id: OperatorId,
+    /// Their name when the conversation started.
+    pub name: String,
+    /// The sequence numbers of their latest messages, at most
+    /// [`UNREAD_TAIL`](crate::limits::UNREAD_TAIL), ascending: what the
+    /// other one counts as unread.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seqs: Vec<Seq>,
+}
+
+impl ConversationSummary {
+    /// Whether only operators take part (a direct conversation).
+    pub fn is_direct(&self) -> bool {
+        !self.direct.is_empty()
+    }
+
+    /// Whether an operator may see this summary: anyone who answers the
+    /// channel for a visitor's conversation, only its two members for a
+    /// direct one.
+    pub fn shown_to(&self, operator: &OperatorId) -> bool {
+        !self.is_direct() || self.direct.iter().any(|m| &m.id == operator)
+    }
+
+    /// The name the list shows: the visitor's, or in a direct conversation
+    /// the other operator's.
+    pub fn title_for(&self, operator: &OperatorId) -> &str {
+        self.direct
+            .iter()
+            .find(|m| &m.id != operator)
+            .map_or(&self.visitor, |m| &m.name)
+    }
 }
 
 /// How far an operator has read one conversation.

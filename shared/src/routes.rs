@@ -143,6 +143,10 @@ pub enum RouteName {
     SaveGlobalCanned,
     /// The visitor's earlier conversations on the conversation's channel.
     PreviousConversations,
+    /// The operators who share a channel with the signed-in one.
+    Team,
+    /// Open (or find) the direct conversation with another operator.
+    StartDirect,
 }
 
 /// One row of the table.
@@ -207,6 +211,12 @@ const CANNED: &str = "/api/channels/{channel}/canned";
 const PREVIOUS: &str = "/api/conversations/{conversation}/previous";
 /// `PUT` (admins): the canned responses of every channel.
 pub const GLOBAL_CANNED: &str = "/api/canned";
+/// `GET` (signed in): the operators who share a channel with the caller
+/// ([`Teammate`](crate::api::Teammate)), by name.
+pub const TEAM: &str = "/api/team";
+/// `POST` (signed in): the direct conversation with another operator
+/// ([`StartDirect`](crate::api::StartDirect)), created the first time.
+pub const DIRECT: &str = "/api/direct";
 
 /// Every route of the edge.
 pub const TABLE: &[Route] = &[
@@ -365,6 +375,13 @@ pub const TABLE: &[Route] = &[
         Method::Get,
         PREVIOUS,
         Access::ConversationOperator,
+    ),
+    route(RouteName::Team, Method::Get, TEAM, Access::SignedIn),
+    route(
+        RouteName::StartDirect,
+        Method::Post,
+        DIRECT,
+        Access::SignedIn,
     ),
 ];
 

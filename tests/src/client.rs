@@ -367,6 +367,11 @@ impl Socket {
         }
     }
 
+    /// Closes the socket cleanly, as a browser does when its tab goes.
+    pub async fn close(mut self) {
+        let _ = self.stream.close(None).await;
+    }
+
     /// Sends a text frame as is.
     pub async fn send_raw(&mut self, text: &str) {
         self.stream

@@ -11,11 +11,14 @@
 //! The suite starts one edge; each scenario has a conversation of its own.
 
 use charla_shared::api::{
-    ConversationCreated, CreateConversation, PreviousConversation, Transcript,
+    ConversationCreated, CreateConversation, DirectStarted, PreviousConversation, StartDirect,
+    Teammate, Transcript,
 };
 use charla_shared::canned::{Canned, CannedLists};
 use charla_shared::identity::Visitor;
-use charla_shared::ids::{ChannelId, ClientMsgId, OperatorId, ParticipantId, Seq, VisitorKey};
+use charla_shared::ids::{
+    ChannelId, ClientMsgId, ConversationId, OperatorId, ParticipantId, Seq, VisitorKey,
+};
 use charla_shared::inbox::Inbox;
 use charla_shared::protocol::{ClientFrame, ErrorCode, PageView, ReadMark, Role, ServerFrame};
 use charla_shared::routes;
@@ -34,13 +37,191 @@ use fantoccini::{Client, Locator};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typing_read_marks_and_unread_counts() -> HarnessResult<()> {
-    let (edge, _state) = test_edge(&[])?;
+    // Every scenario signs its operators in afresh, more often than one
+    // address may by default (the security suite tests that limit).
+    let (edge, _state) = test_edge(&[("SIGN_IN_BURST", "40")])?;
     let api = Api::new(&edge);
     over_the_wire(&edge, &api).await;
     notes_and_commands_over_the_wire(&edge, &api).await;
     canned_responses_over_http(&api);
     earlier_conversations_over_http(&api);
-    in_the_browsers(&edge).await
+    operators_write_to_each_other(&edge, &api).await;
+    in_the_browsers(&edge, &api).await
+}
+
+/// The demo admin's account id.
+const ANA: &str = "demo-admin";
+
+fn operator_id(id: &str) -> OperatorId {
+    OperatorId::parse(id).unwrap()
+}
+
+/// `POST /api/direct` as the operator signed in with `cookie`.
+fn start_direct(api: &Api, cookie: &str, with: &str) -> charla_tests::client::Reply {
+    api.post(
+        routes::DIRECT,
+        &StartDirect {
+            operator: operator_id(with),
+        },
+        Some(cookie),
+    )
+}
+
+/// The direct conversation of the caller with `with`.
+fn direct_with(api: &Api, cookie: &str, with: &str) -> ConversationId {
+    let reply = start_direct(api, cookie, with);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    serde_json::from_str::<DirectStarted>(&reply.body)
+        .unwrap()
+        .conversation
+}
+
+/// Reads frames until `socket`'s welcome and history have passed.
+async fn past_history(socket: &mut Socket) {
+    assert!(matches!(socket.next().await, ServerFrame::Welcome { .. }));
+    socket.history().await;
+}
+
+/// Operators who share a channel write to each other: one conversation per
+/// pair, delivered live and exactly once, its summary and unread count in
+/// their inboxes only, and nobody else (another operator of the channel,
+/// an admin, a visitor's token) able to open it or read it.
+async fn operators_write_to_each_other(edge: &LocalEdge, api: &Api) {
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let marta = api.sign_in(OUTSIDER_EMAIL, TEST_PASSWORD);
+    let team = |cookie: &str| -> Vec<String> {
+        let reply = api.get(routes::TEAM, Some(cookie));
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        serde_json::from_str::<Vec<Teammate>>(&reply.body)
+            .unwrap()
+            .into_iter()
+            .map(|mate| mate.id.to_string())
+            .collect()
+    };
+    // Luis and Marta share no channel: neither may write to the other.
+    assert_eq!(team(&luis), [ANA]);
+    let refused = start_direct(api, &luis, "marta");
+    assert_eq!(refused.status, 404, "{}", refused.body);
+    assert!(refused.problem().message.contains("shares a channel"));
+    assert_eq!(start_direct(api, &luis, "luis").status, 400);
+
+    // Once a channel has both, they may; the admin answers it too.
+    api.create_channel(&ana, "crew", |settings| {
+        settings.operators = vec![operator_id("luis"), operator_id("marta")];
+    });
+    assert_eq!(team(&luis), [ANA, "marta"]);
+    let mut ana_inbox = Socket::inbox(edge, "crew", &ana).await.unwrap();
+    let mut ana_list = Inbox::new(operator_id(ANA));
+    ana_list.apply(ana_inbox.next_inbox().await);
+    let mut marta_inbox = Socket::inbox(edge, "crew", &marta).await.unwrap();
+    let mut marta_list = Inbox::new(operator_id("marta"));
+    marta_list.apply(marta_inbox.next_inbox().await);
+
+    // The presence of whoever has the channel's inbox open reaches the
+    // others, coming and going.
+    let luis_inbox = Socket::inbox(edge, "crew", &luis).await.unwrap();
+    inbox_until(&mut ana_inbox, &mut ana_list, |list| {
+        list.is_online(&operator_id("luis")) && list.is_online(&operator_id("marta"))
+    })
+    .await;
+    luis_inbox.close().await;
+    inbox_until(&mut ana_inbox, &mut ana_list, |list| {
+        !list.is_online(&operator_id("luis"))
+    })
+    .await;
+
+    // Either of them asking finds the same conversation.
+    let direct = direct_with(api, &luis, "marta");
+    assert_eq!(direct_with(api, &marta, "luis"), direct);
+    inbox_until(&mut marta_inbox, &mut marta_list, |list| {
+        list.get(&direct).is_some()
+    })
+    .await;
+    assert_eq!(
+        marta_list
+            .get(&direct)
+            .unwrap()
+            .title_for(&operator_id("marta")),
+        "Luis"
+    );
+
+    // Delivered live, acknowledged once, stored once.
+    let mut from = Socket::operator(edge, &direct, &luis, Seq(0))
+        .await
+        .unwrap();
+    past_history(&mut from).await;
+    let mut to = Socket::operator(edge, &direct, &marta, Seq(0))
+        .await
+        .unwrap();
+    past_history(&mut to).await;
+    from.send(&send("d1", "Can you take the Acme chat?")).await;
+    from.send(&send("d1", "Can you take the Acme chat?")).await;
+    frame_where(&mut to, is_message("Can you take the Acme chat?"), |_| {
+        false
+    })
+    .await;
+    let acks: Vec<Seq> = {
+        let mut acks = Vec::new();
+        while acks.len() < 2 {
+            if let ServerFrame::Ack { seq, .. } = from.next().await {
+                acks.push(seq);
+            }
+        }
+        acks
+    };
+    assert_eq!(acks, [Seq(1), Seq(1)], "the retry is the same message");
+    let transcript: Transcript =
+        serde_json::from_str(&api.get(&routes::transcript(&direct), Some(&marta)).body).unwrap();
+    assert_eq!(transcript.messages.len(), 1);
+
+    // Marta's unread count is what Luis wrote, until she reads it.
+    inbox_until(&mut marta_inbox, &mut marta_list, |list| {
+        list.unread(&direct) == 1
+    })
+    .await;
+    to.send(&ClientFrame::Read { seq: Seq(1) }).await;
+    inbox_until(&mut marta_inbox, &mut marta_list, |list| {
+        list.unread(&direct) == 0
+    })
+    .await;
+
+    // No notes, no commands, no ending: it is not a visitor's conversation.
+    from.send(&write_note("dn", "/help")).await;
+    assert_eq!(from.next_error().await.code, ErrorCode::Invalid);
+    from.send(&ClientFrame::End).await;
+    assert_eq!(from.next_error().await.code, ErrorCode::Invalid);
+
+    // Nobody else gets in: not the admin, not a visitor's token.
+    let ana_socket = Socket::operator(edge, &direct, &ana, Seq(0)).await;
+    assert_eq!(ana_socket.err().map(|r| r.status), Some(403));
+    for path in [
+        routes::transcript(&direct),
+        routes::transcript_text(&direct, None),
+    ] {
+        assert_eq!(api.get(&path, Some(&ana)).status, 403, "{path}");
+    }
+    let other = api.create_conversation(DEMO_CHANNEL);
+    let with_token = routes::transcript_text(&direct, Some(&other.token));
+    assert_eq!(api.get(&with_token, None).status, 403);
+    assert!(Socket::visitor(edge, &direct, &other.token, Seq(0))
+        .await
+        .is_err());
+    // And the admin's inbox never heard of it.
+    assert!(ana_list.get(&direct).is_none());
+    while let Ok(frame) = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        ana_inbox.next_inbox(),
+    )
+    .await
+    {
+        ana_list.apply(frame);
+    }
+    assert!(ana_list.get(&direct).is_none());
+    let mut ana_again = Socket::inbox(edge, "crew", &ana).await.unwrap();
+    let mut fresh = Inbox::new(operator_id(ANA));
+    fresh.apply(ana_again.next_inbox().await);
+    assert!(fresh.get(&direct).is_none(), "nor does her next snapshot");
 }
 
 fn send(id: &str, text: &str) -> ClientFrame {
@@ -89,7 +270,7 @@ async fn over_the_wire(edge: &LocalEdge, api: &Api) {
     let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
     let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let mut luis_inbox = Socket::inbox(edge, DEMO_CHANNEL, &luis).await.unwrap();
-    let mut luis_list = Inbox::new();
+    let mut luis_list = Inbox::new(operator_id("luis"));
     luis_list.apply(luis_inbox.next_inbox().await);
 
     let (created, mut visitor, mut operator) = Socket::pair(edge, api, DEMO_CHANNEL, &luis).await;
@@ -181,11 +362,11 @@ async fn over_the_wire(edge: &LocalEdge, api: &Api) {
 
     // Luis's next console starts with his mark; Ana has read nothing.
     let mut luis_again = Socket::inbox(edge, DEMO_CHANNEL, &luis).await.unwrap();
-    let mut list = Inbox::new();
+    let mut list = Inbox::new(operator_id("luis"));
     list.apply(luis_again.next_inbox().await);
     assert_eq!(list.unread(&created.conversation), 0);
     let mut ana_inbox = Socket::inbox(edge, DEMO_CHANNEL, &ana).await.unwrap();
-    let mut ana_list = Inbox::new();
+    let mut ana_list = Inbox::new(operator_id(ANA));
     ana_list.apply(ana_inbox.next_inbox().await);
     assert_eq!(ana_list.unread(&created.conversation), 3);
     assert_eq!(ana_list.unread_total(), 3);
@@ -464,7 +645,7 @@ fn canned_responses_over_http(api: &Api) {
     );
 }
 
-async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
+async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
     visitor
@@ -677,6 +858,77 @@ async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
     panel_shows(&operator, ".current-page", "/pricing").await?;
     panel_shows(&operator, ".started-on", "/embed?channel=demo").await?;
     visitor.close().await?;
+
+    // Ana writes to Luis from her console's list of operators, where he
+    // shows online once his console is open; it reaches him live, and his
+    // answer reaches her pane.
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let _luis_inbox = Socket::inbox(edge, DEMO_CHANNEL, &luis).await.unwrap();
+    let luis_row = ".teammate[data-operator='luis']";
+    eventually("Luis online in the list of operators", || async {
+        script(
+            &operator,
+            &format!("return document.querySelector({luis_row:?}).classList.contains('online')"),
+        )
+        .await
+        .as_bool()
+        .filter(|online| *online)
+    })
+    .await?;
+    operator
+        .find(Locator::Css(&format!("{luis_row} button")))
+        .await?
+        .click()
+        .await?;
+    let direct = direct_with(api, &luis, ANA);
+    let pane = format!(".pane[data-conversation='{direct}']");
+    let reply = eventually("the pane of the direct conversation", || async {
+        operator
+            .find(Locator::Css(&format!("{pane} textarea")))
+            .await
+            .ok()
+    })
+    .await?;
+    let mut luis_socket = Socket::operator(edge, &direct, &luis, Seq(0))
+        .await
+        .unwrap();
+    past_history(&mut luis_socket).await;
+    reply.send_keys("Are you on the Acme chat?\u{E007}").await?;
+    frame_where(
+        &mut luis_socket,
+        is_message("Are you on the Acme chat?"),
+        |_| false,
+    )
+    .await;
+    luis_socket.send(&send("l1", "Yes, on it.")).await;
+    let in_pane = format!("document.querySelectorAll(\"{pane} .charla-text\")");
+    eventually("Luis's answer in Ana's pane", || async {
+        texts(&operator, &in_pane)
+            .await?
+            .iter()
+            .any(|t| t == "Yes, on it.")
+            .then_some(())
+    })
+    .await?;
+    let row = format!(".conversation[data-conversation='{direct}'] .visitor");
+    eventually("the conversation listed under Luis's name", || async {
+        texts(&operator, &format!("document.querySelectorAll({row:?})"))
+            .await?
+            .iter()
+            .any(|t| t.starts_with("Luis"))
+            .then_some(())
+    })
+    .await?;
+    assert_eq!(
+        script(
+            &operator,
+            &format!("return document.querySelector(\"{pane} .visitor-panel\") === null")
+        )
+        .await
+        .as_bool(),
+        Some(true),
+        "no visitor panel in a conversation between operators"
+    );
     operator.close().await?;
     Ok(())
 }

@@ -85,10 +85,16 @@ pub fn admit(admission: Admission, meta: Option<&Meta>, now: Millis) -> EdgeResu
             })
         }
         Admission::Operator(session) => {
-            if meta.is_none() {
+            let Some(meta) = meta else {
                 return Err(EdgeError::refuse(
                     ErrorCode::NotFound,
                     "This conversation does not exist.",
+                ));
+            };
+            if meta.is_direct() && !meta.members.iter().any(|m| m.id == session.id) {
+                return Err(EdgeError::refuse(
+                    ErrorCode::Forbidden,
+                    "This conversation is between two other operators.",
                 ));
             }
             Ok(Participant {
@@ -156,6 +162,7 @@ mod tests {
             first_response_at: None,
             ended_at: None,
             copies_sent: 0,
+            members: Vec::new(),
         }
     }
 
@@ -243,5 +250,33 @@ mod tests {
             ["operator", "operator:ana", "session:digest"]
         );
         assert!(admit(Admission::Operator(session), None, 5).is_err());
+    }
+
+    #[test]
+    fn only_its_two_operators_enter_a_direct_conversation() {
+        let session = |id: &str| StaffSession {
+            id: OperatorId::parse(id).unwrap(),
+            name: id.into(),
+            session: format!("digest-{id}"),
+            expires_at: 10,
+        };
+        let mut direct = meta();
+        direct.token_digest = String::new();
+        direct.members = ["ana", "bo"]
+            .map(|id| charla_shared::protocol::Member {
+                id: OperatorId::parse(id).unwrap(),
+                name: id.into(),
+                seqs: Vec::new(),
+            })
+            .to_vec();
+        assert!(admit(Admission::Operator(session("bo")), Some(&direct), 5).is_ok());
+        assert!(
+            refusal(admit(Admission::Operator(session("cy")), Some(&direct), 5))
+                .contains("two other operators")
+        );
+        assert!(
+            admit(visitor("", None), Some(&direct), 5).is_err(),
+            "no token opens it"
+        );
     }
 }

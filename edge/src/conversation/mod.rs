@@ -145,6 +145,11 @@ impl DurableObject for Conversation {
 impl Conversation {
     /// Stores the record of a new conversation and lists it in the inbox.
     async fn init(&self, new: &NewConversation) -> EdgeResult<Response> {
+        // Two operators' conversation is asked for again each time either
+        // opens it; the first request created it.
+        if !new.members.is_empty() && self.store.meta()?.is_some() {
+            return Ok(Response::empty()?.with_status(201));
+        }
         let meta = self.store.create(new)?;
         self.tell_inbox(summary(&meta, None, false)?);
         if let Some((id, chatbot)) = &new.bot {
@@ -204,7 +209,7 @@ impl Conversation {
             },
         );
         self.send_history(&server, after)?;
-        if participant.author.role != Role::Visitor {
+        if participant.author.role != Role::Visitor && !meta.is_direct() {
             self.send_notes(&server)?;
             send(
                 &server,
@@ -357,7 +362,7 @@ impl Conversation {
         let visitor = participant.author.role == Role::Visitor;
         match frame {
             ClientFrame::Send { id, text } => {
-                if !visitor {
+                if !visitor && !meta.is_direct() {
                     self.refuse_command_as_message(&id, &text)?;
                 }
                 self.post(ws, &meta, &participant, id, text).await
@@ -368,6 +373,10 @@ impl Conversation {
             }
             ClientFrame::Restart if visitor => self.restart_bot().await,
             ClientFrame::AskForPerson if visitor => self.ask_for_person(&meta).await,
+            ClientFrame::End if meta.is_direct() => Err(EdgeError::refuse(
+                ErrorCode::Invalid,
+                "A conversation between operators stays open; close its pane instead.",
+            )),
             ClientFrame::End => self.end(&meta, &participant).await,
             ClientFrame::Rate { id, rating, reason } if visitor => {
                 self.rate(ws, &meta, &participant, id, rating, reason).await
@@ -378,6 +387,13 @@ impl Conversation {
                 Ok(())
             }
             ClientFrame::Read { seq } => self.read(&meta, &participant.author, seq).await,
+            ClientFrame::Note { id, .. } if meta.is_direct() => Err(EdgeError::Refused(
+                Problem::new(
+                    ErrorCode::Invalid,
+                    "Notes and commands belong to conversations with visitors; here, just write.",
+                )
+                .for_message(id),
+            )),
             ClientFrame::Note { id, text } if !visitor => {
                 self.note(ws, &meta, &participant, id, text).await
             }
@@ -442,6 +458,7 @@ impl Conversation {
         // D1 hears of it before the inbox does, so a dashboard that reloads
         // its figures when the inbox changes finds it.
         let moment = match participant.author.role {
+            _ if meta.is_direct() => None,
             Role::Visitor => Some(Moment::VisitorWrote),
             Role::Operator => Some(Moment::OperatorAnswered),
             _ => None,
@@ -781,6 +798,9 @@ async fn send_reports(
         let at = now();
         let sent = async {
             next.visitor_seqs = store::visitor_seqs(&sql)?;
+            for member in &mut next.direct {
+                member.seqs = store::seqs_of(&sql, &ParticipantId::operator(&member.id))?;
+            }
             Call::post(paths::UPSERT, &next)?
                 .send(&internal::inbox(&env, &next.channel)?)
                 .await
@@ -831,5 +851,6 @@ fn summary(
         last: last.map(Preview::of),
         visitor_online,
         visitor_seqs: Vec::new(),
+        direct: meta.members.clone(),
     })
 }

@@ -14,7 +14,7 @@ use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ClientMsgId, ParticipantId, Seq};
 use charla_shared::limits::UNREAD_TAIL;
 use charla_shared::protocol::{
-    Author, Contact, Message, Note, PageView, ReadMark, Role, VisitorDetails,
+    Author, Contact, Member, Message, Note, PageView, ReadMark, Role, VisitorDetails,
 };
 use charla_shared::rate::{Bucket, Rate};
 use charla_shared::Millis;
@@ -128,6 +128,9 @@ const SCHEMA: Schema = Schema {
              started_title TEXT,
              started_at INTEGER
          );",
+        // 10: the two operators of a direct conversation, as JSON (an
+        // empty list for a visitor's).
+        "ALTER TABLE conversation ADD COLUMN members TEXT NOT NULL DEFAULT '[]';",
     ],
 };
 
@@ -179,6 +182,15 @@ pub struct Meta {
     pub ended_at: Option<Millis>,
     /// How many copies of the transcript were sent by e-mail.
     pub copies_sent: u32,
+    /// A direct conversation's two operators; empty for a visitor's.
+    pub members: Vec<Member>,
+}
+
+impl Meta {
+    /// Whether this is a conversation between two operators.
+    pub fn is_direct(&self) -> bool {
+        !self.members.is_empty()
+    }
 }
 
 /// The conversation's storage.
@@ -219,7 +231,8 @@ impl Store {
             .exec(
                 "SELECT conversation, channel, token_digest, visitor, created_at, email,
                         verified_user, chatbot, allowed_origins, require_identity, mode, phone,
-                        language, first_visitor_at, first_response_at, ended_at, copies_sent
+                        language, first_visitor_at, first_response_at, ended_at, copies_sent,
+                        members
                  FROM conversation",
                 None,
             )?
@@ -245,8 +258,9 @@ impl Store {
         self.sql.exec(
             "INSERT INTO conversation
                  (id, conversation, channel, token_digest, visitor, created_at, email,
-                  verified_user, chatbot, allowed_origins, require_identity, mode, language)
-             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  verified_user, chatbot, allowed_origins, require_identity, mode, language,
+                  members)
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 new.id.as_str().into(),
                 new.channel.as_str().into(),
@@ -260,6 +274,7 @@ impl Store {
                 SqlStorageValue::from(i64::from(new.security.require_identity)),
                 serde_json::to_string(&new.mode)?.into(),
                 serde_json::to_string(&new.language)?.into(),
+                serde_json::to_string(&new.members)?.into(),
             ],
         )?;
         self.sql.exec(
@@ -752,17 +767,25 @@ impl Store {
 /// The sequence numbers of the visitor's latest [`UNREAD_TAIL`] messages,
 /// ascending: what the console counts unread messages from.
 pub fn visitor_seqs(sql: &SqlStorage) -> EdgeResult<Vec<Seq>> {
+    latest_seqs(sql, "role", Role::Visitor.as_str())
+}
+
+/// The sequence numbers of one sender's latest messages, ascending, at
+/// most [`UNREAD_TAIL`].
+pub fn seqs_of(sql: &SqlStorage, sender: &ParticipantId) -> EdgeResult<Vec<Seq>> {
+    latest_seqs(sql, "sender", sender.as_str())
+}
+
+/// The latest messages' sequence numbers where `column` is `value`.
+fn latest_seqs(sql: &SqlStorage, column: &str, value: &str) -> EdgeResult<Vec<Seq>> {
     #[derive(Deserialize)]
     struct Row {
         seq: i64,
     }
     let mut seqs = sql
         .exec(
-            "SELECT seq FROM messages WHERE role = ? ORDER BY seq DESC LIMIT ?",
-            vec![
-                Role::Visitor.as_str().into(),
-                SqlStorageValue::from(UNREAD_TAIL as i64),
-            ],
+            &format!("SELECT seq FROM messages WHERE {column} = ? ORDER BY seq DESC LIMIT ?"),
+            vec![value.into(), SqlStorageValue::from(UNREAD_TAIL as i64)],
         )?
         .to_array::<Row>()?
         .into_iter()
@@ -792,6 +815,7 @@ struct MetaRow {
     first_response_at: Option<Millis>,
     ended_at: Option<Millis>,
     copies_sent: i64,
+    members: String,
 }
 
 impl MetaRow {
@@ -816,6 +840,7 @@ impl MetaRow {
             first_response_at: self.first_response_at,
             ended_at: self.ended_at,
             copies_sent: u32::try_from(self.copies_sent).unwrap_or(u32::MAX),
+            members: serde_json::from_str(&self.members)?,
         })
     }
 }
