@@ -2,7 +2,7 @@
 //! still good, the console shows nothing but a loading line.
 
 use charla_client::net::Edge;
-use charla_shared::api::{Session, SignIn, StaffRole};
+use charla_shared::api::{RecordLink, Session, SignIn, StaffRole};
 use charla_shared::routes;
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
@@ -88,6 +88,21 @@ enum View {
 #[component]
 fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) -> impl IntoView {
     let view = RwSignal::new(View::Desk);
+    // A link to a lead or a ticket (`#ticket/demo/3`, in a command's
+    // answer or opened in a new tab) shows it under Leads and tickets.
+    let link = RwSignal::new(None::<RecordLink>);
+    let follow = move || {
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        if let Some(target) = RecordLink::parse(&hash) {
+            link.set(Some(target));
+            view.set(View::Records);
+        }
+    };
+    follow();
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| follow());
+    on_cleanup(move || listener.remove());
     let admin = session.operator.role == StaffRole::Admin;
     let name = session.operator.name.clone();
     let tab = move |target: View, label: &'static str| {
@@ -96,7 +111,16 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
                 type="button"
                 class="view"
                 aria-current=move || (view.get() == target).then_some("page")
-                on:click=move |_| view.set(target)
+                on:click=move |_| {
+                    // Leaving a followed link behind: a reload shows this view.
+                    if link.get_untracked().is_some() {
+                        link.set(None);
+                        if let Some(window) = web_sys::window() {
+                            let _ = window.location().set_hash("");
+                        }
+                    }
+                    view.set(target)
+                }
             >
                 {label}
             </button>
@@ -137,7 +161,7 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
             <ChatbotsAdmin />
         </Show>
         <Show when=move || view.get() == View::Records>
-            <Records session=records.clone() />
+            <Records session=records.clone() link=link />
         </Show>
         <Show when=move || view.get() == View::Ratings>
             <RatingsReport session=ratings.clone() />

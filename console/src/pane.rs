@@ -4,8 +4,9 @@
 use charla_client::chat::ChatView;
 use charla_client::live::Live;
 use charla_client::ui::{Composer, MessageList};
+use charla_shared::api::RecordLink;
 use charla_shared::canned::CannedLists;
-use charla_shared::command::Command;
+use charla_shared::command::{self, Command, Piece};
 use charla_shared::ids::ConversationId;
 use charla_shared::protocol::{ClientFrame, ConversationSummary, MessageKind, Role};
 use charla_shared::routes;
@@ -302,7 +303,9 @@ pub fn Pane(
                             view! {
                                 <li class="note" class:note-charla=note.author.role == Role::System>
                                     <span class="note-who">{note.author.name}</span>
-                                    <p class="note-text">{note.text}</p>
+                                    <p class="note-text">
+                                        {note_text(note.text, note.author.role, summary)}
+                                    </p>
                                 </li>
                             }
                         }
@@ -358,10 +361,42 @@ pub fn Pane(
             </ul>
             <label class="private" hidden=direct>
                 <input type="checkbox" prop:checked=private on:change=move |_| private.update(|p| *p = !*p) />
-                " Private note (type / for commands)"
+                " Private note (type / for commands, @name to tell an operator)"
             </label>
         </article>
     }
+}
+
+/// A note as text; in Charla's answers, each lead or ticket it names is a
+/// link that shows it (under Leads and tickets).
+fn note_text(
+    text: String,
+    role: Role,
+    summary: Signal<Option<ConversationSummary>>,
+) -> impl IntoView {
+    let channel = summary.with_untracked(|s| s.as_ref().map(|s| s.channel.clone()));
+    let (Some(channel), Role::System) = (channel, role) else {
+        return text.into_any();
+    };
+    command::pieces(&text)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.to_owned().into_any(),
+            Piece::Record {
+                kind,
+                number,
+                label,
+            } => {
+                let link = RecordLink {
+                    kind,
+                    channel: channel.clone(),
+                    number,
+                };
+                view! { <a href=link.fragment()>{label.to_owned()}</a> }.into_any()
+            }
+        })
+        .collect_view()
+        .into_any()
 }
 
 /// The reply's text before and after the cursor.

@@ -3,7 +3,7 @@
 //! conversation up to when it was made.
 
 use charla_client::ui::MessageList;
-use charla_shared::api::{Record, RecordKind, RecordSummary, Session};
+use charla_shared::api::{Record, RecordKind, RecordLink, RecordSummary, Session};
 use charla_shared::ids::ChannelId;
 use charla_shared::routes;
 use leptos::prelude::*;
@@ -13,7 +13,11 @@ use crate::desk::clock_and_date;
 
 /// The leads and tickets screen.
 #[component]
-pub fn Records(session: Session) -> impl IntoView {
+pub fn Records(
+    session: Session,
+    /// A lead or ticket to show, set when a link to one is followed.
+    link: RwSignal<Option<RecordLink>>,
+) -> impl IntoView {
     let channel = RwSignal::new(session.channels.first().map(|c| c.id.clone()));
     let kind = RwSignal::new(RecordKind::Lead);
     let search = RwSignal::new(String::new());
@@ -57,6 +61,13 @@ pub fn Records(session: Session) -> impl IntoView {
             }
         });
     };
+    Effect::new(move |_| {
+        if let Some(target) = link.get() {
+            channel.set(Some(target.channel));
+            kind.set(target.kind);
+            show(target.number);
+        }
+    });
     let channels = session.channels.clone();
     view! {
         <main class="records">
@@ -65,6 +76,7 @@ pub fn Records(session: Session) -> impl IntoView {
                 <label for="records-channel">"Channel"</label>
                 <select
                     id="records-channel"
+                    prop:value=move || channel.get().map(|c| c.to_string()).unwrap_or_default()
                     on:change=move |e| {
                         channel.set(ChannelId::parse(event_target_value(&e)).ok());
                         open.set(None);
@@ -135,10 +147,7 @@ pub fn Records(session: Session) -> impl IntoView {
 /// One lead or ticket with its transcript.
 #[component]
 fn RecordDetail(record: Record) -> impl IntoView {
-    let what = match record.kind {
-        RecordKind::Lead => "Lead",
-        RecordKind::Ticket => "Ticket",
-    };
+    let what = record.kind.label();
     let messages = record.transcript.clone();
     let rows = [
         ("Name", Some(record.name.clone())),

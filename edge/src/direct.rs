@@ -16,7 +16,7 @@ use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ConversationId, OperatorId};
 use charla_shared::protocol::{Contact, ErrorCode, Member};
 use sha2::{Digest, Sha256};
-use worker::{Request, Response};
+use worker::{Env, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json, read_json};
@@ -36,30 +36,39 @@ pub async fn team(ctx: &Ctx<'_>) -> EdgeResult<Response> {
 pub async fn start(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
     let body: StartDirect = read_json(req).await?;
     let me = &ctx.staff()?.profile;
-    if body.operator == me.id {
+    let conversation = open(ctx.env, &me.id, &me.name, body.operator).await?;
+    json(200, &DirectStarted { conversation })
+}
+
+/// The direct conversation of operator `me` (named `my_name`) with
+/// `other`, created if it does not exist yet.
+pub async fn open(
+    env: &Env,
+    me: &OperatorId,
+    my_name: &str,
+    other: OperatorId,
+) -> EdgeResult<ConversationId> {
+    if &other == me {
         return Err(EdgeError::refuse(
             ErrorCode::Invalid,
             "Pick another operator: a direct conversation has two people in it.",
         ));
     }
-    let db = Db::new(ctx.env)?;
-    let (channel, their_name) = db
-        .shared_channel(&me.id, &body.operator)
-        .await?
-        .ok_or_else(|| {
-            EdgeError::refuse(
-                ErrorCode::NotFound,
-                format!("No operator {} shares a channel with you.", body.operator),
-            )
-        })?;
+    let db = Db::new(env)?;
+    let (channel, their_name) = db.shared_channel(me, &other).await?.ok_or_else(|| {
+        EdgeError::refuse(
+            ErrorCode::NotFound,
+            format!("No operator {other} shares a channel with you."),
+        )
+    })?;
     let mut members = [
         Member {
-            id: me.id.clone(),
-            name: me.name.clone(),
+            id: me.clone(),
+            name: my_name.to_owned(),
             seqs: Vec::new(),
         },
         Member {
-            id: body.operator,
+            id: other,
             name: their_name,
             seqs: Vec::new(),
         },
@@ -87,9 +96,9 @@ pub async fn start(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
         members: members.to_vec(),
     };
     Call::post(paths::INIT, &init)?
-        .expect(&internal::conversation(ctx.env, &id)?, 201)
+        .expect(&internal::conversation(env, &id)?, 201)
         .await?;
-    json(200, &DirectStarted { conversation: id })
+    Ok(id)
 }
 
 /// The id of the direct conversation of two operators, given in order.

@@ -6,8 +6,8 @@
 use charla_shared::bot::Chatbot;
 use charla_shared::channel::{ChatMode, Language};
 use charla_shared::identity::ChannelSecurity;
-use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
-use charla_shared::protocol::{Contact, ErrorCode, Member, PING, PONG};
+use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, OperatorId};
+use charla_shared::protocol::{Author, Contact, ErrorCode, Member, PING, PONG};
 use charla_shared::rate::Rate;
 use charla_shared::Millis;
 use serde::de::DeserializeOwned;
@@ -61,6 +61,22 @@ pub mod paths {
     /// Inbox: an operator read further in a conversation
     /// ([`OperatorRead`](super::OperatorRead)).
     pub const READ: &str = "/read";
+    /// Conversation (direct): store and relay a message one of its two
+    /// operators wrote elsewhere ([`Relayed`](super::Relayed)), such as a
+    /// mention in a note.
+    pub const RELAY: &str = "/relay";
+}
+
+/// A message for a direct conversation that one of its operators wrote in
+/// another conversation; its id makes a repeat store nothing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Relayed {
+    /// Who wrote it: one of the two.
+    pub author: Author,
+    /// Unique per source, so a retry is recognised.
+    pub id: ClientMsgId,
+    /// The text.
+    pub text: String,
 }
 
 /// Who the worker lets onto a socket, decided before the object is asked.

@@ -278,6 +278,58 @@ pub enum RecordKind {
     Ticket,
 }
 
+impl RecordKind {
+    /// Its name in sentences and links ("Ticket", "Lead").
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordKind::Lead => "Lead",
+            RecordKind::Ticket => "Ticket",
+        }
+    }
+}
+
+/// Where the console shows a lead or a ticket: the fragment of the
+/// console's address (`#ticket/demo/3`), so a link opens it, in this tab or
+/// another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordLink {
+    /// Lead or ticket.
+    pub kind: RecordKind,
+    /// Its channel.
+    pub channel: ChannelId,
+    /// Its number.
+    pub number: u64,
+}
+
+impl RecordLink {
+    /// The fragment, with its `#`.
+    pub fn fragment(&self) -> String {
+        format!(
+            "#{}/{}/{}",
+            self.kind.label().to_lowercase(),
+            self.channel,
+            self.number
+        )
+    }
+
+    /// Reads a fragment (with or without its `#`); `None` for anything else.
+    pub fn parse(fragment: &str) -> Option<RecordLink> {
+        let mut parts = fragment.trim_start_matches('#').split('/');
+        let kind = match parts.next()? {
+            "lead" => RecordKind::Lead,
+            "ticket" => RecordKind::Ticket,
+            _ => return None,
+        };
+        let channel = ChannelId::parse(parts.next()?).ok()?;
+        let number = parts.next()?.parse().ok()?;
+        parts.next().is_none().then_some(RecordLink {
+            kind,
+            channel,
+            number,
+        })
+    }
+}
+
 /// A lead or a ticket, with the transcript up to when it was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {

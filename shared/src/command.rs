@@ -3,6 +3,7 @@
 //! results are operator-only notes; the visitor never receives them.
 //! Parsing is pure, so the console and the edge agree on what a command is.
 
+use crate::api::RecordKind;
 use crate::limits::MAX_NAME_CHARS;
 use crate::protocol::{ErrorCode, Problem};
 
@@ -117,13 +118,79 @@ impl Command {
 pub fn help_text() -> String {
     let mut text = String::from(
         "Type a message to answer the visitor. Only operators see notes and commands.\n\
-         : opens the canned responses (or type :shortcut and a space)\n",
+         : opens the canned responses (or type :shortcut and a space)\n\
+         @name in a private note tells that operator, in your direct conversation with them\n",
     );
     for (name, what) in COMMANDS {
         text.push_str(&format!("{name} — {what}\n"));
     }
     text.pop();
     text
+}
+
+/// How Charla's answers name a lead or a ticket ("Ticket #3"); the console
+/// makes each a link to it (see [`pieces`]).
+pub fn reference(kind: RecordKind, number: u64) -> String {
+    format!("{} #{number}", kind.label())
+}
+
+/// A part of one of Charla's answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Plain text.
+    Text(&'a str),
+    /// A lead or a ticket it names, as [`reference`] wrote it.
+    Record {
+        /// Lead or ticket.
+        kind: RecordKind,
+        /// Its number.
+        number: u64,
+        /// The words that name it.
+        label: &'a str,
+    },
+}
+
+/// Splits one of Charla's answers into plain text and the leads and
+/// tickets it names.
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut found = Vec::new();
+    let mut done = 0;
+    let mut from = 0;
+    while let Some(at) = text[from..].find(" #") {
+        let hash = from + at + 1;
+        from = hash + 1;
+        let digits = text[from..].bytes().take_while(u8::is_ascii_digit).count();
+        let before = &text[..hash - 1];
+        let named = [RecordKind::Ticket, RecordKind::Lead]
+            .into_iter()
+            .find(|kind| before.ends_with(kind.label()));
+        let (Some(kind), Ok(number)) = (named, text[from..from + digits].parse()) else {
+            continue;
+        };
+        let start = before.len() - kind.label().len();
+        if text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        let end = from + digits;
+        if start > done {
+            found.push(Piece::Text(&text[done..start]));
+        }
+        found.push(Piece::Record {
+            kind,
+            number,
+            label: &text[start..end],
+        });
+        done = end;
+        from = end;
+    }
+    if done < text.len() {
+        found.push(Piece::Text(&text[done..]));
+    }
+    found
 }
 
 /// The longest title or search a command keeps, in characters.
@@ -205,6 +272,70 @@ mod tests {
         let help = help_text();
         for (name, _) in COMMANDS {
             assert!(help.contains(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn answers_name_records_the_console_links() {
+        let text = format!(
+            "Tickets matching “x”:\n{} — Printer\n{} — old",
+            reference(RecordKind::Ticket, 12),
+            reference(RecordKind::Ticket, 3)
+        );
+        let records: Vec<(RecordKind, u64)> = pieces(&text)
+            .into_iter()
+            .filter_map(|piece| match piece {
+                Piece::Record { kind, number, .. } => Some((kind, number)),
+                Piece::Text(_) => None,
+            })
+            .collect();
+        assert_eq!(records, [(RecordKind::Ticket, 12), (RecordKind::Ticket, 3)]);
+        let joined: String = pieces(&text)
+            .into_iter()
+            .map(|piece| match piece {
+                Piece::Text(text) | Piece::Record { label: text, .. } => text,
+            })
+            .collect();
+        assert_eq!(joined, text, "nothing is lost or repeated");
+        assert_eq!(
+            pieces("Lead #4 created"),
+            [
+                Piece::Record {
+                    kind: RecordKind::Lead,
+                    number: 4,
+                    label: "Lead #4"
+                },
+                Piece::Text(" created")
+            ]
+        );
+        for plain in ["Ticket # 4", "MyTicket #4", "Ticket #", "#4", ""] {
+            assert!(
+                pieces(plain)
+                    .iter()
+                    .all(|piece| matches!(piece, Piece::Text(_))),
+                "{plain}"
+            );
+        }
+    }
+
+    #[test]
+    fn record_links_read_back() {
+        let link = crate::api::RecordLink {
+            kind: RecordKind::Ticket,
+            channel: crate::ids::ChannelId::parse("demo").unwrap(),
+            number: 3,
+        };
+        assert_eq!(link.fragment(), "#ticket/demo/3");
+        assert_eq!(crate::api::RecordLink::parse(&link.fragment()), Some(link));
+        for other in [
+            "",
+            "#",
+            "#ticket/demo",
+            "#ticket/demo/x",
+            "#case/demo/3",
+            "#ticket/demo/3/4",
+        ] {
+            assert_eq!(crate::api::RecordLink::parse(other), None, "{other}");
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod ids;
 pub mod inbox;
 pub mod limits;
 pub mod logs;
+pub mod mention;
 pub mod password;
 pub mod protocol;
 pub mod rate;

@@ -186,6 +186,34 @@ async fn operators_write_to_each_other(edge: &LocalEdge, api: &Api) {
     })
     .await;
 
+    // A note that mentions Marta, on a conversation she cannot open, tells
+    // her here, from Luis, once however often the note is retried.
+    let (_created, _visitor, mut on_demo) = Socket::pair(edge, api, DEMO_CHANNEL, &luis).await;
+    on_demo
+        .send(&write_note("m1", "Ask @Marta, she knows the crew."))
+        .await;
+    on_demo
+        .send(&write_note("m1", "Ask @Marta, she knows the crew."))
+        .await;
+    let mentioned = |frame: &ServerFrame| matches!(frame, ServerFrame::Message { message } if message.text.contains("Ask @Marta"));
+    let ServerFrame::Message { message } = frame_where(&mut to, mentioned, |_| false).await else {
+        unreachable!("frame_where returns a message");
+    };
+    assert_eq!(
+        message.author.id,
+        ParticipantId::operator(&operator_id("luis"))
+    );
+    assert!(message
+        .text
+        .starts_with("Mentioned you in a note on the conversation with Visitor"));
+    let transcript: Transcript =
+        serde_json::from_str(&api.get(&routes::transcript(&direct), Some(&marta)).body).unwrap();
+    assert_eq!(
+        transcript.messages.len(),
+        2,
+        "the retried note told her once"
+    );
+
     // No notes, no commands, no ending: it is not a visitor's conversation.
     from.send(&write_note("dn", "/help")).await;
     assert_eq!(from.next_error().await.code, ErrorCode::Invalid);
@@ -801,6 +829,29 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
     note_in_pane(&operator, "/ticket_search").await?;
     reply.send_keys("/ticket Broken widget\u{E007}").await?;
     note_in_pane(&operator, "Ticket #").await?;
+    // The answer links to the ticket, which shows under Leads and tickets.
+    operator
+        .find(Locator::Css(".pane .note-text a"))
+        .await?
+        .click()
+        .await?;
+    eventually("the linked ticket", || async {
+        texts(&operator, "document.querySelectorAll('.record-detail h3')")
+            .await?
+            .iter()
+            .any(|t| t.starts_with("Ticket #") && t.ends_with(": Broken widget"))
+            .then_some(())
+    })
+    .await?;
+    operator
+        .find(Locator::Css(".views button"))
+        .await?
+        .click()
+        .await?;
+    let reply = eventually("the pane again", || async {
+        operator.find(Locator::Css(".pane textarea")).await.ok()
+    })
+    .await?;
     toggle_private_note(&operator).await?;
     reply.send_keys("A regular customer\u{E007}").await?;
     note_in_pane(&operator, "A regular customer").await?;

@@ -44,7 +44,9 @@ use self::reports::Reports;
 use self::store::{Meta, Store};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json, query};
-use crate::internal::{self, paths, Call, NewConversation, OperatorRead, SignedOut, StaffSession};
+use crate::internal::{
+    self, paths, Call, NewConversation, OperatorRead, Relayed, SignedOut, StaffSession,
+};
 use crate::store::{Db, Moment};
 use crate::{now, settings};
 
@@ -98,6 +100,7 @@ impl DurableObject for Conversation {
             paths::REVOKE => self.revoke().await,
             paths::READMIT => async { self.readmit(&internal::body(&mut req).await?).await }.await,
             paths::SIGN_OUT => async { self.sign_out(&internal::body(&mut req).await?) }.await,
+            paths::RELAY => async { self.relayed(&internal::body(&mut req).await?) }.await,
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
         })
     }
@@ -292,6 +295,35 @@ impl Conversation {
             }
         }
         self.log_presence(self.visitor_online(None)).await;
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// A message one of this direct conversation's operators wrote
+    /// elsewhere (a mention in a note): stored and relayed as if they had
+    /// sent it here, once however often it is asked.
+    fn relayed(&self, relayed: &Relayed) -> EdgeResult<Response> {
+        let meta = self.meta()?;
+        let member = relayed
+            .author
+            .id
+            .operator_id()
+            .is_some_and(|id| meta.members.iter().any(|m| m.id == id));
+        if !member {
+            return Err(EdgeError::Corrupt(format!(
+                "a message relayed to {} from someone not in it",
+                meta.conversation
+            )));
+        }
+        if self.store.find(&relayed.author.id, &relayed.id)?.is_none() {
+            let message = self.append(
+                relayed.author.clone(),
+                relayed.id.clone(),
+                relayed.text.clone(),
+                MessageKind::Text,
+            )?;
+            self.relay(&message);
+            self.tell_inbox(summary(&meta, Some(&message), false)?);
+        }
         Ok(Response::empty()?.with_status(204))
     }
 

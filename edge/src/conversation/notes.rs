@@ -7,17 +7,20 @@
 //! the line `/leave` adds to the conversation, which says an operator left.
 
 use charla_shared::api::RecordKind;
-use charla_shared::command::{help_text, Command, TICKET_TEAM};
+use charla_shared::command::{help_text, reference, Command, TICKET_TEAM};
 use charla_shared::ids::{ChannelId, ClientMsgId, ParticipantId};
 use charla_shared::limits::MAX_PAGE_VIEWS;
+use charla_shared::mention::{mentioned, notice};
 use charla_shared::protocol::{Author, ErrorCode, MessageKind, Note, Problem, Role, ServerFrame};
 use charla_shared::transcript::utc;
 use worker::WebSocket;
 
-use super::admission::Participant;
+use super::admission::{Participant, Pass};
 use super::store::Meta;
 use super::{send, Conversation};
+use crate::direct;
 use crate::error::{EdgeError, EdgeResult};
+use crate::internal::{self, paths, Call, Relayed};
 use crate::now;
 use crate::store::Db;
 
@@ -57,8 +60,9 @@ impl Conversation {
             send(ws, &ServerFrame::NoteAdded { note });
             return Ok(());
         }
-        self.relay_note(note);
+        self.relay_note(note.clone());
         let Some(command) = command else {
+            self.tell_mentioned(meta, participant, &note).await;
             return Ok(());
         };
         let answer = self.run(meta, &participant.author, command).await?;
@@ -74,6 +78,39 @@ impl Conversation {
             .insert_note(&charla, &answer_id, &answer, now())?;
         self.relay_note(answer);
         Ok(())
+    }
+
+    /// Tells each operator a note mentions (`@luis`), in their direct
+    /// conversation with its writer, where it counts as unread and chimes.
+    /// A failure is logged only: the note is stored already.
+    async fn tell_mentioned(&self, meta: &Meta, participant: &Participant, note: &Note) {
+        let Pass::Staff { session, .. } = &participant.pass else {
+            return;
+        };
+        if !note.text.contains('@') {
+            return;
+        }
+        let told = async {
+            let team = Db::new(&self.env)?.team(&session.id).await?;
+            for mate in mentioned(&note.text, &team) {
+                let direct =
+                    direct::open(&self.env, &session.id, &session.name, mate.id.clone()).await?;
+                let relayed = Relayed {
+                    author: participant.author.clone(),
+                    id: ClientMsgId::parse(format!("mention-{}-{}", meta.conversation, note.n))
+                        .map_err(|e| EdgeError::Corrupt(e.to_string()))?,
+                    text: notice(&meta.visitor, &note.text),
+                };
+                Call::post(paths::RELAY, &relayed)?
+                    .expect(&internal::conversation(&self.env, &direct)?, 204)
+                    .await?;
+            }
+            Ok::<(), EdgeError>(())
+        }
+        .await;
+        if let Err(error) = told {
+            worker::console_error!("telling whom a note mentions: {error}");
+        }
     }
 
     /// Refuses a message that is a command: a command never goes to the
@@ -109,8 +146,10 @@ impl Conversation {
                     let mut lines = vec![format!("Tickets matching “{query}”:")];
                     lines.extend(found.iter().take(SEARCH_RESULTS).map(|record| {
                         format!(
-                            "Ticket #{} — {} ({})",
-                            record.number, record.title, record.name
+                            "{} — {} ({})",
+                            reference(RecordKind::Ticket, record.number),
+                            record.title,
+                            record.name
                         )
                     }));
                     lines.join("\n")
@@ -148,16 +187,16 @@ impl Conversation {
 
     /// Records a lead or a ticket with the transcript; Charla's answer.
     async fn recorded(&self, kind: RecordKind, title: &str) -> String {
-        let what = match kind {
-            RecordKind::Ticket => "Ticket",
-            RecordKind::Lead => "Lead",
-        };
         let team = (kind == RecordKind::Ticket).then_some(TICKET_TEAM);
         match self.record(kind, team, Some(title)).await {
             Some(number) => format!(
-                "{what} #{number} created: “{title}”, with this conversation's transcript. It is listed under Leads and tickets."
+                "{} created: “{title}”, with this conversation's transcript. It is listed under Leads and tickets.",
+                reference(kind, number)
             ),
-            None => format!("The {} could not be created just now. Try again in a moment.", what.to_lowercase()),
+            None => format!(
+                "The {} could not be created just now. Try again in a moment.",
+                kind.label().to_lowercase()
+            ),
         }
     }
 
