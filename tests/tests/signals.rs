@@ -852,6 +852,14 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
         operator.find(Locator::Css(".pane textarea")).await.ok()
     })
     .await?;
+    reply.send_keys("/ticket_search broken\u{E007}").await?;
+    note_in_pane(&operator, "Tickets matching").await?;
+    reply.send_keys("/history\u{E007}").await?;
+    note_in_pane(&operator, "/embed").await?;
+    reply
+        .send_keys("/lead Coffee for the office\u{E007}")
+        .await?;
+    note_in_pane(&operator, "Lead #").await?;
     toggle_private_note(&operator).await?;
     reply.send_keys("A regular customer\u{E007}").await?;
     note_in_pane(&operator, "A regular customer").await?;
@@ -892,7 +900,15 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
     let shown = widget_texts_of(&visitor, ".charla-text")
         .await
         .unwrap_or_default();
-    for secret in ["/help", "Broken widget", "regular customer", "Ticket #"] {
+    for secret in [
+        "/help",
+        "Broken widget",
+        "regular customer",
+        "Ticket #",
+        "Tickets matching",
+        "Lead #",
+        "Coffee for the office",
+    ] {
         assert!(
             !shown.iter().any(|t| t.contains(secret)),
             "{secret} in {shown:?}"
@@ -908,6 +924,31 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
         .await?;
     panel_shows(&operator, ".current-page", "/pricing").await?;
     panel_shows(&operator, ".started-on", "/embed?channel=demo").await?;
+
+    // "/leave": the pane closes, the visitor stays and is told.
+    operator
+        .find(Locator::Css(".pane textarea"))
+        .await?
+        .send_keys("/leave\u{E007}")
+        .await?;
+    eventually("the pane closed", || async {
+        script(
+            &operator,
+            &format!("return document.querySelector(\".pane[data-conversation='{conversation}']\") === null"),
+        )
+        .await
+        .as_bool()
+        .filter(|gone| *gone)
+    })
+    .await?;
+    eventually("the visitor told that Ana left", || async {
+        widget_texts_of(&visitor, ".charla-text")
+            .await?
+            .iter()
+            .any(|t| t == "Ana left the conversation.")
+            .then_some(())
+    })
+    .await?;
     visitor.close().await?;
 
     // Ana writes to Luis from her console's list of operators, where he
