@@ -6,12 +6,40 @@ use charla_shared::bot::{self, AnswerId, Choice, InputKind, Pending};
 use charla_shared::channel::Language;
 use charla_shared::chat::Outgoing;
 use charla_shared::clock::Clock;
+use charla_shared::emoji::only_emoji;
 use charla_shared::ids::{ParticipantId, Seq};
 use charla_shared::limits::MAX_MESSAGE_CHARS;
+use charla_shared::links::{spans, Span};
 use charla_shared::protocol::Message;
+use leptos::either::Either;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html::{Div, Input, Textarea};
 use leptos::prelude::*;
+
+/// A text with its web and mail addresses as anchors that open in a new
+/// tab and tell the linked site nothing; built as nodes, never as HTML.
+pub fn linked(text: &str) -> impl IntoView {
+    // `Either` keeps the two kinds of node apart without type erasure,
+    // which costs the widget far more code.
+    spans(text)
+        .into_iter()
+        .map(|span| match span {
+            Span::Text(text) => Either::Left(text.to_owned()),
+            Span::Link { text, href } => Either::Right(view! {
+                <a href=href target="_blank" rel="noopener noreferrer nofollow">{text.to_owned()}</a>
+            }),
+        })
+        .collect::<Vec<_>>()
+}
+
+/// Up to two initials of a name, upper case ("Ana María" → "AM").
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
 
 /// The messages of a conversation as a `role="log"` live region, so screen
 /// readers announce new ones. Texts are rendered as text nodes, never as
@@ -94,7 +122,9 @@ pub fn MessageList(
                 key=|row| (row.message.seq, row.starts_run, row.starts_day)
                 children=move |Row { message, starts_run, starts_day }| {
                     let own = me.with(|me| me.as_ref() == Some(&message.author.id));
-                    let author = message.author.name;
+                    let big = only_emoji(&message.text);
+                    let author_name = message.author.name;
+                    let author = author_name.clone();
                     let name = move || if own { you.get().to_owned() } else { author.clone() };
                     let class = format!("charla-msg charla-role-{}", message.author.role.as_str());
                     let (at, seq) = (message.at, message.seq);
@@ -105,9 +135,18 @@ pub fn MessageList(
                         {starts_day.then(|| view! {
                             <li class="charla-day">{day}</li>
                         })}
-                        <li class=class class:charla-own=own data-seq=seq.0>
-                            {starts_run.then(|| view! { <span class="charla-who">{name}</span> })}
-                            <p class="charla-text">{message.text}</p>
+                        <li class=class class:charla-own=own class:charla-emoji=big data-seq=seq.0>
+                            // A run starts with its author: initials and name
+                            // for others; the reader's own say "You" to screen
+                            // readers only (side and colour say it on screen).
+                            {starts_run.then(|| {
+                                let initials = (!own).then(|| initials(&author_name));
+                                view! {
+                                    {initials.map(|i| view! { <span class="charla-avatar" aria-hidden="true">{i}</span> })}
+                                    <span class="charla-who" class:charla-sr=own>{name}</span>
+                                }
+                            })}
+                            <p class="charla-text">{linked(&message.text)}</p>
                             <span class="charla-time">{stamp}</span>
                             <span class="charla-seen" hidden=move || !is_seen()>
                                 {move || seen_label.get().unwrap_or_default()}
@@ -168,6 +207,10 @@ pub fn Composer(
     /// send), as a list opened over the box does.
     #[prop(optional)]
     on_key: Option<UnsyncCallback<KeyboardEvent, bool>>,
+    /// Controls shown between the box and the send button (the widget's
+    /// emoji button).
+    #[prop(optional)]
+    tools: Option<Children>,
     /// The send button's content.
     children: Children,
 ) -> impl IntoView {
@@ -257,6 +300,7 @@ pub fn Composer(
                 on:keydown=on_key
                 on:input=move |_| typed()
             />
+            {tools.map(|tools| tools())}
             <button type="submit" class="charla-send" aria-label=button_label>
                 {children()}
             </button>
@@ -390,6 +434,54 @@ fn browser_clock() -> Clock {
     }
 }
 
+/// A text box's text before and after the cursor.
+pub fn split_at_cursor(reply: NodeRef<Textarea>) -> Option<(String, String)> {
+    let area = reply.get_untracked()?;
+    let value = area.value();
+    let cursor = area
+        .selection_start()
+        .ok()
+        .flatten()
+        .map_or(value.len(), |at| utf16_to_byte(&value, at as usize));
+    Some((value[..cursor].to_owned(), value[cursor..].to_owned()))
+}
+
+/// Replaces what is before the cursor with `text`.
+pub fn put_before_cursor(reply: NodeRef<Textarea>, text: &str) {
+    let after = split_at_cursor(reply)
+        .map(|(_, after)| after)
+        .unwrap_or_default();
+    replace_reply(reply, text, &after);
+}
+
+/// Puts `before` and `after` in the reply, the cursor between them.
+pub fn replace_reply(reply: NodeRef<Textarea>, before: &str, after: &str) {
+    if let Some(area) = reply.get_untracked() {
+        area.set_value(&format!("{before}{after}"));
+        let cursor = before.encode_utf16().count() as u32;
+        let _ = area.set_selection_range(cursor, cursor);
+    }
+}
+
+/// Puts `text` at the cursor, the cursor after it.
+pub fn insert_at_cursor(reply: NodeRef<Textarea>, text: &str) {
+    if let Some((before, after)) = split_at_cursor(reply) {
+        replace_reply(reply, &format!("{before}{text}"), &after);
+    }
+}
+
+/// The byte index of a position the browser counts in UTF-16 units.
+fn utf16_to_byte(text: &str, units: usize) -> usize {
+    let mut counted = 0;
+    for (at, c) in text.char_indices() {
+        if counted >= units {
+            return at;
+        }
+        counted += c.len_utf16();
+    }
+    text.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,6 +525,14 @@ mod tests {
         now: 0,
         offset_min: 0,
     };
+
+    #[test]
+    fn initials_are_the_first_letters_of_two_words() {
+        assert_eq!(initials("Ana María López"), "AM");
+        assert_eq!(initials("luis"), "L");
+        assert_eq!(initials("  élodie  d'Arc "), "ÉD");
+        assert_eq!(initials(""), "");
+    }
 
     #[test]
     fn a_new_day_starts_a_separator_and_a_run() {

@@ -7,6 +7,7 @@ use charla_shared::api::{ChannelSummary, ChatbotSummary, OperatorProfile, Sessio
 use charla_shared::channel::{ButtonMode, ChannelSettings, ChatMode, Language, NewChannel};
 use charla_shared::identity::{ChannelSecrets, ChannelSecurity};
 use charla_shared::ids::ChannelId;
+use charla_shared::page_match::MatchKind;
 use charla_shared::routes;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -40,7 +41,11 @@ pub fn ChannelsAdmin(session: Session) -> impl IntoView {
                 selected
                     .get()
                     .map(|id| {
-                        view! { <ChannelEditor id=id channels=channels /> }
+                        let on_deleted = Callback::new(move |gone: ChannelId| {
+                            channels.update(|list| list.retain(|c| c.id != gone));
+                            selected.set(channels.with_untracked(|list| list.first().map(|c| c.id.clone())));
+                        });
+                        view! { <ChannelEditor id=id channels=channels on_deleted=on_deleted /> }
                     })
             }}
         </main>
@@ -106,7 +111,12 @@ const TABS: [(Tab, &str); 6] = [
 
 /// One channel's settings.
 #[component]
-fn ChannelEditor(id: ChannelId, channels: RwSignal<Vec<ChannelSummary>>) -> impl IntoView {
+fn ChannelEditor(
+    id: ChannelId,
+    channels: RwSignal<Vec<ChannelSummary>>,
+    /// Called once the channel is deleted.
+    on_deleted: Callback<ChannelId>,
+) -> impl IntoView {
     let draft = RwSignal::new(None::<Draft>);
     let operators = RwSignal::new(Vec::<OperatorProfile>::new());
     let bots = RwSignal::new(Vec::<ChatbotSummary>::new());
@@ -177,6 +187,28 @@ fn ChannelEditor(id: ChannelId, channels: RwSignal<Vec<ChannelSummary>>) -> impl
                 .unwrap_or_default()
         })
     };
+    let delete = {
+        let id = id.clone();
+        move |_| {
+            let question = format!(
+                "Delete the channel “{}” ({id}) with all its conversations, ratings, leads and tickets? This cannot be undone.",
+                title()
+            );
+            let confirmed = web_sys::window()
+                .and_then(|w| w.confirm_with_message(&question).ok())
+                .unwrap_or(false);
+            if !confirmed {
+                return;
+            }
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                match page_edge().delete(&routes::channel(&id)).await {
+                    Ok(()) => on_deleted.run(id),
+                    Err(e) => notice.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
     // Only loading and switching tabs re-render the panel; edits update the
     // fields in place, so typing keeps its focus.
     let loaded = Memo::new(move |_| draft.with(Option::is_some));
@@ -225,6 +257,9 @@ fn ChannelEditor(id: ChannelId, channels: RwSignal<Vec<ChannelSummary>>) -> impl
                     on:click=save
                 >
                     "Save"
+                </button>
+                <button type="button" class="delete" on:click=delete>
+                    "Delete channel"
                 </button>
             </header>
             <ul class="problems" role="alert">
@@ -459,6 +494,30 @@ fn OptionsTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
             {text(TextField::ButtonText, "Button text (notification bubble)", "button-text")}
             {text(TextField::Closing, "Closing comments (shown when the conversation ends)", "closing")}
             <p class="hint">"An empty text uses the fallback language's, then Charla's own."</p>
+            <ul class="warnings" aria-live="polite">
+                {move || {
+                    draft
+                        .with(|d| d.as_ref().map(|d| d.settings().options.borrowed_texts()))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(language, fields)| {
+                            let fallback = draft
+                                .with(|d| d.as_ref().map(|d| d.settings().options.fallback_language))
+                                .unwrap_or(language);
+                            view! {
+                                <li>
+                                    {format!(
+                                        "Visitors in {} will see {} for the {}.",
+                                        language.native_name(),
+                                        fallback.native_name(),
+                                        fields.join(", "),
+                                    )}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
             <div class="check">
                 <input
                     id="publish-ratings"
@@ -498,6 +557,22 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
             })
         };
         let n = index + 1;
+        // Pages in plain words first; the expression is the advanced form.
+        // The kind is kept apart while its words are still empty.
+        let stored = draft.with_untracked(|d| {
+            d.as_ref()
+                .and_then(|d| d.settings().rules.get(index).map(|r| r.url_regex.clone()))
+                .unwrap_or_default()
+        });
+        let kind = RwSignal::new(MatchKind::read(&stored).0);
+        let words = move || MatchKind::read(&get().url_regex).1;
+        let set_pages = move |chosen: MatchKind, typed: String| {
+            kind.set(chosen);
+            let regex = chosen.regex(&typed);
+            edit(Box::new(move |d| {
+                d.update_rule(index, |r| r.url_regex = regex)
+            }));
+        };
         view! {
             <li class="rule">
                 <fieldset>
@@ -522,16 +597,41 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
                             })
                             .collect_view()}
                     </div>
-                    <label for=format!("rule-{n}-regex")>"URL regex"</label>
+                    <label for=format!("rule-{n}-pages")>"Pages"</label>
+                    <select
+                        id=format!("rule-{n}-pages")
+                        on:change=move |e| {
+                            let chosen = MatchKind::from_code(&event_target_value(&e)).unwrap_or(MatchKind::Every);
+                            let typed = match (kind.get_untracked(), chosen) {
+                                (MatchKind::Pattern, _) | (_, MatchKind::Pattern) => get().url_regex,
+                                _ => words(),
+                            };
+                            set_pages(chosen, typed);
+                        }
+                    >
+                        {MatchKind::ALL
+                            .into_iter()
+                            .map(|k| view! { <option value=k.code() selected=move || kind.get() == k>{k.label()}</option> })
+                            .collect_view()}
+                    </select>
+                    <label class="charla-sr" for=format!("rule-{n}-words")>"Address or path"</label>
+                    <input
+                        id=format!("rule-{n}-words")
+                        placeholder="/pricing"
+                        hidden=move || matches!(kind.get(), MatchKind::Every | MatchKind::Pattern)
+                        prop:value=words
+                        on:input=move |e| set_pages(kind.get_untracked(), event_target_value(&e))
+                    />
+                    <label for=format!("rule-{n}-regex") hidden=move || kind.get() != MatchKind::Pattern>
+                        "URL regex"
+                    </label>
                     <input
                         id=format!("rule-{n}-regex")
                         class="regex"
-                        placeholder="/contactus"
+                        placeholder="/(shop|store)"
+                        hidden=move || kind.get() != MatchKind::Pattern
                         prop:value=move || get().url_regex
-                        on:input=move |e| {
-                            let typed = event_target_value(&e);
-                            edit(Box::new(move |d| d.update_rule(index, |r| r.url_regex = typed)));
-                        }
+                        on:input=move |e| set_pages(MatchKind::Pattern, event_target_value(&e))
                     />
                     <label for=format!("rule-{n}-timer")>"Open automatically timer (seconds)"</label>
                     <input
@@ -604,7 +704,7 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
     };
     view! {
         <p class="hint">
-            "The first rule whose URL regex matches the page (and whose countries include the visitor's) decides. Without a match the button shows."
+            "The first rule whose pages include the page (and whose countries include the visitor's) decides. Without a match the button shows."
         </p>
         <ol class="rules">{move || (0..count.get()).map(rule).collect_view()}</ol>
         <button type="button" on:click=move |_| edit(Box::new(|d| d.add_rule()))>

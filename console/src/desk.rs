@@ -76,7 +76,39 @@ pub fn Desk(
         storage::save_sound(on);
     };
 
-    let conversations = Memo::new(move |_| desk.with(|d| d.inbox().conversations().to_vec()));
+    // A search replaces the list with what it found, across channels.
+    let search = RwSignal::new(String::new());
+    let found = RwSignal::new(None::<Vec<ConversationSummary>>);
+    let channels: Vec<_> = session.channels.iter().map(|c| c.id.clone()).collect();
+    let run_search = move |words: String| {
+        search.set(words.clone());
+        if words.trim().chars().count() < 2 {
+            found.set(None);
+            return;
+        }
+        let channels = channels.clone();
+        leptos::task::spawn_local(async move {
+            let mut all = Vec::new();
+            for channel in &channels {
+                match page_edge()
+                    .get::<Vec<ConversationSummary>>(&routes::search(channel, &words))
+                    .await
+                {
+                    Ok(list) => all.extend(list),
+                    Err(e) => connection.update(|c| c.set_notice(e.to_string())),
+                }
+            }
+            all.sort_by_key(|c| std::cmp::Reverse(c.last.as_ref().map_or(c.created_at, |l| l.at)));
+            // A slower answer to an older search is dropped.
+            if search.get_untracked() == words {
+                found.set(Some(all));
+            }
+        });
+    };
+    let conversations = Memo::new(move |_| match found.get() {
+        Some(found) => found,
+        None => desk.with(|d| d.inbox().conversations().to_vec()),
+    });
     let panes = Memo::new(move |_| desk.with(|d| d.panes().to_vec()));
     let status = move || connection.with(|c| c.status(&STATUS));
 
@@ -89,8 +121,22 @@ pub fn Desk(
                     <input type="checkbox" prop:checked=sound on:change=toggle_sound />
                     " Sound for new messages"
                 </label>
+                <label class="charla-sr" for="conversation-search">"Search conversations"</label>
+                <input
+                    id="conversation-search"
+                    type="search"
+                    placeholder="Search by name, e-mail or words"
+                    prop:value=search
+                    on:input=move |e| run_search(event_target_value(&e))
+                />
                 <p class="empty" hidden=move || !conversations.with(Vec::is_empty)>
-                    "No conversations yet. They appear here as visitors write."
+                    {move || {
+                        if found.with(Option::is_some) {
+                            "Nothing found."
+                        } else {
+                            "No conversations yet. They appear here as visitors write."
+                        }
+                    }}
                 </p>
                 <ul class="conversation-list">
                     <For
@@ -210,9 +256,22 @@ fn ListItem(
     let key = id.to_string();
     let title = desk.with_untracked(|d| summary.title_for(d.inbox().me()).to_owned());
     let direct = summary.is_direct();
+    let open = {
+        let id = id.clone();
+        Memo::new(move |_| desk.with(|d| d.panes().contains(&id)))
+    };
     view! {
-        <li class="conversation" class:unread=move || { unread.get() > 0 } data-conversation=key>
-            <button type="button" on:click=move |_| desk.update(|d| d.open(&id))>
+        <li
+            class="conversation"
+            class:unread=move || { unread.get() > 0 }
+            class:open=open
+            data-conversation=key
+        >
+            <button
+                type="button"
+                aria-current=move || open.get().then_some("true")
+                on:click=move |_| desk.update(|d| d.open(&id))
+            >
                 <span class="visitor">
                     {title}
                     {direct.then(|| view! { <span class="direct-mark">" · operator"</span> })}

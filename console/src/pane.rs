@@ -3,7 +3,9 @@
 
 use charla_client::chat::ChatView;
 use charla_client::live::Live;
-use charla_client::ui::{Composer, MessageList};
+use charla_client::ui::{
+    linked, put_before_cursor, replace_reply, split_at_cursor, Composer, MessageList,
+};
 use charla_shared::api::RecordLink;
 use charla_shared::canned::CannedLists;
 use charla_shared::command::{self, Command, Piece};
@@ -376,7 +378,7 @@ fn note_text(
 ) -> impl IntoView {
     let channel = summary.with_untracked(|s| s.as_ref().map(|s| s.channel.clone()));
     let (Some(channel), Role::System) = (channel, role) else {
-        return text.into_any();
+        return linked(&text).into_any();
     };
     command::pieces(&text)
         .into_iter()
@@ -397,45 +399,4 @@ fn note_text(
         })
         .collect_view()
         .into_any()
-}
-
-/// The reply's text before and after the cursor.
-fn split_at_cursor(reply: NodeRef<Textarea>) -> Option<(String, String)> {
-    let area = reply.get_untracked()?;
-    let value = area.value();
-    let cursor = area
-        .selection_start()
-        .ok()
-        .flatten()
-        .map_or(value.len(), |at| utf16_to_byte(&value, at as usize));
-    Some((value[..cursor].to_owned(), value[cursor..].to_owned()))
-}
-
-/// Replaces what is before the cursor with `text`.
-fn put_before_cursor(reply: NodeRef<Textarea>, text: &str) {
-    let after = split_at_cursor(reply)
-        .map(|(_, after)| after)
-        .unwrap_or_default();
-    replace_reply(reply, text, &after);
-}
-
-/// Puts `before` and `after` in the reply, the cursor between them.
-fn replace_reply(reply: NodeRef<Textarea>, before: &str, after: &str) {
-    if let Some(area) = reply.get_untracked() {
-        area.set_value(&format!("{before}{after}"));
-        let cursor = before.encode_utf16().count() as u32;
-        let _ = area.set_selection_range(cursor, cursor);
-    }
-}
-
-/// The byte index of a position the browser counts in UTF-16 units.
-fn utf16_to_byte(text: &str, units: usize) -> usize {
-    let mut counted = 0;
-    for (at, c) in text.char_indices() {
-        if counted >= units {
-            return at;
-        }
-        counted += c.len_utf16();
-    }
-    text.len()
 }

@@ -5,7 +5,9 @@ use charla_shared::api::{VisitorInfo, WidgetConfig};
 use charla_shared::channel::{ChannelSettings, NewChannel, URL_REGEX_FLAGS};
 use charla_shared::identity::{ChannelSecrets, ChannelSecurity};
 use charla_shared::ids::{hex_digest, OperatorId};
-use charla_shared::protocol::{display_name, ErrorCode};
+use charla_shared::limits::MAX_SEARCH_CHARS;
+use charla_shared::protocol::{display_name, ConversationSummary, ErrorCode};
+use charla_shared::transcript::escape_html;
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::JsCast;
 use worker::{Headers, Request, Response};
@@ -14,7 +16,7 @@ use crate::conversations::session_of;
 use crate::crypto::{random_bytes, token_digest};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{expect_websocket, json, origin, query, read_json};
-use crate::internal::{self, paths, Admission, Call};
+use crate::internal::{self, paths, Admission, Call, Search};
 use crate::mail::Mailer;
 use crate::now;
 use crate::router::Ctx;
@@ -82,11 +84,37 @@ pub fn request_country(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Option<String
 /// path.
 pub async fn chat_page(_req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
     let id = ctx.channel()?;
-    if Db::new(ctx.env)?.channel(id).await?.is_none() {
-        return Err(internal::no_channel(id));
-    }
+    let Some(channel) = Db::new(ctx.env)?.channel(id).await? else {
+        // Someone followed a link: they get a page, not JSON.
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>Chat not found</title></head><body><main><h1>This chat does not exist</h1>\
+             <p>There is no chat “{}”. The link may be mistyped, or the chat was removed.</p>\
+             </main></body></html>",
+            escape_html(id.as_str())
+        );
+        return Ok(Response::from_html(page)?.with_status(404));
+    };
     let page = format!("{}/chat/", ctx.url.origin().ascii_serialization());
-    Ok(ctx.env.assets(internal::ASSETS)?.fetch(page, None).await?)
+    let mut asset = ctx.env.assets(internal::ASSETS)?.fetch(page, None).await?;
+    if asset.status_code() != 200 {
+        return Ok(asset);
+    }
+    // The tab says whose chat it is. The page's own headers (its security
+    // policy) stay; its length is the new one's.
+    let html = asset.text().await?.replacen(
+        "<title>Chat</title>",
+        &format!("<title>{} · Chat</title>", escape_html(&channel.name)),
+        1,
+    );
+    let headers = worker::Headers::new();
+    for (name, value) in asset.headers().entries() {
+        if name != "content-length" {
+            headers.set(&name, &value)?;
+        }
+    }
+    Ok(Response::ok(html)?.with_headers(headers))
 }
 
 /// `POST /api/channels` (admins): a new channel with default settings.
@@ -105,6 +133,46 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
         .await?
         .ok_or_else(|| internal::no_channel(&new.id))?;
     settings_of(&db, channel, 201).await
+}
+
+/// `DELETE /api/channels/{id}` (admins): every conversation object of the
+/// channel (direct conversations delivered through it included) closes its
+/// sockets and deletes its storage, then the inbox does, then D1 forgets
+/// the channel with its ratings, leads, tickets and canned responses. A
+/// failure part-way leaves the channel listed, so asking again finishes.
+pub async fn delete(ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let (db, channel) = admin_channel(ctx).await?;
+    for id in db.channel_conversations(&channel.id).await? {
+        Call::post(paths::ERASE, &())?
+            .expect(&internal::conversation(ctx.env, &id)?, 204)
+            .await?;
+    }
+    Call::post(paths::ERASE, &())?
+        .expect(&internal::inbox(ctx.env, &channel.id)?, 204)
+        .await?;
+    db.delete_channel(&channel.id).await?;
+    Ok(Response::empty()?.with_status(204))
+}
+
+/// `GET /api/channels/{id}/search?q=WORDS` (its operators): the channel's
+/// inbox finds the conversations.
+pub async fn search(ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let words = query(ctx.url, "q").unwrap_or_default();
+    if words.chars().count() > MAX_SEARCH_CHARS {
+        return Err(EdgeError::refuse(
+            ErrorCode::TooLarge,
+            format!("A search may have at most {MAX_SEARCH_CHARS} characters."),
+        ));
+    }
+    let search = Search {
+        operator: ctx.staff()?.profile.id.clone(),
+        words,
+    };
+    let mut found = Call::post(paths::SEARCH, &search)?
+        .expect(&internal::inbox(ctx.env, ctx.channel()?)?, 200)
+        .await?;
+    let found: Vec<ConversationSummary> = found.json().await?;
+    json(200, &found)
 }
 
 /// `GET /api/channels/{id}/settings` (admins).

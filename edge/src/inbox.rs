@@ -11,9 +11,9 @@
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ConversationId};
 use charla_shared::ids::{OperatorId, Seq};
-use charla_shared::limits::INBOX_SNAPSHOT;
+use charla_shared::limits::{INBOX_SNAPSHOT, MAX_SEARCH_WORDS};
 use charla_shared::protocol::{
-    ConversationSummary, ErrorCode, InboxFrame, Problem, Seen, CLOSE_SIGNED_OUT,
+    ConversationSummary, ErrorCode, InboxFrame, Problem, Seen, CLOSE_REFUSED, CLOSE_SIGNED_OUT,
 };
 use serde::Deserialize;
 use worker::{
@@ -24,7 +24,8 @@ use worker::{
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json, query};
 use crate::internal::{
-    self, paths, Admission, Availability, Call, OperatorRead, SignedOut, StaffSession,
+    self, paths, Admission, Availability, Call, OperatorRead, Report, Search, SignedOut,
+    StaffSession,
 };
 use crate::now;
 use crate::schema::Schema;
@@ -59,8 +60,23 @@ const SCHEMA: Schema = Schema {
         // (` ana bo `), the only ones its summary is shown to; NULL for a
         // visitor's conversation.
         "ALTER TABLE conversations ADD COLUMN members TEXT;",
+        // 5: what people wrote, for search (accents folded), and how far
+        // each conversation is indexed, so a text sent twice is kept once.
+        "CREATE VIRTUAL TABLE texts USING fts5(
+             body, conversation UNINDEXED, seq UNINDEXED,
+             tokenize = 'unicode61 remove_diacritics 2'
+         );
+         CREATE TABLE indexed (
+             conversation TEXT PRIMARY KEY,
+             seq INTEGER NOT NULL
+         );",
     ],
 };
+
+#[derive(Deserialize)]
+struct SeqRow {
+    seq: i64,
+}
 
 /// The prefix of the tag that names a socket's channel.
 const CHANNEL_TAG: &str = "channel:";
@@ -88,7 +104,7 @@ impl DurableObject for Inbox {
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         internal::respond(match req.path().as_str() {
             paths::CONNECT => self.admit(&req),
-            paths::UPSERT => async { self.upsert(internal::body(&mut req).await?, false) }.await,
+            paths::UPSERT => async { self.report(internal::body(&mut req).await?) }.await,
             paths::PRESENCE => async { self.upsert(internal::body(&mut req).await?, true) }.await,
             paths::SIGN_OUT => async { self.sign_out(&internal::body(&mut req).await?) }.await,
             paths::SECURITY => {
@@ -96,6 +112,8 @@ impl DurableObject for Inbox {
             }
             paths::AVAILABLE => self.availability(),
             paths::READ => async { self.read(&internal::body(&mut req).await?) }.await,
+            paths::ERASE => self.erase().await,
+            paths::SEARCH => async { self.search(&internal::body(&mut req).await?) }.await,
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
         })
     }
@@ -264,6 +282,89 @@ impl Inbox {
         Ok(Response::empty()?.with_status(204))
     }
 
+    /// A conversation's report: its summary, and its new texts for search.
+    fn report(&self, report: Report) -> EdgeResult<Response> {
+        let conversation = report.summary.id.as_str().to_owned();
+        let done = self
+            .sql
+            .exec(
+                "SELECT seq FROM indexed WHERE conversation = ?",
+                vec![conversation.as_str().into()],
+            )?
+            .to_array::<SeqRow>()?
+            .first()
+            .map_or(0, |row| row.seq);
+        let fresh: Vec<&(Seq, String)> = report
+            .texts
+            .iter()
+            .filter(|(seq, _)| seq.to_i64() > done)
+            .collect();
+        for (seq, text) in &fresh {
+            self.sql.exec(
+                "INSERT INTO texts (body, conversation, seq) VALUES (?, ?, ?)",
+                vec![
+                    text.as_str().into(),
+                    conversation.as_str().into(),
+                    SqlStorageValue::from(seq.to_i64()),
+                ],
+            )?;
+        }
+        if let Some((last, _)) = fresh.last() {
+            self.sql.exec(
+                "INSERT INTO indexed (conversation, seq) VALUES (?1, ?2)
+                 ON CONFLICT (conversation) DO UPDATE SET seq = excluded.seq",
+                vec![conversation.into(), SqlStorageValue::from(last.to_i64())],
+            )?;
+        }
+        self.upsert(report.summary, false)
+    }
+
+    /// The channel's conversations whose visitor's name or e-mail address,
+    /// or any message, has every word searched for (a word's start will do,
+    /// accents aside), newest activity first; direct conversations only for
+    /// their members.
+    fn search(&self, search: &Search) -> EdgeResult<Response> {
+        let words: Vec<String> = search
+            .words
+            .split_whitespace()
+            .take(MAX_SEARCH_WORDS)
+            .map(|word| format!("\"{}\"*", word.replace('"', "\"\"")))
+            .collect();
+        if words.is_empty() {
+            return json(200, &Vec::<ConversationSummary>::new());
+        }
+        #[derive(Deserialize)]
+        struct Row {
+            summary: String,
+            visitor_online: i64,
+        }
+        let like = format!("%{}%", search.words.trim().replace(['%', '_'], ""));
+        let rows = self
+            .sql
+            .exec(
+                "SELECT summary, visitor_online FROM conversations
+                 WHERE id IN (SELECT conversation FROM texts WHERE texts MATCH ?1)
+                    OR json_extract(summary, '$.visitor') LIKE ?2
+                    OR json_extract(summary, '$.email') LIKE ?2
+                 ORDER BY activity DESC LIMIT ?3",
+                vec![
+                    words.join(" ").into(),
+                    like.into(),
+                    SqlStorageValue::from(INBOX_SNAPSHOT as i64),
+                ],
+            )?
+            .to_array::<Row>()?;
+        let mut found = Vec::new();
+        for row in rows {
+            let mut summary: ConversationSummary = serde_json::from_str(&row.summary)?;
+            if summary.shown_to(&search.operator) {
+                summary.visitor_online = row.visitor_online != 0;
+                found.push(summary);
+            }
+        }
+        json(200, &found)
+    }
+
     /// Records how far an operator has read (never backwards) and tells
     /// their consoles, every tab of them.
     fn read(&self, read: &OperatorRead) -> EdgeResult<Response> {
@@ -289,6 +390,23 @@ impl Inbox {
                 let _ = socket.send_with_str(&frame);
             }
         }
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// The channel is being deleted: subscribers are told and let go, and
+    /// storage starts again empty (a channel made later with the same id
+    /// starts with an empty inbox).
+    async fn erase(&self) -> EdgeResult<Response> {
+        let frame = InboxFrame::Error {
+            problem: Problem::new(ErrorCode::NotFound, "This channel was removed."),
+        }
+        .encode();
+        for socket in self.state.get_websockets() {
+            let _ = socket.send_with_str(&frame);
+            let _ = socket.close(Some(CLOSE_REFUSED), Some("removed"));
+        }
+        self.state.storage().delete_all().await?;
+        SCHEMA.create_or_upgrade(&self.sql)?;
         Ok(Response::empty()?.with_status(204))
     }
 

@@ -6,8 +6,10 @@
 use charla_shared::bot::Chatbot;
 use charla_shared::channel::{ChatMode, Language};
 use charla_shared::identity::ChannelSecurity;
-use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, OperatorId};
-use charla_shared::protocol::{Author, Contact, ErrorCode, Member, PING, PONG};
+use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, OperatorId, Seq};
+use charla_shared::protocol::{
+    Author, Contact, ConversationSummary, ErrorCode, Member, PING, PONG,
+};
 use charla_shared::rate::Rate;
 use charla_shared::Millis;
 use serde::de::DeserializeOwned;
@@ -65,6 +67,11 @@ pub mod paths {
     /// operators wrote elsewhere ([`Relayed`](super::Relayed)), such as a
     /// mention in a note.
     pub const RELAY: &str = "/relay";
+    /// Conversation and inbox: the channel is being deleted; close every
+    /// socket and delete all storage.
+    pub const ERASE: &str = "/erase";
+    /// Inbox: the conversations matching a search ([`Search`](super::Search)).
+    pub const SEARCH: &str = "/search";
 }
 
 /// A message for a direct conversation that one of its operators wrote in
@@ -157,6 +164,26 @@ pub struct SignedOut {
     /// The digest of the session that ended; `None` when every session of
     /// the operator ended.
     pub session: Option<String>,
+}
+
+/// A conversation's report to its inbox: the summary, and the texts of the
+/// messages since its last report, which the inbox indexes for search.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    /// What the list shows.
+    pub summary: ConversationSummary,
+    /// New messages' sequence numbers and texts, oldest first.
+    #[serde(default)]
+    pub texts: Vec<(Seq, String)>,
+}
+
+/// A search of a channel's conversations (`GET /api/channels/{c}/search`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Search {
+    /// Who searches: a direct conversation is found only by its members.
+    pub operator: OperatorId,
+    /// What they typed.
+    pub words: String,
 }
 
 /// An operator read further in one of the channel's conversations.

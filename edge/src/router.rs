@@ -174,6 +174,8 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::PreviousConversations => conversations::previous(&ctx).await,
         RouteName::Team => direct::team(&ctx).await,
         RouteName::StartDirect => direct::start(req, &ctx).await,
+        RouteName::DeleteChannel => channels::delete(&ctx).await,
+        RouteName::SearchConversations => channels::search(&ctx).await,
     }
 }
 

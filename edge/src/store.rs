@@ -693,6 +693,39 @@ impl Db {
         Ok(())
     }
 
+    /// Every conversation indexed under a channel.
+    pub async fn channel_conversations(&self, id: &ChannelId) -> EdgeResult<Vec<ConversationId>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+        }
+        let rows: Vec<Row> = self
+            .0
+            .prepare("SELECT id FROM conversations WHERE channel_id = ?1")
+            .bind(&[id.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        rows.into_iter()
+            .map(|row| ConversationId::parse(row.id).map_err(corrupt))
+            .collect()
+    }
+
+    /// Forgets a channel and everything D1 keeps of it, in one transaction
+    /// (membership, ratings, leads and tickets go by cascade).
+    pub async fn delete_channel(&self, id: &ChannelId) -> EdgeResult<()> {
+        let statements = [
+            "DELETE FROM conversations WHERE channel_id = ?1",
+            "DELETE FROM canned_responses WHERE scope = ?1",
+            "DELETE FROM channels WHERE id = ?1",
+        ]
+        .into_iter()
+        .map(|sql| self.0.prepare(sql).bind(&[id.as_str().into()]))
+        .collect::<Result<Vec<_>, _>>()?;
+        self.0.batch(statements).await?;
+        Ok(())
+    }
+
     /// Where a conversation belongs, if it exists: its channel, and for a
     /// direct conversation its two operators.
     pub async fn conversation_place(&self, id: &ConversationId) -> EdgeResult<Option<Place>> {

@@ -108,6 +108,16 @@ impl ChannelTexts {
     }
 
     /// Each field from `self`, else from `fallback` when not empty.
+    /// Each text with what the editor calls it.
+    fn fields(&self) -> [(&'static str, &String); 4] {
+        [
+            ("welcome message", &self.welcome_message),
+            ("placeholder", &self.input_placeholder),
+            ("button text", &self.button_text),
+            ("closing comments", &self.closing_message),
+        ]
+    }
+
     fn or(&self, fallback: &ChannelTexts) -> ChannelTexts {
         let pick = |mine: &String, theirs: &String| {
             if mine.trim().is_empty() {
@@ -228,6 +238,32 @@ impl ChannelOptions {
         let own = self.texts.get(&language).unwrap_or(&empty);
         let fallback = self.texts.get(&self.fallback_language).unwrap_or(&empty);
         own.or(fallback).or(&ChannelTexts::built_in(language))
+    }
+
+    /// Where visitors would read the fallback language instead of their
+    /// own: for each other language, the texts the channel wrote in the
+    /// fallback language but not in that one (a Spanish welcome above an
+    /// English placeholder reads as a mistake).
+    pub fn borrowed_texts(&self) -> Vec<(Language, Vec<&'static str>)> {
+        let empty = ChannelTexts::default();
+        let fallback = self.texts.get(&self.fallback_language).unwrap_or(&empty);
+        Language::ALL
+            .into_iter()
+            .filter(|language| *language != self.fallback_language)
+            .filter_map(|language| {
+                let own = self.texts.get(&language).unwrap_or(&empty);
+                let borrowed: Vec<&'static str> = own
+                    .fields()
+                    .into_iter()
+                    .zip(fallback.fields())
+                    .filter(|((_, mine), (_, theirs))| {
+                        mine.trim().is_empty() && !theirs.trim().is_empty()
+                    })
+                    .map(|((name, _), _)| name)
+                    .collect();
+                (!borrowed.is_empty()).then_some((language, borrowed))
+            })
+            .collect()
     }
 
     /// The colours with the text colour that keeps each readable.
@@ -680,5 +716,37 @@ mod tests {
             ..ChannelSettings::default()
         };
         assert!(too_many.validated().is_err());
+    }
+
+    #[test]
+    fn texts_written_only_in_the_fallback_language_are_flagged() {
+        let mut options = ChannelOptions::default();
+        options.texts.insert(
+            Language::En,
+            ChannelTexts {
+                welcome_message: "Hi".into(),
+                input_placeholder: "Ask".into(),
+                ..ChannelTexts::default()
+            },
+        );
+        options.texts.insert(
+            Language::Es,
+            ChannelTexts {
+                input_placeholder: "Pregunte".into(),
+                ..ChannelTexts::default()
+            },
+        );
+        assert_eq!(
+            options.borrowed_texts(),
+            [
+                (Language::Es, vec!["welcome message"]),
+                (Language::Pt, vec!["welcome message", "placeholder"]),
+            ]
+        );
+        options.texts.clear();
+        assert!(
+            options.borrowed_texts().is_empty(),
+            "Charla's own texts are translated"
+        );
     }
 }

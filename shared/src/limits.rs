@@ -56,8 +56,18 @@ pub const MAX_CLIENT_ID_CHARS: usize = 64;
 /// arrive as several frames.
 pub const HISTORY_PAGE: usize = 200;
 
-/// Most conversations an inbox snapshot lists.
+/// Most conversations an inbox snapshot lists (and a search finds).
 pub const INBOX_SNAPSHOT: usize = 200;
+
+/// The longest search of conversations, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// The most words a search of conversations takes; more are ignored.
+pub const MAX_SEARCH_WORDS: usize = 8;
+
+/// Most message texts one report carries to the inbox's search index; a
+/// longer backlog goes with the next reports.
+pub const INDEX_BATCH: usize = 200;
 
 /// Characters of the last message the inbox shows as a preview.
 pub const PREVIEW_CHARS: usize = 120;

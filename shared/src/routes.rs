@@ -147,6 +147,10 @@ pub enum RouteName {
     Team,
     /// Open (or find) the direct conversation with another operator.
     StartDirect,
+    /// Delete a channel with its conversations, ratings, leads and tickets.
+    DeleteChannel,
+    /// Search a channel's conversations.
+    SearchConversations,
 }
 
 /// One row of the table.
@@ -184,6 +188,9 @@ pub const OPERATORS: &str = "/api/operators";
 pub const VISITOR: &str = "/api/visitor";
 /// `/api/chatbots`: `GET` (admins) lists every chatbot.
 pub const CHATBOTS: &str = "/api/chatbots";
+/// The emoji the widget's picker offers: a static file (`edge/site`),
+/// fetched the first time the picker opens, never with the widget.
+pub const EMOJI_SET: &str = "/emoji.json";
 /// The cookie that carries an operator's session token.
 pub const SESSION_COOKIE: &str = "charla_session";
 
@@ -195,6 +202,8 @@ const INBOX_SOCKET: &str = "/api/channels/{channel}/inbox";
 const SECURITY: &str = "/api/channels/{channel}/security";
 const SECRET: &str = "/api/channels/{channel}/security/secret";
 const SETTINGS: &str = "/api/channels/{channel}/settings";
+const CHANNEL: &str = "/api/channels/{channel}";
+const SEARCH: &str = "/api/channels/{channel}/search";
 const CHAT_PAGE: &str = "/chat/{channel}";
 const CHATBOT: &str = "/api/chatbots/{bot}";
 const LEADS: &str = "/api/channels/{channel}/leads";
@@ -383,6 +392,18 @@ pub const TABLE: &[Route] = &[
         DIRECT,
         Access::SignedIn,
     ),
+    route(
+        RouteName::DeleteChannel,
+        Method::Delete,
+        CHANNEL,
+        Access::Admin,
+    ),
+    route(
+        RouteName::SearchConversations,
+        Method::Get,
+        SEARCH,
+        Access::ChannelOperator,
+    ),
 ];
 
 /// A request matched to its route, with the ids its path carries.
@@ -541,6 +562,12 @@ pub fn channel_settings(channel: &ChannelId) -> String {
     fill(SETTINGS, &[channel.as_str()])
 }
 
+/// `DELETE` (admins): removes a channel with its conversations (their
+/// transcripts too), ratings, leads, tickets and canned responses.
+pub fn channel(channel: &ChannelId) -> String {
+    fill(CHANNEL, &[channel.as_str()])
+}
+
 /// The full-page chat of a channel, to send by e-mail.
 pub fn chat_page(channel: &ChannelId) -> String {
     fill(CHAT_PAGE, &[channel.as_str()])
@@ -560,6 +587,12 @@ pub fn leads(channel: &ChannelId, search: Option<&str>) -> String {
 /// `GET` (its operators): one lead of a channel.
 pub fn lead(channel: &ChannelId, number: u64) -> String {
     fill(LEAD, &[channel.as_str(), &number.to_string()])
+}
+
+/// `GET` (its operators): the channel's conversations whose visitor's name
+/// or e-mail address, or any message, has the words `q`, newest first.
+pub fn search(channel: &ChannelId, words: &str) -> String {
+    with_search(fill(SEARCH, &[channel.as_str()]), Some(words))
 }
 
 /// `GET` (its operators): a channel's tickets, newest first, searched by

@@ -195,6 +195,23 @@ pub async fn set_offline(client: &Client, offline: bool) -> HarnessResult<()> {
     Ok(())
 }
 
+/// Makes the page a 390 × 844 phone screen (an iPhone's, in CSS pixels)
+/// with the DevTools protocol: a desktop window cannot be made that narrow.
+pub async fn emulate_phone(client: &Client) -> HarnessResult<()> {
+    client
+        .issue_cmd(DevTools {
+            cmd: "Emulation.setDeviceMetricsOverride",
+            params: json!({
+                "width": 390,
+                "height": 844,
+                "deviceScaleFactor": 3,
+                "mobile": true,
+            }),
+        })
+        .await?;
+    Ok(())
+}
+
 /// A DevTools protocol command, sent through chromedriver.
 #[derive(Debug)]
 struct DevTools {

@@ -410,8 +410,19 @@ impl Socket {
         ServerFrame::decode(&text).unwrap_or_else(|e| panic!("bad frame {text}: {e}"))
     }
 
-    /// The next inbox frame.
+    /// The next inbox frame other than who is online, which comes and goes
+    /// with every operator's console (see [`Socket::next_inbox_frame`]).
     pub async fn next_inbox(&mut self) -> InboxFrame {
+        loop {
+            let frame = self.next_inbox_frame().await;
+            if !matches!(frame, InboxFrame::Presence { .. }) {
+                return frame;
+            }
+        }
+    }
+
+    /// The next inbox frame, whatever it is.
+    pub async fn next_inbox_frame(&mut self) -> InboxFrame {
         let text = self.next_text().await;
         InboxFrame::decode(&text).unwrap_or_else(|e| panic!("bad inbox frame {text}: {e}"))
     }

@@ -7,7 +7,7 @@ use charla_shared::api::{Transcript, WidgetConfig};
 use charla_shared::channel::{
     ButtonMode, ChannelSettings, ChannelTexts, Language, NewChannel, Rule,
 };
-use charla_shared::ids::ChannelId;
+use charla_shared::ids::{ChannelId, Seq};
 use charla_shared::routes;
 use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
 use charla_tests::client::{Api, Socket};
@@ -15,7 +15,7 @@ use charla_tests::edge::test_edge;
 use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
 use charla_tests::ui::{
     in_widget, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
-    type_into_widget, widget_element, widget_texts,
+    texts, type_into_widget, widget_element, widget_texts,
 };
 use charla_tests::HarnessResult;
 use fantoccini::key::Key;
@@ -177,6 +177,17 @@ async fn a_restyle_saved_in_the_console_shows_after_a_reload() -> HarnessResult<
     color.send_keys("rgb(255, 235, 59)").await?;
     let welcome = admin.find(Locator::Css("#welcome")).await?;
     welcome.send_keys("Welcome to Northwind!").await?;
+    // Written in English only: Spanish and Portuguese visitors would read
+    // it in English, and the editor says so before anything is saved.
+    eventually("the warning about borrowed texts", || async {
+        texts(&admin, "document.querySelectorAll('.warnings li')")
+            .await
+            .filter(|w| {
+                w.len() == 2
+                    && w[0] == "Visitors in Español will see English for the welcome message."
+            })
+    })
+    .await?;
     click_text(&admin, "Save").await?;
     eventually("saved", || async {
         let notice = script(
@@ -206,8 +217,51 @@ async fn a_restyle_saved_in_the_console_shows_after_a_reload() -> HarnessResult<
             .filter(|t| t == &["Welcome to Northwind!"])
     })
     .await?;
-    admin.close().await?;
     visitor.close().await?;
+
+    // Deleting a channel, after a confirmation that names it, takes its
+    // conversations with it: their sockets are told, and nothing of them
+    // opens any more.
+    let api = Api::new(&edge);
+    let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    api.create_channel(&cookie, "doomed", |_| {});
+    let doomed = api.create_conversation("doomed");
+    let mut socket = Socket::visitor(&edge, &doomed.conversation, &doomed.token, Seq(0))
+        .await
+        .unwrap();
+    socket.joined().await;
+    admin.refresh().await?;
+    click_text(&admin, "Channels").await?;
+    click_text(&admin, "Channel doomed").await?;
+    click_text(&admin, "Delete channel").await?;
+    let question = admin.get_alert_text().await?;
+    assert!(question.contains("“Channel doomed” (doomed)"), "{question}");
+    admin.accept_alert().await?;
+    eventually("the channel gone from the list", || async {
+        let names = texts(&admin, "document.querySelectorAll('.channel-list button')").await?;
+        (!names.is_empty() && !names.iter().any(|n| n.contains("doomed"))).then_some(())
+    })
+    .await?;
+    assert_eq!(
+        socket.next_error().await.message,
+        "This conversation was removed."
+    );
+    let gone = ChannelId::parse("doomed").unwrap();
+    assert_eq!(api.get(&routes::widget_config(&gone), None).status, 404);
+    let transcript = routes::transcript(&doomed.conversation);
+    assert_eq!(api.get(&transcript, Some(&cookie)).status, 404);
+    assert!(
+        Socket::visitor(&edge, &doomed.conversation, &doomed.token, Seq(0))
+            .await
+            .is_err()
+    );
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    assert_eq!(
+        api.delete(&routes::channel(&demo()), &luis).status,
+        403,
+        "only admins delete channels"
+    );
+    admin.close().await?;
     Ok(())
 }
 
@@ -241,10 +295,28 @@ async fn invalid_patterns_are_refused_at_save_and_skipped_when_stored() -> Harne
     click_text(&admin, "Northwind Coffee").await?;
     click_text(&admin, "Channel rules").await?;
     click_text(&admin, "Add a rule").await?;
-    let field = eventually("the rule's pattern field", || async {
-        admin.find(Locator::Css("#rule-1-regex")).await.ok()
+    let pages = eventually("the rule's pages", || async {
+        admin.find(Locator::Css("#rule-1-pages")).await.ok()
     })
     .await?;
+    // In plain words any text is fine: "/shop(" is a path, not a pattern.
+    pages.select_by_value("starts").await?;
+    let words = eventually("the words field", || async {
+        let field = admin.find(Locator::Css("#rule-1-words")).await.ok()?;
+        field.is_displayed().await.ok()?.then_some(field)
+    })
+    .await?;
+    words.send_keys("/shop(").await?;
+    let problems = "return document.querySelector('.problems').textContent";
+    assert_eq!(script(&admin, problems).await, "");
+    // As a regular expression, it is refused before saving.
+    pages.select_by_value("regex").await?;
+    let field = admin.find(Locator::Css("#rule-1-regex")).await?;
+    assert_eq!(
+        field.prop("value").await?.as_deref(),
+        Some("^https?://[^/]+/shop\\(")
+    );
+    field.clear().await?;
     field.send_keys("/shop(").await?;
     eventually("the problem shown", || async {
         let shown = script(
@@ -359,7 +431,16 @@ async fn the_widget_speaks_the_visitors_language() -> HarnessResult<()> {
 async fn the_direct_link_is_a_full_page_chat() -> HarnessResult<()> {
     let (edge, _state) = test_edge(&[])?;
     let api = Api::new(&edge);
-    assert_eq!(api.get("/chat/no-such-channel", None).status, 404);
+    let missing = api.get("/chat/no-such-channel", None);
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/html"))
+            && missing.body.contains("This chat does not exist"),
+        "a person following a broken link gets a page: {}",
+        missing.body
+    );
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
     visitor
@@ -378,6 +459,7 @@ async fn the_direct_link_is_a_full_page_chat() -> HarnessResult<()> {
     })
     .await?;
     assert_eq!(layout["bubble"], false, "no button: the page is the chat");
+    assert_eq!(visitor.title().await?, "Northwind Coffee · Chat");
     assert!(layout["width"].as_f64().unwrap_or(0.0) >= 700.0, "{layout}");
     send_from_widget(&visitor, "From the e-mail link").await?;
     visitor.close().await?;

@@ -617,3 +617,133 @@ async fn status_line(visitor: &Client, wanted: impl Fn(&str) -> bool) -> Harness
     })
     .await
 }
+
+/// On a 390 × 844 phone the open window is the whole screen, the page behind
+/// holds still, the input's text is large enough that the browser does not
+/// zoom, the keyboard waits for a tap (focus goes to the close button), and
+/// the button's name follows its state. Addresses in messages are links that
+/// open in a new tab and tell the site nothing; other schemes stay text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_the_window_fills_the_screen_and_links_open_apart() -> HarnessResult<()> {
+    let (edge, _state) = test_edge(&[])?;
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+    charla_tests::browser::emulate_phone(&visitor).await?;
+    visitor
+        .goto(&format!("{}/embed.html?channel={DEMO_CHANNEL}", edge.url()))
+        .await?;
+    let label = "return root.querySelector('.charla-bubble').getAttribute('aria-label')";
+    eventually("the button", || async {
+        in_widget(&visitor, label)
+            .await
+            .as_str()
+            .filter(|l| *l == "Open chat")
+            .map(str::to_owned)
+    })
+    .await?;
+    open_widget(&visitor).await?;
+    let layout = eventually("focus on the close button", || async {
+        let layout = in_widget(
+            &visitor,
+            "const box = root.querySelector('.charla-window').getBoundingClientRect();
+         const input = root.querySelector('#charla-input');
+         return {
+           full: box.left === 0 && box.top === 0
+             && box.width === innerWidth && box.height === innerHeight,
+           font: parseFloat(getComputedStyle(input).fontSize),
+           overflow: getComputedStyle(document.documentElement).overflow,
+           focus: root.activeElement?.className ?? '',
+           label: root.querySelector('.charla-bubble').getAttribute('aria-label'),
+         }",
+        )
+        .await;
+        (layout["focus"] == "charla-close").then_some(layout)
+    })
+    .await?;
+    assert_eq!(layout["full"], Value::Bool(true), "{layout}");
+    assert!(layout["font"].as_f64().unwrap_or(0.0) >= 16.0, "{layout}");
+    assert_eq!(layout["overflow"], "hidden", "{layout}");
+    assert_eq!(layout["focus"], "charla-close", "{layout}");
+    assert_eq!(layout["label"], "Close chat", "{layout}");
+    let violations = charla_tests::browser::serious_accessibility_violations(&visitor).await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+
+    send_from_widget(
+        &visitor,
+        "Manual: https://example.com/help?a=1. Not this: javascript:alert(1)",
+    )
+    .await?;
+    let anchors = in_widget(
+        &visitor,
+        "return [...root.querySelectorAll('.charla-msg:not(.charla-pending) .charla-text a')]
+           .map(a => [a.getAttribute('href'), a.target, a.rel, a.textContent])",
+    )
+    .await;
+    assert_eq!(
+        anchors,
+        serde_json::json!([[
+            "https://example.com/help?a=1",
+            "_blank",
+            "noopener noreferrer nofollow",
+            "https://example.com/help?a=1"
+        ]])
+    );
+
+    // Emoji: the set is fetched only when the picker opens, never with the
+    // widget; a message of emoji alone shows large.
+    let fetched = "return performance.getEntriesByType('resource')
+                     .some(e => e.name.endsWith('/emoji.json'))";
+    assert_eq!(script(&visitor, fetched).await, Value::Bool(false));
+    widget_element(&visitor, ".charla-emoji-button")
+        .await?
+        .click()
+        .await?;
+    let first = eventually("the emoji picker", || async {
+        let picker = widget_element(&visitor, ".charla-emoji-picker")
+            .await
+            .ok()?;
+        if picker.attr("hidden").await.ok()?.is_some() {
+            return None;
+        }
+        widget_element(&visitor, ".charla-emoji-picker button")
+            .await
+            .ok()
+    })
+    .await?;
+    assert_eq!(script(&visitor, fetched).await, Value::Bool(true));
+    let emoji = first.text().await?;
+    first.click().await?;
+    type_into_widget(&visitor, "").await?;
+    eventually("the emoji shown large", || async {
+        in_widget(
+            &visitor,
+            "return [...root.querySelectorAll('.charla-msg.charla-emoji .charla-text')]
+               .map(t => t.textContent)",
+        )
+        .await
+        .as_array()
+        .filter(|shown| shown.iter().any(|t| t.as_str() == Some(emoji.as_str())))
+        .map(|_| ())
+    })
+    .await?;
+
+    // Closing gives the page its scroll back.
+    widget_element(&visitor, ".charla-close")
+        .await?
+        .click()
+        .await?;
+    eventually("the page scrolls again", || async {
+        script(
+            &visitor,
+            "return getComputedStyle(document.documentElement).overflow",
+        )
+        .await
+        .as_str()
+        .filter(|o| *o != "hidden")
+        .map(str::to_owned)
+    })
+    .await?;
+    assert_eq!(in_widget(&visitor, label).await, "Open chat");
+    visitor.close().await?;
+    Ok(())
+}

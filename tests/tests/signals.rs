@@ -20,7 +20,9 @@ use charla_shared::ids::{
     ChannelId, ClientMsgId, ConversationId, OperatorId, ParticipantId, Seq, VisitorKey,
 };
 use charla_shared::inbox::Inbox;
-use charla_shared::protocol::{ClientFrame, ErrorCode, PageView, ReadMark, Role, ServerFrame};
+use charla_shared::protocol::{
+    ClientFrame, ConversationSummary, ErrorCode, PageView, ReadMark, Role, ServerFrame,
+};
 use charla_shared::routes;
 use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
 use charla_tests::client::{Api, Socket};
@@ -46,7 +48,57 @@ async fn typing_read_marks_and_unread_counts() -> HarnessResult<()> {
     canned_responses_over_http(&api);
     earlier_conversations_over_http(&api);
     operators_write_to_each_other(&edge, &api).await;
+    searching_conversations(&edge, &api).await?;
     in_the_browsers(&edge, &api).await
+}
+
+/// The ids of the conversations a search of `channel` finds for `cookie`.
+fn found(api: &Api, cookie: &str, channel: &str, words: &str) -> Vec<ConversationId> {
+    let channel = ChannelId::parse(channel).unwrap();
+    let reply = api.get(&routes::search(&channel, words), Some(cookie));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    serde_json::from_str::<Vec<ConversationSummary>>(&reply.body)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect()
+}
+
+/// Search finds a conversation by the start of words written in it,
+/// accents aside, or by the visitor's name; a long search is refused.
+async fn searching_conversations(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let (created, mut visitor, _operator) = Socket::pair(edge, api, DEMO_CHANNEL, &luis).await;
+    visitor
+        .send(&send("s1", "Do you sell Café de Colombia?"))
+        .await;
+    frame_where(
+        &mut visitor,
+        is_message("Do you sell Café de Colombia?"),
+        |_| false,
+    )
+    .await;
+    eventually("found by its words", || async {
+        found(api, &luis, DEMO_CHANNEL, "cafe colom")
+            .contains(&created.conversation)
+            .then_some(())
+    })
+    .await?;
+    assert!(!found(api, &luis, DEMO_CHANNEL, "cafe tea").contains(&created.conversation));
+    let transcript: Transcript = serde_json::from_str(
+        &api.get(&routes::transcript(&created.conversation), Some(&luis))
+            .body,
+    )
+    .unwrap();
+    let name = transcript.visitor.to_lowercase();
+    assert!(found(api, &luis, DEMO_CHANNEL, &name).contains(&created.conversation));
+    let long = "word ".repeat(60);
+    let demo = ChannelId::parse(DEMO_CHANNEL).unwrap();
+    assert_eq!(
+        api.get(&routes::search(&demo, &long), Some(&luis)).status,
+        413
+    );
+    Ok(())
 }
 
 /// The demo admin's account id.
@@ -214,6 +266,16 @@ async fn operators_write_to_each_other(edge: &LocalEdge, api: &Api) {
         "the retried note told her once"
     );
 
+    // Search finds it for its members only.
+    eventually("the direct conversation found by Marta", || async {
+        found(api, &marta, "crew", "acme")
+            .contains(&direct)
+            .then_some(())
+    })
+    .await
+    .unwrap();
+    assert!(!found(api, &ana, "crew", "acme").contains(&direct));
+
     // No notes, no commands, no ending: it is not a visitor's conversation.
     from.send(&write_note("dn", "/help")).await;
     assert_eq!(from.next_error().await.code, ErrorCode::Invalid);
@@ -290,7 +352,7 @@ fn is_message(text: &str) -> impl Fn(&ServerFrame) -> bool + '_ {
 /// Reads inbox frames until the operator's list passes `wanted`.
 async fn inbox_until(socket: &mut Socket, inbox: &mut Inbox, wanted: impl Fn(&Inbox) -> bool) {
     while !wanted(inbox) {
-        inbox.apply(socket.next_inbox().await);
+        inbox.apply(socket.next_inbox_frame().await);
     }
 }
 
@@ -694,6 +756,29 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
     })
     .await?;
 
+    // Search finds it by a word in it; emptied, the list is back.
+    let search = operator.find(Locator::Css("#conversation-search")).await?;
+    search.send_keys("anyone").await?;
+    let listed = "return [...document.querySelectorAll('.conversation-list .conversation')]
+                    .map(c => c.dataset.conversation)";
+    eventually("only the conversation found", || async {
+        script(&operator, listed)
+            .await
+            .as_array()
+            .filter(|ids| ids.len() == 1 && ids[0] == conversation.as_str())
+            .map(|_| ())
+    })
+    .await?;
+    search.send_keys("\u{E009}a\u{E003}").await?;
+    eventually("the whole list again", || async {
+        script(&operator, listed)
+            .await
+            .as_array()
+            .filter(|ids| ids.len() > 1)
+            .map(|_| ())
+    })
+    .await?;
+
     // The operator types: the widget says so, then stops by itself.
     operator
         .find(Locator::Css(".pane textarea"))
@@ -1022,6 +1107,36 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
         "no visitor panel in a conversation between operators"
     );
     operator.close().await?;
+
+    // On a phone the console shows the list, then the one conversation
+    // opened (its × goes back), and nothing runs off the screen.
+    let phone = driver.session().await?;
+    charla_tests::browser::emulate_phone(&phone).await?;
+    sign_in_as(&phone, edge, OPERATOR_EMAIL, TEST_PASSWORD).await?;
+    let shown = "const seen = el => !!el && getComputedStyle(el).display !== 'none';
+                 return { list: seen(document.querySelector('.inbox')),
+                          pane: seen(document.querySelector('.pane')),
+                          fits: document.documentElement.scrollWidth <= innerWidth }";
+    let first = eventually("the list on a phone", || async {
+        phone
+            .find(Locator::Css(".conversation-list .conversation button"))
+            .await
+            .ok()
+    })
+    .await?;
+    assert_eq!(
+        script(&phone, shown).await,
+        serde_json::json!({ "list": true, "pane": false, "fits": true })
+    );
+    first.click().await?;
+    eventually("one conversation on a phone", || async {
+        let now = script(&phone, shown).await;
+        (now == serde_json::json!({ "list": false, "pane": true, "fits": true })).then_some(())
+    })
+    .await?;
+    let violations = serious_accessibility_violations(&phone).await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+    phone.close().await?;
     Ok(())
 }
 

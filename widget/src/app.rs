@@ -8,6 +8,7 @@ use charla_shared::channel::ChannelTexts;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html::{Button, Input, Textarea};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use charla_client::chat::HasChat;
 use charla_client::ui::{BotControls, Composer, MessageList};
@@ -18,6 +19,7 @@ use charla_shared::limits::MAX_REASON_CHARS;
 use charla_shared::rating::Rating;
 
 use crate::controller::{Controller, Layout};
+use crate::emoji::EmojiPicker;
 use crate::state::{Closing, WidgetState};
 use crate::texts::texts;
 
@@ -74,17 +76,25 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
 
     let input = NodeRef::<Textarea>::new();
     let bubble = NodeRef::<Button>::new();
+    let close_button = NodeRef::<Button>::new();
     // Focus follows the window: into the input when it opens, back to the
-    // button when it closes.
+    // button when it closes. On a phone the open window fills the screen:
+    // the page behind holds still, and focus goes to the close button, so
+    // the keyboard opens only when the visitor taps the input.
+    let page_overflow = StoredValue::new(None::<String>);
     Effect::new(move |was_open: Option<bool>| {
         let is_open = open.get();
+        let phone = !page && is_phone();
+        hold_page_still(page_overflow, is_open && phone);
         if was_open.is_some_and(|was| was != is_open) {
-            if is_open {
-                if let Some(input) = input.get() {
-                    let _ = input.focus();
-                }
-            } else if let Some(bubble) = bubble.get() {
-                let _ = bubble.focus();
+            let target = match (is_open, phone) {
+                (true, false) => input.get().map(Into::into),
+                (true, true) => close_button.get().map(Into::into),
+                (false, _) => bubble.get().map(Into::into),
+            };
+            if let Some(target) = target {
+                let target: web_sys::HtmlElement = target;
+                let _ = target.focus();
             }
         }
         is_open
@@ -149,6 +159,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
     };
     let seen = Signal::derive(move || state.with(|s| s.chat().log().seen()));
     title_counts(unread);
+    let edge = controller.edge();
     let toggle = move |_| controller.toggle();
 
     view! {
@@ -193,6 +204,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                         class="charla-close"
                         aria-label=move || t().close_chat
                         hidden=page
+                        node_ref=close_button
                         on:click=close
                     >
                         <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -241,6 +253,12 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     input=input
                     expects=expects
                     on_typing=typing_now
+                    tools=Box::new(move || {
+                        view! {
+                            <EmojiPicker edge=edge.clone() input=input label=Signal::derive(move || t().emoji) />
+                        }
+                        .into_any()
+                    })
                 >
                     <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                         <path d="M3 20l18-8L3 4v6l12 2-12 2z"></path>
@@ -266,7 +284,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
             <button
                 type="button"
                 class="charla-bubble"
-                aria-label=move || t().open_chat
+                aria-label=move || if open.get() { t().close_chat } else { t().open_chat }
                 aria-expanded=move || open.get().to_string()
                 hidden=move || !shows_button.get()
                 node_ref=bubble
@@ -281,6 +299,44 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                 </span>
             </button>
         </div>
+    }
+}
+
+/// Whether the page is as narrow as a phone's, where the window takes the
+/// whole screen (the stylesheet's breakpoint).
+fn is_phone() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|width| width.as_f64())
+        .is_some_and(|width| width <= PHONE_WIDTH)
+}
+
+/// The breakpoint of `widget.css`, in CSS pixels.
+const PHONE_WIDTH: f64 = 480.0;
+
+/// Stops the page behind the window from scrolling (`hold`), or lets it
+/// scroll as it did before.
+fn hold_page_still(before: StoredValue<Option<String>>, hold: bool) {
+    let Some(style) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        .map(|e| e.style())
+    else {
+        return;
+    };
+    match (hold, before.get_value()) {
+        (true, None) => {
+            before.set_value(Some(
+                style.get_property_value("overflow").unwrap_or_default(),
+            ));
+            let _ = style.set_property("overflow", "hidden");
+        }
+        (false, Some(old)) => {
+            let _ = style.set_property("overflow", &old);
+            before.set_value(None);
+        }
+        _ => {}
     }
 }
 

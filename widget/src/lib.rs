@@ -14,6 +14,7 @@ pub mod storage;
 pub mod texts;
 
 mod app;
+mod emoji;
 
 use charla_shared::channel::Language;
 use charla_shared::ids::ChannelId;

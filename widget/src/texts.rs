@@ -60,6 +60,8 @@ pub struct Texts {
     pub seen: &'static str,
     /// The accessible name of the button that turns the chime on and off.
     pub sound: &'static str,
+    /// The emoji button's accessible name, and its picker's.
+    pub emoji: &'static str,
 }
 
 /// The texts in a language.
@@ -102,6 +104,7 @@ const EN: Texts = Texts {
     download: "Download transcript",
     seen: "Seen",
     sound: "Sound for new messages",
+    emoji: "Emoji",
 };
 
 const ES: Texts = Texts {
@@ -135,6 +138,7 @@ const ES: Texts = Texts {
     download: "Descargar la transcripción",
     seen: "Visto",
     sound: "Sonido para mensajes nuevos",
+    emoji: "Emojis",
 };
 
 const PT: Texts = Texts {
@@ -169,4 +173,5 @@ const PT: Texts = Texts {
     download: "Baixar a transcrição",
     seen: "Visto",
     sound: "Som para novas mensagens",
+    emoji: "Emojis",
 };

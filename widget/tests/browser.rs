@@ -96,6 +96,11 @@ async fn messages_are_text_in_a_live_log() {
         ["Luis", "Ana V", "Translator"]
     );
     assert_eq!(
+        texts_of(&container, ".charla-avatar"),
+        ["L", "AV", "T"],
+        "others' runs start with their initials, the reader's own do not"
+    );
+    assert_eq!(
         texts_of(&container, ".charla-role-other .charla-text"),
         ["Hola"],
         "a role this version does not know is shown, neutrally"

@@ -45,7 +45,7 @@ use self::store::{Meta, Store};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json, query};
 use crate::internal::{
-    self, paths, Call, NewConversation, OperatorRead, Relayed, SignedOut, StaffSession,
+    self, paths, Call, NewConversation, OperatorRead, Relayed, Report, SignedOut, StaffSession,
 };
 use crate::store::{Db, Moment};
 use crate::{now, settings};
@@ -62,6 +62,10 @@ pub struct Conversation {
     store: Store,
     /// Reports to the channel's inbox, at most one in flight.
     reports: Rc<RefCell<Reports<ConversationSummary>>>,
+    /// The last message whose text went to the inbox's search index. Only
+    /// in memory: after a wake-up the next report sends recent texts again,
+    /// and the inbox keeps each once.
+    indexed: Rc<Cell<Seq>>,
     /// When the operators' sessions were last checked.
     rechecked: Cell<Millis>,
     /// When each participant's typing was last relayed. Only in memory: an
@@ -86,6 +90,7 @@ impl DurableObject for Conversation {
             env,
             store,
             reports: Rc::default(),
+            indexed: Rc::default(),
             rechecked: Cell::new(0),
             typing: RefCell::default(),
             visit_at: Cell::new(Millis::MIN),
@@ -101,6 +106,7 @@ impl DurableObject for Conversation {
             paths::READMIT => async { self.readmit(&internal::body(&mut req).await?).await }.await,
             paths::SIGN_OUT => async { self.sign_out(&internal::body(&mut req).await?) }.await,
             paths::RELAY => async { self.relayed(&internal::body(&mut req).await?) }.await,
+            paths::ERASE => self.erase().await,
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
         })
     }
@@ -324,6 +330,18 @@ impl Conversation {
             self.relay(&message);
             self.tell_inbox(summary(&meta, Some(&message), false)?);
         }
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// The channel is being deleted: everyone is told and let go, and the
+    /// object forgets everything, so its id opens nothing any more.
+    async fn erase(&self) -> EdgeResult<Response> {
+        let problem = Problem::new(ErrorCode::NotFound, "This conversation was removed.");
+        for socket in self.state.get_websockets() {
+            refuse_and_close(&socket, problem.clone(), CLOSE_REFUSED);
+        }
+        self.state.storage().delete_all().await?;
+        self.store.forget();
         Ok(Response::empty()?.with_status(204))
     }
 
@@ -804,6 +822,7 @@ impl Conversation {
                 self.env.clone(),
                 self.store.sql(),
                 self.reports.clone(),
+                self.indexed.clone(),
                 first,
             ));
         }
@@ -812,12 +831,14 @@ impl Conversation {
 
 /// Sends reports until none is waiting. A failure is only logged: the
 /// message is stored and relayed already, and the next report brings the
-/// inbox up to date. The visitor's latest sequence numbers are read as a
-/// report goes out, not for every message, since most reports are skipped.
+/// inbox up to date. The visitor's latest sequence numbers and the new
+/// messages' texts (for search) are read as a report goes out, not for
+/// every message, since most reports are skipped.
 async fn send_reports(
     env: Env,
     sql: worker::SqlStorage,
     reports: Rc<RefCell<Reports<ConversationSummary>>>,
+    indexed: Rc<Cell<Seq>>,
     first: ConversationSummary,
 ) {
     let mut next = first;
@@ -833,9 +854,18 @@ async fn send_reports(
             for member in &mut next.direct {
                 member.seqs = store::seqs_of(&sql, &ParticipantId::operator(&member.id))?;
             }
-            Call::post(paths::UPSERT, &next)?
-                .send(&internal::inbox(&env, &next.channel)?)
-                .await
+            let report = Report {
+                texts: store::texts_after(&sql, indexed.get())?,
+                summary: next.clone(),
+            };
+            let last = report.texts.last().map(|(seq, _)| *seq);
+            Call::post(paths::UPSERT, &report)?
+                .expect(&internal::inbox(&env, &next.channel)?, 204)
+                .await?;
+            if let Some(last) = last {
+                indexed.set(last);
+            }
+            Ok::<(), EdgeError>(())
         }
         .await;
         if let Err(error) = sent {

@@ -12,7 +12,7 @@ use charla_shared::bot::{Chatbot, InputKind, Run};
 use charla_shared::channel::{ChatMode, Language};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ClientMsgId, ParticipantId, Seq};
-use charla_shared::limits::UNREAD_TAIL;
+use charla_shared::limits::{INDEX_BATCH, UNREAD_TAIL};
 use charla_shared::protocol::{
     Author, Contact, Member, Message, Note, PageView, ReadMark, Role, VisitorDetails,
 };
@@ -243,6 +243,13 @@ impl Store {
             .transpose()?;
         self.meta.replace(meta.clone());
         Ok(meta)
+    }
+
+    /// Drops what this instance read, after storage was deleted.
+    pub fn forget(&self) {
+        self.upgraded.set(false);
+        self.meta.replace(None);
+        self.last.set(None);
     }
 
     /// Creates the tables and stores the record of a new conversation.
@@ -768,6 +775,31 @@ impl Store {
 /// ascending: what the console counts unread messages from.
 pub fn visitor_seqs(sql: &SqlStorage) -> EdgeResult<Vec<Seq>> {
     latest_seqs(sql, "role", Role::Visitor.as_str())
+}
+
+/// The texts of the messages after `after` (at most [`INDEX_BATCH`]), for
+/// the inbox's search index: what people wrote, not the edge's notices.
+pub fn texts_after(sql: &SqlStorage, after: Seq) -> EdgeResult<Vec<(Seq, String)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        seq: i64,
+        body: String,
+    }
+    sql.exec(
+        "SELECT seq, body FROM messages WHERE seq > ? AND role != 'system'
+         ORDER BY seq LIMIT ?",
+        vec![
+            SqlStorageValue::from(after.to_i64()),
+            SqlStorageValue::from(INDEX_BATCH as i64),
+        ],
+    )?
+    .to_array::<Row>()?
+    .into_iter()
+    .map(|row| {
+        let seq = u64::try_from(row.seq).map_err(|e| EdgeError::Corrupt(e.to_string()))?;
+        Ok((Seq(seq), row.body))
+    })
+    .collect()
 }
 
 /// The sequence numbers of one sender's latest messages, ascending, at
