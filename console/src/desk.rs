@@ -5,7 +5,7 @@ use charla_client::chat::Connection;
 use charla_client::net::Socket;
 use charla_client::sound::Chime;
 use charla_client::ui::page_visible;
-use charla_shared::api::{DirectStarted, Session, StartDirect, Teammate};
+use charla_shared::api::{DirectStarted, Session, StaffRole, StartDirect, Teammate};
 use charla_shared::ids::{ConversationId, OperatorId, ParticipantId};
 use charla_shared::limits::UNREAD_TAIL;
 use charla_shared::protocol::{ConversationSummary, ErrorCode, InboxFrame};
@@ -29,6 +29,7 @@ pub fn Desk(
     let desk = RwSignal::new(DeskState::new(operator.id.clone()));
     let connection = RwSignal::new(Connection::default());
     let me = ParticipantId::operator(&operator.id);
+    let admin = operator.role == StaffRole::Admin;
 
     // One inbox socket per channel, closed when the desk goes away.
     let edge = page_edge();
@@ -161,7 +162,7 @@ pub fn Desk(
                             let id = id.clone();
                             move || desk.with(|d| d.inbox().get(&id).cloned())
                         });
-                        view! { <Pane id=id summary=summary desk=desk visible=visible on_ended=on_ended /> }
+                        view! { <Pane id=id summary=summary desk=desk visible=visible admin=admin on_ended=on_ended /> }
                     }
                 />
             </section>

@@ -30,6 +30,8 @@ pub fn Pane(
     desk: RwSignal<DeskState>,
     /// Whether the console's page is in view.
     visible: Signal<bool>,
+    /// Whether the operator is an admin, who may delete a conversation.
+    admin: bool,
     /// Called when the edge says the session has ended.
     on_ended: Callback<()>,
 ) -> impl IntoView {
@@ -219,6 +221,29 @@ pub fn Pane(
             }
         }
     };
+    let delete = {
+        let id = id.clone();
+        move |_| {
+            let confirmed = web_sys::window()
+                .and_then(|w| {
+                    w.confirm_with_message(
+                        "Delete this conversation for good, with its transcript, notes and rating?",
+                    )
+                    .ok()
+                })
+                .unwrap_or(false);
+            if !confirmed {
+                return;
+            }
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                match page_edge().delete(&routes::conversation(&id)).await {
+                    Ok(()) => desk.update(|d| d.close(&id)),
+                    Err(e) => chat.update(|c| c.set_notice(e.to_string())),
+                }
+            });
+        }
+    };
     let download = routes::transcript_text(&id, None);
     let leave_id = id.clone();
     // A text that starts with "/" is a command, and with "Private note"
@@ -263,6 +288,9 @@ pub fn Pane(
                 <a class="download" href=download download="conversation.txt">"Download transcript"</a>
                 <button type="button" class="block" hidden=direct on:click=revoke>
                     "Block visitor"
+                </button>
+                <button type="button" class="delete" hidden=move || !admin || direct.get() on:click=delete>
+                    "Delete"
                 </button>
                 <button type="button" class="close" aria-label="Close this conversation" on:click=close>
                     "×"

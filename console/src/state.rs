@@ -35,6 +35,10 @@ impl DeskState {
 
     /// Applies a frame from an inbox socket.
     pub fn apply(&mut self, frame: InboxFrame) -> Option<Problem> {
+        // A deleted conversation's pane closes with it.
+        if let InboxFrame::Removed { conversation } = &frame {
+            self.close(conversation);
+        }
         self.inbox.apply(frame)
     }
 

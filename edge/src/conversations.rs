@@ -221,6 +221,34 @@ pub async fn revoke(ctx: &Ctx<'_>) -> EdgeResult<Response> {
     Ok(Response::empty()?.with_status(204))
 }
 
+/// `DELETE /api/conversations/{id}` (admins): the conversation's object
+/// closes its sockets and deletes its storage, its channel's inbox forgets
+/// it (consoles drop it from their lists), and D1 forgets it with its
+/// rating. Direct conversations are only their members' to delete.
+pub async fn delete(ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let id = ctx.conversation()?;
+    let db = Db::new(ctx.env)?;
+    let place = db
+        .conversation_place(id)
+        .await?
+        .ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, format!("No conversation {id}.")))?;
+    let me = &ctx.staff()?.profile.id;
+    if place.direct.is_some_and(|members| !members.contains(me)) {
+        return Err(EdgeError::refuse(
+            ErrorCode::Forbidden,
+            "This conversation is between two other operators.",
+        ));
+    }
+    Call::post(paths::ERASE, &())?
+        .expect(&internal::conversation(ctx.env, id)?, 204)
+        .await?;
+    Call::post(paths::REMOVE, id)?
+        .expect(&internal::inbox(ctx.env, &place.channel)?, 204)
+        .await?;
+    db.delete_conversation(id).await?;
+    Ok(Response::empty()?.with_status(204))
+}
+
 /// What an object keeps of a signed-in operator.
 pub fn session_of(staff: Staff) -> StaffSession {
     StaffSession {

@@ -114,6 +114,7 @@ impl DurableObject for Inbox {
             paths::READ => async { self.read(&internal::body(&mut req).await?) }.await,
             paths::ERASE => self.erase().await,
             paths::SEARCH => async { self.search(&internal::body(&mut req).await?) }.await,
+            paths::REMOVE => async { self.remove(internal::body(&mut req).await?) }.await,
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
         })
     }
@@ -317,6 +318,52 @@ impl Inbox {
             )?;
         }
         self.upsert(report.summary, false)
+    }
+
+    /// Forgets a deleted conversation (its summary, read marks and texts)
+    /// and tells those who could see it.
+    fn remove(&self, conversation: ConversationId) -> EdgeResult<Response> {
+        #[derive(Deserialize)]
+        struct Row {
+            summary: String,
+        }
+        let summary: Option<ConversationSummary> = self
+            .sql
+            .exec(
+                "SELECT summary FROM conversations WHERE id = ?",
+                vec![conversation.as_str().into()],
+            )?
+            .to_array::<Row>()?
+            .into_iter()
+            .next()
+            .map(|row| serde_json::from_str(&row.summary))
+            .transpose()?;
+        for table in [
+            "conversations WHERE id",
+            "reads WHERE conversation",
+            "texts WHERE conversation",
+            "indexed WHERE conversation",
+        ] {
+            self.sql.exec(
+                &format!("DELETE FROM {table} = ?"),
+                vec![conversation.as_str().into()],
+            )?;
+        }
+        let frame = InboxFrame::Removed {
+            conversation: conversation.clone(),
+        }
+        .encode();
+        for socket in self.state.get_websockets() {
+            let shown = match (&summary, socket.deserialize_attachment::<StaffSession>()) {
+                (Some(summary), Ok(Some(session))) => summary.shown_to(&session.id),
+                (Some(summary), _) => !summary.is_direct(),
+                (None, _) => true,
+            };
+            if shown {
+                let _ = socket.send_with_str(&frame);
+            }
+        }
+        Ok(Response::empty()?.with_status(204))
     }
 
     /// The channel's conversations whose visitor's name or e-mail address,

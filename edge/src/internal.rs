@@ -72,6 +72,8 @@ pub mod paths {
     pub const ERASE: &str = "/erase";
     /// Inbox: the conversations matching a search ([`Search`](super::Search)).
     pub const SEARCH: &str = "/search";
+    /// Inbox: a conversation was deleted; forget it and tell subscribers.
+    pub const REMOVE: &str = "/remove";
 }
 
 /// A message for a direct conversation that one of its operators wrote in

@@ -176,6 +176,7 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::StartDirect => direct::start(req, &ctx).await,
         RouteName::DeleteChannel => channels::delete(&ctx).await,
         RouteName::SearchConversations => channels::search(&ctx).await,
+        RouteName::DeleteConversation => conversations::delete(&ctx).await,
     }
 }
 

@@ -711,6 +711,20 @@ impl Db {
             .collect()
     }
 
+    /// Forgets a conversation and its rating, in one transaction.
+    pub async fn delete_conversation(&self, id: &ConversationId) -> EdgeResult<()> {
+        let statements = [
+            "DELETE FROM ratings WHERE conversation_id = ?1",
+            "DELETE FROM operator_sockets WHERE conversation_id = ?1",
+            "DELETE FROM conversations WHERE id = ?1",
+        ]
+        .into_iter()
+        .map(|sql| self.0.prepare(sql).bind(&[id.as_str().into()]))
+        .collect::<Result<Vec<_>, _>>()?;
+        self.0.batch(statements).await?;
+        Ok(())
+    }
+
     /// Forgets a channel and everything D1 keeps of it, in one transaction
     /// (membership, ratings, leads and tickets go by cascade).
     pub async fn delete_channel(&self, id: &ChannelId) -> EdgeResult<()> {

@@ -79,6 +79,11 @@ impl Inbox {
                 self.upsert(conversation);
                 None
             }
+            InboxFrame::Removed { conversation } => {
+                self.conversations.retain(|c| c.id != conversation);
+                self.seen.remove(&conversation);
+                None
+            }
             InboxFrame::Presence { channel, online } => {
                 self.online.insert(channel, online);
                 None
@@ -335,5 +340,19 @@ mod tests {
         assert!(inbox.is_online(&bo));
         inbox.apply(presence("demo", vec![ana()]));
         assert!(!inbox.is_online(&bo), "gone from the only channel");
+    }
+
+    #[test]
+    fn a_removed_conversation_leaves_the_list() {
+        let mut inbox = Inbox::new(ana());
+        let gone = summary(1, "demo", 2, Role::Visitor, 1);
+        inbox.apply(InboxFrame::Upsert {
+            conversation: gone.clone(),
+        });
+        inbox.apply(InboxFrame::Removed {
+            conversation: gone.id.clone(),
+        });
+        assert!(inbox.get(&gone.id).is_none());
+        assert_eq!(inbox.unread_total(), 0);
     }
 }

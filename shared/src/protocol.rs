@@ -445,6 +445,11 @@ pub enum InboxFrame {
         /// Its new summary.
         conversation: ConversationSummary,
     },
+    /// An admin deleted a conversation: it leaves the list.
+    Removed {
+        /// The conversation.
+        conversation: ConversationId,
+    },
     /// Who has the channel's inbox open now: sent on every connection and
     /// whenever an operator comes or goes.
     Presence {

@@ -151,6 +151,8 @@ pub enum RouteName {
     DeleteChannel,
     /// Search a channel's conversations.
     SearchConversations,
+    /// Delete one conversation (a test, a mistake) for good.
+    DeleteConversation,
 }
 
 /// One row of the table.
@@ -204,6 +206,7 @@ const SECRET: &str = "/api/channels/{channel}/security/secret";
 const SETTINGS: &str = "/api/channels/{channel}/settings";
 const CHANNEL: &str = "/api/channels/{channel}";
 const SEARCH: &str = "/api/channels/{channel}/search";
+const CONVERSATION: &str = "/api/conversations/{conversation}";
 const CHAT_PAGE: &str = "/chat/{channel}";
 const CHATBOT: &str = "/api/chatbots/{bot}";
 const LEADS: &str = "/api/channels/{channel}/leads";
@@ -404,6 +407,12 @@ pub const TABLE: &[Route] = &[
         SEARCH,
         Access::ChannelOperator,
     ),
+    route(
+        RouteName::DeleteConversation,
+        Method::Delete,
+        CONVERSATION,
+        Access::Admin,
+    ),
 ];
 
 /// A request matched to its route, with the ids its path carries.
@@ -587,6 +596,12 @@ pub fn leads(channel: &ChannelId, search: Option<&str>) -> String {
 /// `GET` (its operators): one lead of a channel.
 pub fn lead(channel: &ChannelId, number: u64) -> String {
     fill(LEAD, &[channel.as_str(), &number.to_string()])
+}
+
+/// `DELETE` (admins): removes a conversation for good: its transcript,
+/// notes, rating and place in the list.
+pub fn conversation(id: &ConversationId) -> String {
+    fill(CONVERSATION, &[id.as_str()])
 }
 
 /// `GET` (its operators): the channel's conversations whose visitor's name

@@ -49,6 +49,7 @@ async fn typing_read_marks_and_unread_counts() -> HarnessResult<()> {
     earlier_conversations_over_http(&api);
     operators_write_to_each_other(&edge, &api).await;
     searching_conversations(&edge, &api).await?;
+    an_admin_removes_a_conversation(&edge, &api).await;
     in_the_browsers(&edge, &api).await
 }
 
@@ -99,6 +100,30 @@ async fn searching_conversations(edge: &LocalEdge, api: &Api) -> HarnessResult<(
         413
     );
     Ok(())
+}
+
+/// An admin deletes a conversation: its sockets are told, it leaves the
+/// operators' lists, and nothing of it opens any more.
+async fn an_admin_removes_a_conversation(edge: &LocalEdge, api: &Api) {
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let mut luis_inbox = Socket::inbox(edge, DEMO_CHANNEL, &luis).await.unwrap();
+    let mut list = Inbox::new(operator_id("luis"));
+    list.apply(luis_inbox.next_inbox().await);
+    let (created, mut visitor, _operator) = Socket::pair(edge, api, DEMO_CHANNEL, &luis).await;
+    let id = created.conversation;
+    inbox_until(&mut luis_inbox, &mut list, |l| l.get(&id).is_some()).await;
+    let path = routes::conversation(&id);
+    assert_eq!(api.delete(&path, &luis).status, 403, "admins only");
+    let deleted = api.delete(&path, &ana);
+    assert_eq!(deleted.status, 204, "{}", deleted.body);
+    inbox_until(&mut luis_inbox, &mut list, |l| l.get(&id).is_none()).await;
+    assert_eq!(
+        visitor.next_error().await.message,
+        "This conversation was removed."
+    );
+    assert_eq!(api.get(&routes::transcript(&id), Some(&ana)).status, 404);
+    assert_eq!(api.delete(&path, &ana).status, 404);
 }
 
 /// The demo admin's account id.
