@@ -219,6 +219,14 @@ fn SignInForm(on_signed_in: Callback<Session>) -> impl IntoView {
     }
 }
 
+/// Asks the operator to confirm something that cannot be undone; `false`
+/// if they decline or the browser cannot ask.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}
+
 /// The console talks to the edge that served it.
 pub fn page_edge() -> Edge {
     let origin = web_sys::window()

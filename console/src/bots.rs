@@ -12,7 +12,7 @@ use charla_shared::routes;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::app::page_edge;
+use crate::app::{confirm, page_edge};
 use crate::pick::{NewNamedForm, PickList};
 use crate::script::{expects, kind_name, ScriptDraft, TestRun, KINDS};
 
@@ -166,14 +166,9 @@ fn BotEditor(
     let delete = {
         let id = id.clone();
         move |_| {
-            let confirmed = web_sys::window()
-                .and_then(|w| {
-                    w.confirm_with_message(&format!(
-                        "Delete the chatbot {id}? Rules naming it stop using it."
-                    ))
-                    .ok()
-                })
-                .unwrap_or(false);
+            let confirmed = confirm(&format!(
+                "Delete the chatbot {id}? Rules naming it stop using it."
+            ));
             if !confirmed {
                 return;
             }

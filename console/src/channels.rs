@@ -12,7 +12,7 @@ use charla_shared::routes;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::app::page_edge;
+use crate::app::{confirm, page_edge};
 use crate::canned::CannedEditor;
 use crate::draft::{ColorField, Draft, TextField, BUTTON_MODES};
 use crate::pick::{NewNamedForm, PickList};
@@ -194,10 +194,7 @@ fn ChannelEditor(
                 "Delete the channel “{}” ({id}) with all its conversations, ratings, leads and tickets? This cannot be undone.",
                 title()
             );
-            let confirmed = web_sys::window()
-                .and_then(|w| w.confirm_with_message(&question).ok())
-                .unwrap_or(false);
-            if !confirmed {
+            if !confirm(&question) {
                 return;
             }
             let id = id.clone();

@@ -15,7 +15,7 @@ use charla_shared::routes;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
-use crate::app::page_edge;
+use crate::app::{confirm, page_edge};
 use crate::canned::{CannedMenu, MenuKey};
 use crate::state::DeskState;
 use crate::storage;
@@ -189,13 +189,7 @@ pub fn Pane(
     let revoke = {
         let id = id.clone();
         move |_| {
-            let confirmed = web_sys::window()
-                .and_then(|w| {
-                    w.confirm_with_message("Block this visitor? Their chat stops working.")
-                        .ok()
-                })
-                .unwrap_or(false);
-            if !confirmed {
+            if !confirm("Block this visitor? Their chat stops working.") {
                 return;
             }
             let path = routes::revoke(&id);
@@ -224,15 +218,8 @@ pub fn Pane(
     let delete = {
         let id = id.clone();
         move |_| {
-            let confirmed = web_sys::window()
-                .and_then(|w| {
-                    w.confirm_with_message(
-                        "Delete this conversation for good, with its transcript, notes and rating?",
-                    )
-                    .ok()
-                })
-                .unwrap_or(false);
-            if !confirmed {
+            if !confirm("Delete this conversation for good, with its transcript, notes and rating?")
+            {
                 return;
             }
             let id = id.clone();
