@@ -5,6 +5,7 @@
 use charla_shared::bot::AnswerId;
 use charla_shared::channel::Language;
 use charla_shared::chat::{Applied, ChatLog, Outgoing, Rated};
+use charla_shared::files::Attachment;
 use charla_shared::ids::ClientMsgId;
 use charla_shared::protocol::{message_text, ClientFrame, ErrorCode, Problem, ServerFrame};
 
@@ -131,6 +132,12 @@ impl ChatView {
     pub fn choose(&mut self, id: ClientMsgId, answer: AnswerId, label: &str) -> ClientFrame {
         self.connection.clear_notice();
         self.log.choose(id, answer, label.to_owned())
+    }
+
+    /// Queues an uploaded file; returns the frame that posts it.
+    pub fn attach(&mut self, id: ClientMsgId, attachment: &Attachment) -> ClientFrame {
+        self.connection.clear_notice();
+        self.log.attach(id, attachment)
     }
 
     /// Queues a rating; returns the frame that sends it.

@@ -10,6 +10,7 @@ use charla_shared::bot::AnswerId;
 use charla_shared::channel::Language;
 use charla_shared::chat::{Outgoing, Rated};
 use charla_shared::command::Command;
+use charla_shared::files::Attachment;
 use charla_shared::ids::{hex_digest, ClientMsgId, Seq};
 use charla_shared::limits::{TYPING_EVERY_MS, TYPING_SHOWN_MS};
 use charla_shared::protocol::{
@@ -104,6 +105,17 @@ impl<S: HasChat + Send + Sync> Live<S> {
         if let Some(frame) = self
             .state
             .try_update(|s| s.chat_mut().choose(id, answer, label))
+        {
+            self.queued(&frame);
+        }
+    }
+
+    /// Queues an uploaded file, posted exactly once like a message.
+    pub fn attach(&self, attachment: &Attachment) {
+        let id = random_message_id();
+        if let Some(frame) = self
+            .state
+            .try_update(|s| s.chat_mut().attach(id, attachment))
         {
             self.queued(&frame);
         }

@@ -138,6 +138,52 @@ impl Edge {
         Ok(())
     }
 
+    /// `POST`s a file's bytes and reads the JSON answer, telling `progress`
+    /// the share sent so far (0 to 1). `XMLHttpRequest`, because `fetch`
+    /// reports no upload progress.
+    pub async fn upload<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        file: &web_sys::Blob,
+        progress: impl Fn(f64) + 'static,
+    ) -> Result<T, NetError> {
+        let request = web_sys::XmlHttpRequest::new().map_err(network)?;
+        request.open("POST", &self.url(path)).map_err(network)?;
+        let on_progress =
+            Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| {
+                if event.length_computable() && event.total() > 0.0 {
+                    progress(event.loaded() / event.total());
+                }
+            });
+        request
+            .upload()
+            .map_err(network)?
+            .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        // The request settles the promise: an answer (any status) resolves
+        // it, a failure to get one rejects it.
+        let answered = js_sys::Promise::new(&mut |resolve, reject| {
+            request.set_onload(Some(&resolve));
+            request.set_onerror(Some(&reject));
+            request.set_onabort(Some(&reject));
+        });
+        request.send_with_opt_blob(Some(file)).map_err(network)?;
+        let settled = JsFuture::from(answered).await;
+        drop(on_progress);
+        settled.map_err(|_| NetError::Network("the upload did not get through".into()))?;
+        let status = request.status().map_err(network)?;
+        let text = request
+            .response_text()
+            .map_err(network)?
+            .unwrap_or_default();
+        if (200..300).contains(&status) {
+            return json::parse(&text).map_err(NetError::Network);
+        }
+        Err(match json::parse::<Problem>(&text) {
+            Ok(problem) => NetError::Refused(problem),
+            Err(_) => NetError::Network(format!("HTTP {status}")),
+        })
+    }
+
     /// Sends a request; an answer that is not a success becomes the
     /// refusal its body holds.
     async fn fetch(

@@ -7,14 +7,44 @@ use charla_shared::channel::Language;
 use charla_shared::chat::Outgoing;
 use charla_shared::clock::Clock;
 use charla_shared::emoji::only_emoji;
-use charla_shared::ids::{ParticipantId, Seq};
+use charla_shared::files::{size_text, Attachment, Uploads, ACCEPT, INLINE_IMAGES};
+use charla_shared::ids::{ConversationId, ParticipantId, Seq, VisitorToken};
 use charla_shared::limits::MAX_MESSAGE_CHARS;
 use charla_shared::links::{spans, Span};
-use charla_shared::protocol::Message;
+use charla_shared::protocol::{Message, MessageKind};
+use charla_shared::routes;
 use leptos::either::Either;
-use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::ev::{Event, KeyboardEvent, MouseEvent, SubmitEvent};
 use leptos::html::{Div, Input, Textarea};
 use leptos::prelude::*;
+
+use wasm_bindgen::JsCast;
+
+use crate::net::Edge;
+
+/// Where a conversation's files are: the edge, the conversation, and the
+/// visitor's token (operators bring their session cookie instead).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSource {
+    /// The edge.
+    pub edge: Edge,
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// The visitor's token, for the widget.
+    pub token: Option<VisitorToken>,
+}
+
+impl FileSource {
+    /// The edge path of a file.
+    pub fn path(&self, file: u64) -> String {
+        routes::file(&self.conversation, file, self.token.as_ref())
+    }
+
+    /// The full address of a file.
+    pub fn url(&self, file: u64) -> String {
+        self.edge.url(&self.path(file))
+    }
+}
 
 /// A text with its web and mail addresses as anchors that open in a new
 /// tab and tell the linked site nothing; built as nodes, never as HTML.
@@ -82,6 +112,9 @@ pub fn MessageList(
     /// The words of the read mark.
     #[prop(optional, into)]
     seen_label: MaybeProp<&'static str>,
+    /// Where the conversation's files are, once it exists.
+    #[prop(optional, into)]
+    files: Signal<Option<FileSource>>,
 ) -> impl IntoView {
     let list = NodeRef::<Div>::new();
     // "5 min ago" must age: the clock ticks twice a minute.
@@ -146,7 +179,12 @@ pub fn MessageList(
                                     <span class="charla-who" class:charla-sr=own>{name}</span>
                                 }
                             })}
-                            <p class="charla-text">{linked(&message.text)}</p>
+                            <p class="charla-text">{match message.kind {
+                                MessageKind::File { attachment } => Either::Left(view! {
+                                    <FileView attachment=attachment files=files />
+                                }),
+                                _ => Either::Right(linked(&message.text)),
+                            }}</p>
                             <span class="charla-time">{stamp}</span>
                             <span class="charla-seen" hidden=move || !is_seen()>
                                 {move || seen_label.get().unwrap_or_default()}
@@ -169,6 +207,203 @@ pub fn MessageList(
             />
         </ol>
         </div>
+    }
+}
+
+/// A file in a message: a picture shows as a preview that a click (or
+/// Enter) enlarges to the whole window and another click makes small
+/// again; any other file is a link with its name and size that downloads
+/// it (fetched with the visitor's token, so the channel's allowed-sites
+/// rule holds for files too). The enlarged state lives on the element
+/// itself: a signal per picture would cost the widget more code than the
+/// two attributes it flips.
+#[component]
+fn FileView(attachment: Attachment, files: Signal<Option<FileSource>>) -> impl IntoView {
+    let file = attachment.file;
+    // Messages arrive once the conversation is connected, so its files'
+    // place is known by then and need not be watched.
+    let url = files.with_untracked(|f| f.as_ref().map(|f| f.url(file)));
+    let name = attachment.name;
+    if INLINE_IMAGES.contains(&attachment.mime.as_str()) {
+        let enlarge = |button: web_sys::Element, big: bool| {
+            let _ = button
+                .class_list()
+                .toggle_with_force("charla-enlarged", big);
+            let _ = button.set_attribute("aria-expanded", if big { "true" } else { "false" });
+        };
+        // The listener's own element (a click lands on the picture inside).
+        let button_of = |event: &web_sys::Event| {
+            event
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        };
+        let toggle = move |event: MouseEvent| {
+            let Some(button) = button_of(&event) else {
+                return;
+            };
+            let big = button.class_list().contains("charla-enlarged");
+            enlarge(button, !big);
+        };
+        // Escape makes an enlarged picture small, and only that: the
+        // widget's window stays open.
+        let shrink = move |event: KeyboardEvent| {
+            let Some(button) = button_of(&event) else {
+                return;
+            };
+            if event.key() == "Escape" && button.class_list().contains("charla-enlarged") {
+                event.stop_propagation();
+                enlarge(button, false);
+            }
+        };
+        Either::Left(view! {
+            <button type="button" class="charla-image" aria-expanded="false" on:click=toggle on:keydown=shrink>
+                <img src=url alt=name crossorigin="anonymous" loading="lazy" />
+            </button>
+        })
+    } else {
+        let size = size_text(attachment.size);
+        let saved = name.clone();
+        let label = name.clone();
+        let download = move |event: MouseEvent| {
+            event.prevent_default();
+            let (Some(source), name) = (files.get_untracked(), saved.clone()) else {
+                return;
+            };
+            leptos::task::spawn_local(async move {
+                if let Err(e) = source.edge.download(&source.path(file), &name).await {
+                    leptos::logging::error!("Charla: {name} did not download: {e}");
+                }
+            });
+        };
+        Either::Right(view! {
+            <a class="charla-file" href=url download=name on:click=download>{label}</a>
+            " "
+            <span class="charla-size">{size}</span>
+        })
+    }
+}
+
+/// The paperclip: picks files (several at once), uploads each with its
+/// progress shown, and posts each once it is stored. One line says how the
+/// first file still on its way is doing, or why it failed, with a retry
+/// when that may help and a button to let it go. Hidden until the
+/// conversation exists.
+#[component]
+pub fn AttachFile(
+    /// Where the conversation's files go.
+    #[prop(into)]
+    files: Signal<Option<FileSource>>,
+    /// Posts an uploaded file as a message.
+    posted: Callback<Attachment>,
+    /// The accessible name of the file picker.
+    #[prop(into)]
+    label: Signal<&'static str>,
+    /// The button that sends a failed file again.
+    #[prop(into)]
+    retry: Signal<&'static str>,
+    /// The accessible name of the button that drops a failed file.
+    #[prop(into)]
+    dismiss: Signal<&'static str>,
+) -> impl IntoView {
+    let uploads = RwSignal::new(Uploads::default());
+    // A list, not a map: a few files at most, and no hash table code.
+    let chosen = StoredValue::new_local(Vec::<(u32, web_sys::File)>::new());
+    let forget = move |key: u32| chosen.update_value(|c| c.retain(|(k, _)| *k != key));
+    let send = move |key: u32| {
+        let (Some(source), Some(file)) = (
+            files.get_untracked(),
+            chosen.with_value(|c| c.iter().find(|(k, _)| *k == key).map(|(_, f)| f.clone())),
+        ) else {
+            return;
+        };
+        let name = uploads.with_untracked(|u| u.name(key).unwrap_or_default().to_owned());
+        leptos::task::spawn_local(async move {
+            let path = routes::upload(&source.conversation, &name, source.token.as_ref());
+            let sent = source
+                .edge
+                .upload::<Attachment>(&path, &file, move |share| {
+                    uploads.update(|u| u.progress(key, share));
+                })
+                .await;
+            match sent {
+                Ok(attachment) => {
+                    uploads.update(|u| u.remove(key));
+                    forget(key);
+                    posted.run(attachment);
+                }
+                Err(error) => {
+                    let problem = match error {
+                        crate::net::NetError::Refused(problem) => problem,
+                        other => charla_shared::protocol::Problem::new(
+                            charla_shared::protocol::ErrorCode::Unavailable,
+                            other.to_string(),
+                        ),
+                    };
+                    uploads.update(|u| u.fail(key, &problem));
+                }
+            }
+        });
+    };
+    let on_change = move |event: Event| {
+        let input: web_sys::HtmlInputElement = event_target(&event);
+        let Some(list) = input.files() else { return };
+        for file in (0..list.length()).filter_map(|i| list.get(i)) {
+            if let Some(Some(key)) =
+                uploads.try_update(|u| u.start(&file.name(), file.size() as u64))
+            {
+                chosen.update_value(|c| c.push((key, file)));
+                send(key);
+            }
+        }
+        // The same file may be picked again (after it failed, say).
+        input.set_value("");
+    };
+    let shown = move || uploads.with(|u| u.shown().cloned());
+    // One reactive block for the whole line: each reactive attribute would
+    // cost the widget its own copy of the effect machinery.
+    let line = move || {
+        shown().map(|upload| {
+            let key = upload.key;
+            match upload.failed {
+                None => Either::Left(view! {
+                    <span class="charla-upload-name">{upload.name}</span>
+                    <progress max="100" value=upload.percent></progress>
+                }),
+                Some(reason) => Either::Right(view! {
+                    <span class="charla-upload-error">{reason}</span>
+                    <button
+                        type="button"
+                        hidden=!upload.can_retry
+                        on:click=move |_| {
+                            if uploads.try_update(|u| u.retry(key)).unwrap_or(false) {
+                                send(key);
+                            }
+                        }
+                    >
+                        {retry.get()}
+                    </button>
+                    <button
+                        type="button"
+                        aria-label=dismiss.get()
+                        on:click=move |_| {
+                            uploads.update(|u| u.remove(key));
+                            forget(key);
+                        }
+                    >
+                        "×"
+                    </button>
+                }),
+            }
+        })
+    };
+    view! {
+        <label class="charla-attach" hidden=move || files.with(Option::is_none)>
+            <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d="M16 7l-7.5 7.5a2 2 0 0 0 3 3L19 10a4 4 0 0 0-6-6l-7.5 7.5a6 6 0 0 0 9 9L20 15"></path>
+            </svg>
+            <input type="file" class="charla-sr" multiple accept=ACCEPT aria-label=label on:change=on_change />
+        </label>
+        <p class="charla-uploads" role="status" hidden=move || uploads.with(|u| u.shown().is_none())>{line}</p>
     }
 }
 

@@ -4,11 +4,13 @@
 use charla_client::chat::ChatView;
 use charla_client::live::Live;
 use charla_client::ui::{
-    linked, put_before_cursor, replace_reply, split_at_cursor, Composer, MessageList,
+    linked, put_before_cursor, replace_reply, split_at_cursor, AttachFile, Composer, FileSource,
+    MessageList,
 };
 use charla_shared::api::RecordLink;
 use charla_shared::canned::CannedLists;
 use charla_shared::command::{self, Command, Piece};
+use charla_shared::files::Attachment;
 use charla_shared::ids::ConversationId;
 use charla_shared::protocol::{ClientFrame, ConversationSummary, MessageKind, Role};
 use charla_shared::routes;
@@ -232,6 +234,17 @@ pub fn Pane(
         }
     };
     let download = routes::transcript_text(&id, None);
+    let files = Signal::stored(Some(FileSource {
+        edge: page_edge(),
+        conversation: id.clone(),
+        token: None,
+    }));
+    let attach = {
+        let live = StoredValue::new_local(live.clone());
+        Callback::new(move |attachment: Attachment| {
+            live.with_value(|live| live.attach(&attachment));
+        })
+    };
     let leave_id = id.clone();
     // A text that starts with "/" is a command, and with "Private note"
     // ticked a note: both go to operators only.
@@ -294,6 +307,7 @@ pub fn Pane(
                 seen_label=Signal::derive(move || {
                     if direct.get() { "Seen" } else { "Seen by the visitor" }
                 })
+                files=files
             />
             {
                 let id = id.clone();
@@ -341,6 +355,18 @@ pub fn Pane(
                 on_typing=typing_now
                 on_key=on_key
                 input=reply
+                tools=Box::new(move || {
+                    view! {
+                        <AttachFile
+                            files=files
+                            posted=attach
+                            label="Attach a file"
+                            retry="Try again"
+                            dismiss="Dismiss"
+                        />
+                    }
+                    .into_any()
+                })
             >
                 "Send"
             </Composer>

@@ -7,8 +7,9 @@ use charla_shared::channel::ChatMode;
 use charla_shared::identity;
 use charla_shared::ids::ChannelId;
 use charla_shared::ids::{ConversationId, Seq, VisitorToken};
+use charla_shared::limits::FILE_REQUEST_COST;
 use charla_shared::protocol::{Contact, ErrorCode};
-use charla_shared::routes::Matched;
+use charla_shared::routes::{Matched, RouteName};
 use worker::{Env, Request, Response, Url};
 
 use crate::auth::{self, Staff};
@@ -113,7 +114,11 @@ pub async fn admission(
         .ok_or_else(|| EdgeError::Corrupt("socket route without a conversation".into()))?;
     let db = Db::new(env)?;
     if let Some(token) = query(url, "token") {
-        limiter::address(env, req, 1.0).await?;
+        let cost = match matched.route.name {
+            RouteName::UploadFile | RouteName::File => FILE_REQUEST_COST,
+            _ => 1.0,
+        };
+        limiter::address(env, req, cost).await?;
         // An unknown conversation is refused like a wrong token: a token
         // holder learns nothing about other ids.
         let security = db

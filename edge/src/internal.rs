@@ -74,6 +74,9 @@ pub mod paths {
     pub const SEARCH: &str = "/search";
     /// Inbox: a conversation was deleted; forget it and tell subscribers.
     pub const REMOVE: &str = "/remove";
+    /// Conversation: whether it admits the request's admission, as it
+    /// would a socket; answers the participant's [`Author`](charla_shared::protocol::Author).
+    pub const ADMIT: &str = "/admit";
 }
 
 /// A message for a direct conversation that one of its operators wrote in

@@ -18,6 +18,7 @@ mod conversations;
 mod crypto;
 mod direct;
 mod error;
+mod files;
 mod http;
 mod inbox;
 mod internal;

@@ -15,7 +15,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http::{allow_any_origin, expect_same_origin, problem_response, with_allow};
 use crate::internal::Admission;
 use crate::store::Db;
-use crate::{canned, channels, chatbots, direct, now, ratings};
+use crate::{canned, channels, chatbots, direct, files, now, ratings};
 
 /// Who is calling, as established before the handler runs.
 pub enum Caller {
@@ -85,11 +85,10 @@ pub async fn handle(req: Request, env: Env) -> Response {
     };
     match routes::find(&method, url.path()) {
         Ok(matched) => {
-            // Visitors fetch their transcript from the customer's page. No
-            // credentials are allowed cross-site (`*`), so an operator's
-            // cookie never opens it from another site.
-            let public = matched.route.access == Access::Public
-                || (matched.route.access == Access::Participant && !matched.route.upgrade);
+            // Visitors fetch their transcript and files from the customer's
+            // page. No credentials are allowed cross-site (`*`), so an
+            // operator's cookie never opens them from another site.
+            let public = cross_site(matched.route);
             let response = match serve(req, &env, &url, &matched).await {
                 Ok(response) => response,
                 Err(error) => problem_response(&error.to_problem()),
@@ -108,9 +107,9 @@ pub async fn handle(req: Request, env: Env) -> Response {
 /// or a refusal (with `Allow` when only the method is wrong).
 fn refuse(method: &str, url: &Url, unmatched: &Unmatched) -> Response {
     if let Unmatched::MethodNotAllowed(allowed) = unmatched {
-        let public = allowed.iter().any(|m| {
-            routes::find(m.as_str(), url.path()).is_ok_and(|m| m.route.access == Access::Public)
-        });
+        let public = allowed
+            .iter()
+            .any(|m| routes::find(m.as_str(), url.path()).is_ok_and(|m| cross_site(m.route)));
         if method == "OPTIONS" && public {
             return allow_any_origin(
                 Response::empty()
@@ -177,6 +176,8 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::DeleteChannel => channels::delete(&ctx).await,
         RouteName::SearchConversations => channels::search(&ctx).await,
         RouteName::DeleteConversation => conversations::delete(&ctx).await,
+        RouteName::UploadFile => files::upload(req, &ctx).await,
+        RouteName::File => files::download(&ctx).await,
     }
 }
 
@@ -222,6 +223,13 @@ async fn check_access(
         }
     }
     Ok(Caller::Staff(staff))
+}
+
+/// Whether a route answers pages of any site (with CORS headers, and its
+/// preflight): public routes, and what a visitor's token opens over plain
+/// HTTP.
+fn cross_site(route: &routes::Route) -> bool {
+    route.access == Access::Public || (route.access == Access::Participant && !route.upgrade)
 }
 
 fn internal_problem() -> charla_shared::protocol::Problem {

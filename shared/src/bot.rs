@@ -796,7 +796,8 @@ pub fn pending(messages: &[Message]) -> Pending<'_> {
             MessageKind::Text
             | MessageKind::Answer { .. }
             | MessageKind::Closed
-            | MessageKind::Rated { .. } => Pending::Nothing,
+            | MessageKind::Rated { .. }
+            | MessageKind::File { .. } => Pending::Nothing,
         },
         _ => Pending::Nothing,
     }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bot::AnswerId;
 use crate::channel::Language;
+use crate::files::Attachment;
 use crate::ids::{ClientMsgId, Seq};
 use crate::protocol::{
     Author, ClientFrame, Message, Note, Notice, Problem, ReadMark, Role, ServerFrame,
@@ -54,6 +55,9 @@ pub struct Outgoing {
     /// The rating it gives, if it is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<Rated>,
+    /// The uploaded file it posts, if it is one (the text is its name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<u64>,
 }
 
 /// A rating waiting in the outbox.
@@ -69,6 +73,9 @@ impl Outgoing {
     /// The frame that sends it.
     pub fn frame(&self) -> ClientFrame {
         let id = self.id.clone();
+        if let Some(file) = self.file {
+            return ClientFrame::Attach { id, file };
+        }
         match (&self.rating, self.answer) {
             (Some(rated), _) => ClientFrame::Rate {
                 id,
@@ -218,6 +225,19 @@ impl ChatLog {
             text,
             answer: None,
             rating: None,
+            file: None,
+        })
+    }
+
+    /// Puts an uploaded file in the outbox (shown by its name until the
+    /// edge stores it) and returns the frame that posts it.
+    pub fn attach(&mut self, id: ClientMsgId, attachment: &Attachment) -> ClientFrame {
+        self.queue(Outgoing {
+            id,
+            text: attachment.name.clone(),
+            answer: None,
+            rating: None,
+            file: Some(attachment.file),
         })
     }
 
@@ -229,6 +249,7 @@ impl ChatLog {
             text: label,
             answer: Some(answer),
             rating: None,
+            file: None,
         })
     }
 
@@ -240,6 +261,7 @@ impl ChatLog {
             text: rated.rating.text(rated.reason.as_deref(), language),
             answer: None,
             rating: Some(rated),
+            file: None,
         })
     }
 
@@ -609,6 +631,29 @@ mod tests {
     }
 
     #[test]
+    fn an_attached_file_waits_under_its_name_and_posts_once() {
+        let mut log = connected(0);
+        let attachment = Attachment {
+            file: 7,
+            name: "plano.pdf".into(),
+            size: 2048,
+            mime: "application/pdf".into(),
+        };
+        let frame = log.attach(id("f"), &attachment);
+        assert_eq!(
+            frame,
+            ClientFrame::Attach {
+                id: id("f"),
+                file: 7
+            }
+        );
+        assert_eq!(log.outbox()[0].text, "plano.pdf");
+        let saved: Vec<Outgoing> =
+            serde_json::from_str(&serde_json::to_string(log.outbox()).unwrap()).unwrap();
+        assert_eq!(saved[0].frame(), frame, "it survives a reload");
+    }
+
+    #[test]
     fn a_saved_outbox_comes_back_once_and_in_order() {
         let mut log = connected(0);
         log.compose(id("b"), "2".into());
@@ -618,12 +663,14 @@ mod tests {
                 text: "1".into(),
                 answer: None,
                 rating: None,
+                file: None,
             },
             Outgoing {
                 id: id("b"),
                 text: "2".into(),
                 answer: None,
                 rating: None,
+                file: None,
             },
         ]);
         let ids: Vec<&str> = log.outbox().iter().map(|o| o.id.as_str()).collect();

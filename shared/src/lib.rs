@@ -16,6 +16,7 @@ pub mod clock;
 pub mod color;
 pub mod command;
 pub mod emoji;
+pub mod files;
 pub mod identity;
 pub mod ids;
 pub mod inbox;

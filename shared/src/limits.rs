@@ -65,6 +65,22 @@ pub const MAX_SEARCH_CHARS: usize = 200;
 /// The most words a search of conversations takes; more are ignored.
 pub const MAX_SEARCH_WORDS: usize = 8;
 
+/// Largest file a visitor or an operator may attach, in bytes (10 MiB:
+/// photos from a phone and ordinary documents, not videos). The edge
+/// refuses a larger upload from its declared length, before reading it.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Most files one conversation may hold; past it the edge refuses uploads.
+pub const MAX_FILES_PER_CONVERSATION: usize = 20;
+
+/// What one file request (an upload, a download, a picture shown) takes
+/// from its address's request budget, where opening a conversation takes
+/// one: a conversation with many pictures reloads without running out.
+pub const FILE_REQUEST_COST: f64 = 0.1;
+
+/// Longest file name kept, in characters.
+pub const MAX_FILE_NAME_CHARS: usize = 120;
+
 /// Most message texts one report carries to the inbox's search index; a
 /// longer backlog goes with the next reports.
 pub const INDEX_BATCH: usize = 200;

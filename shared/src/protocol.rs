@@ -17,6 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::bot::{AnswerId, Choice, InputKind};
+use crate::files::Attachment;
 use crate::ids::{ChannelId, ClientMsgId, ConversationId, OperatorId, ParticipantId, Seq};
 use crate::limits::{MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, PREVIEW_CHARS};
 use crate::rating::{self, Rating};
@@ -163,6 +164,11 @@ pub enum MessageKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// A file someone attached (the text is its name).
+    File {
+        /// The file, served at [`file`](crate::routes::file).
+        attachment: Attachment,
+    },
 }
 
 impl MessageKind {
@@ -182,6 +188,15 @@ pub enum ClientFrame {
         id: ClientMsgId,
         /// The text, at most [`MAX_MESSAGE_CHARS`] characters.
         text: String,
+    },
+    /// Post a file uploaded just before (see
+    /// [`upload`](crate::routes::upload)) as a message. A retry with the
+    /// same `id` is stored once; only who uploaded a file may post it.
+    Attach {
+        /// Chosen by the client before the first attempt.
+        id: ClientMsgId,
+        /// The file's number, as the upload answered it.
+        file: u64,
     },
     /// Ask for every message after `after`, to fill a gap.
     Sync {

@@ -153,6 +153,10 @@ pub enum RouteName {
     SearchConversations,
     /// Delete one conversation (a test, a mistake) for good.
     DeleteConversation,
+    /// Store a file to attach to a conversation.
+    UploadFile,
+    /// A file of a conversation.
+    File,
 }
 
 /// One row of the table.
@@ -221,6 +225,8 @@ const STATS: &str = "/api/channels/{channel}/stats";
 const PUBLIC_STATS: &str = "/stats/{channel}";
 const CANNED: &str = "/api/channels/{channel}/canned";
 const PREVIOUS: &str = "/api/conversations/{conversation}/previous";
+const FILES: &str = "/api/conversations/{conversation}/files";
+const FILE: &str = "/api/conversations/{conversation}/files/{record}";
 /// `PUT` (admins): the canned responses of every channel.
 pub const GLOBAL_CANNED: &str = "/api/canned";
 /// `GET` (signed in): the operators who share a channel with the caller
@@ -413,6 +419,13 @@ pub const TABLE: &[Route] = &[
         CONVERSATION,
         Access::Admin,
     ),
+    route(
+        RouteName::UploadFile,
+        Method::Post,
+        FILES,
+        Access::Participant,
+    ),
+    route(RouteName::File, Method::Get, FILE, Access::Participant),
 ];
 
 /// A request matched to its route, with the ids its path carries.
@@ -636,8 +649,31 @@ pub fn ticket(channel: &ChannelId, number: u64) -> String {
 /// `GET`: a conversation as plain text, downloaded as a file. The visitor
 /// passes their `token`; operators bring their session cookie.
 pub fn transcript_text(id: &ConversationId, token: Option<&VisitorToken>) -> String {
-    let path = fill(TRANSCRIPT_TEXT, &[id.as_str()]);
+    with_token(fill(TRANSCRIPT_TEXT, &[id.as_str()]), token)
+}
+
+/// `POST` a file's bytes as the body: stores it with the conversation and
+/// answers its [`Attachment`](crate::files::Attachment), which an
+/// [`Attach`](crate::protocol::ClientFrame::Attach) frame then posts. The
+/// visitor passes their `token`; operators bring their session cookie.
+pub fn upload(id: &ConversationId, name: &str, token: Option<&VisitorToken>) -> String {
+    let path = format!(
+        "{}?name={}",
+        fill(FILES, &[id.as_str()]),
+        encode_query_value(name)
+    );
+    with_token(path, token)
+}
+
+/// `GET`: a file of a conversation, for the same people as
+/// [`upload`]: pictures inline, everything else as a download.
+pub fn file(id: &ConversationId, file: u64, token: Option<&VisitorToken>) -> String {
+    with_token(fill(FILE, &[id.as_str(), &file.to_string()]), token)
+}
+
+fn with_token(path: String, token: Option<&VisitorToken>) -> String {
     match token {
+        Some(token) if path.contains('?') => format!("{path}&token={}", token.as_str()),
         Some(token) => format!("{path}?token={}", token.as_str()),
         None => path,
     }

@@ -35,6 +35,8 @@ pub struct Reply {
     pub set_cookie: Option<String>,
     /// Every header, lowercase names.
     pub headers: Vec<(String, String)>,
+    /// The body as bytes (a file).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -139,9 +141,23 @@ impl Api {
         Reply {
             status,
             set_cookie: None,
+            bytes: body.as_bytes().to_vec(),
             body,
             headers,
         }
+    }
+
+    /// `POST` of raw bytes (a file), with any headers.
+    pub fn post_bytes(&self, path: &str, bytes: &[u8], headers: &[(&str, &str)]) -> Reply {
+        let url = format!("{}{path}", self.base);
+        let mut request = ureq::http::Request::builder().method("POST").uri(&url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request
+            .body(bytes.to_vec())
+            .expect("test requests are well formed");
+        reply(self.agent.run(request))
     }
 
     /// `POST` of a raw body.
@@ -564,10 +580,16 @@ fn reply(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply
         .iter()
         .find(|(n, _)| n == "set-cookie")
         .map(|(_, v)| v.clone());
-    let body = response.body_mut().read_to_string().unwrap_or_default();
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_vec()
+        .unwrap_or_default();
     Reply {
         status,
-        body,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
         set_cookie,
         headers,
     }

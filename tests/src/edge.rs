@@ -110,6 +110,28 @@ impl LocalEdge {
         run(execute)
     }
 
+    /// How many objects the local R2 buckets hold: wrangler keeps each
+    /// object's bytes as one file in a `blobs` folder of the state.
+    pub fn r2_blobs(&self) -> HarnessResult<usize> {
+        fn count(dir: &Path, in_blobs: bool) -> std::io::Result<usize> {
+            let mut found = 0;
+            let Ok(entries) = fs::read_dir(dir) else {
+                return Ok(0);
+            };
+            for entry in entries {
+                let entry = entry?;
+                if entry.file_type()?.is_dir() {
+                    found += count(&entry.path(), in_blobs || entry.file_name() == "blobs")?;
+                } else if in_blobs {
+                    found += 1;
+                }
+            }
+            Ok(found)
+        }
+        count(&self.state.join("v3").join("r2"), false)
+            .map_err(io_context("reading the local R2 state"))
+    }
+
     /// What `wrangler dev` printed so far.
     pub fn log(&self) -> String {
         fs::read_to_string(&self.log).unwrap_or_default()

@@ -11,10 +11,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use charla_client::chat::HasChat;
-use charla_client::ui::{BotControls, Composer, MessageList};
+use charla_client::ui::{AttachFile, BotControls, Composer, MessageList};
 use charla_shared::bot::{self, AnswerId, Pending};
 use charla_shared::channel::ChatMode;
 
+use charla_shared::files::Attachment;
 use charla_shared::limits::MAX_REASON_CHARS;
 use charla_shared::rating::Rating;
 
@@ -110,6 +111,14 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
             controller.choose(answer, &label)
         })
     };
+    // The message box's tools must be `Send`; the controller is not, so
+    // the callback reaches it through a local handle.
+    let attach = {
+        let controller = StoredValue::new_local(controller.clone());
+        Callback::new(move |attachment: Attachment| {
+            controller.with_value(|c| c.attach(&attachment));
+        })
+    };
     let restart = {
         let controller = controller.clone();
         UnsyncCallback::new(move |()| controller.restart())
@@ -160,6 +169,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
     let seen = Signal::derive(move || state.with(|s| s.chat().log().seen()));
     title_counts(unread);
     let edge = controller.edge();
+    let files = controller.files;
     let toggle = move |_| controller.toggle();
 
     view! {
@@ -223,6 +233,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     language=language
                     seen=seen
                     seen_label=Signal::derive(move || t().seen)
+                    files=files
                 />
                 <p class="charla-typing" aria-hidden="true">{typing}</p>
                 {ending}
@@ -256,6 +267,13 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     tools=Box::new(move || {
                         view! {
                             <EmojiPicker edge=edge.clone() input=input label=Signal::derive(move || t().emoji) />
+                            <AttachFile
+                                files=files
+                                posted=attach
+                                label=Signal::derive(move || t().attach)
+                                retry=Signal::derive(move || t().retry)
+                                dismiss=Signal::derive(move || t().dismiss)
+                            />
                         }
                         .into_any()
                     })

@@ -10,10 +10,12 @@ use charla_client::json;
 use charla_client::live::{random_message_id, Live};
 use charla_client::net::{Edge, Timer};
 use charla_client::sound::Chime;
+use charla_client::ui::FileSource;
 use charla_shared::api::{ConversationCreated, CreateConversation, VisitorInfo, WidgetConfig};
 use charla_shared::bot::AnswerId;
 use charla_shared::channel::Language;
 use charla_shared::chat::Rated;
+use charla_shared::files::Attachment;
 use charla_shared::identity::{self, Visitor};
 use charla_shared::ids::ChannelId;
 use charla_shared::limits::BOT_TYPING_MS;
@@ -67,6 +69,8 @@ pub struct Controller {
     chime: Chime,
     /// The language the widget speaks.
     pub language: RwSignal<Language>,
+    /// Where the current conversation's files are, while there is one.
+    pub files: RwSignal<Option<FileSource>>,
     /// Whether the page or the browser chose the language (otherwise the
     /// channel's fallback language applies once known).
     language_chosen: Cell<bool>,
@@ -122,6 +126,7 @@ impl Controller {
             sound: RwSignal::new(storage::load_sound()),
             chime: Chime::new(),
             language: RwSignal::new(language.unwrap_or(Language::En)),
+            files: RwSignal::new(None),
             language_chosen: Cell::new(language.is_some()),
             chatbot: RefCell::new(None),
             auto_open: Timer::default(),
@@ -253,6 +258,11 @@ impl Controller {
             self.create_conversation();
         }
         Ok(())
+    }
+
+    /// Posts a file the visitor uploaded.
+    pub fn attach(&self, attachment: &Attachment) {
+        self.live.attach(attachment);
     }
 
     /// Answers the chatbot's question with one of its choices.
@@ -455,12 +465,18 @@ impl Controller {
     fn forget_conversation(&self) {
         self.live.close();
         *self.current.borrow_mut() = None;
+        self.files.set(None);
         storage::forget(&self.channel);
         self.state.update(WidgetState::reset_chat);
     }
 
     fn connect(&self, stored: StoredConversation) {
         *self.current.borrow_mut() = Some(stored.clone());
+        self.files.set(Some(FileSource {
+            edge: self.edge.clone(),
+            conversation: stored.conversation.clone(),
+            token: Some(stored.token.clone()),
+        }));
         let edge = self.edge.clone();
         let url = move |after| {
             edge.socket_url(&routes::conversation_socket(

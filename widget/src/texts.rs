@@ -62,6 +62,10 @@ pub struct Texts {
     pub sound: &'static str,
     /// The emoji button's accessible name, and its picker's.
     pub emoji: &'static str,
+    /// The file picker's accessible name.
+    pub attach: &'static str,
+    /// Sends a file that failed again.
+    pub retry: &'static str,
 }
 
 /// The texts in a language.
@@ -105,6 +109,8 @@ const EN: Texts = Texts {
     seen: "Seen",
     sound: "Sound for new messages",
     emoji: "Emoji",
+    attach: "Attach a file",
+    retry: "Try again",
 };
 
 const ES: Texts = Texts {
@@ -139,6 +145,8 @@ const ES: Texts = Texts {
     seen: "Visto",
     sound: "Sonido para mensajes nuevos",
     emoji: "Emojis",
+    attach: "Adjuntar un archivo",
+    retry: "Reintentar",
 };
 
 const PT: Texts = Texts {
@@ -174,4 +182,6 @@ const PT: Texts = Texts {
     seen: "Visto",
     sound: "Som para novas mensagens",
     emoji: "Emojis",
+    attach: "Anexar um arquivo",
+    retry: "Tentar novamente",
 };

@@ -6,11 +6,15 @@ use std::rc::Rc;
 
 use charla_client::chat::HasChat;
 use charla_client::net::Edge;
-use charla_client::ui::MessageList;
+use charla_client::ui::{FileSource, MessageList};
 use charla_shared::channel::Language;
 use charla_shared::chat::Outgoing;
-use charla_shared::ids::{ChannelId, ClientMsgId, OperatorId, ParticipantId, Seq};
+use charla_shared::files::Attachment;
+use charla_shared::ids::{
+    ChannelId, ClientMsgId, ConversationId, OperatorId, ParticipantId, Seq, VisitorToken,
+};
 use charla_shared::protocol::{Author, Message, MessageKind, Role};
+use charla_shared::routes;
 use charla_widget::controller::{Controller, Layout};
 use charla_widget::App;
 use leptos::prelude::*;
@@ -42,6 +46,7 @@ async fn messages_are_text_in_a_live_log() {
         text: "still sending".into(),
         answer: None,
         rating: None,
+        file: None,
     }];
     let _app = leptos::mount::mount_to(container.clone(), move || {
         view! {
@@ -105,6 +110,81 @@ async fn messages_are_text_in_a_live_log() {
         ["Hola"],
         "a role this version does not know is shown, neutrally"
     );
+}
+
+#[wasm_bindgen_test]
+async fn files_are_pictures_or_links_with_their_size() {
+    let container = container();
+    let file = |seq, file, name: &str, mime: &str| {
+        let mut m = message(seq, Role::Operator, "Luis", name);
+        m.kind = MessageKind::File {
+            attachment: Attachment {
+                file,
+                name: name.into(),
+                size: 2048,
+                mime: mime.into(),
+            },
+        };
+        m
+    };
+    let messages = vec![
+        file(1, 7, "playa.png", "image/png"),
+        file(2, 8, "<b>plan</b>.pdf", "application/pdf"),
+        // Not a raster image: a link, never an inline picture.
+        file(3, 9, "logo.svg", "image/svg+xml"),
+    ];
+    let conversation = ConversationId::from_random([7; 16]);
+    let token = VisitorToken::from_random([9; 32]);
+    let source = FileSource {
+        edge: Edge::new(NO_EDGE),
+        conversation: conversation.clone(),
+        token: Some(token.clone()),
+    };
+    let _app = leptos::mount::mount_to(container.clone(), move || {
+        view! {
+            <MessageList
+                messages=Signal::derive(move || messages.clone())
+                pending=Signal::derive(Vec::new)
+                me=Signal::derive(|| None)
+                label="Conversation"
+                you="You"
+                sending="Sending…"
+                files=Signal::stored(Some(source.clone()))
+            />
+        }
+    });
+    leptos::task::tick().await;
+
+    let images = container.query_selector_all(".charla-image img").unwrap();
+    assert_eq!(images.length(), 1, "only the PNG is a picture");
+    let image: Element = images.get(0).unwrap().unchecked_into();
+    assert_eq!(image.get_attribute("alt").as_deref(), Some("playa.png"));
+    assert_eq!(
+        image.get_attribute("src"),
+        Some(format!(
+            "{NO_EDGE}{}",
+            routes::file(&conversation, 7, Some(&token))
+        ))
+    );
+    assert_eq!(
+        image.get_attribute("crossorigin").as_deref(),
+        Some("anonymous"),
+        "the page's origin goes with it, as with the socket"
+    );
+    assert_eq!(
+        texts_of(&container, "a.charla-file"),
+        ["<b>plan</b>.pdf", "logo.svg"]
+    );
+    assert_eq!(texts_of(&container, ".charla-size"), ["2.0 KB", "2.0 KB"]);
+    assert!(container.query_selector("b").unwrap().is_none());
+    let button: HtmlElement = find(&container, ".charla-image").unchecked_into();
+    button.click();
+    leptos::task::tick().await;
+    assert_eq!(
+        button.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    assert!(button.class_list().contains("charla-enlarged"));
 }
 
 #[wasm_bindgen_test]

@@ -164,6 +164,10 @@ fn test() -> Result<(), Error> {
     let mut signals = cargo(["test", "-p", "charla-tests", "--test", "signals"]);
     signals.args(["--", "--test-threads=1"]);
     run(signals)?;
+    cmd::step("files both ways: stored in local R2, served to the conversation only, in headless Chromium");
+    let mut files = cargo(["test", "-p", "charla-tests", "--test", "files"]);
+    files.args(["--", "--test-threads=1"]);
+    run(files)?;
     println!("\nxtask: all checks passed");
     Ok(())
 }

@@ -48,7 +48,7 @@ use crate::internal::{
     self, paths, Call, NewConversation, OperatorRead, Relayed, Report, SignedOut, StaffSession,
 };
 use crate::store::{Db, Moment};
-use crate::{now, settings};
+use crate::{files, now, settings};
 
 /// How long a client waits before sending again a frame that could not be
 /// checked just now.
@@ -107,6 +107,7 @@ impl DurableObject for Conversation {
             paths::SIGN_OUT => async { self.sign_out(&internal::body(&mut req).await?) }.await,
             paths::RELAY => async { self.relayed(&internal::body(&mut req).await?) }.await,
             paths::ERASE => self.erase().await,
+            paths::ADMIT => self.admit(&req),
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
         })
     }
@@ -245,6 +246,17 @@ impl Conversation {
         json(200, &self.transcript_of(&meta)?)
     }
 
+    /// Whether the request's admission opens this conversation, exactly as
+    /// a socket's would (its files use this); answers who it admits.
+    fn admit(&self, req: &Request) -> EdgeResult<Response> {
+        let participant = admission::admit(
+            internal::admission(req)?,
+            self.store.meta()?.as_ref(),
+            now(),
+        )?;
+        json(200, &participant.author)
+    }
+
     /// The whole transcript with what is known of the conversation.
     fn transcript_of(&self, meta: &Meta) -> EdgeResult<charla_shared::api::Transcript> {
         Ok(charla_shared::api::Transcript {
@@ -333,12 +345,17 @@ impl Conversation {
         Ok(Response::empty()?.with_status(204))
     }
 
-    /// The channel is being deleted: everyone is told and let go, and the
-    /// object forgets everything, so its id opens nothing any more.
+    /// The conversation is being deleted (alone or with its channel):
+    /// everyone is told and let go, its files are deleted, and the object
+    /// forgets everything, so its id opens nothing any more.
     async fn erase(&self) -> EdgeResult<Response> {
         let problem = Problem::new(ErrorCode::NotFound, "This conversation was removed.");
         for socket in self.state.get_websockets() {
             refuse_and_close(&socket, problem.clone(), CLOSE_REFUSED);
+        }
+        if let Some(meta) = self.store.meta()? {
+            let id = parse_stored(ConversationId::parse(meta.conversation.as_str()))?;
+            files::erase(&self.env, &id).await?;
         }
         self.state.storage().delete_all().await?;
         self.store.forget();
@@ -394,6 +411,7 @@ impl Conversation {
                     );
                     return Err(EdgeError::Refused(match frame {
                         ClientFrame::Send { id, .. }
+                        | ClientFrame::Attach { id, .. }
                         | ClientFrame::Choose { id, .. }
                         | ClientFrame::Rate { id, .. }
                         | ClientFrame::Note { id, .. } => problem.for_message(id),
@@ -415,7 +433,11 @@ impl Conversation {
                 if !visitor && !meta.is_direct() {
                     self.refuse_command_as_message(&id, &text)?;
                 }
-                self.post(ws, &meta, &participant, id, text).await
+                self.post(ws, &meta, &participant, id, text, MessageKind::Text)
+                    .await
+            }
+            ClientFrame::Attach { id, file } => {
+                self.attach(ws, &meta, &participant, id, file).await
             }
             ClientFrame::Sync { after } => self.send_history(ws, after),
             ClientFrame::Choose { id, answer } if visitor => {
@@ -489,7 +511,7 @@ impl Conversation {
 
     /// Stores a message, acknowledges it to its sender, relays it to everyone
     /// and updates the channel's inbox, in that order; then the chatbot, if
-    /// it has the conversation, hears it.
+    /// it has the conversation, hears it (a text, not a file).
     async fn post(
         &self,
         ws: &WebSocket,
@@ -497,12 +519,17 @@ impl Conversation {
         participant: &Participant,
         id: ClientMsgId,
         text: String,
+        kind: MessageKind,
     ) -> EdgeResult<()> {
+        // Nothing awaits between this check and the insert, so a retry that
+        // arrives while the first attempt waited elsewhere is still stored
+        // once.
         if self.acknowledge_retry(ws, &participant.author.id, &id)? {
             return Ok(());
         }
         self.take_visitor_token(participant, &id)?;
-        let message = self.append(participant.author.clone(), id, text, MessageKind::Text)?;
+        let heard = kind.is_text();
+        let message = self.append(participant.author.clone(), id, text, kind)?;
         self.acknowledge_and_relay(ws, &message);
         // The first message of each side is a moment the dashboard counts;
         // D1 hears of it before the inbox does, so a dashboard that reloads
@@ -520,11 +547,56 @@ impl Conversation {
         }
         self.tell_inbox(summary(meta, Some(&message), self.visitor_online(None))?);
         match participant.author.role {
-            Role::Visitor => self.bot_heard(&message.text).await?,
+            Role::Visitor if heard => self.bot_heard(&message.text).await?,
+            Role::Visitor => {}
             _ => self.operator_took_over()?,
         }
         self.recheck_operators().await;
         Ok(())
+    }
+
+    /// Posts a file its sender uploaded just before. What the message says
+    /// of it (name, size, type) is read from the bucket, not from the
+    /// frame, and only its uploader may post it.
+    async fn attach(
+        &self,
+        ws: &WebSocket,
+        meta: &Meta,
+        participant: &Participant,
+        id: ClientMsgId,
+        file: u64,
+    ) -> EdgeResult<()> {
+        if self.acknowledge_retry(ws, &participant.author.id, &id)? {
+            return Ok(());
+        }
+        let conversation = parse_stored(ConversationId::parse(meta.conversation.as_str()))?;
+        let refuse = |code, text: &str| {
+            Err(EdgeError::Refused(
+                Problem::new(code, text).for_message(id.clone()),
+            ))
+        };
+        let attachment = match files::stored(&self.env, &conversation, file).await? {
+            None => {
+                return refuse(
+                    ErrorCode::NotFound,
+                    "This file is not in the conversation (it was never uploaded, or it was removed). Attach it again.",
+                )
+            }
+            Some((_, by)) if by != participant.author.id => {
+                return refuse(ErrorCode::Forbidden, "Only who uploaded a file may post it.")
+            }
+            Some((attachment, _)) => attachment,
+        };
+        let text = attachment.name.clone();
+        self.post(
+            ws,
+            meta,
+            participant,
+            id,
+            text,
+            MessageKind::File { attachment },
+        )
+        .await
     }
 
     /// A retry of a message that is already stored (its ack was lost with a
