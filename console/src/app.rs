@@ -3,6 +3,7 @@
 
 use charla_client::net::Edge;
 use charla_shared::api::{RecordLink, Session, SignIn, StaffRole};
+use charla_shared::channel::Language;
 use charla_shared::routes;
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
@@ -14,6 +15,7 @@ use crate::dashboard::Dashboard;
 use crate::desk::Desk;
 use crate::ratings::RatingsReport;
 use crate::records::Records;
+use crate::words::{choose, language, tr};
 
 /// The whole console.
 #[component]
@@ -54,7 +56,7 @@ pub fn App() -> impl IntoView {
     // to the sign-in form, with nothing more to tell the edge.
     let ended = Callback::new(move |()| session.set(None));
     view! {
-        <Show when=move || checked.get() fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Show when=move || checked.get() fallback=|| view! { <p class="loading">{tr("Loading…")}</p> }>
             {move || match session.get() {
                 Some(current) => {
                     view! { <Shell session=current on_sign_out=sign_out on_ended=ended /> }.into_any()
@@ -133,20 +135,21 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
     view! {
         <header class="topbar">
             <h1>"Charla"</h1>
-            <nav class="views" aria-label="Console">
-                {tab(View::Desk, "Conversations")}
-                {tab(View::Records, "Leads and tickets")}
-                {tab(View::Ratings, "Ratings")}
-                {tab(View::Dashboard, "Dashboard")}
-                {admin.then(|| tab(View::Channels, "Channels"))}
-                {admin.then(|| tab(View::Chatbots, "Chatbots"))}
+            <nav class="views" aria-label=tr("Console")>
+                {tab(View::Desk, tr("Conversations"))}
+                {tab(View::Records, tr("Leads and tickets"))}
+                {tab(View::Ratings, tr("Ratings"))}
+                {tab(View::Dashboard, tr("Dashboard"))}
+                {admin.then(|| tab(View::Channels, tr("Channels")))}
+                {admin.then(|| tab(View::Chatbots, tr("Chatbots")))}
             </nav>
             <span class="me">{name}</span>
+            <LanguagePicker />
             <button type="button" class="sign-out" on:click=move |_| on_sign_out.run(false)>
-                "Sign out"
+                {tr("Sign out")}
             </button>
             <button type="button" class="sign-out" on:click=move |_| on_sign_out.run(true)>
-                "Sign out everywhere"
+                {tr("Sign out everywhere")}
             </button>
         </header>
         <Desk
@@ -199,11 +202,12 @@ fn SignInForm(on_signed_in: Callback<Session>) -> impl IntoView {
     };
     view! {
         <main class="sign-in">
-            <h1>"Charla console"</h1>
+            <h1>{tr("Charla console")}</h1>
+            <LanguagePicker />
             <form on:submit=submit>
-                <label for="email">"E-mail"</label>
+                <label for="email">{tr("E-mail")}</label>
                 <input id="email" name="email" type="email" autocomplete="username" required node_ref=email />
-                <label for="password">"Password"</label>
+                <label for="password">{tr("Password")}</label>
                 <input
                     id="password"
                     name="password"
@@ -213,9 +217,32 @@ fn SignInForm(on_signed_in: Callback<Session>) -> impl IntoView {
                     node_ref=password
                 />
                 <p class="error" role="alert">{move || error.get()}</p>
-                <button type="submit" disabled=move || busy.get()>"Sign in"</button>
+                <button type="submit" disabled=move || busy.get()>{tr("Sign in")}</button>
             </form>
         </main>
+    }
+}
+
+/// The console's language, which the operator chooses (the page reloads
+/// in it).
+#[component]
+fn LanguagePicker() -> impl IntoView {
+    let current = language();
+    view! {
+        <select
+            class="console-language"
+            aria-label=tr("Language")
+            on:change=move |e| {
+                if let Some(chosen) = Language::from_tag(&event_target_value(&e)) {
+                    choose(chosen);
+                }
+            }
+        >
+            {Language::ALL
+                .into_iter()
+                .map(|l| view! { <option value=l.code() selected=l == current>{l.native_name()}</option> })
+                .collect_view()}
+        </select>
     }
 }
 

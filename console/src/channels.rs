@@ -2,8 +2,12 @@
 //! one, and the editor with its tabs (operators, options, rules, widget,
 //! security), after the Odoo live chat channel form marketers know.
 
+use charla_client::json;
 use charla_client::pattern;
-use charla_shared::api::{ChannelSummary, ChatbotSummary, OperatorProfile, Session};
+use charla_shared::api::{
+    ChannelSummary, ChatbotSummary, OperatorProfile, Session, WidgetConfig, WidgetPreview,
+    PREVIEW_READY,
+};
 use charla_shared::channel::{ButtonMode, ChannelSettings, ChatMode, Language, NewChannel};
 use charla_shared::identity::{ChannelSecrets, ChannelSecurity};
 use charla_shared::ids::ChannelId;
@@ -180,12 +184,22 @@ fn ChannelEditor(
             });
         }
     };
-    let title = move || {
-        draft.with(|d| {
-            d.as_ref()
-                .map(|d| d.settings().name.clone())
+    // The list's name until the settings have loaded, so the question
+    // before deleting always names the channel.
+    let title = {
+        let id = StoredValue::new(id.clone());
+        move || {
+            draft
+                .with(|d| d.as_ref().map(|d| d.settings().name.clone()))
+                .or_else(|| {
+                    channels.with(|c| {
+                        c.iter()
+                            .find(|s| id.with_value(|id| s.id == *id))
+                            .map(|s| s.name.clone())
+                    })
+                })
                 .unwrap_or_default()
-        })
+        }
     };
     let delete = {
         let id = id.clone();
@@ -219,7 +233,7 @@ fn ChannelEditor(
                 Tab::Operators => {
                     view! { <OperatorsTab draft=draft operators=operators /> }.into_any()
                 }
-                Tab::Options => view! { <OptionsTab draft=draft /> }.into_any(),
+                Tab::Options => view! { <OptionsTab id=id.clone() draft=draft /> }.into_any(),
                 Tab::Rules => view! { <RulesTab draft=draft bots=bots /> }.into_any(),
                 Tab::Widget => view! { <WidgetTab id=id.clone() /> }.into_any(),
                 Tab::Security => view! { <SecurityTab id=id.clone() /> }.into_any(),
@@ -335,7 +349,7 @@ fn OperatorsTab(
 
 /// Colours and texts per language.
 #[component]
-fn OptionsTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
+fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
     let language = RwSignal::new(Language::En);
     let edit = move |change: Box<dyn FnOnce(&mut Draft)>| {
         draft.update(|d| {
@@ -419,6 +433,8 @@ fn OptionsTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
         }
     };
     view! {
+        <div class="with-preview">
+        <div>
         <fieldset>
             <legend>"Colours"</legend>
             {color(ColorField::Button, "Chat button colour", "button-color")}
@@ -528,6 +544,61 @@ fn OptionsTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
                 <label for="publish-ratings">"Publish the ratings page (percentages and faces, never the reasons)"</label>
             </div>
         </fieldset>
+        </div>
+        <Preview id=id draft=draft language=language />
+        </div>
+    }
+}
+
+/// The real widget in a frame beside the options, showing the draft's
+/// colours and texts as they are typed, in the language being edited:
+/// the console sends each change (and sends again when the widget in the
+/// frame says it listens), and the preview sends nothing anywhere.
+#[component]
+fn Preview(
+    id: ChannelId,
+    draft: RwSignal<Option<Draft>>,
+    language: RwSignal<Language>,
+) -> impl IntoView {
+    let frame = NodeRef::<leptos::html::Iframe>::new();
+    let origin = page_edge().url("");
+    let src = format!("/embed?channel={id}&preview");
+    let id = StoredValue::new(id);
+    let send = {
+        let origin = origin.clone();
+        move || {
+            let preview = draft.with(|d| {
+                d.as_ref().map(|d| {
+                    let s = d.settings();
+                    WidgetPreview {
+                        config: WidgetConfig::of(
+                            id.get_value(),
+                            s.name.clone(),
+                            &s.options,
+                            s.rules.clone(),
+                        ),
+                        language: language.get(),
+                    }
+                })
+            });
+            let window = frame.get().and_then(|f| f.content_window());
+            if let (Some(preview), Some(window)) = (preview, window) {
+                let _ = window.post_message(&json::stringify(&preview).into(), &origin);
+            }
+        }
+    };
+    Effect::new({
+        let send = send.clone();
+        move |_| send()
+    });
+    let listening = window_event_listener(leptos::ev::message, move |event| {
+        if event.origin() == origin && event.data().as_string().as_deref() == Some(PREVIEW_READY) {
+            send();
+        }
+    });
+    on_cleanup(move || listening.remove());
+    view! {
+        <iframe class="preview" title="Preview of the widget" src=src node_ref=frame></iframe>
     }
 }
 
@@ -721,16 +792,22 @@ fn WidgetTab(id: ChannelId) -> impl IntoView {
     let link = format!("{origin}{}", routes::chat_page(&id));
     let ratings_page = format!("{origin}{}", routes::public_stats(&id));
     view! {
-        <label for="snippet">"Paste this into your site's pages, inside <head>:"</label>
-        <textarea id="snippet" readonly rows="3">{snippet.clone()}</textarea>
-        <CopyButton text=snippet label="Copy the snippet" />
-        <label for="direct-link">"Or send this link by e-mail: it opens a chat at once."</label>
-        <input id="direct-link" readonly value=link.clone() />
-        <CopyButton text=link label="Copy the link" />
-        <p>
-            "Public ratings page, once published under Options: "
-            <a href=ratings_page.clone() target="_blank" rel="noopener">{ratings_page.clone()}</a>
-        </p>
+        <fieldset>
+            <legend>"On your site"</legend>
+            <label for="snippet">"Paste this into your site's pages, inside <head>:"</label>
+            <textarea id="snippet" class="code" readonly rows="3">{snippet.clone()}</textarea>
+            <CopyButton text=snippet label="Copy the snippet" />
+        </fieldset>
+        <fieldset>
+            <legend>"Without a site"</legend>
+            <label for="direct-link">"Send this link by e-mail: it opens a chat at once."</label>
+            <input id="direct-link" class="code" readonly value=link.clone() />
+            <CopyButton text=link label="Copy the link" />
+            <p class="hint">
+                "Public ratings page, once published under Options: "
+                <a href=ratings_page.clone() target="_blank" rel="noopener">{ratings_page.clone()}</a>
+            </p>
+        </fieldset>
     }
 }
 
@@ -799,6 +876,8 @@ fn SecurityTab(id: ChannelId) -> impl IntoView {
     };
     view! {
         <p class="notice" role="status">{move || notice.get()}</p>
+        <fieldset>
+        <legend>"Who may use the channel"</legend>
         <label for="origins">"Sites allowed to use this channel (one origin per line, empty for any)"</label>
         <textarea
             id="origins"
@@ -817,9 +896,14 @@ fn SecurityTab(id: ChannelId) -> impl IntoView {
             <label for="require-identity">"Only signed-in visitors (identity verified with the secret)"</label>
         </div>
         <button type="button" on:click=save>"Save security settings"</button>
+        </fieldset>
+        <fieldset>
+        <legend>"Signed-in visitors"</legend>
         <label for="secret">"Identity secret: user_hash = HMAC-SHA256(secret, user_id)"</label>
-        <input id="secret" readonly value=move || secrets.get().map(|s| s.identity_secret).unwrap_or_default() />
+        <input id="secret" class="code" readonly value=move || secrets.get().map(|s| s.identity_secret).unwrap_or_default() />
+        {move || secrets.get().map(|s| view! { <CopyButton text=s.identity_secret label="Copy the secret" /> })}
         <button type="button" on:click=rotate>"Replace the secret"</button>
+        </fieldset>
     }
 }
 

@@ -15,7 +15,8 @@ use leptos::prelude::*;
 use crate::app::page_edge;
 use crate::pane::Pane;
 use crate::state::DeskState;
-use crate::{storage, STATUS};
+use crate::storage;
+use crate::words::{status, tr, trf};
 
 /// The desk of a signed-in operator.
 #[component]
@@ -111,31 +112,33 @@ pub fn Desk(
         None => desk.with(|d| d.inbox().conversations().to_vec()),
     });
     let panes = Memo::new(move |_| desk.with(|d| d.panes().to_vec()));
-    let status = move || connection.with(|c| c.status(&STATUS));
+    let words = status();
+    let status = move || connection.with(|c| c.status(&words));
 
     view! {
         <main class="desk" hidden=hidden>
             <p class="status" role="status">{status}</p>
             <nav class="inbox" aria-labelledby="inbox-title">
-                <h2 id="inbox-title">"Conversations"</h2>
+                <h2 id="inbox-title">{tr("Conversations")}</h2>
                 <label class="sound">
                     <input type="checkbox" prop:checked=sound on:change=toggle_sound />
-                    " Sound for new messages"
+                    " "
+                    {tr("Sound for new messages")}
                 </label>
-                <label class="charla-sr" for="conversation-search">"Search conversations"</label>
+                <label class="charla-sr" for="conversation-search">{tr("Search conversations")}</label>
                 <input
                     id="conversation-search"
                     type="search"
-                    placeholder="Search by name, e-mail or words"
+                    placeholder=tr("Search by name, e-mail or words")
                     prop:value=search
                     on:input=move |e| run_search(event_target_value(&e))
                 />
                 <p class="empty" hidden=move || !conversations.with(Vec::is_empty)>
                     {move || {
                         if found.with(Option::is_some) {
-                            "Nothing found."
+                            tr("Nothing found.")
                         } else {
-                            "No conversations yet. They appear here as visitors write."
+                            tr("No conversations yet. They appear here as visitors write.")
                         }
                     }}
                 </p>
@@ -150,9 +153,9 @@ pub fn Desk(
                 </ul>
                 <Team desk=desk connection=connection />
             </nav>
-            <section class="panes" aria-label="Open conversations">
+            <section class="panes" aria-label=tr("Open conversations")>
                 <p class="empty" hidden=move || !panes.with(Vec::is_empty)>
-                    "Pick a conversation to answer it."
+                    {tr("Pick a conversation to answer it.")}
                 </p>
                 <For
                     each=move || panes.get()
@@ -195,9 +198,9 @@ fn Team(desk: RwSignal<DeskState>, connection: RwSignal<Connection>) -> impl Int
     };
     view! {
         <section class="team" aria-labelledby="team-title">
-            <h2 id="team-title">"Operators"</h2>
+            <h2 id="team-title">{tr("Operators")}</h2>
             <p class="empty" hidden=move || !team.with(Vec::is_empty)>
-                "Nobody else answers your channels yet."
+                {tr("Nobody else answers your channels yet.")}
             </p>
             <ul class="team-list">
                 <For
@@ -214,14 +217,14 @@ fn Team(desk: RwSignal<DeskState>, connection: RwSignal<Connection>) -> impl Int
                                 <span class="presence" aria-hidden="true"></span>
                                 <span class="teammate-name">{mate.name.clone()}</span>
                                 <span class="presence-label">
-                                    {move || if online.get() { "online" } else { "offline" }}
+                                    {move || if online.get() { tr("online") } else { tr("offline") }}
                                 </span>
                                 <button
                                     type="button"
-                                    aria-label=format!("Message {}", mate.name)
+                                    aria-label=trf("Message {}", &[&mate.name])
                                     on:click=move |_| write_to(id.clone())
                                 >
-                                    "Message"
+                                    {tr("Message")}
                                 </button>
                             </li>
                         }
@@ -246,11 +249,11 @@ fn ListItem(
         Memo::new(move |_| desk.with(|d| d.inbox().unread(&id)))
     };
     let count = move || match unread.get() {
-        n if n >= UNREAD_TAIL => format!("{UNREAD_TAIL}+ unread"),
-        n => format!("{n} unread"),
+        n if n >= UNREAD_TAIL => trf("{}+ unread", &[&UNREAD_TAIL.to_string()]),
+        n => trf("{} unread", &[&n.to_string()]),
     };
     let preview = summary.last.as_ref().map(|last| {
-        let who = if last.author == me { "You: " } else { "" };
+        let who = if last.author == me { tr("You: ") } else { "" };
         format!("{who}{}", last.text)
     });
     let at = summary.last.as_ref().map_or(summary.created_at, |l| l.at);
@@ -275,14 +278,14 @@ fn ListItem(
             >
                 <span class="visitor">
                     {title}
-                    {direct.then(|| view! { <span class="direct-mark">" · operator"</span> })}
+                    {direct.then(|| view! { <span class="direct-mark">" · " {tr("operator")}</span> })}
                     {summary
                         .contact
                         .verified_user
-                        .map(|_| view! { <span class="verified" title="Identity verified by the site">" ✓"</span> })}
+                        .map(|_| view! { <span class="verified" title=tr("Identity verified by the site")>" ✓"</span> })}
                 </span>
                 <time>{clock(at)}</time>
-                <span class="preview">{preview.unwrap_or_else(|| "No messages yet".into())}</span>
+                <span class="preview">{preview.unwrap_or_else(|| tr("No messages yet").into())}</span>
                 <span class="unread-mark" hidden=move || unread.get() == 0>{count}</span>
             </button>
         </li>
@@ -295,8 +298,8 @@ fn show_unread(unread: usize) {
         return;
     };
     document.set_title(&match unread {
-        0 => "Charla console".to_owned(),
-        n => format!("({n}) Charla console"),
+        0 => tr("Charla console").to_owned(),
+        n => trf("({}) Charla console", &[&n.to_string()]),
     });
     let badge = match unread {
         0 => String::new(),

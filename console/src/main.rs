@@ -21,17 +21,10 @@ mod script;
 mod state;
 mod storage;
 mod visitor;
-
-use charla_client::chat::StatusWords;
-
-/// The console's status line.
-const STATUS: StatusWords = StatusWords {
-    connecting: "Connecting…",
-    reconnecting: "Connection lost. Reconnecting… Your replies will be sent.",
-    offline: "Offline. Your replies will be sent when you are back online.",
-};
+mod words;
 
 fn main() {
     console_error_panic_hook::set_once();
+    words::init();
     leptos::mount::mount_to_body(app::App);
 }

@@ -22,7 +22,7 @@ use crate::canned::{CannedMenu, MenuKey};
 use crate::state::DeskState;
 use crate::storage;
 use crate::visitor::VisitorPanel;
-use crate::STATUS;
+use crate::words::{status, tr};
 
 /// A conversation open on the desk.
 #[component]
@@ -92,7 +92,8 @@ pub fn Pane(
                 .unwrap_or_default()
         })
     };
-    let status = move || chat.with(|c| c.connection().status(&STATUS));
+    let words = status();
+    let status = move || chat.with(|c| c.connection().status(&words));
     let typing = move || {
         chat.with(|c| {
             c.log()
@@ -191,13 +192,13 @@ pub fn Pane(
     let revoke = {
         let id = id.clone();
         move |_| {
-            if !confirm("Block this visitor? Their chat stops working.") {
+            if !confirm(tr("Block this visitor? Their chat stops working.")) {
                 return;
             }
             let path = routes::revoke(&id);
             leptos::task::spawn_local(async move {
                 let notice = match page_edge().act(&path).await {
-                    Ok(()) => "The visitor is blocked: their chat no longer opens.".to_owned(),
+                    Ok(()) => tr("The visitor is blocked: their chat no longer opens.").to_owned(),
                     Err(e) => e.to_string(),
                 };
                 chat.update(|c| c.set_notice(notice));
@@ -210,9 +211,9 @@ pub fn Pane(
         move |_| {
             if !live.act(&ClientFrame::End) {
                 chat.update(|c| {
-                    c.set_notice(
+                    c.set_notice(tr(
                         "Not connected: the conversation was not ended. Try again in a moment.",
-                    )
+                    ))
                 });
             }
         }
@@ -220,8 +221,9 @@ pub fn Pane(
     let delete = {
         let id = id.clone();
         move |_| {
-            if !confirm("Delete this conversation for good, with its transcript, notes and rating?")
-            {
+            if !confirm(tr(
+                "Delete this conversation for good, with its transcript, notes and rating?",
+            )) {
                 return;
             }
             let id = id.clone();
@@ -282,17 +284,17 @@ pub fn Pane(
                 <h3>{visitor}</h3>
                 <span class="contact">{contact}</span>
                 <button type="button" class="end" hidden=move || ended() || direct.get() on:click=end>
-                    "End conversation"
+                    {tr("End conversation")}
                 </button>
-                <span class="ended" hidden=move || !ended()>"Ended"</span>
-                <a class="download" href=download download="conversation.txt">"Download transcript"</a>
+                <span class="ended" hidden=move || !ended()>{tr("Ended")}</span>
+                <a class="download" href=download download="conversation.txt">{tr("Download transcript")}</a>
                 <button type="button" class="block" hidden=direct on:click=revoke>
-                    "Block visitor"
+                    {tr("Block visitor")}
                 </button>
                 <button type="button" class="delete" hidden=move || !admin || direct.get() on:click=delete>
-                    "Delete"
+                    {tr("Delete")}
                 </button>
-                <button type="button" class="close" aria-label="Close this conversation" on:click=close>
+                <button type="button" class="close" aria-label=tr("Close this conversation") on:click=close>
                     "×"
                 </button>
             </header>
@@ -300,12 +302,12 @@ pub fn Pane(
                 messages=messages
                 pending=pending
                 me=me
-                label="Transcript"
-                you="You"
-                sending="Sending…"
+                label=tr("Transcript")
+                you=tr("You")
+                sending=tr("Sending…")
                 seen=seen
                 seen_label=Signal::derive(move || {
-                    if direct.get() { "Seen" } else { "Seen by the visitor" }
+                    if direct.get() { tr("Seen") } else { tr("Seen by the visitor") }
                 })
                 files=files
             />
@@ -324,8 +326,8 @@ pub fn Pane(
                         })
                 }
             }
-            <section class="notes" aria-label="Notes for operators" tabindex="0" hidden=move || notes.with(Vec::is_empty)>
-                <h4>"Notes · only operators see these"</h4>
+            <section class="notes" aria-label=tr("Notes for operators") tabindex="0" hidden=move || notes.with(Vec::is_empty)>
+                <h4>{tr("Notes · only operators see these")}</h4>
                 <ol>
                     <For
                         each=move || notes.get()
@@ -348,9 +350,9 @@ pub fn Pane(
             <Composer
                 class="reply"
                 id=format!("reply-{id}")
-                label="Reply"
-                placeholder="Write a reply…".to_string()
-                button_label="Send"
+                label=tr("Reply")
+                placeholder=tr("Write a reply…").to_string()
+                button_label=tr("Send")
                 send=send
                 on_typing=typing_now
                 on_key=on_key
@@ -360,21 +362,21 @@ pub fn Pane(
                         <AttachFile
                             files=files
                             posted=attach
-                            label="Attach a file"
-                            retry="Try again"
-                            dismiss="Dismiss"
+                            label=tr("Attach a file")
+                            retry=tr("Try again")
+                            dismiss=tr("Dismiss")
                         />
                     }
                     .into_any()
                 })
             >
-                "Send"
+                {tr("Send")}
             </Composer>
             <ul
                 class="canned-menu"
                 id=listbox_id
                 role="listbox"
-                aria-label="Canned responses"
+                aria-label=tr("Canned responses")
                 hidden=move || options.with(Vec::is_empty)
             >
                 <For
@@ -404,7 +406,8 @@ pub fn Pane(
             </ul>
             <label class="private" hidden=direct>
                 <input type="checkbox" prop:checked=private on:change=move |_| private.update(|p| *p = !*p) />
-                " Private note (type / for commands, @name to tell an operator)"
+                " "
+                {tr("Private note (type / for commands, @name to tell an operator)")}
             </label>
         </article>
     }

@@ -5,6 +5,8 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use crate::words::tr;
+
 /// The buttons of a list; clicking one selects its id.
 #[component]
 pub fn PickList<Id>(
@@ -60,14 +62,14 @@ pub fn NewNamedForm(
     view! {
         <form class="new-channel" on:submit=submit>
             <h3>{title}</h3>
-            <label for=format!("{prefix}-name")>"Name"</label>
+            <label for=format!("{prefix}-name")>{tr("Name")}</label>
             <input
                 id=format!("{prefix}-name")
                 required
                 prop:value=name
                 on:input=move |e| name.set(event_target_value(&e))
             />
-            <label for=format!("{prefix}-id")>"Id (a-z, 0-9, -)"</label>
+            <label for=format!("{prefix}-id")>{tr("Id (a-z, 0-9, -)")}</label>
             <input
                 id=format!("{prefix}-id")
                 required
@@ -76,7 +78,7 @@ pub fn NewNamedForm(
                 on:input=move |e| id.set(event_target_value(&e))
             />
             <p class="error" role="alert">{move || error.get()}</p>
-            <button type="submit">"Create"</button>
+            <button type="submit">{tr("Create")}</button>
         </form>
     }
 }

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use crate::app::page_edge;
 use crate::desk::clock_and_date;
 use crate::state::DeskState;
+use crate::words::{tr, trf};
 
 /// What is known about the visitor of a conversation.
 #[component]
@@ -39,8 +40,8 @@ pub fn VisitorPanel(
     };
     let identity = field(|d| {
         Some(match &d.contact.verified_user {
-            Some(user) => format!("verified ({user})"),
-            None => "not verified".into(),
+            Some(user) => trf("verified ({})", &[user]),
+            None => tr("not verified").into(),
         })
     });
     let local_time = field(|d| {
@@ -56,31 +57,31 @@ pub fn VisitorPanel(
 
     view! {
         <details class="visitor-panel">
-            <summary>"About the visitor"</summary>
+            <summary>{tr("About the visitor")}</summary>
             <dl>
-                <dt>"Name"</dt>
+                <dt>{tr("Name")}</dt>
                 <dd class="visitor-name">{field(|d| Some(d.name.clone()))}</dd>
-                <dt>"E-mail"</dt>
+                <dt>{tr("E-mail")}</dt>
                 <dd>{field(|d| d.contact.email.clone())}</dd>
-                <dt>"Identity"</dt>
+                <dt>{tr("Identity")}</dt>
                 <dd>{identity}</dd>
-                <dt>"Country"</dt>
+                <dt>{tr("Country")}</dt>
                 <dd>{field(|d| d.country.clone())}</dd>
-                <dt>"Language"</dt>
+                <dt>{tr("Language")}</dt>
                 <dd>{field(|d| Some(d.language.native_name().to_owned()))}</dd>
-                <dt>"Local time"</dt>
+                <dt>{tr("Local time")}</dt>
                 <dd>{local_time}</dd>
-                <dt>"Browser"</dt>
-                <dd>{field(|d| Some(format!("{} on {}", d.browser, d.os)))}</dd>
-                <dt>"Current page"</dt>
+                <dt>{tr("Browser")}</dt>
+                <dd>{field(|d| Some(trf("{} on {}", &[&d.browser, &d.os])))}</dd>
+                <dt>{tr("Current page")}</dt>
                 <dd class="current-page">{field(|d| page(d.pages.last()))}</dd>
-                <dt>"Started on"</dt>
+                <dt>{tr("Started on")}</dt>
                 <dd class="started-on">{field(|d| page(d.started_on.as_ref()))}</dd>
-                <dt>"Visits"</dt>
+                <dt>{tr("Visits")}</dt>
                 <dd>{field(|d| (d.visits > 0).then(|| d.visits.to_string()))}</dd>
-                <dt>"Earlier conversations"</dt>
+                <dt>{tr("Earlier conversations")}</dt>
                 <dd>
-                    <span hidden=move || !previous.with(Vec::is_empty)>"none"</span>
+                    <span hidden=move || !previous.with(Vec::is_empty)>{tr("none")}</span>
                     <ul class="previous">
                         <For
                             each=move || previous.get()

@@ -6,5 +6,9 @@
   snippet.async = true;
   snippet.src = "/widget.js";
   snippet.setAttribute("data-channel", channel);
+  // ?preview: the console's channel editor shows its draft in this page.
+  if (new URLSearchParams(location.search).has("preview")) {
+    snippet.setAttribute("data-preview", "");
+  }
   document.head.appendChild(snippet);
 })();

@@ -171,6 +171,21 @@ pub struct WidgetConfig {
     pub transcript_by_mail: bool,
 }
 
+/// What the console's channel editor sends the widget in its preview
+/// (`postMessage`, as JSON text): the draft's look and texts, before they
+/// are saved, and the language being edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetPreview {
+    /// The channel as it would look.
+    pub config: WidgetConfig,
+    /// The language to show.
+    pub language: Language,
+}
+
+/// What the widget in the editor's preview tells its parent page once it
+/// listens, so the console sends the draft then.
+pub const PREVIEW_READY: &str = "charla:preview-ready";
+
 impl WidgetConfig {
     /// The public view of a channel.
     pub fn of(

@@ -177,6 +177,29 @@ async fn a_restyle_saved_in_the_console_shows_after_a_reload() -> HarnessResult<
     color.send_keys("rgb(255, 235, 59)").await?;
     let welcome = admin.find(Locator::Css("#welcome")).await?;
     welcome.send_keys("Welcome to Northwind!").await?;
+    // Beside the options, the real widget shows the draft as it is typed,
+    // before anything is saved, and in the language being edited.
+    let preview = "const frame = document.querySelector('iframe.preview');
+                   const root = frame?.contentDocument?.getElementById('charla-widget')?.shadowRoot;
+                   const send = root?.querySelector('.charla-send');
+                   if (!send) return null;
+                   return [frame.contentWindow.getComputedStyle(send).backgroundColor,
+                           send.getAttribute('aria-label'),
+                           root.querySelector('.charla-intro')?.textContent ?? ''];";
+    eventually("the draft in the preview", || async {
+        (script(&admin, preview).await
+            == serde_json::json!(["rgb(255, 235, 59)", "Send", "Welcome to Northwind!"]))
+        .then_some(())
+    })
+    .await?;
+    click_text(&admin, "Español").await?;
+    eventually("the preview in Spanish", || async {
+        (script(&admin, preview).await
+            == serde_json::json!(["rgb(255, 235, 59)", "Enviar", "Welcome to Northwind!"]))
+        .then_some(())
+    })
+    .await?;
+    click_text(&admin, "English").await?;
     // Written in English only: Spanish and Portuguese visitors would read
     // it in English, and the editor says so before anything is saved.
     eventually("the warning about borrowed texts", || async {

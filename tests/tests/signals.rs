@@ -1162,6 +1162,56 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
     let violations = serious_accessibility_violations(&phone).await?;
     assert!(violations.is_empty(), "{violations:#?}");
     phone.close().await?;
+
+    // On a laptop, four conversations open side by side stay on the
+    // screen: the panes wrap instead of running off it.
+    let laptop = driver.session().await?;
+    laptop.set_window_rect(0, 0, 1280, 900).await?;
+    sign_in_as(&laptop, edge, OPERATOR_EMAIL, TEST_PASSWORD).await?;
+    let rows = eventually("four conversations in the list", || async {
+        let rows = laptop
+            .find_all(Locator::Css(".conversation-list .conversation button"))
+            .await
+            .ok()?;
+        (rows.len() >= 4).then_some(rows)
+    })
+    .await?;
+    for row in rows.iter().take(4) {
+        row.click().await?;
+    }
+    let panes = "const panes = [...document.querySelectorAll('.pane')];
+                 return [panes.length, panes.every(p => p.getBoundingClientRect().right <= innerWidth),
+                         document.documentElement.scrollWidth <= innerWidth]";
+    eventually("four panes on the screen", || async {
+        (script(&laptop, panes).await == serde_json::json!([4, true, true])).then_some(())
+    })
+    .await?;
+
+    // The operator reads the console in Spanish: it reloads in it and
+    // stays in it.
+    laptop
+        .find(Locator::Css("select.console-language option[value=es]"))
+        .await?
+        .click()
+        .await?;
+    let words = "return [document.querySelector('#inbox-title')?.textContent,
+                         document.querySelector('.sign-out')?.textContent.trim(),
+                         document.querySelector('#conversation-search')?.placeholder]";
+    let spanish = serde_json::json!([
+        "Conversaciones",
+        "Cerrar sesión",
+        "Buscar por nombre, correo o palabras"
+    ]);
+    eventually("the console in Spanish", || async {
+        (script(&laptop, words).await == spanish).then_some(())
+    })
+    .await?;
+    laptop.refresh().await?;
+    eventually("still in Spanish", || async {
+        (script(&laptop, words).await == spanish).then_some(())
+    })
+    .await?;
+    laptop.close().await?;
     Ok(())
 }
 

@@ -29,6 +29,7 @@
       origin: origin,
       mode: script.getAttribute("data-mode"),
       lang: script.getAttribute("data-lang"),
+      preview: script.hasAttribute("data-preview"),
     },
     push: function (call) {
       queue.push([call[0], Array.prototype.slice.call(call, 1)]);

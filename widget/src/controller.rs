@@ -11,7 +11,10 @@ use charla_client::live::{random_message_id, Live};
 use charla_client::net::{Edge, Timer};
 use charla_client::sound::Chime;
 use charla_client::ui::FileSource;
-use charla_shared::api::{ConversationCreated, CreateConversation, VisitorInfo, WidgetConfig};
+use charla_shared::api::{
+    ConversationCreated, CreateConversation, VisitorInfo, WidgetConfig, WidgetPreview,
+    PREVIEW_READY,
+};
 use charla_shared::bot::AnswerId;
 use charla_shared::channel::Language;
 use charla_shared::chat::Rated;
@@ -24,7 +27,8 @@ use charla_shared::rating::Rating;
 use charla_shared::routes;
 use leptos::prelude::*;
 use serde::Serialize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::rules;
 use crate::state::WidgetState;
@@ -86,6 +90,8 @@ pub struct Controller {
     /// The conversation the socket is joined to.
     current: RefCell<Option<StoredConversation>>,
     creating: Cell<bool>,
+    /// Whether this is the channel editor's preview.
+    previewing: Cell<bool>,
     listeners: RefCell<Vec<(String, js_sys::Function)>>,
     this: Weak<Controller>,
 }
@@ -135,6 +141,7 @@ impl Controller {
             visitor: RefCell::new(Visitor::default()),
             current: RefCell::new(None),
             creating: Cell::new(false),
+            previewing: Cell::new(false),
             listeners: RefCell::new(Vec::new()),
             this: this.clone(),
         })
@@ -149,6 +156,10 @@ impl Controller {
     /// interrupted, and reconnects to a remembered conversation, so replies
     /// that came while the visitor was away show at once.
     pub fn start(&self) {
+        if self.previewing.get() {
+            self.listen_for_previews();
+            return;
+        }
         if self.layout == Layout::Page {
             self.state.update(|s| {
                 s.open();
@@ -253,11 +264,26 @@ impl Controller {
     /// Sends a message, starting the conversation if there is none yet. The
     /// message waits in the outbox until the edge acknowledges it.
     pub fn send(&self, text: &str) -> Result<(), Problem> {
+        if self.previewing.get() {
+            let problem = Problem::new(
+                ErrorCode::Invalid,
+                "This is a preview: nothing written here is sent.",
+            );
+            self.state
+                .update(|s| s.chat_mut().set_notice(problem.message.clone()));
+            return Err(problem);
+        }
         self.live.post(text)?;
         if !self.live.is_connected() {
             self.create_conversation();
         }
         Ok(())
+    }
+
+    /// Makes this the channel editor's preview: once started, it shows
+    /// the look and texts the console sends, opened, and sends nothing.
+    pub fn preview(&self) {
+        self.previewing.set(true);
     }
 
     /// Posts a file the visitor uploaded.
@@ -458,6 +484,43 @@ impl Controller {
                 leptos::logging::warn!("Charla: the visitor's country is unknown: {e}");
                 None
             }
+        }
+    }
+
+    /// Listens for the console's drafts (only from the edge's own origin,
+    /// where the console is) and tells the console it may send them.
+    fn listen_for_previews(&self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let console = self.edge.url("");
+        let this = self.this.clone();
+        let from = console.clone();
+        let listener =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                let (Some(this), Some(text)) = (this.upgrade(), event.data().as_string()) else {
+                    return;
+                };
+                if event.origin() != from {
+                    return;
+                }
+                match json::parse::<WidgetPreview>(&text) {
+                    Ok(preview) => {
+                        this.language.set(preview.language);
+                        this.config.set(Some(preview.config));
+                        this.state.update(|s| {
+                            s.open();
+                        });
+                    }
+                    Err(e) => leptos::logging::warn!("Charla: not a preview: {e}"),
+                }
+            });
+        let _ =
+            window.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+        // It listens for as long as the page lives.
+        listener.forget();
+        if let Ok(Some(parent)) = window.parent() {
+            let _ = parent.post_message(&PREVIEW_READY.into(), &console);
         }
     }
 

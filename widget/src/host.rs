@@ -30,6 +30,9 @@ pub struct LoaderConfig {
     pub mode: Option<String>,
     /// `data-lang`: the language the page wants the widget in.
     pub lang: Option<String>,
+    /// `data-preview`: the channel editor's preview, which shows what the
+    /// console sends and sends nothing.
+    pub preview: bool,
 }
 
 /// The `window.Charla` object, created if the loader did not run.
@@ -54,6 +57,10 @@ pub fn loader_config(api: &Object) -> Option<LoaderConfig> {
         origin: field("origin")?,
         mode: field("mode"),
         lang: field("lang"),
+        preview: Reflect::get(&config, &"preview".into())
+            .ok()
+            .and_then(|p| p.as_bool())
+            .unwrap_or(false),
     })
 }
 

@@ -63,6 +63,9 @@ pub fn boot() {
         .and_then(Language::from_tag)
         .or_else(browser_language);
     let controller = Controller::new(Edge::new(config.origin), channel, layout, language);
+    if config.preview {
+        controller.preview();
+    }
     let app_controller = controller.clone();
     leptos::mount::mount_to(root, move || {
         leptos::view! { <App controller=app_controller /> }
