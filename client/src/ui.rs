@@ -231,11 +231,13 @@ fn FileView(attachment: Attachment, files: Signal<Option<FileSource>>) -> impl I
                 .toggle_with_force("charla-enlarged", big);
             let _ = button.set_attribute("aria-expanded", if big { "true" } else { "false" });
         };
-        // The listener's own element (a click lands on the picture inside).
+        // The picture's button (a click lands on the picture inside, and
+        // Leptos listens on the document, not on the button).
         let button_of = |event: &web_sys::Event| {
             event
-                .current_target()
+                .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.closest(".charla-image").ok().flatten())
         };
         let toggle = move |event: MouseEvent| {
             let Some(button) = button_of(&event) else {
@@ -286,8 +288,9 @@ fn FileView(attachment: Attachment, files: Signal<Option<FileSource>>) -> impl I
 /// The paperclip: picks files (several at once), uploads each with its
 /// progress shown, and posts each once it is stored. One line says how the
 /// first file still on its way is doing, or why it failed, with a retry
-/// when that may help and a button to let it go. Hidden until the
-/// conversation exists.
+/// when that may help and a button to let it go. Where it may start the
+/// conversation (the widget), a file picked before there is one waits for
+/// it; otherwise the paperclip shows once the conversation exists.
 #[component]
 pub fn AttachFile(
     /// Where the conversation's files go.
@@ -295,6 +298,9 @@ pub fn AttachFile(
     files: Signal<Option<FileSource>>,
     /// Posts an uploaded file as a message.
     posted: Callback<Attachment>,
+    /// Starts the conversation, for a file picked before there is one.
+    #[prop(optional)]
+    start: Option<Callback<()>>,
     /// The accessible name of the file picker.
     #[prop(into)]
     label: Signal<&'static str>,
@@ -309,7 +315,16 @@ pub fn AttachFile(
     // A list, not a map: a few files at most, and no hash table code.
     let chosen = StoredValue::new_local(Vec::<(u32, web_sys::File)>::new());
     let forget = move |key: u32| chosen.update_value(|c| c.retain(|(k, _)| *k != key));
+    // Files picked before the conversation exists, in order.
+    let waiting = StoredValue::new_local(Vec::<u32>::new());
     let send = move |key: u32| {
+        if files.with_untracked(Option::is_none) {
+            waiting.update_value(|w| w.push(key));
+            if let Some(start) = start {
+                start.run(());
+            }
+            return;
+        }
         let (Some(source), Some(file)) = (
             files.get_untracked(),
             chosen.with_value(|c| c.iter().find(|(k, _)| *k == key).map(|(_, f)| f.clone())),
@@ -344,6 +359,14 @@ pub fn AttachFile(
             }
         });
     };
+    // Once the conversation exists, the files that waited for it go.
+    Effect::new(move |_| {
+        if files.with(Option::is_some) {
+            for key in waiting.try_update_value(std::mem::take).unwrap_or_default() {
+                send(key);
+            }
+        }
+    });
     let on_change = move |event: Event| {
         let input: web_sys::HtmlInputElement = event_target(&event);
         let Some(list) = input.files() else { return };
@@ -397,7 +420,7 @@ pub fn AttachFile(
         })
     };
     view! {
-        <label class="charla-attach" hidden=move || files.with(Option::is_none)>
+        <label class="charla-attach" hidden=move || start.is_none() && files.with(Option::is_none)>
             <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                 <path d="M16 7l-7.5 7.5a2 2 0 0 0 3 3L19 10a4 4 0 0 0-6-6l-7.5 7.5a6 6 0 0 0 9 9L20 15"></path>
             </svg>

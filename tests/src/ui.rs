@@ -13,7 +13,9 @@ use crate::edge::LocalEdge;
 use crate::HarnessResult;
 
 pub async fn open_widget(visitor: &Client) -> HarnessResult<()> {
-    widget_element(visitor, ".charla-bubble")
+    // Shown, not just there: the widget stays invisible until its
+    // stylesheet has loaded, which a busy machine makes take a while.
+    shown_widget_element(visitor, ".charla-bubble")
         .await?
         .click()
         .await?;

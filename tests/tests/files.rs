@@ -6,7 +6,8 @@
 //! conversation's count are refused with a sentence that says why; a file
 //! is posted once however often it is retried, and only by who uploaded
 //! it; deleting the conversation deletes its files. Then, in headless
-//! Chromium, the visitor attaches a picture from the widget and the
+//! Chromium, the visitor attaches a picture from the widget (before
+//! writing anything, which starts the conversation) and the
 //! operator a PDF from the console, each sees the other's, the picture
 //! enlarges and shrinks back, and refused files say why in the window.
 //!
@@ -319,8 +320,7 @@ async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
         .goto(&format!("{}/embed.html?channel={DEMO_CHANNEL}", edge.url()))
         .await?;
     open_widget(&visitor).await?;
-    send_from_widget(&visitor, "I have a photo of the damage").await?;
-    let conversation = remembered_conversation(&visitor).await?;
+    // A picture first, before any message: it starts the conversation.
     choose_in_widget(&visitor, &photo).await?;
     let shown = "const img = root.querySelector('.charla-image img');
                  return img && img.complete && img.naturalWidth > 0 ? img.alt : null";
@@ -332,6 +332,8 @@ async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
             .map(str::to_owned)
     })
     .await?;
+    let conversation = remembered_conversation(&visitor).await?;
+    send_from_widget(&visitor, "That is the damage").await?;
 
     let operator = driver.session().await?;
     sign_in_as(&operator, edge, DEMO_EMAIL, DEMO_PASSWORD).await?;
@@ -353,7 +355,8 @@ async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
     image.click().await?;
     let enlarged = "const b = document.querySelector('.pane .charla-image');
                     const r = b.getBoundingClientRect();
-                    return b.getAttribute('aria-expanded') === 'true' && r.width === innerWidth";
+                    return b.getAttribute('aria-expanded') === 'true'
+                        && r.width === document.documentElement.clientWidth";
     eventually("the picture enlarged", || async {
         script(&operator, enlarged).await.as_bool().filter(|b| *b)
     })

@@ -113,11 +113,14 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
     };
     // The message box's tools must be `Send`; the controller is not, so
     // the callback reaches it through a local handle.
-    let attach = {
+    let (attach, start) = {
         let controller = StoredValue::new_local(controller.clone());
-        Callback::new(move |attachment: Attachment| {
-            controller.with_value(|c| c.attach(&attachment));
-        })
+        (
+            Callback::new(move |attachment: Attachment| {
+                controller.with_value(|c| c.attach(&attachment));
+            }),
+            Callback::new(move |()| controller.with_value(|c| c.start_conversation())),
+        )
     };
     let restart = {
         let controller = controller.clone();
@@ -270,6 +273,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                             <AttachFile
                                 files=files
                                 posted=attach
+                                start=start
                                 label=Signal::derive(move || t().attach)
                                 retry=Signal::derive(move || t().retry)
                                 dismiss=Signal::derive(move || t().dismiss)

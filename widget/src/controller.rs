@@ -286,6 +286,14 @@ impl Controller {
         self.previewing.set(true);
     }
 
+    /// Starts a conversation if there is none yet (a file was picked
+    /// first); not in a preview.
+    pub fn start_conversation(&self) {
+        if self.current.borrow().is_none() && !self.previewing.get() {
+            self.create_conversation();
+        }
+    }
+
     /// Posts a file the visitor uploaded.
     pub fn attach(&self, attachment: &Attachment) {
         self.live.attach(attachment);
