@@ -47,15 +47,7 @@ pub async fn upload(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
     files::check_size(&name, bytes.len() as u64)?;
     let mime = files::sniff(&bytes, &name)?;
     let bucket = ctx.env.bucket(BUCKET)?;
-    let stored = bucket
-        .list()
-        .prefix(prefix(conversation))
-        .limit(1000)
-        .execute()
-        .await?
-        .objects()
-        .len();
-    if stored >= MAX_FILES_PER_CONVERSATION {
+    if list_keys(&bucket, conversation).await?.len() >= MAX_FILES_PER_CONVERSATION {
         return Err(EdgeError::refuse(
             ErrorCode::TooLarge,
             format!(
