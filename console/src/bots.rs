@@ -14,7 +14,8 @@ use leptos::prelude::*;
 
 use crate::app::{confirm, page_edge};
 use crate::pick::{NewNamedForm, PickList};
-use crate::script::{expects, kind_name, ScriptDraft, TestRun, KINDS};
+use crate::script::{expects, kind_name, kinds, ScriptDraft, TestRun};
+use crate::words::{tr, trf};
 
 /// The chatbots screen.
 #[component]
@@ -37,7 +38,7 @@ pub fn ChatbotsAdmin() -> impl IntoView {
     view! {
         <main class="chatbots">
             <nav class="channel-list" aria-labelledby="chatbots-title">
-                <h2 id="chatbots-title">"Chatbots"</h2>
+                <h2 id="chatbots-title">{tr("Chatbots")}</h2>
                 <p class="notice" role="status">{move || notice.get()}</p>
                 <PickList
                     items=Signal::derive(move || {
@@ -70,7 +71,7 @@ fn NewBotForm(on_created: Callback<ChatbotSummary>) -> impl IntoView {
         let bot_id = id.get_untracked().trim().to_owned();
         if ChannelId::parse(bot_id.as_str()).is_err() {
             return error.set(Some(
-                "The id must be 1 to 40 characters of a-z, 0-9 and '-'.".into(),
+                tr("The id must be 1 to 40 characters of a-z, 0-9 and '-'.").into(),
             ));
         }
         let chatbot = Chatbot {
@@ -102,7 +103,7 @@ fn NewBotForm(on_created: Callback<ChatbotSummary>) -> impl IntoView {
             }
         });
     };
-    view! { <NewNamedForm title="New chatbot" prefix="new-bot" name=name id=id error=error submit=submit /> }
+    view! { <NewNamedForm title=tr("New chatbot") prefix="new-bot" name=name id=id error=error submit=submit /> }
 }
 
 /// One chatbot's name and script, with its test mode.
@@ -156,7 +157,7 @@ fn BotEditor(
                             }
                         });
                         edit(Box::new(move |d| d.saved(saved.chatbot)));
-                        notice.set(Some("Saved. New conversations use it at once.".into()));
+                        notice.set(Some(tr("Saved. New conversations use it at once.").into()));
                     }
                     Err(e) => notice.set(Some(e.to_string())),
                 }
@@ -166,8 +167,9 @@ fn BotEditor(
     let delete = {
         let id = id.clone();
         move |_| {
-            let confirmed = confirm(&format!(
-                "Delete the chatbot {id}? Rules naming it stop using it."
+            let confirmed = confirm(&trf(
+                "Delete the chatbot {}? Rules naming it stop using it.",
+                &[&id],
             ));
             if !confirmed {
                 return;
@@ -203,7 +205,7 @@ fn BotEditor(
         <section class="editor" aria-labelledby="bot-title">
             <header class="editor-head">
                 <h2 id="bot-title">{name}</h2>
-                <label for="bot-name">"Chatbot name"</label>
+                <label for="bot-name">{tr("Chatbot name")}</label>
                 <input
                     id="bot-name"
                     prop:value=name
@@ -218,16 +220,16 @@ fn BotEditor(
                     disabled=move || has_errors() || !draft.with(|d| d.as_ref().is_some_and(ScriptDraft::is_dirty))
                     on:click=save
                 >
-                    "Save"
+                    {tr("Save")}
                 </button>
                 <button type="button" on:click=move |_| testing.update(|t| *t = !*t)>
-                    {move || if testing.get() { "Back to editing" } else { "Test" }}
+                    {move || if testing.get() { tr("Back to editing") } else { tr("Test") }}
                 </button>
-                <button type="button" on:click=delete>"Delete"</button>
+                <button type="button" on:click=delete>{tr("Delete")}</button>
             </header>
             <p class="notice" role="status">{move || notice.get()}</p>
             <ul class="problems" role="alert">{general}</ul>
-            <div class="languages" role="group" aria-label="Language of the texts below">
+            <div class="languages" role="group" aria-label=tr("Language of the texts below")>
                 {Language::ALL
                     .into_iter()
                     .map(|l| {
@@ -245,7 +247,7 @@ fn BotEditor(
             </div>
             {move || {
                 if !loaded.get() {
-                    return view! { <p>"Loading…"</p> }.into_any();
+                    return view! { <p>{tr("Loading…")}</p> }.into_any();
                 }
                 if testing.get() {
                     let bot = draft.with_untracked(|d| d.as_ref().map(|d| d.bot().clone())).unwrap_or_default();
@@ -256,9 +258,9 @@ fn BotEditor(
                         {move || (0..count.get()).map(|index| view! { <StepEditor index=index draft=draft language=language /> }).collect_view()}
                     </ol>
                     <div class="rule-actions">
-                        <label for="new-step-kind">"New step"</label>
+                        <label for="new-step-kind">{tr("New step")}</label>
                         <select id="new-step-kind" on:change=move |e| new_kind.set(event_target_value(&e))>
-                            {KINDS.into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+                            {kinds().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
                         </select>
                         <button
                             type="button"
@@ -267,7 +269,7 @@ fn BotEditor(
                                 edit(Box::new(move |d| d.add_step(&kind)));
                             }
                         >
-                            "Add a step"
+                            {tr("Add a step")}
                         </button>
                     </div>
                 }
@@ -331,11 +333,11 @@ fn StepEditor(
     view! {
         <li class="rule step">
             <fieldset>
-                <legend>{format!("Step {n}")}</legend>
+                <legend>{trf("Step {}", &[&n.to_string()])}</legend>
                 <ul class="problems" role="alert">
                     {move || problems().into_iter().map(|i| { let class = severity_class(&i); view! { <li class=class>{i.message}</li> } }).collect_view()}
                 </ul>
-                <label for=format!("step-{n}-kind")>"Step type"</label>
+                <label for=format!("step-{n}-kind")>{tr("Step type")}</label>
                 <select
                     id=format!("step-{n}-kind")
                     on:change=move |e| {
@@ -343,12 +345,12 @@ fn StepEditor(
                         edit(Box::new(move |d| d.set_kind(index, &value)));
                     }
                 >
-                    {KINDS
+                    {kinds()
                         .into_iter()
                         .map(|(value, label)| view! { <option value=value selected=move || kind() == value>{label}</option> })
                         .collect_view()}
                 </select>
-                <label for=format!("step-{n}-message")>"Message"</label>
+                <label for=format!("step-{n}-message")>{tr("Message")}</label>
                 <textarea
                     id=format!("step-{n}-message")
                     rows="2"
@@ -363,7 +365,7 @@ fn StepEditor(
                     team()
                         .map(|value| {
                             view! {
-                                <label for=format!("step-{n}-team")>"Team"</label>
+                                <label for=format!("step-{n}-team")>{tr("Team")}</label>
                                 <input
                                     id=format!("step-{n}-team")
                                     prop:value=value
@@ -380,21 +382,21 @@ fn StepEditor(
                         .then(|| {
                             view! {
                                 <fieldset class="answers">
-                                    <legend>{format!("Answers of step {n}")}</legend>
+                                    <legend>{trf("Answers of step {}", &[&n.to_string()])}</legend>
                                     {answers()
                                         .into_iter()
                                         .enumerate()
                                         .map(|(k, answer)| answer_editor(index, k + 1, answer.id, answer.label, answer.link, language, edit))
                                         .collect_view()}
                                     <button type="button" on:click=move |_| edit(Box::new(move |d| d.add_answer(index)))>
-                                        {format!("Add an answer to step {n}")}
+                                        {trf("Add an answer to step {}", &[&n.to_string()])}
                                     </button>
                                 </fieldset>
                             }
                         })
                 }}
                 <fieldset class="only-if">
-                    <legend>{format!("Step {n} only if these answers were chosen")}</legend>
+                    <legend>{trf("Step {} only if these answers were chosen", &[&n.to_string()])}</legend>
                     {move || {
                         let chosen = only_if();
                         earlier()
@@ -421,13 +423,13 @@ fn StepEditor(
                 </fieldset>
                 <div class="rule-actions">
                     <button type="button" on:click=move |_| edit(Box::new(move |d| d.move_step(index, true)))>
-                        {format!("Move step {n} up")}
+                        {trf("Move step {} up", &[&n.to_string()])}
                     </button>
                     <button type="button" on:click=move |_| edit(Box::new(move |d| d.move_step(index, false)))>
-                        {format!("Move step {n} down")}
+                        {trf("Move step {} down", &[&n.to_string()])}
                     </button>
                     <button type="button" on:click=move |_| edit(Box::new(move |d| d.remove_step(index)))>
-                        {format!("Delete step {n}")}
+                        {trf("Delete step {}", &[&n.to_string()])}
                     </button>
                 </div>
             </fieldset>
@@ -452,7 +454,7 @@ fn answer_editor(
     let value = move || label.0.get(&language.get()).cloned().unwrap_or_default();
     view! {
         <div class="answer">
-            <label for=label_id.clone()>{format!("Answer {k}")}</label>
+            <label for=label_id.clone()>{trf("Answer {}", &[&k.to_string()])}</label>
             <input
                 id=label_id
                 prop:value=value
@@ -462,7 +464,7 @@ fn answer_editor(
                     edit(Box::new(move |d| d.set_answer_label(index, answer, lang, text)));
                 }
             />
-            <label for=link_id.clone()>{format!("Answer {k} opens (optional)")}</label>
+            <label for=link_id.clone()>{trf("Answer {} opens (optional)", &[&k.to_string()])}</label>
             <input
                 id=link_id
                 type="url"
@@ -474,7 +476,7 @@ fn answer_editor(
                 }
             />
             <button type="button" on:click=move |_| edit(Box::new(move |d| d.remove_answer(index, answer)))>
-                {format!("Remove answer {k}")}
+                {trf("Remove answer {}", &[&k.to_string()])}
             </button>
         </div>
     }
@@ -494,36 +496,36 @@ fn BotTest(bot: Chatbot, language: Language) -> impl IntoView {
         test.try_update(|t| t.typed(&text)).unwrap_or(false)
     });
     view! {
-        <section class="pane bot-test" aria-label="Test of the script">
+        <section class="pane bot-test" aria-label=tr("Test of the script")>
             <header>
-                <h3>"Test: what a visitor sees"</h3>
-                <button type="button" on:click=move |_| restart.run(())>"Restart"</button>
+                <h3>{tr("Test: what a visitor sees")}</h3>
+                <button type="button" on:click=move |_| restart.run(())>{tr("Restart")}</button>
             </header>
             <MessageList
                 messages=messages
                 pending=Signal::derive(Vec::new)
                 me=Signal::derive(|| Some(ParticipantId::visitor()))
-                label="Test conversation"
-                you="Visitor"
-                sending="Sending…"
+                label=tr("Test conversation")
+                you=tr("Visitor")
+                sending=tr("Sending…")
             />
             <BotControls
                 messages=messages
                 choose=choose
                 restart=restart
-                restart_label="Restart"
-                choices_label="Answers"
+                restart_label=tr("Restart")
+                choices_label=tr("Answers")
             />
             <Composer
                 class="reply"
                 id="bot-test-input"
-                label="Answer as the visitor"
-                placeholder="Write as a visitor would…".to_string()
-                button_label="Send"
+                label=tr("Answer as the visitor")
+                placeholder=tr("Write as a visitor would…").to_string()
+                button_label=tr("Send")
                 send=send
                 expects=expects
             >
-                "Send"
+                {tr("Send")}
             </Composer>
         </section>
     }

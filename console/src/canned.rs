@@ -10,6 +10,7 @@ use charla_shared::routes;
 use leptos::prelude::*;
 
 use crate::app::page_edge;
+use crate::words::tr;
 
 /// The list over a reply: which responses match what is typed and which
 /// one is highlighted.
@@ -159,7 +160,7 @@ pub fn CannedEditor(channel: ChannelId) -> impl IntoView {
                 Ok((saved_own, saved_global)) => {
                     own.set(saved_own);
                     global.set(saved_global);
-                    status.set("Canned responses saved.".into());
+                    status.set(tr("Canned responses saved.").into());
                 }
                 Err(e) => status.set(e.to_string()),
             }
@@ -167,13 +168,13 @@ pub fn CannedEditor(channel: ChannelId) -> impl IntoView {
     };
     view! {
         <section class="canned-editor" aria-labelledby="canned-title">
-            <h3 id="canned-title">"Canned responses"</h3>
+            <h3 id="canned-title">{tr("Canned responses")}</h3>
             <p class="hint">
-                "Operators type : and a shortcut in a reply (or pick from the list that opens); :shortcut and a space puts the text in."
+                {tr("Operators type : and a shortcut in a reply (or pick from the list that opens); :shortcut and a space puts the text in.")}
             </p>
-            <CannedRows title="This channel's" prefix="canned-own" rows=own />
-            <CannedRows title="Every channel's" prefix="canned-global" rows=global />
-            <button type="button" class="save-canned" on:click=save>"Save canned responses"</button>
+            <CannedRows title=tr("This channel's") prefix="canned-own" rows=own />
+            <CannedRows title=tr("Every channel's") prefix="canned-global" rows=global />
+            <button type="button" class="save-canned" on:click=save>{tr("Save canned responses")}</button>
             <p class="status" role="status">{move || status.get()}</p>
         </section>
     }
@@ -209,7 +210,7 @@ fn CannedRows(
                     let text_id = format!("{prefix}-text-{at}");
                     view! {
                         <div class="canned-row">
-                            <label for=shortcut_id.clone()>"Shortcut"</label>
+                            <label for=shortcut_id.clone()>{tr("Shortcut")}</label>
                             <input
                                 id=shortcut_id
                                 prop:value=move || get(|c| c.shortcut.clone())
@@ -218,7 +219,7 @@ fn CannedRows(
                                     rows.update(|r| if let Some(c) = r.get_mut(at) { c.shortcut = value; });
                                 }
                             />
-                            <label for=text_id.clone()>"Text"</label>
+                            <label for=text_id.clone()>{tr("Text")}</label>
                             <textarea
                                 id=text_id
                                 rows="2"
@@ -232,13 +233,13 @@ fn CannedRows(
                                 type="button"
                                 on:click=move |_| rows.update(|r| { if at < r.len() { r.remove(at); } })
                             >
-                                "Remove"
+                                {tr("Remove")}
                             </button>
                         </div>
                     }
                 }
             />
-            <button type="button" class="add-canned" on:click=add>"Add a canned response"</button>
+            <button type="button" class="add-canned" on:click=add>{tr("Add a canned response")}</button>
         </fieldset>
     }
 }

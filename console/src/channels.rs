@@ -18,8 +18,9 @@ use leptos::prelude::*;
 
 use crate::app::{confirm, page_edge};
 use crate::canned::CannedEditor;
-use crate::draft::{ColorField, Draft, TextField, BUTTON_MODES};
+use crate::draft::{ColorField, Draft, TextField};
 use crate::pick::{NewNamedForm, PickList};
+use crate::words::{tr, trf};
 
 /// The channels screen.
 #[component]
@@ -29,7 +30,7 @@ pub fn ChannelsAdmin(session: Session) -> impl IntoView {
     view! {
         <main class="channels">
             <nav class="channel-list" aria-labelledby="channels-title">
-                <h2 id="channels-title">"Channels"</h2>
+                <h2 id="channels-title">{tr("Channels")}</h2>
                 <PickList
                     items=Signal::derive(move || {
                         channels.with(|list| list.iter().map(|c| (c.id.clone(), c.name.clone())).collect())
@@ -66,7 +67,7 @@ fn NewChannelForm(on_created: Callback<ChannelSummary>) -> impl IntoView {
         event.prevent_default();
         let channel = match ChannelId::parse(id.get_untracked().trim()) {
             Ok(channel) => channel,
-            Err(e) => return error.set(Some(format!("The id {e}."))),
+            Err(e) => return error.set(Some(trf("The id {}.", &[&e.to_string()]))),
         };
         let body = NewChannel {
             id: channel.clone(),
@@ -90,7 +91,7 @@ fn NewChannelForm(on_created: Callback<ChannelSummary>) -> impl IntoView {
             }
         });
     };
-    view! { <NewNamedForm title="New channel" prefix="new-channel" name=name id=id error=error submit=submit /> }
+    view! { <NewNamedForm title=tr("New channel") prefix="new-channel" name=name id=id error=error submit=submit /> }
 }
 
 /// The tabs of the editor.
@@ -104,6 +105,7 @@ enum Tab {
     Canned,
 }
 
+/// Each tab with the English name its element id is made of.
 const TABS: [(Tab, &str); 6] = [
     (Tab::Operators, "Operators"),
     (Tab::Options, "Options"),
@@ -177,7 +179,9 @@ fn ChannelEditor(
                                 d.saved(saved);
                             }
                         });
-                        notice.set(Some("Saved. Visitors see it on their next page.".into()));
+                        notice.set(Some(
+                            tr("Saved. Visitors see it on their next page.").into(),
+                        ));
                     }
                     Err(e) => notice.set(Some(e.to_string())),
                 }
@@ -204,9 +208,9 @@ fn ChannelEditor(
     let delete = {
         let id = id.clone();
         move |_| {
-            let question = format!(
-                "Delete the channel “{}” ({id}) with all its conversations, ratings, leads and tickets? This cannot be undone.",
-                title()
+            let question = trf(
+                "Delete the channel “{}” ({}) with all its conversations, ratings, leads and tickets? This cannot be undone.",
+                &[&title(), id.as_str()],
             );
             if !confirm(&question) {
                 return;
@@ -227,7 +231,7 @@ fn ChannelEditor(
         let id = id.clone();
         move || {
             if !loaded.get() {
-                return view! { <p>"Loading…"</p> }.into_any();
+                return view! { <p>{tr("Loading…")}</p> }.into_any();
             }
             match tab.get() {
                 Tab::Operators => {
@@ -245,7 +249,7 @@ fn ChannelEditor(
         <section class="editor" aria-labelledby="editor-title">
             <header class="editor-head">
                 <h2 id="editor-title">{title}</h2>
-                <label for="channel-name">"Channel name"</label>
+                <label for="channel-name">{tr("Channel name")}</label>
                 <input
                     id="channel-name"
                     prop:value=title
@@ -267,17 +271,17 @@ fn ChannelEditor(
                     }
                     on:click=save
                 >
-                    "Save"
+                    {tr("Save")}
                 </button>
                 <button type="button" class="delete" on:click=delete>
-                    "Delete channel"
+                    {tr("Delete channel")}
                 </button>
             </header>
             <ul class="problems" role="alert">
                 <For each=move || problems.get() key=|p| p.clone() children=|p| view! { <li>{p}</li> } />
             </ul>
             <p class="notice" role="status">{move || notice.get()}</p>
-            <div role="tablist" aria-label="Channel settings" class="tabs">
+            <div role="tablist" aria-label=tr("Channel settings") class="tabs">
                 {TABS
                     .into_iter()
                     .map(|(which, label)| {
@@ -290,7 +294,7 @@ fn ChannelEditor(
                                 aria-controls="channel-panel"
                                 on:click=move |_| tab.set(which)
                             >
-                                {label}
+                                {tab_name(which)}
                             </button>
                         }
                     })
@@ -311,7 +315,7 @@ fn OperatorsTab(
 ) -> impl IntoView {
     view! {
         <fieldset>
-            <legend>"Operators who answer this channel"</legend>
+            <legend>{tr("Operators who answer this channel")}</legend>
             <For
                 each=move || operators.get()
                 key=|o| o.id.clone()
@@ -342,7 +346,7 @@ fn OperatorsTab(
                     }
                 }
             />
-            <p class="hint">"Admins answer every channel."</p>
+            <p class="hint">{tr("Admins answer every channel.")}</p>
         </fieldset>
     }
 }
@@ -380,7 +384,7 @@ fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
                 />
                 <input
                     type="color"
-                    aria-label=format!("{label} picker")
+                    aria-label=trf("{} picker", &[label])
                     prop:value=move || swatch().map(|s| s.0).unwrap_or_else(|| "#000000".into())
                     on:input=move |e| {
                         let picked = event_target_value(&e);
@@ -392,12 +396,12 @@ fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
                         let style = format!("background:{background};color:{text}");
                         view! {
                             <span class="swatch" style=style>
-                                {format!("Sample text, contrast {ratio:.1}:1")}
+                                {trf("Sample text, contrast {}:1", &[&format!("{ratio:.1}")])}
                             </span>
                         }
                             .into_any()
                     }
-                    None => view! { <span class="error">"Type HEX, RGB or HSL"</span> }.into_any(),
+                    None => view! { <span class="error">{tr("Type HEX, RGB or HSL")}</span> }.into_any(),
                 }}
             </div>
         }
@@ -436,16 +440,16 @@ fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
         <div class="with-preview">
         <div>
         <fieldset>
-            <legend>"Colours"</legend>
-            {color(ColorField::Button, "Chat button colour", "button-color")}
-            {color(ColorField::Header, "Window header colour", "header-color")}
+            <legend>{tr("Colours")}</legend>
+            {color(ColorField::Button, tr("Chat button colour"), "button-color")}
+            {color(ColorField::Header, tr("Window header colour"), "header-color")}
             <button type="button" on:click=move |_| edit(Box::new(|d| d.reset_colors()))>
-                "Reset colours"
+                {tr("Reset colours")}
             </button>
         </fieldset>
         <fieldset>
-            <legend>"Texts"</legend>
-            <label for="fallback">"Fallback language"</label>
+            <legend>{tr("Texts")}</legend>
+            <label for="fallback">{tr("Fallback language")}</label>
             <select
                 id="fallback"
                 on:change=move |e| {
@@ -462,7 +466,7 @@ fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
                     })
                     .collect_view()}
             </select>
-            <div class="languages" role="group" aria-label="Language of the texts below">
+            <div class="languages" role="group" aria-label=tr("Language of the texts below")>
                 {Language::ALL
                     .into_iter()
                     .map(|l| {
@@ -478,7 +482,7 @@ fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
                     })
                     .collect_view()}
             </div>
-            <label for="mode">"Who answers"</label>
+            <label for="mode">{tr("Who answers")}</label>
             <select
                 id="mode"
                 on:change=move |e| {
@@ -491,9 +495,9 @@ fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
                 }
             >
                 {[
-                    (ChatMode::Both, "both", "A chatbot first, then a person"),
-                    (ChatMode::Operators, "operators", "Operators only"),
-                    (ChatMode::Bot, "bot", "A chatbot only"),
+                    (ChatMode::Both, "both", tr("A chatbot first, then a person")),
+                    (ChatMode::Operators, "operators", tr("Operators only")),
+                    (ChatMode::Bot, "bot", tr("A chatbot only")),
                 ]
                     .into_iter()
                     .map(|(mode, value, label)| {
@@ -502,11 +506,11 @@ fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
                     })
                     .collect_view()}
             </select>
-            {text(TextField::Welcome, "Welcome message", "welcome")}
-            {text(TextField::Placeholder, "Text input placeholder", "placeholder")}
-            {text(TextField::ButtonText, "Button text (notification bubble)", "button-text")}
-            {text(TextField::Closing, "Closing comments (shown when the conversation ends)", "closing")}
-            <p class="hint">"An empty text uses the fallback language's, then Charla's own."</p>
+            {text(TextField::Welcome, tr("Welcome message"), "welcome")}
+            {text(TextField::Placeholder, tr("Text input placeholder"), "placeholder")}
+            {text(TextField::ButtonText, tr("Button text (notification bubble)"), "button-text")}
+            {text(TextField::Closing, tr("Closing comments (shown when the conversation ends)"), "closing")}
+            <p class="hint">{tr("An empty text uses the fallback language's, then Charla's own.")}</p>
             <ul class="warnings" aria-live="polite">
                 {move || {
                     draft
@@ -519,11 +523,13 @@ fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
                                 .unwrap_or(language);
                             view! {
                                 <li>
-                                    {format!(
+                                    {trf(
                                         "Visitors in {} will see {} for the {}.",
-                                        language.native_name(),
-                                        fallback.native_name(),
-                                        fields.join(", "),
+                                        &[
+                                            language.native_name(),
+                                            fallback.native_name(),
+                                            &fields.into_iter().map(field_name).collect::<Vec<_>>().join(", "),
+                                        ],
                                     )}
                                 </li>
                             }
@@ -541,7 +547,7 @@ fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
                         edit(Box::new(move |d| d.set_publish_ratings(publish)));
                     }
                 />
-                <label for="publish-ratings">"Publish the ratings page (percentages and faces, never the reasons)"</label>
+                <label for="publish-ratings">{tr("Publish the ratings page (percentages and faces, never the reasons)")}</label>
             </div>
         </fieldset>
         </div>
@@ -598,7 +604,7 @@ fn Preview(
     });
     on_cleanup(move || listening.remove());
     view! {
-        <iframe class="preview" title="Preview of the widget" src=src node_ref=frame></iframe>
+        <iframe class="preview" title=tr("Preview of the widget") src=src node_ref=frame></iframe>
     }
 }
 
@@ -644,11 +650,11 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
         view! {
             <li class="rule">
                 <fieldset>
-                    <legend>{format!("Rule {n}")}</legend>
-                    <div role="radiogroup" aria-label=format!("Rule {n}: live chat button")>
+                    <legend>{trf("Rule {}", &[&n.to_string()])}</legend>
+                    <div role="radiogroup" aria-label=trf("Rule {}: live chat button", &[&n.to_string()])>
                         {BUTTON_MODES
                             .into_iter()
-                            .map(|(mode, label)| {
+                            .map(|mode| {
                                 let id = format!("rule-{n}-{mode:?}");
                                 view! {
                                     <span class="radio">
@@ -659,13 +665,13 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
                                             prop:checked=move || get().button == mode
                                             on:change=move |_| edit(Box::new(move |d| d.update_rule(index, |r| r.button = mode)))
                                         />
-                                        <label for=id>{label}</label>
+                                        <label for=id>{button_mode_name(mode)}</label>
                                     </span>
                                 }
                             })
                             .collect_view()}
                     </div>
-                    <label for=format!("rule-{n}-pages")>"Pages"</label>
+                    <label for=format!("rule-{n}-pages")>{tr("Pages")}</label>
                     <select
                         id=format!("rule-{n}-pages")
                         on:change=move |e| {
@@ -679,10 +685,10 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
                     >
                         {MatchKind::ALL
                             .into_iter()
-                            .map(|k| view! { <option value=k.code() selected=move || kind.get() == k>{k.label()}</option> })
+                            .map(|k| view! { <option value=k.code() selected=move || kind.get() == k>{match_name(k)}</option> })
                             .collect_view()}
                     </select>
-                    <label class="charla-sr" for=format!("rule-{n}-words")>"Address or path"</label>
+                    <label class="charla-sr" for=format!("rule-{n}-words")>{tr("Address or path")}</label>
                     <input
                         id=format!("rule-{n}-words")
                         placeholder="/pricing"
@@ -691,7 +697,7 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
                         on:input=move |e| set_pages(kind.get_untracked(), event_target_value(&e))
                     />
                     <label for=format!("rule-{n}-regex") hidden=move || kind.get() != MatchKind::Pattern>
-                        "URL regex"
+                        {tr("URL regex")}
                     </label>
                     <input
                         id=format!("rule-{n}-regex")
@@ -701,7 +707,7 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
                         prop:value=move || get().url_regex
                         on:input=move |e| set_pages(MatchKind::Pattern, event_target_value(&e))
                     />
-                    <label for=format!("rule-{n}-timer")>"Open automatically timer (seconds)"</label>
+                    <label for=format!("rule-{n}-timer")>{tr("Open automatically timer (seconds)")}</label>
                     <input
                         id=format!("rule-{n}-timer")
                         type="number"
@@ -713,7 +719,7 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
                             edit(Box::new(move |d| d.update_rule(index, |r| r.auto_open_seconds = seconds)));
                         }
                     />
-                    <label for=format!("rule-{n}-countries")>"Countries (codes, empty for all)"</label>
+                    <label for=format!("rule-{n}-countries")>{tr("Countries (codes, empty for all)")}</label>
                     <input
                         id=format!("rule-{n}-countries")
                         placeholder="ES, MX, BR"
@@ -723,7 +729,7 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
                             edit(Box::new(move |d| d.set_countries(index, &typed)));
                         }
                     />
-                    <label for=format!("rule-{n}-bot")>"Chatbot"</label>
+                    <label for=format!("rule-{n}-bot")>{tr("Chatbot")}</label>
                     <select
                         id=format!("rule-{n}-bot")
                         on:change=move |e| {
@@ -731,7 +737,7 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
                             edit(Box::new(move |d| d.update_rule(index, |r| r.chatbot = Some(picked).filter(|t| !t.is_empty()))));
                         }
                     >
-                        <option value="" selected=move || get().chatbot.is_none()>"None"</option>
+                        <option value="" selected=move || get().chatbot.is_none()>{tr("None")}</option>
                         {move || {
                             bots.get()
                                 .into_iter()
@@ -753,17 +759,17 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
                                 edit(Box::new(move |d| d.update_rule(index, |r| r.chatbot_only_if_no_operator = on)));
                             }
                         />
-                        <label for=format!("rule-{n}-only")>"Enabled only if no operator"</label>
+                        <label for=format!("rule-{n}-only")>{tr("Enabled only if no operator")}</label>
                     </div>
                     <div class="rule-actions">
                         <button type="button" on:click=move |_| edit(Box::new(move |d| d.move_rule(index, true)))>
-                            {format!("Move rule {n} up")}
+                            {trf("Move rule {} up", &[&n.to_string()])}
                         </button>
                         <button type="button" on:click=move |_| edit(Box::new(move |d| d.move_rule(index, false)))>
-                            {format!("Move rule {n} down")}
+                            {trf("Move rule {} down", &[&n.to_string()])}
                         </button>
                         <button type="button" on:click=move |_| edit(Box::new(move |d| d.remove_rule(index)))>
-                            {format!("Delete rule {n}")}
+                            {trf("Delete rule {}", &[&n.to_string()])}
                         </button>
                     </div>
                 </fieldset>
@@ -772,11 +778,11 @@ fn RulesTab(draft: RwSignal<Option<Draft>>, bots: RwSignal<Vec<ChatbotSummary>>)
     };
     view! {
         <p class="hint">
-            "The first rule whose pages include the page (and whose countries include the visitor's) decides. Without a match the button shows."
+            {tr("The first rule whose pages include the page (and whose countries include the visitor's) decides. Without a match the button shows.")}
         </p>
         <ol class="rules">{move || (0..count.get()).map(rule).collect_view()}</ol>
         <button type="button" on:click=move |_| edit(Box::new(|d| d.add_rule()))>
-            "Add a rule"
+            {tr("Add a rule")}
         </button>
     }
 }
@@ -793,18 +799,18 @@ fn WidgetTab(id: ChannelId) -> impl IntoView {
     let ratings_page = format!("{origin}{}", routes::public_stats(&id));
     view! {
         <fieldset>
-            <legend>"On your site"</legend>
-            <label for="snippet">"Paste this into your site's pages, inside <head>:"</label>
+            <legend>{tr("On your site")}</legend>
+            <label for="snippet">{tr("Paste this into your site's pages, inside <head>:")}</label>
             <textarea id="snippet" class="code" readonly rows="3">{snippet.clone()}</textarea>
-            <CopyButton text=snippet label="Copy the snippet" />
+            <CopyButton text=snippet label=tr("Copy the snippet") />
         </fieldset>
         <fieldset>
-            <legend>"Without a site"</legend>
-            <label for="direct-link">"Send this link by e-mail: it opens a chat at once."</label>
+            <legend>{tr("Without a site")}</legend>
+            <label for="direct-link">{tr("Send this link by e-mail: it opens a chat at once.")}</label>
             <input id="direct-link" class="code" readonly value=link.clone() />
-            <CopyButton text=link label="Copy the link" />
+            <CopyButton text=link label=tr("Copy the link") />
             <p class="hint">
-                "Public ratings page, once published under Options: "
+                {tr("Public ratings page, once published under Options: ")}
                 <a href=ratings_page.clone() target="_blank" rel="noopener">{ratings_page.clone()}</a>
             </p>
         </fieldset>
@@ -850,7 +856,7 @@ fn SecurityTab(id: ChannelId) -> impl IntoView {
                 match page_edge().put::<_, ChannelSecrets>(&path, &security).await {
                     Ok(saved) => {
                         loaded(saved);
-                        notice.set(Some("Security settings saved.".into()));
+                        notice.set(Some(tr("Security settings saved.").into()));
                     }
                     Err(e) => notice.set(Some(e.to_string())),
                 }
@@ -866,7 +872,8 @@ fn SecurityTab(id: ChannelId) -> impl IntoView {
                     Ok(rotated) => {
                         loaded(rotated);
                         notice.set(Some(
-                            "A new secret is in use; hashes made with the old one fail now.".into(),
+                            tr("A new secret is in use; hashes made with the old one fail now.")
+                                .into(),
                         ));
                     }
                     Err(e) => notice.set(Some(e.to_string())),
@@ -877,8 +884,8 @@ fn SecurityTab(id: ChannelId) -> impl IntoView {
     view! {
         <p class="notice" role="status">{move || notice.get()}</p>
         <fieldset>
-        <legend>"Who may use the channel"</legend>
-        <label for="origins">"Sites allowed to use this channel (one origin per line, empty for any)"</label>
+        <legend>{tr("Who may use the channel")}</legend>
+        <label for="origins">{tr("Sites allowed to use this channel (one origin per line, empty for any)")}</label>
         <textarea
             id="origins"
             rows="3"
@@ -893,16 +900,16 @@ fn SecurityTab(id: ChannelId) -> impl IntoView {
                 prop:checked=require
                 on:change=move |e| require.set(event_target_checked(&e))
             />
-            <label for="require-identity">"Only signed-in visitors (identity verified with the secret)"</label>
+            <label for="require-identity">{tr("Only signed-in visitors (identity verified with the secret)")}</label>
         </div>
-        <button type="button" on:click=save>"Save security settings"</button>
+        <button type="button" on:click=save>{tr("Save security settings")}</button>
         </fieldset>
         <fieldset>
-        <legend>"Signed-in visitors"</legend>
-        <label for="secret">"Identity secret: user_hash = HMAC-SHA256(secret, user_id)"</label>
+        <legend>{tr("Signed-in visitors")}</legend>
+        <label for="secret">{tr("Identity secret: user_hash = HMAC-SHA256(secret, user_id)")}</label>
         <input id="secret" class="code" readonly value=move || secrets.get().map(|s| s.identity_secret).unwrap_or_default() />
-        {move || secrets.get().map(|s| view! { <CopyButton text=s.identity_secret label="Copy the secret" /> })}
-        <button type="button" on:click=rotate>"Replace the secret"</button>
+        {move || secrets.get().map(|s| view! { <CopyButton text=s.identity_secret label=tr("Copy the secret") /> })}
+        <button type="button" on:click=rotate>{tr("Replace the secret")}</button>
         </fieldset>
     }
 }
@@ -919,6 +926,59 @@ fn CopyButton(text: String, label: &'static str) -> impl IntoView {
     };
     view! {
         <button type="button" on:click=copy>{label}</button>
-        <span role="status" class="hint">{move || done.get().then_some("Copied.")}</span>
+        <span role="status" class="hint">{move || done.get().then_some(tr("Copied."))}</span>
+    }
+}
+
+/// Every button mode, in the order the editor offers them.
+const BUTTON_MODES: [ButtonMode; 4] = [
+    ButtonMode::Show,
+    ButtonMode::ShowWithNotification,
+    ButtonMode::OpenAutomatically,
+    ButtonMode::Hide,
+];
+
+/// A tab's name in the console's language.
+fn tab_name(tab: Tab) -> &'static str {
+    match tab {
+        Tab::Operators => tr("Operators"),
+        Tab::Options => tr("Options"),
+        Tab::Rules => tr("Channel rules"),
+        Tab::Widget => tr("Widget"),
+        Tab::Security => tr("Security"),
+        Tab::Canned => tr("Canned responses"),
+    }
+}
+
+/// What the editor calls a button mode.
+fn button_mode_name(mode: ButtonMode) -> &'static str {
+    match mode {
+        ButtonMode::Show => tr("Show"),
+        ButtonMode::ShowWithNotification => tr("Show with notification"),
+        ButtonMode::OpenAutomatically => tr("Open automatically"),
+        ButtonMode::Hide => tr("Hide"),
+    }
+}
+
+/// What the editor calls a way of matching pages.
+fn match_name(kind: MatchKind) -> &'static str {
+    match kind {
+        MatchKind::Every => tr("Every page"),
+        MatchKind::Contains => tr("Pages whose address contains"),
+        MatchKind::StartsWith => tr("Pages whose address starts with"),
+        MatchKind::Exactly => tr("The page whose address is exactly"),
+        MatchKind::Pattern => tr("Pages matching a regular expression (advanced)"),
+    }
+}
+
+/// A channel text's name (as `ChannelOptions::borrowed_texts` gives it) in
+/// the console's language.
+fn field_name(field: &str) -> &str {
+    match field {
+        "welcome message" => tr("welcome message"),
+        "placeholder" => tr("placeholder"),
+        "button text" => tr("button text"),
+        "closing comments" => tr("closing comments"),
+        other => other,
     }
 }

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::words::trf;
+
 /// One bar: its label, its value (none for "no data") and the value as
 /// people read it.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,11 +51,11 @@ pub fn summary(title: &str, points: &[Point]) -> String {
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     match (highest, points.last()) {
-        (Some(high), Some(last)) => format!(
-            "{title}: highest {} ({}); last {} ({}).",
-            high.text, high.label, last.text, last.label
+        (Some(high), Some(last)) => trf(
+            "{}: highest {} ({}); last {} ({}).",
+            &[title, &high.text, &high.label, &last.text, &last.label],
         ),
-        _ => format!("{title}: no data yet."),
+        _ => trf("{}: no data yet.", &[title]),
     }
 }
 
@@ -105,7 +107,7 @@ pub fn BarChart(
                 {bars}
             </svg>
             <details>
-                <summary>{format!("{title} as a table")}</summary>
+                <summary>{trf("{} as a table", &[title])}</summary>
                 <table>
                     <thead><tr><th scope="col">{label_heading}</th><th scope="col">{title}</th></tr></thead>
                     <tbody>{rows}</tbody>

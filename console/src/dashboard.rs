@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use crate::app::page_edge;
 use crate::chart::{BarChart, Point};
 use crate::desk::date;
+use crate::words::{tr, trf};
 
 /// Days of history the charts show.
 const DAYS: usize = 30;
@@ -74,9 +75,9 @@ pub fn Dashboard(session: Session) -> impl IntoView {
     let channels = session.channels.clone();
     view! {
         <main class="report dashboard">
-            <h2>"Dashboard"</h2>
+            <h2>{tr("Dashboard")}</h2>
             <div class="filters">
-                <label for="dashboard-channel">"Channel"</label>
+                <label for="dashboard-channel">{tr("Channel")}</label>
                 <select
                     id="dashboard-channel"
                     on:change=move |e| channel.set(ChannelId::parse(event_target_value(&e)).ok())
@@ -88,48 +89,48 @@ pub fn Dashboard(session: Session) -> impl IntoView {
                 </select>
             </div>
             <p class="notice" role="status">{move || notice.get()}</p>
-            <dl class="cards" aria-label="Today">
+            <dl class="cards" aria-label=tr("Today")>
                 <div class="card" data-figure="conversations">
-                    <dt>"Conversations today"</dt>
+                    <dt>{tr("Conversations today")}</dt>
                     <dd>{card(|d| d.conversations.to_string())}</dd>
                 </div>
                 <div class="card" data-figure="waiting">
-                    <dt>"Waiting now"</dt>
+                    <dt>{tr("Waiting now")}</dt>
                     <dd>{move || stats.with(|s| s.as_ref().map(|_| waiting().to_string()).unwrap_or_else(|| "…".into()))}</dd>
                 </div>
                 <div class="card" data-figure="first-response">
-                    <dt>"Average first response"</dt>
+                    <dt>{tr("Average first response")}</dt>
                     <dd>{card(|d| d.first_response_ms.map_or_else(|| "–".into(), duration_text))}</dd>
                 </div>
                 <div class="card" data-figure="duration">
-                    <dt>"Average duration"</dt>
+                    <dt>{tr("Average duration")}</dt>
                     <dd>{card(|d| d.duration_ms.map_or_else(|| "–".into(), duration_text))}</dd>
                 </div>
                 <div class="card" data-figure="satisfaction">
-                    <dt>"Satisfaction"</dt>
+                    <dt>{tr("Satisfaction")}</dt>
                     <dd>{card(satisfaction_text)}</dd>
                 </div>
             </dl>
             <BarChart
-                title="Conversations per day"
+                title=tr("Conversations per day")
                 points=series(|d| Some(d.conversations as f64), |d| d.conversations.to_string())
-                label_heading="Day"
+                label_heading=tr("Day")
             />
             <BarChart
-                title="Average first response per day"
+                title=tr("Average first response per day")
                 points=series(
                     |d| d.first_response_ms.map(|ms| ms as f64),
                     |d| d.first_response_ms.map_or_else(|| "–".into(), duration_text),
                 )
-                label_heading="Day"
+                label_heading=tr("Day")
             />
             <BarChart
-                title="Satisfied per day"
+                title=tr("Satisfied per day")
                 points=series(
                     |d| (d.ratings.total() > 0).then(|| d.ratings.percent_of(Rating::Satisfied)),
                     satisfaction_text,
                 )
-                label_heading="Day"
+                label_heading=tr("Day")
             />
         </main>
     }
@@ -184,9 +185,9 @@ fn satisfaction_text(day: &DayStats) -> String {
     if day.ratings.total() == 0 {
         "–".into()
     } else {
-        format!(
-            "{:.1}% satisfied",
-            day.ratings.percent_of(Rating::Satisfied)
+        trf(
+            "{}% satisfied",
+            &[&format!("{:.1}", day.ratings.percent_of(Rating::Satisfied))],
         )
     }
 }

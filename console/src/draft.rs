@@ -2,10 +2,12 @@
 //! here, tested natively; the editor only renders the draft and calls them.
 
 use charla_shared::channel::{
-    ButtonMode, ChannelSettings, ChannelTexts, ChatMode, Language, Rule, DEFAULT_COLOR,
+    ChannelSettings, ChannelTexts, ChatMode, Language, Rule, DEFAULT_COLOR,
 };
 use charla_shared::color::Rgb;
 use charla_shared::ids::OperatorId;
+
+use crate::words::trf;
 
 /// Which colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,20 +218,15 @@ impl Draft {
         }
         for (i, rule) in self.settings.rules.iter().enumerate() {
             if let Err(why) = compile(rule.url_regex.trim()) {
-                problems.push(format!("Rule {}: the URL regex is not valid: {why}", i + 1));
+                problems.push(trf(
+                    "Rule {}: the URL regex is not valid: {}",
+                    &[&(i + 1).to_string(), &why],
+                ));
             }
         }
         problems
     }
 }
-
-/// Every button mode with what the editor calls it.
-pub const BUTTON_MODES: [(ButtonMode, &str); 4] = [
-    (ButtonMode::Show, "Show"),
-    (ButtonMode::ShowWithNotification, "Show with notification"),
-    (ButtonMode::OpenAutomatically, "Open automatically"),
-    (ButtonMode::Hide, "Hide"),
-];
 
 #[cfg(test)]
 mod tests {

@@ -13,14 +13,10 @@ use leptos::prelude::*;
 use crate::app::page_edge;
 use crate::chart::{BarChart, Point};
 use crate::desk::clock_and_date;
+use crate::words::{tr, trf};
 
 /// The periods a report covers, in days (`None`: all time).
-const PERIODS: [(Option<i64>, &str); 4] = [
-    (Some(7), "Last 7 days"),
-    (Some(30), "Last 30 days"),
-    (Some(90), "Last 90 days"),
-    (None, "All time"),
-];
+const PERIODS: [Option<i64>; 4] = [Some(7), Some(30), Some(90), None];
 
 /// The ratings report.
 #[component]
@@ -101,9 +97,12 @@ pub fn RatingsReport(session: Session) -> impl IntoView {
             pivot
                 .iter()
                 .map(|(name, shares)| Point {
-                    label: name.clone().unwrap_or_else(|| "No operator".into()),
+                    label: name.clone().unwrap_or_else(|| tr("No operator").into()),
                     value: Some(shares.percent_of(Rating::Satisfied)),
-                    text: format!("{:.1}% satisfied", shares.percent_of(Rating::Satisfied)),
+                    text: trf(
+                        "{}% satisfied",
+                        &[&format!("{:.1}", shares.percent_of(Rating::Satisfied))],
+                    ),
                 })
                 .collect()
         })
@@ -137,9 +136,9 @@ pub fn RatingsReport(session: Session) -> impl IntoView {
 
     view! {
         <main class="report">
-            <h2>"Ratings"</h2>
+            <h2>{tr("Ratings")}</h2>
             <div class="filters">
-                <label for="ratings-channel">"Channel"</label>
+                <label for="ratings-channel">{tr("Channel")}</label>
                 <select
                     id="ratings-channel"
                     on:change=move |e| {
@@ -153,23 +152,23 @@ pub fn RatingsReport(session: Session) -> impl IntoView {
                         .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
                         .collect_view()}
                 </select>
-                <label for="ratings-period">"Period"</label>
+                <label for="ratings-period">{tr("Period")}</label>
                 <select
                     id="ratings-period"
-                    on:change=move |e| days.set(PERIODS[event_target_value(&e).parse::<usize>().unwrap_or(1).min(3)].0)
+                    on:change=move |e| days.set(PERIODS[event_target_value(&e).parse::<usize>().unwrap_or(1).min(3)])
                 >
                     {PERIODS
                         .iter()
                         .enumerate()
-                        .map(|(i, (d, label))| view! { <option value=i.to_string() selected=*d == Some(30)>{*label}</option> })
+                        .map(|(i, d)| view! { <option value=i.to_string() selected=*d == Some(30)>{period_name(*d)}</option> })
                         .collect_view()}
                 </select>
-                <label for="ratings-operator">"Operator"</label>
+                <label for="ratings-operator">{tr("Operator")}</label>
                 <select
                     id="ratings-operator"
                     on:change=move |e| operator.set(OperatorId::parse(event_target_value(&e)).ok())
                 >
-                    <option value="">"Every operator"</option>
+                    <option value="">{tr("Every operator")}</option>
                     {move || {
                         operators
                             .get()
@@ -181,28 +180,28 @@ pub fn RatingsReport(session: Session) -> impl IntoView {
                             .collect_view()
                     }}
                 </select>
-                <label for="ratings-rating">"Rating"</label>
+                <label for="ratings-rating">{tr("Rating")}</label>
                 <select
                     id="ratings-rating"
                     on:change=move |e| rating.set(Rating::parse(&event_target_value(&e)))
                 >
-                    <option value="">"Every rating"</option>
+                    <option value="">{tr("Every rating")}</option>
                     {Rating::ALL
                         .into_iter()
-                        .map(|r| view! { <option value=r.as_str()>{r.word()}</option> })
+                        .map(|r| view! { <option value=r.as_str()>{rating_word(r)}</option> })
                         .collect_view()}
                 </select>
-                <a class="export" href=csv download>"Export as CSV"</a>
+                <a class="export" href=csv download>{tr("Export as CSV")}</a>
             </div>
             <p class="notice" role="status">{move || notice.get()}</p>
-            <ul class="cards" aria-label="Shares">
+            <ul class="cards" aria-label=tr("Shares")>
                 {Rating::ALL
                     .into_iter()
                     .map(|r| {
                         view! {
                             <li class=format!("card {}", r.as_str())>
                                 <span aria-hidden="true">{r.face()}</span>
-                                " " {r.word()} ": "
+                                " " {rating_word(r)} ": "
                                 <strong>{move || format!("{:.1}%", shares.get().percent_of(r))}</strong>
                                 {move || format!(" ({})", shares.get().count_of(r))}
                             </li>
@@ -211,12 +210,12 @@ pub fn RatingsReport(session: Session) -> impl IntoView {
                     .collect_view()}
             </ul>
             <table class="pivot">
-                <caption>"By operator"</caption>
+                <caption>{tr("By operator")}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Operator"</th>
-                        {Rating::ALL.into_iter().map(|r| view! { <th scope="col">{r.word()}</th> }).collect_view()}
-                        <th scope="col">"Total"</th>
+                        <th scope="col">{tr("Operator")}</th>
+                        {Rating::ALL.into_iter().map(|r| view! { <th scope="col">{rating_word(r)}</th> }).collect_view()}
+                        <th scope="col">{tr("Total")}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -227,7 +226,7 @@ pub fn RatingsReport(session: Session) -> impl IntoView {
                             .map(|(name, shares)| {
                                 view! {
                                     <tr>
-                                        <th scope="row">{name.unwrap_or_else(|| "No operator".into())}</th>
+                                        <th scope="row">{name.unwrap_or_else(|| tr("No operator").into())}</th>
                                         {Rating::ALL
                                             .into_iter()
                                             .map(|r| view! { <td>{format!("{} ({:.1}%)", shares.count_of(r), shares.percent_of(r))}</td> })
@@ -240,18 +239,18 @@ pub fn RatingsReport(session: Session) -> impl IntoView {
                     }}
                 </tbody>
             </table>
-            <BarChart title="Satisfied, by operator" points=graph label_heading="Operator" />
+            <BarChart title=tr("Satisfied, by operator") points=graph label_heading=tr("Operator") />
             <table class="rating-list">
-                <caption>"Ratings"</caption>
+                <caption>{tr("Ratings")}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"When"</th>
-                        <th scope="col">"Operator"</th>
-                        <th scope="col">"Visitor"</th>
-                        <th scope="col">"Rating"</th>
-                        <th scope="col">"Reason"</th>
-                        <th scope="col">"Visible internally only"</th>
-                        <th scope="col">"Conversation"</th>
+                        <th scope="col">{tr("When")}</th>
+                        <th scope="col">{tr("Operator")}</th>
+                        <th scope="col">{tr("Visitor")}</th>
+                        <th scope="col">{tr("Rating")}</th>
+                        <th scope="col">{tr("Reason")}</th>
+                        <th scope="col">{tr("Visible internally only")}</th>
+                        <th scope="col">{tr("Conversation")}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -270,13 +269,13 @@ pub fn RatingsReport(session: Session) -> impl IntoView {
                                     <td>{record.visitor.clone()}</td>
                                     <td>
                                         <span aria-hidden="true">{record.rating.face()}</span>
-                                        " " {record.rating.word()}
+                                        " " {rating_word(record.rating)}
                                     </td>
                                     <td>{record.reason.clone().unwrap_or_default()}</td>
                                     <td>
                                         <input
                                             type="checkbox"
-                                            aria-label=format!("Rating {id} visible internally only")
+                                            aria-label=trf("Rating {} visible internally only", &[&id.to_string()])
                                             prop:checked=hidden
                                             disabled=!admin
                                             on:change=move |e| hide((toggled.clone(), event_target_checked(&e)))
@@ -284,7 +283,7 @@ pub fn RatingsReport(session: Session) -> impl IntoView {
                                     </td>
                                     <td>
                                         <button type="button" on:click=move |_| read(opened.clone())>
-                                            "Read"
+                                            {tr("Read")}
                                         </button>
                                     </td>
                                 </tr>
@@ -293,15 +292,15 @@ pub fn RatingsReport(session: Session) -> impl IntoView {
                     />
                 </tbody>
             </table>
-            <p class="empty" hidden=move || !shown.with(Vec::is_empty)>"No ratings in this period."</p>
+            <p class="empty" hidden=move || !shown.with(Vec::is_empty)>{tr("No ratings in this period.")}</p>
             {move || {
                 open.get().map(|transcript| {
                     let messages = transcript.messages.clone();
                     view! {
-                        <article class="pane" aria-label=format!("Conversation with {}", transcript.visitor)>
+                        <article class="pane" aria-label=trf("Conversation with {}", &[&transcript.visitor])>
                             <header>
-                                <h3>{format!("Conversation with {}", transcript.visitor)}</h3>
-                                <button type="button" class="close" aria-label="Close this conversation" on:click=move |_| open.set(None)>
+                                <h3>{trf("Conversation with {}", &[&transcript.visitor])}</h3>
+                                <button type="button" class="close" aria-label=tr("Close this conversation") on:click=move |_| open.set(None)>
                                     "×"
                                 </button>
                             </header>
@@ -309,9 +308,9 @@ pub fn RatingsReport(session: Session) -> impl IntoView {
                                 messages=Signal::derive(move || messages.clone())
                                 pending=Signal::derive(Vec::new)
                                 me=Signal::derive(|| None)
-                                label="Transcript"
-                                you="You"
-                                sending="Sending…"
+                                label=tr("Transcript")
+                                you=tr("You")
+                                sending=tr("Sending…")
                             />
                         </article>
                     }
@@ -324,4 +323,23 @@ pub fn RatingsReport(session: Session) -> impl IntoView {
 /// The start of a period of `days` days ending now.
 fn since(days: Option<i64>) -> Option<i64> {
     days.map(|d| js_sys::Date::now() as i64 - d * DAY_MS)
+}
+
+/// What the report calls a period.
+fn period_name(days: Option<i64>) -> &'static str {
+    match days {
+        Some(7) => tr("Last 7 days"),
+        Some(30) => tr("Last 30 days"),
+        Some(90) => tr("Last 90 days"),
+        _ => tr("All time"),
+    }
+}
+
+/// A rating's word in the console's language.
+pub fn rating_word(rating: Rating) -> &'static str {
+    match rating {
+        Rating::Satisfied => tr("Satisfied"),
+        Rating::Neutral => tr("Neutral"),
+        Rating::Dissatisfied => tr("Dissatisfied"),
+    }
 }

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use crate::app::page_edge;
 use crate::desk::clock_and_date;
+use crate::words::tr;
 
 /// The leads and tickets screen.
 #[component]
@@ -72,8 +73,8 @@ pub fn Records(
     view! {
         <main class="records">
             <section class="record-list" aria-labelledby="records-title">
-                <h2 id="records-title">"Leads and tickets"</h2>
-                <label for="records-channel">"Channel"</label>
+                <h2 id="records-title">{tr("Leads and tickets")}</h2>
+                <label for="records-channel">{tr("Channel")}</label>
                 <select
                     id="records-channel"
                     prop:value=move || channel.get().map(|c| c.to_string()).unwrap_or_default()
@@ -87,8 +88,8 @@ pub fn Records(
                         .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
                         .collect_view()}
                 </select>
-                <div class="languages" role="group" aria-label="Show">
-                    {[(RecordKind::Lead, "Leads"), (RecordKind::Ticket, "Tickets")]
+                <div class="languages" role="group" aria-label=tr("Show")>
+                    {[(RecordKind::Lead, tr("Leads")), (RecordKind::Ticket, tr("Tickets"))]
                         .into_iter()
                         .map(|(which, label)| {
                             view! {
@@ -106,7 +107,7 @@ pub fn Records(
                         })
                         .collect_view()}
                 </div>
-                <label for="records-search">"Search by number, name or e-mail"</label>
+                <label for="records-search">{tr("Search by number, name or e-mail")}</label>
                 <input
                     id="records-search"
                     type="search"
@@ -114,7 +115,7 @@ pub fn Records(
                     on:input=move |e| search.set(event_target_value(&e))
                 />
                 <p class="notice" role="status">{move || notice.get()}</p>
-                <p class="empty" hidden=move || !list.with(Vec::is_empty)>"Nothing yet."</p>
+                <p class="empty" hidden=move || !list.with(Vec::is_empty)>{tr("Nothing yet.")}</p>
                 <ul class="conversation-list">
                     <For
                         each=move || list.get()
@@ -147,15 +148,18 @@ pub fn Records(
 /// One lead or ticket with its transcript.
 #[component]
 fn RecordDetail(record: Record) -> impl IntoView {
-    let what = record.kind.label();
+    let what = match record.kind {
+        RecordKind::Lead => tr("Lead"),
+        RecordKind::Ticket => tr("Ticket"),
+    };
     let messages = record.transcript.clone();
     let rows = [
-        ("Name", Some(record.name.clone())),
-        ("E-mail", record.email.clone()),
-        ("Phone", record.phone.clone()),
-        ("Team", record.team.clone()),
-        ("Source", Some(record.source.clone())),
-        ("Created", Some(clock_and_date(record.created_at))),
+        (tr("Name"), Some(record.name.clone())),
+        (tr("E-mail"), record.email.clone()),
+        (tr("Phone"), record.phone.clone()),
+        (tr("Team"), record.team.clone()),
+        (tr("Source"), Some(record.source.clone())),
+        (tr("Created"), Some(clock_and_date(record.created_at))),
     ];
     view! {
         <article class="pane record-detail" aria-label=format!("{what} {}", record.number)>
@@ -172,9 +176,9 @@ fn RecordDetail(record: Record) -> impl IntoView {
                 messages=Signal::derive(move || messages.clone())
                 pending=Signal::derive(Vec::new)
                 me=Signal::derive(|| None)
-                label="Transcript"
-                you="You"
-                sending="Sending…"
+                label=tr("Transcript")
+                you=tr("You")
+                sending=tr("Sending…")
             />
         </article>
     }

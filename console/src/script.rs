@@ -10,18 +10,23 @@ use charla_shared::channel::Language;
 use charla_shared::ids::{ClientMsgId, ParticipantId, Seq};
 use charla_shared::protocol::{Author, Message, MessageKind, Role};
 
-/// The kinds of step, as the editor offers them.
-pub const KINDS: [(&str, &str); 9] = [
-    ("text", "Text"),
-    ("question", "Question"),
-    ("email", "E-mail"),
-    ("phone", "Phone"),
-    ("free_input", "Free input"),
-    ("free_input_multiline", "Free input (multi-line)"),
-    ("forward_to_operator", "Forward to operator"),
-    ("create_lead", "Create lead"),
-    ("create_ticket", "Create ticket"),
-];
+use crate::words::{tr, trf};
+
+/// The kinds of step, as the editor offers them: each one's form value
+/// and its name in the console's language.
+pub fn kinds() -> [(&'static str, &'static str); 9] {
+    [
+        ("text", tr("Text")),
+        ("question", tr("Question")),
+        ("email", tr("E-mail")),
+        ("phone", tr("Phone")),
+        ("free_input", tr("Free input")),
+        ("free_input_multiline", tr("Free input (multi-line)")),
+        ("forward_to_operator", tr("Forward to operator")),
+        ("create_lead", tr("Create lead")),
+        ("create_ticket", tr("Create ticket")),
+    ]
+}
 
 /// A chatbot being edited, and the last saved version.
 #[derive(Debug, Clone, PartialEq)]
@@ -353,20 +358,23 @@ impl TestRun {
                 }
                 Output::Captured { .. } => {}
                 Output::Forward => {
-                    self.note(
+                    self.note(tr(
                         "Test: no operator is asked; the script goes on as when none is available.",
-                    );
+                    ));
                     let engine = Engine::new(&self.bot, self.language);
                     queue.extend(engine.forwarded(&mut self.run, false).unwrap_or_default());
                 }
                 Output::CreateLead => {
-                    self.note("Test: a lead would be recorded here (nothing is stored).");
+                    self.note(tr(
+                        "Test: a lead would be recorded here (nothing is stored).",
+                    ));
                     let engine = Engine::new(&self.bot, self.language);
                     queue.extend(engine.recorded(&mut self.run, None).unwrap_or_default());
                 }
                 Output::CreateTicket { team } => {
-                    self.note(&format!(
-                        "Test: a ticket for {team} would be recorded here (nothing is stored)."
+                    self.note(&trf(
+                        "Test: a ticket for {} would be recorded here (nothing is stored).",
+                        &[&team],
                     ));
                     let engine = Engine::new(&self.bot, self.language);
                     queue.extend(engine.recorded(&mut self.run, Some(0)).unwrap_or_default());

@@ -31,17 +31,6 @@ impl MatchKind {
         MatchKind::Pattern,
     ];
 
-    /// What the editor calls it.
-    pub fn label(self) -> &'static str {
-        match self {
-            MatchKind::Every => "Every page",
-            MatchKind::Contains => "Pages whose address contains",
-            MatchKind::StartsWith => "Pages whose address starts with",
-            MatchKind::Exactly => "The page whose address is exactly",
-            MatchKind::Pattern => "Pages matching a regular expression (advanced)",
-        }
-    }
-
     /// A short stable name, for form values.
     pub fn code(self) -> &'static str {
         match self {

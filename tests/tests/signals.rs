@@ -1211,6 +1211,29 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
         (script(&laptop, words).await == spanish).then_some(())
     })
     .await?;
+
+    // The reports are in it too, down to their filters and tables.
+    let reports = "const views = [...document.querySelectorAll('button.view')];
+                   views[2].click();
+                   return [views.map(v => v.textContent.trim()),
+                           document.querySelector('main.report h2')?.textContent,
+                           document.querySelector('#ratings-period option:checked')?.textContent,
+                           document.querySelector('table.pivot caption')?.textContent]";
+    let spanish_reports = serde_json::json!([
+        [
+            "Conversaciones",
+            "Clientes potenciales y tickets",
+            "Valoraciones",
+            "Panel"
+        ],
+        "Valoraciones",
+        "Últimos 30 días",
+        "Por operador"
+    ]);
+    eventually("the ratings report in Spanish", || async {
+        (script(&laptop, reports).await == spanish_reports).then_some(())
+    })
+    .await?;
     laptop.close().await?;
     Ok(())
 }
