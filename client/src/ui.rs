@@ -721,13 +721,6 @@ pub fn replace_reply(reply: NodeRef<Textarea>, before: &str, after: &str) {
     }
 }
 
-/// Puts `text` at the cursor, the cursor after it.
-pub fn insert_at_cursor(reply: NodeRef<Textarea>, text: &str) {
-    if let Some((before, after)) = split_at_cursor(reply) {
-        replace_reply(reply, &format!("{before}{text}"), &after);
-    }
-}
-
 /// The byte index of a position the browser counts in UTF-16 units.
 fn utf16_to_byte(text: &str, units: usize) -> usize {
     let mut counted = 0;

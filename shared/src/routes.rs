@@ -194,9 +194,6 @@ pub const OPERATORS: &str = "/api/operators";
 pub const VISITOR: &str = "/api/visitor";
 /// `/api/chatbots`: `GET` (admins) lists every chatbot.
 pub const CHATBOTS: &str = "/api/chatbots";
-/// The emoji the widget's picker offers: a static file (`edge/site`),
-/// fetched the first time the picker opens, never with the widget.
-pub const EMOJI_SET: &str = "/emoji.json";
 /// The cookie that carries an operator's session token.
 pub const SESSION_COOKIE: &str = "charla_session";
 

@@ -16,6 +16,7 @@ pub mod edge;
 pub mod mail;
 pub mod paths;
 pub mod seed;
+pub mod site;
 pub mod ui;
 
 /// Why the harness could not do what it was asked.

@@ -14,6 +14,7 @@ use charla_tests::edge::{test_edge, LocalEdge};
 use charla_tests::seed::{
     DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, HOSTILE_CHANNEL, HOSTILE_EMAIL, TEST_PASSWORD, XSS,
 };
+use charla_tests::site::ForeignSite;
 use charla_tests::ui::{
     in_widget, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
     type_into_widget, widget_element, widget_texts, widget_texts_of,
@@ -511,6 +512,49 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> HarnessRes
     .await?;
     let violations = script(&visitor, "return window.cspViolations").await;
     assert_eq!(violations, serde_json::json!([]), "no CSP violations");
+
+    // A shop on another site embeds it with the snippet and the policy the
+    // README documents: the widget's modules, its stylesheet, its API and
+    // its socket all come from the edge's origin, and so does the emoji
+    // picker's module, loaded when the visitor first opens it.
+    let origin = edge.url();
+    let socket = origin.replacen("http", "ws", 1);
+    let shop = ForeignSite::serve(
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <title>A shop</title><script src=\"{origin}/csp.js\"></script>\
+             <script async src=\"{origin}/widget.js\" data-channel=\"demo\"></script>\
+             </head><body><h1>A shop on another site</h1></body></html>"
+        ),
+        format!(
+            "default-src 'none'; script-src {origin} 'wasm-unsafe-eval'; \
+             style-src {origin}; connect-src {origin} {socket}; img-src {origin}"
+        ),
+    )?;
+    assert_ne!(shop.url(), origin);
+    visitor.goto(shop.url()).await?;
+    open_widget(&visitor).await?;
+    send_from_widget(&visitor, "Hello from another site").await?;
+    widget_element(&visitor, ".charla-emoji-button")
+        .await?
+        .click()
+        .await?;
+    eventually("the emoji picker, from the edge's origin", || async {
+        in_widget(
+            &visitor,
+            "return root.querySelectorAll('.charla-emoji-picker:not([hidden]) button').length",
+        )
+        .await
+        .as_u64()
+        .filter(|shown| *shown > 0)
+    })
+    .await?;
+    let violations = script(&visitor, "return window.cspViolations").await;
+    assert_eq!(
+        violations,
+        serde_json::json!([]),
+        "no CSP violations on the shop's page"
+    );
     visitor.close().await?;
     Ok(())
 }
@@ -728,28 +772,40 @@ async fn on_a_phone_the_window_fills_the_screen_and_links_open_apart() -> Harnes
         ]])
     );
 
-    // Emoji: the set is fetched only when the picker opens, never with the
-    // widget; a message of emoji alone shows large.
+    // Emoji: the picker is a module of its own, loaded only when it first
+    // opens, never with the widget. Escape closes it (not the window) and
+    // gives focus back to its button; a message of emoji alone shows large.
     let fetched = "return performance.getEntriesByType('resource')
-                     .some(e => e.name.endsWith('/emoji.json'))";
+                     .some(e => e.name.includes('/widget/emoji/'))";
     assert_eq!(script(&visitor, fetched).await, Value::Bool(false));
-    widget_element(&visitor, ".charla-emoji-button")
-        .await?
-        .click()
+    let emoji_button = widget_element(&visitor, ".charla-emoji-button").await?;
+    let picker_state = "const picker = root.querySelector('.charla-emoji-picker');
+                        return [picker ? !picker.hidden : false,
+                                root.querySelector('.charla-emoji-button').getAttribute('aria-expanded'),
+                                root.activeElement?.closest('.charla-emoji-picker, .charla-emoji-button')?.className ?? null,
+                                !!root.querySelector('.charla-window:not([hidden])')]";
+    let open_picker = || async {
+        emoji_button.click().await?;
+        eventually("the emoji picker, focus on its first emoji", || async {
+            (in_widget(&visitor, picker_state).await
+                == serde_json::json!([true, "true", "charla-emoji-picker", true]))
+            .then_some(())
+        })
+        .await
+    };
+    open_picker().await?;
+    assert_eq!(script(&visitor, fetched).await, Value::Bool(true));
+    let first = widget_element(&visitor, ".charla-emoji-picker button").await?;
+    first
+        .send_keys(&char::from(Key::Escape).to_string())
         .await?;
-    let first = eventually("the emoji picker", || async {
-        let picker = widget_element(&visitor, ".charla-emoji-picker")
-            .await
-            .ok()?;
-        if picker.attr("hidden").await.ok()?.is_some() {
-            return None;
-        }
-        widget_element(&visitor, ".charla-emoji-picker button")
-            .await
-            .ok()
+    eventually("Escape closes the picker only", || async {
+        (in_widget(&visitor, picker_state).await
+            == serde_json::json!([false, "false", "charla-emoji-button", true]))
+        .then_some(())
     })
     .await?;
-    assert_eq!(script(&visitor, fetched).await, Value::Bool(true));
+    open_picker().await?;
     let emoji = first.text().await?;
     first.click().await?;
     type_into_widget(&visitor, "").await?;

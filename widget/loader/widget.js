@@ -20,6 +20,8 @@
     return; // not started by a snippet, or the snippet is on the page twice
   }
   var origin = new URL(script.src, document.baseURI).origin;
+  var base = origin + "/widget/";
+  var picker = null;
   var early = Array.isArray(window.Charla) ? window.Charla : [];
   var queue = [];
   var api = {
@@ -30,6 +32,26 @@
       mode: script.getAttribute("data-mode"),
       lang: script.getAttribute("data-lang"),
       preview: script.hasAttribute("data-preview"),
+      // The emoji picker is a module of its own (widget/emoji), imported
+      // the first time a visitor presses the emoji button.
+      emoji: function (button, input) {
+        picker =
+          picker ||
+          import(base + "emoji/charla-emoji.js").then(function (module) {
+            return module.default({ module_or_path: base + "emoji/charla-emoji_bg.wasm" }).then(function () {
+              return module;
+            });
+          });
+        picker.then(
+          function (module) {
+            module.toggle(button, input);
+          },
+          function (error) {
+            picker = null; // the next press tries again
+            console.error("Charla: the emoji picker did not load:", error);
+          }
+        );
+      },
     },
     push: function (call) {
       queue.push([call[0], Array.prototype.slice.call(call, 1)]);
@@ -43,7 +65,6 @@
   early.forEach(api.push);
   window.Charla = api;
 
-  var base = origin + "/widget/";
   var wasm = fetch(base + "charla-widget_bg.wasm");
   var glue = import(base + "charla-widget.js");
   var whenIdle =

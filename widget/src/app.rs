@@ -20,7 +20,7 @@ use charla_shared::limits::MAX_REASON_CHARS;
 use charla_shared::rating::Rating;
 
 use crate::controller::{Controller, Layout};
-use crate::emoji::EmojiPicker;
+use crate::emoji::EmojiButton;
 use crate::state::{Closing, WidgetState};
 use crate::texts::texts;
 
@@ -171,7 +171,6 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
     };
     let seen = Signal::derive(move || state.with(|s| s.chat().log().seen()));
     title_counts(unread);
-    let edge = controller.edge();
     let files = controller.files;
     let toggle = move |_| controller.toggle();
 
@@ -269,7 +268,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     on_typing=typing_now
                     tools=Box::new(move || {
                         view! {
-                            <EmojiPicker edge=edge.clone() input=input label=Signal::derive(move || t().emoji) />
+                            <EmojiButton input=input label=Signal::derive(move || t().emoji) />
                             <AttachFile
                                 files=files
                                 posted=attach

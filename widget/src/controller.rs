@@ -147,11 +147,6 @@ impl Controller {
         })
     }
 
-    /// The edge this widget talks to.
-    pub fn edge(&self) -> Edge {
-        self.edge.clone()
-    }
-
     /// Loads the channel's look and rules, puts back messages a reload
     /// interrupted, and reconnects to a remembered conversation, so replies
     /// that came while the visitor was away show at once.

@@ -129,6 +129,19 @@ pub fn install(api: &Object, controller: Rc<Controller>) {
     let _ = Reflect::set(api, &"ready".into(), &JsValue::TRUE);
 }
 
+/// Opens or closes the emoji picker beside `button` through the loader,
+/// which imports the picker's module the first time. Without the loader
+/// (no `_cfg.emoji`) the button does nothing.
+pub fn emoji_picker(button: &JsValue, input: &JsValue) {
+    let picker = api()
+        .and_then(|api| Reflect::get(&api, &"_cfg".into()).ok())
+        .and_then(|config| Reflect::get(&config, &"emoji".into()).ok())
+        .and_then(|picker| picker.dyn_into::<Function>().ok());
+    if let Some(picker) = picker {
+        let _ = picker.call2(&JsValue::NULL, button, input);
+    }
+}
+
 /// Takes the queued calls out of `_q`, so each runs exactly once.
 fn take_queue(api: &Object) -> Vec<Array> {
     let Ok(queue) = Reflect::get(api, &"_q".into()).and_then(|q| q.dyn_into::<Array>()) else {

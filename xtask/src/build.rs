@@ -7,6 +7,7 @@
 //! dist/site/widget.js                            the loader the snippet loads
 //! dist/site/widget/                              the widget's glue and WebAssembly, and
 //!                                                widget.css (style/messages.css + style/widget.css)
+//! dist/site/widget/emoji/                        the emoji picker's module, loaded on demand
 //! dist/site/console/                             the operator console
 //! ```
 //!
@@ -56,11 +57,36 @@ pub fn all() -> Result<(), Error> {
     assemble()
 }
 
-/// The widget: Trunk on the pinned nightly with the standard library
-/// rebuilt, then its JavaScript (the loader and wasm-bindgen's glue)
-/// minified in place.
+/// The widget and its emoji picker: Trunk on the pinned nightly with the
+/// standard library rebuilt, then their JavaScript (the loader and
+/// wasm-bindgen's glue) minified in place.
 fn widget() -> Result<(), Error> {
-    let mut build = trunk("widget/index.html", "dist/widget", "/widget/", false);
+    run(for_size(trunk(
+        "widget/index.html",
+        "dist/widget",
+        "/widget/",
+        false,
+    )))?;
+    run(for_size(trunk(
+        "widget/emoji/index.html",
+        "dist/widget-emoji",
+        "/widget/emoji/",
+        false,
+    )))?;
+    let dist = paths::root().join("dist");
+    for file in [
+        "widget/charla-widget.js",
+        "widget/widget.js",
+        "widget-emoji/charla-emoji.js",
+    ] {
+        minify(&dist.join(file))?;
+    }
+    Ok(())
+}
+
+/// Turns a Trunk build of the widget's into one for size (see
+/// [`WIDGET_RUSTFLAGS`]).
+fn for_size(mut build: Command) -> Command {
     build
         .env("RUSTUP_TOOLCHAIN", NIGHTLY)
         .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
@@ -71,12 +97,7 @@ fn widget() -> Result<(), Error> {
         .env_remove("CARGO")
         .env_remove("RUSTC")
         .env_remove("RUSTDOC");
-    run(build)?;
-    let dist = paths::root().join("dist").join("widget");
-    for file in ["charla-widget.js", "widget.js"] {
-        minify(&dist.join(file))?;
-    }
-    Ok(())
+    build
 }
 
 /// Minifies an ES module in place with the pinned esbuild.
@@ -125,6 +146,11 @@ fn assemble() -> Result<(), Error> {
     copy_file(&widget.join("widget.js"), &site.join("widget.js"))?;
     // Trunk's index.html only drove the build, and the loader lives at the root.
     copy_dir(&widget, &site.join("widget"), &["index.html", "widget.js"])?;
+    copy_dir(
+        &root.join("dist").join("widget-emoji"),
+        &site.join("widget").join("emoji"),
+        &["index.html"],
+    )?;
     // One stylesheet for the shadow root: the message list shared with the
     // console, then the widget's own rules.
     let style = root.join("style");
