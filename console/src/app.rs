@@ -13,6 +13,7 @@ use crate::bots::ChatbotsAdmin;
 use crate::channels::ChannelsAdmin;
 use crate::dashboard::Dashboard;
 use crate::desk::Desk;
+use crate::offline::OfflineMessages;
 use crate::ratings::RatingsReport;
 use crate::records::Records;
 use crate::words::{choose, language, tr};
@@ -78,6 +79,8 @@ enum View {
     Ratings,
     /// Today's figures and the last 30 days.
     Dashboard,
+    /// Messages left outside office hours.
+    Offline,
     /// Channel settings (admins).
     Channels,
     /// Chatbots (admins).
@@ -132,6 +135,7 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
     let records = session.clone();
     let ratings = session.clone();
     let dashboard = session.clone();
+    let offline = session.clone();
     view! {
         <header class="topbar">
             <h1>"Charla"</h1>
@@ -140,6 +144,7 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
                 {tab(View::Records, tr("Leads and tickets"))}
                 {tab(View::Ratings, tr("Ratings"))}
                 {tab(View::Dashboard, tr("Dashboard"))}
+                {tab(View::Offline, tr("Offline messages"))}
                 {admin.then(|| tab(View::Channels, tr("Channels")))}
                 {admin.then(|| tab(View::Chatbots, tr("Chatbots")))}
             </nav>
@@ -171,6 +176,9 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
         </Show>
         <Show when=move || view.get() == View::Dashboard>
             <Dashboard session=dashboard.clone() />
+        </Show>
+        <Show when=move || view.get() == View::Offline>
+            <OfflineMessages session=offline.clone() />
         </Show>
     }
 }

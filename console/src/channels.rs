@@ -9,6 +9,7 @@ use charla_shared::api::{
     PREVIEW_READY,
 };
 use charla_shared::channel::{ButtonMode, ChannelSettings, ChatMode, Language, NewChannel};
+use charla_shared::hours;
 use charla_shared::identity::{ChannelSecrets, ChannelSecurity};
 use charla_shared::ids::ChannelId;
 use charla_shared::page_match::MatchKind;
@@ -99,6 +100,7 @@ fn NewChannelForm(on_created: Callback<ChannelSummary>) -> impl IntoView {
 enum Tab {
     Operators,
     Options,
+    Hours,
     Rules,
     Widget,
     Security,
@@ -106,9 +108,10 @@ enum Tab {
 }
 
 /// Each tab with the English name its element id is made of.
-const TABS: [(Tab, &str); 6] = [
+const TABS: [(Tab, &str); 7] = [
     (Tab::Operators, "Operators"),
     (Tab::Options, "Options"),
+    (Tab::Hours, "Office hours"),
     (Tab::Rules, "Channel rules"),
     (Tab::Widget, "Widget"),
     (Tab::Security, "Security"),
@@ -238,6 +241,7 @@ fn ChannelEditor(
                     view! { <OperatorsTab draft=draft operators=operators /> }.into_any()
                 }
                 Tab::Options => view! { <OptionsTab id=id.clone() draft=draft /> }.into_any(),
+                Tab::Hours => view! { <HoursTab draft=draft /> }.into_any(),
                 Tab::Rules => view! { <RulesTab draft=draft bots=bots /> }.into_any(),
                 Tab::Widget => view! { <WidgetTab id=id.clone() /> }.into_any(),
                 Tab::Security => view! { <SecurityTab id=id.clone() /> }.into_any(),
@@ -510,6 +514,8 @@ fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
             {text(TextField::Placeholder, tr("Text input placeholder"), "placeholder")}
             {text(TextField::ButtonText, tr("Button text (notification bubble)"), "button-text")}
             {text(TextField::Closing, tr("Closing comments (shown when the conversation ends)"), "closing")}
+            {text(TextField::OutOfHours, tr("Out of hours message"), "out-of-hours")}
+            {text(TextField::OfflinePrompt, tr("Offline message prompt (above the form)"), "offline-prompt")}
             <p class="hint">{tr("An empty text uses the fallback language's, then Charla's own.")}</p>
             <ul class="warnings" aria-live="polite">
                 {move || {
@@ -553,6 +559,100 @@ fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
         </div>
         <Preview id=id draft=draft language=language />
         </div>
+    }
+}
+
+/// When people answer: office hours in the channel's time zone, dated
+/// exceptions, and whether visitors may leave a message outside them. Each
+/// day is typed as text and read when the field is left; what cannot be
+/// read shows among the problems and blocks the save.
+#[component]
+fn HoursTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
+    let edit = move |change: Box<dyn FnOnce(&mut Draft)>| {
+        draft.update(|d| {
+            if let Some(d) = d {
+                change(d);
+            }
+        });
+    };
+    let hours = move || draft.with(|d| d.as_ref().and_then(|d| d.settings().options.hours.clone()));
+    // Each field follows what is stored through a memo, which changes only
+    // when the stored value does: text that could not be read stays in its
+    // field, to be corrected, while the problems say why.
+    let day = move |index: usize| {
+        let id = format!("hours-day-{index}");
+        let stored = Memo::new(move |_| hours().map(|h| hours::spans_text(&h.week[index])));
+        view! {
+            <label for=id.clone()>{weekday_name(index)}</label>
+            <input
+                id=id
+                placeholder="09:00-13:00, 14:00-18:00"
+                prop:value=move || stored.get().unwrap_or_default()
+                on:change=move |e| {
+                    let typed = event_target_value(&e);
+                    edit(Box::new(move |d| d.set_day(index, &typed)));
+                }
+            />
+        }
+    };
+    let exceptions = Memo::new(move |_| hours().map(|h| hours::exceptions_text(&h.exceptions)));
+    view! {
+        <fieldset>
+            <legend>{tr("Office hours")}</legend>
+            <div class="check">
+                <input
+                    id="hours-on"
+                    type="checkbox"
+                    prop:checked=move || hours().is_some()
+                    on:change=move |e| {
+                        let on = event_target_checked(&e);
+                        let zone = browser_time_zone();
+                        edit(Box::new(move |d| d.set_hours(on, &zone)));
+                    }
+                />
+                <label for="hours-on">{tr("Answer only in office hours (outside them, visitors see the out of hours message)")}</label>
+            </div>
+            <div class="hours" hidden=move || hours().is_none()>
+                <label for="hours-zone">{tr("Time zone (IANA name)")}</label>
+                <input
+                    id="hours-zone"
+                    placeholder="Europe/Madrid"
+                    prop:value=move || hours().map(|h| h.time_zone).unwrap_or_default()
+                    on:change=move |e| {
+                        let typed = event_target_value(&e);
+                        edit(Box::new(move |d| d.set_time_zone(typed)));
+                    }
+                />
+                {(0..7).map(day).collect_view()}
+                <p class="hint">{tr("Each day: opening spans separated by commas; empty is closed. A span may end after midnight (22:00-02:00).")}</p>
+                <label for="hours-exceptions">{tr("Exceptions, one per line: a date, then its spans (none: closed all day)")}</label>
+                <textarea
+                    id="hours-exceptions"
+                    rows="4"
+                    placeholder="2026-12-25\n2026-12-24 09:00-13:00"
+                    prop:value=move || exceptions.get().unwrap_or_default()
+                    on:change=move |e| {
+                        let typed = event_target_value(&e);
+                        edit(Box::new(move |d| d.set_exceptions(&typed)));
+                    }
+                ></textarea>
+            </div>
+        </fieldset>
+        <fieldset>
+            <legend>{tr("Offline messages")}</legend>
+            <div class="check">
+                <input
+                    id="offline-messages"
+                    type="checkbox"
+                    prop:checked=move || draft.with(|d| d.as_ref().is_some_and(|d| d.settings().options.offline_messages))
+                    on:change=move |e| {
+                        let on = event_target_checked(&e);
+                        edit(Box::new(move |d| d.set_offline_messages(on)));
+                    }
+                />
+                <label for="offline-messages">{tr("Outside office hours, visitors may leave a message with their e-mail address")}</label>
+            </div>
+        </fieldset>
     }
 }
 
@@ -943,6 +1043,7 @@ fn tab_name(tab: Tab) -> &'static str {
     match tab {
         Tab::Operators => tr("Operators"),
         Tab::Options => tr("Options"),
+        Tab::Hours => tr("Office hours"),
         Tab::Rules => tr("Channel rules"),
         Tab::Widget => tr("Widget"),
         Tab::Security => tr("Security"),
@@ -979,6 +1080,31 @@ fn field_name(field: &str) -> &str {
         "placeholder" => tr("placeholder"),
         "button text" => tr("button text"),
         "closing comments" => tr("closing comments"),
+        "out of hours message" => tr("out of hours message"),
+        "offline message prompt" => tr("offline message prompt"),
         other => other,
     }
+}
+
+/// A weekday's name (Monday is 0) in the console's language.
+pub fn weekday_name(day: usize) -> &'static str {
+    match day {
+        0 => tr("Monday"),
+        1 => tr("Tuesday"),
+        2 => tr("Wednesday"),
+        3 => tr("Thursday"),
+        4 => tr("Friday"),
+        5 => tr("Saturday"),
+        _ => tr("Sunday"),
+    }
+}
+
+/// The admin's own time zone, which new office hours start in.
+fn browser_time_zone() -> String {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    js_sys::Reflect::get(&options, &"timeZone".into())
+        .ok()
+        .and_then(|zone| zone.as_string())
+        .unwrap_or_else(|| "UTC".into())
 }

@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use crate::app::page_edge;
 use crate::chart::{BarChart, Point};
 use crate::desk::date;
+use crate::pick::ChannelSelect;
 use crate::words::{tr, trf};
 
 /// Days of history the charts show.
@@ -77,16 +78,7 @@ pub fn Dashboard(session: Session) -> impl IntoView {
         <main class="report dashboard">
             <h2>{tr("Dashboard")}</h2>
             <div class="filters">
-                <label for="dashboard-channel">{tr("Channel")}</label>
-                <select
-                    id="dashboard-channel"
-                    on:change=move |e| channel.set(ChannelId::parse(event_target_value(&e)).ok())
-                >
-                    {channels
-                        .into_iter()
-                        .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
-                        .collect_view()}
-                </select>
+                <ChannelSelect id="dashboard-channel" channels=channels channel=channel />
             </div>
             <p class="notice" role="status">{move || notice.get()}</p>
             <dl class="cards" aria-label=tr("Today")>

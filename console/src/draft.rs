@@ -5,8 +5,10 @@ use charla_shared::channel::{
     ChannelSettings, ChannelTexts, ChatMode, Language, Rule, DEFAULT_COLOR,
 };
 use charla_shared::color::Rgb;
+use charla_shared::hours::{self, OfficeHours};
 use charla_shared::ids::OperatorId;
 
+use crate::channels::weekday_name;
 use crate::words::trf;
 
 /// Which colour.
@@ -29,6 +31,10 @@ pub enum TextField {
     Placeholder,
     /// The closing comments.
     Closing,
+    /// Shown outside office hours.
+    OutOfHours,
+    /// Above the offline form.
+    OfflinePrompt,
 }
 
 /// Settings being edited, and the last saved version.
@@ -36,6 +42,9 @@ pub enum TextField {
 pub struct Draft {
     settings: ChannelSettings,
     saved: ChannelSettings,
+    /// Why what was typed for each weekday's spans (then the exceptions)
+    /// could not be read; the hours keep what they had meanwhile.
+    unread_hours: [Option<String>; 8],
 }
 
 impl Draft {
@@ -44,6 +53,7 @@ impl Draft {
         Draft {
             settings: saved.clone(),
             saved,
+            unread_hours: Default::default(),
         }
     }
 
@@ -116,6 +126,8 @@ impl Draft {
             TextField::Welcome => texts.welcome_message,
             TextField::Placeholder => texts.input_placeholder,
             TextField::Closing => texts.closing_message,
+            TextField::OutOfHours => texts.out_of_hours_message,
+            TextField::OfflinePrompt => texts.offline_prompt,
         }
     }
 
@@ -127,6 +139,8 @@ impl Draft {
             TextField::Welcome => texts.welcome_message,
             TextField::Placeholder => texts.input_placeholder,
             TextField::Closing => texts.closing_message,
+            TextField::OutOfHours => texts.out_of_hours_message,
+            TextField::OfflinePrompt => texts.offline_prompt,
         }
     }
 
@@ -138,6 +152,8 @@ impl Draft {
             TextField::Welcome => texts.welcome_message = value,
             TextField::Placeholder => texts.input_placeholder = value,
             TextField::Closing => texts.closing_message = value,
+            TextField::OutOfHours => texts.out_of_hours_message = value,
+            TextField::OfflinePrompt => texts.offline_prompt = value,
         }
     }
 
@@ -154,6 +170,46 @@ impl Draft {
     /// Sets who answers the channel.
     pub fn set_mode(&mut self, mode: ChatMode) {
         self.settings.options.mode = mode;
+    }
+
+    /// Turns office hours on (Monday to Friday, 09:00-17:00 in
+    /// `time_zone`, the admin's own) or off (always open).
+    pub fn set_hours(&mut self, on: bool, time_zone: &str) {
+        self.settings.options.hours = on.then(|| OfficeHours::office_days(time_zone));
+        self.unread_hours = Default::default();
+    }
+
+    /// Sets the time zone as typed; checked on save.
+    pub fn set_time_zone(&mut self, typed: String) {
+        if let Some(hours) = &mut self.settings.options.hours {
+            hours.time_zone = typed;
+        }
+    }
+
+    /// Sets a weekday's spans (Monday is 0) as typed: `09:00-13:00,
+    /// 14:00-18:00`, empty for closed.
+    pub fn set_day(&mut self, day: usize, typed: &str) {
+        let read = hours::parse_spans(typed);
+        if let (Some(hours), Ok(spans)) = (&mut self.settings.options.hours, &read) {
+            hours.week[day] = spans.clone();
+        }
+        self.unread_hours[day] = read
+            .err()
+            .map(|why| format!("{}: {why}", weekday_name(day)));
+    }
+
+    /// Sets the dated exceptions as typed, one per line.
+    pub fn set_exceptions(&mut self, typed: &str) {
+        let read = hours::parse_exceptions(typed);
+        if let (Some(hours), Ok(exceptions)) = (&mut self.settings.options.hours, &read) {
+            hours.exceptions = exceptions.clone();
+        }
+        self.unread_hours[7] = read.err();
+    }
+
+    /// Lets visitors leave a message outside office hours, or not.
+    pub fn set_offline_messages(&mut self, on: bool) {
+        self.settings.options.offline_messages = on;
     }
 
     /// Adds a rule at the end that shows the button on every page.
@@ -212,7 +268,7 @@ impl Draft {
     /// Why the draft cannot be saved, if it cannot: the edge's own checks,
     /// plus each rule pattern compiled by `compile` (the browser's RegExp).
     pub fn problems(&self, compile: impl Fn(&str) -> Result<(), String>) -> Vec<String> {
-        let mut problems = Vec::new();
+        let mut problems: Vec<String> = self.unread_hours.iter().flatten().cloned().collect();
         if let Err(problem) = self.settings.validated() {
             problems.push(problem.message);
         }
@@ -329,5 +385,40 @@ mod tests {
         assert_eq!(draft.settings().operators, std::slice::from_ref(&ana));
         draft.set_operator(&ana, false);
         assert!(draft.settings().operators.is_empty());
+    }
+
+    #[test]
+    fn office_hours_are_typed_per_day_and_what_cannot_be_read_blocks_the_save() {
+        let mut draft = draft();
+        assert!(draft.settings().options.hours.is_none(), "always open");
+        draft.set_hours(true, "Europe/Madrid");
+        let hours = draft.settings().options.hours.clone().unwrap();
+        assert_eq!(hours::spans_text(&hours.week[0]), "09:00-17:00");
+        assert!(hours.week[6].is_empty(), "closed on Sundays");
+        draft.set_day(5, "10:00-14:00");
+        draft.set_day(0, "9 to 5");
+        let monday = &draft.settings().options.hours.as_ref().unwrap().week[0];
+        assert_eq!(
+            hours::spans_text(monday),
+            "09:00-17:00",
+            "kept while unreadable"
+        );
+        let problems = draft.problems(|_| Ok(()));
+        assert!(problems[0].starts_with("Monday: "), "{problems:?}");
+        draft.set_day(0, "08:00-12:00, 13:00-16:00");
+        draft.set_exceptions("2026-12-25\n2026-12-31 09:00-13:00");
+        draft.set_time_zone("Europe/Lisbon".into());
+        assert_eq!(draft.problems(|_| Ok(())), Vec::<String>::new());
+        let hours = draft.settings().options.hours.clone().unwrap();
+        assert_eq!(hours.time_zone, "Europe/Lisbon");
+        assert_eq!(hours::spans_text(&hours.week[5]), "10:00-14:00");
+        assert_eq!(hours.exceptions.len(), 2);
+        draft.set_time_zone("Lisbon".into());
+        assert!(draft.problems(|_| Ok(()))[0].contains("IANA"));
+        draft.set_offline_messages(true);
+        draft.set_hours(false, "UTC");
+        assert!(draft.settings().options.hours.is_none());
+        assert!(draft.settings().options.offline_messages);
+        assert_eq!(draft.problems(|_| Ok(())), Vec::<String>::new());
     }
 }

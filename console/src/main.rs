@@ -13,6 +13,7 @@ mod chart;
 mod dashboard;
 mod desk;
 mod draft;
+mod offline;
 mod pane;
 mod pick;
 mod ratings;

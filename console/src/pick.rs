@@ -1,7 +1,9 @@
 //! A list of named things to pick one from, the current one marked, and
 //! the form that creates one (a name and an id): the channels and the
-//! chatbots screens both start with them.
+//! chatbots screens both start with them. And the channel a report shows.
 
+use charla_shared::api::ChannelSummary;
+use charla_shared::ids::ChannelId;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -46,6 +48,27 @@ where
 }
 
 /// The form that creates a named thing with a slug id.
+/// A report's channel: its label and select; picking one sets `channel`.
+#[component]
+pub fn ChannelSelect(
+    /// The select's id.
+    id: &'static str,
+    /// The channels to choose from.
+    channels: Vec<ChannelSummary>,
+    /// The one chosen.
+    channel: RwSignal<Option<ChannelId>>,
+) -> impl IntoView {
+    view! {
+        <label for=id>{tr("Channel")}</label>
+        <select id=id on:change=move |e| channel.set(ChannelId::parse(event_target_value(&e)).ok())>
+            {channels
+                .into_iter()
+                .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
+                .collect_view()}
+        </select>
+    }
+}
+
 #[component]
 pub fn NewNamedForm(
     /// The form's heading.

@@ -41,6 +41,7 @@ pub async fn widget_config(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response>
     }
     let mut config = WidgetConfig::of(channel.id, channel.name, &channel.options, channel.rules);
     config.transcript_by_mail = Mailer::from_env(ctx.env).is_some();
+    config.closed = !channel.options.answering(now());
     let body = serde_json::to_string(&config)?;
     let etag = format!("\"{}\"", &token_digest(&body)[..32]);
     let headers = Headers::new();
@@ -141,7 +142,7 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
 /// the channel with its ratings, leads, tickets and canned responses. A
 /// failure part-way leaves the channel listed, so asking again finishes.
 pub async fn delete(ctx: &Ctx<'_>) -> EdgeResult<Response> {
-    let (db, channel) = admin_channel(ctx).await?;
+    let (db, channel) = channel_of(ctx).await?;
     for id in db.channel_conversations(&channel.id).await? {
         Call::post(paths::ERASE, &())?
             .expect(&internal::conversation(ctx.env, &id)?, 204)
@@ -177,7 +178,7 @@ pub async fn search(ctx: &Ctx<'_>) -> EdgeResult<Response> {
 
 /// `GET /api/channels/{id}/settings` (admins).
 pub async fn settings(ctx: &Ctx<'_>) -> EdgeResult<Response> {
-    let (db, channel) = admin_channel(ctx).await?;
+    let (db, channel) = channel_of(ctx).await?;
     settings_of(&db, channel, 200).await
 }
 
@@ -185,7 +186,7 @@ pub async fn settings(ctx: &Ctx<'_>) -> EdgeResult<Response> {
 /// anything is saved; an invalid rule pattern is refused with the reason
 /// the JavaScript engine gives.
 pub async fn save_settings(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
-    let (db, channel) = admin_channel(ctx).await?;
+    let (db, channel) = channel_of(ctx).await?;
     let wanted: ChannelSettings = read_json(req).await?;
     let settings = wanted.validated()?;
     for (position, rule) in settings.rules.iter().enumerate() {
@@ -236,7 +237,7 @@ pub async fn inbox(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
 /// `GET /api/channels/{id}/security` (admins): the settings and the signing
 /// secret, generating the secret the first time.
 pub async fn security(ctx: &Ctx<'_>) -> EdgeResult<Response> {
-    let (db, mut channel) = admin_channel(ctx).await?;
+    let (db, mut channel) = channel_of(ctx).await?;
     if channel.identity_secret.is_empty() {
         channel.identity_secret = new_secret()?;
         db.set_identity_secret(&channel.id, &channel.identity_secret)
@@ -249,7 +250,7 @@ pub async fn security(ctx: &Ctx<'_>) -> EdgeResult<Response> {
 /// once for sockets already open too: every conversation whose visitor is
 /// connected checks them and closes the sockets they no longer admit.
 pub async fn set_security(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
-    let (db, mut channel) = admin_channel(ctx).await?;
+    let (db, mut channel) = channel_of(ctx).await?;
     let wanted: ChannelSecurity = read_json(req).await?;
     channel.security = wanted.validated()?;
     db.set_security(&channel.id, &channel.security).await?;
@@ -262,15 +263,16 @@ pub async fn set_security(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Respon
 /// `POST /api/channels/{id}/security/secret` (admins): a new signing secret;
 /// hashes made with the old one stop verifying.
 pub async fn rotate_secret(ctx: &Ctx<'_>) -> EdgeResult<Response> {
-    let (db, mut channel) = admin_channel(ctx).await?;
+    let (db, mut channel) = channel_of(ctx).await?;
     channel.identity_secret = new_secret()?;
     db.set_identity_secret(&channel.id, &channel.identity_secret)
         .await?;
     secrets(channel)
 }
 
-/// The channel of an admin route (its access was checked by the router).
-async fn admin_channel(ctx: &Ctx<'_>) -> EdgeResult<(Db, Channel)> {
+/// The channel named in the route's path (its access was checked by the
+/// router), or a clear "no such channel".
+pub async fn channel_of(ctx: &Ctx<'_>) -> EdgeResult<(Db, Channel)> {
     let db = Db::new(ctx.env)?;
     let id = ctx.channel()?;
     let channel = db

@@ -54,6 +54,12 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
             "This channel only talks to signed-in visitors: identify them with user_id and user_hash.",
         ));
     }
+    if !channel.options.answering(now()) {
+        return Err(EdgeError::refuse(
+            ErrorCode::Closed,
+            "This channel is outside its office hours: nobody takes new conversations now.",
+        ));
+    }
     let bot = match chatbot_for(ctx.env, &channel, body.chatbot.as_deref()).await? {
         Some(id) => db.chatbot(&id).await?.map(|chatbot| (id, chatbot)),
         None => None,

@@ -24,6 +24,7 @@ mod inbox;
 mod internal;
 mod limiter;
 mod mail;
+mod offline;
 mod ratings;
 mod router;
 mod schema;

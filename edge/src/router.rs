@@ -15,7 +15,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http::{allow_any_origin, expect_same_origin, problem_response, with_allow};
 use crate::internal::Admission;
 use crate::store::Db;
-use crate::{canned, channels, chatbots, direct, files, now, ratings};
+use crate::{canned, channels, chatbots, direct, files, now, offline, ratings};
 
 /// Who is calling, as established before the handler runs.
 pub enum Caller {
@@ -143,6 +143,9 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::Transcript => conversations::transcript(&ctx).await,
         RouteName::Revoke => conversations::revoke(&ctx).await,
         RouteName::WidgetConfig => channels::widget_config(req, &ctx).await,
+        RouteName::LeaveOfflineMessage => offline::leave(req, &ctx).await,
+        RouteName::OfflineMessages => offline::list(&ctx).await,
+        RouteName::MarkOfflineMessage => offline::mark(req, &ctx).await,
         RouteName::InboxSocket => channels::inbox(req, &ctx).await,
         RouteName::Security => channels::security(&ctx).await,
         RouteName::SetSecurity => channels::set_security(req, &ctx).await,

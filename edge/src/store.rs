@@ -2,12 +2,12 @@
 //! query the edge runs against D1 is in this file.
 
 use charla_shared::api::{
-    ChannelSummary, ChatbotSummary, OperatorProfile, PreviousConversation, Record, RecordKind,
-    RecordSummary, StaffRole, Teammate,
+    ChannelSummary, ChatbotSummary, OfflineMessage, OfflineRecord, OperatorProfile,
+    PreviousConversation, Record, RecordKind, RecordSummary, StaffRole, Teammate,
 };
 use charla_shared::bot::Chatbot;
 use charla_shared::canned::Canned;
-use charla_shared::channel::{ChannelOptions, ChannelSettings, Rule};
+use charla_shared::channel::{ChannelOptions, ChannelSettings, Language, Rule};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId, VisitorKey};
 use charla_shared::limits::{RATING_REPORT_ROWS, RECORD_LIST, STATS_CONVERSATIONS};
@@ -583,6 +583,96 @@ impl Db {
                 channel.as_str().into(),
                 JsValue::from_f64(id as f64),
                 JsValue::from_f64(f64::from(u8::from(hidden))),
+            ])?
+            .run()
+            .await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+    }
+
+    /// Keeps a message left outside office hours; returns its number.
+    pub async fn insert_offline_message(
+        &self,
+        channel: &ChannelId,
+        message: &OfflineMessage,
+        at: Millis,
+    ) -> EdgeResult<u64> {
+        let id: Option<f64> = self
+            .0
+            .prepare(
+                "INSERT INTO offline_messages (channel_id, name, email, text, language, page, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            )
+            .bind(&[
+                channel.as_str().into(),
+                message.name.as_str().into(),
+                message.email.as_str().into(),
+                message.text.as_str().into(),
+                message.language.code().into(),
+                optional(message.page.as_deref()),
+                JsValue::from_f64(at as f64),
+            ])?
+            .first(Some("id"))
+            .await?;
+        id.map(|id| id as u64)
+            .ok_or_else(|| EdgeError::Corrupt("no id for the new offline message".into()))
+    }
+
+    /// A channel's messages left outside office hours, newest first, at
+    /// most [`RECORD_LIST`].
+    pub async fn offline_messages(&self, channel: &ChannelId) -> EdgeResult<Vec<OfflineRecord>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: u64,
+            name: String,
+            email: String,
+            text: String,
+            language: String,
+            page: Option<String>,
+            created_at: Millis,
+            read: u8,
+        }
+        let rows: Vec<Row> = self
+            .0
+            .prepare(format!(
+                "SELECT id, name, email, text, language, page, created_at, read FROM offline_messages \
+                 WHERE channel_id = ?1 ORDER BY created_at DESC, id DESC LIMIT {RECORD_LIST}"
+            ))
+            .bind(&[channel.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        Ok(rows
+            .into_iter()
+            .map(|row| OfflineRecord {
+                id: row.id,
+                message: OfflineMessage {
+                    name: row.name,
+                    email: row.email,
+                    text: row.text,
+                    language: Language::from_tag(&row.language).unwrap_or_default(),
+                    page: row.page,
+                },
+                created_at: row.created_at,
+                read: row.read != 0,
+            })
+            .collect())
+    }
+
+    /// Marks a channel's offline message read or unread; `false` if the
+    /// channel has no such message.
+    pub async fn set_offline_read(
+        &self,
+        channel: &ChannelId,
+        id: u64,
+        read: bool,
+    ) -> EdgeResult<bool> {
+        let result = self
+            .0
+            .prepare("UPDATE offline_messages SET read = ?3 WHERE channel_id = ?1 AND id = ?2")
+            .bind(&[
+                channel.as_str().into(),
+                JsValue::from_f64(id as f64),
+                JsValue::from_f64(f64::from(u8::from(read))),
             ])?
             .run()
             .await?;

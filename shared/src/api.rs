@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 
 use crate::bot::{Chatbot, Issue};
 use crate::channel::{ChannelOptions, ChannelTexts, ChatMode, Language, Rule, Theme};
-use crate::identity::Visitor;
+use crate::identity::{self, Visitor};
 use crate::ids::{ChannelId, ConversationId, OperatorId, VisitorKey, VisitorToken};
-use crate::protocol::{Contact, Message};
+use crate::limits::MAX_URL_CHARS;
+use crate::protocol::{display_name, message_text, Contact, ErrorCode, Message, Problem};
 use crate::Millis;
 
 /// Body of `POST /api/conversations`.
@@ -169,6 +170,13 @@ pub struct WidgetConfig {
     /// e-mail (a mail service is configured).
     #[serde(default)]
     pub transcript_by_mail: bool,
+    /// Whether nobody takes new conversations now (outside office hours);
+    /// the edge works it out on every request.
+    #[serde(default)]
+    pub closed: bool,
+    /// Whether visitors can leave a message outside office hours.
+    #[serde(default)]
+    pub offline_messages: bool,
 }
 
 /// What the console's channel editor sends the widget in its preview
@@ -206,6 +214,8 @@ impl WidgetConfig {
             rules,
             mode: options.mode,
             transcript_by_mail: false,
+            closed: false,
+            offline_messages: options.offline_messages,
         }
     }
 
@@ -389,6 +399,73 @@ pub struct RecordSummary {
     pub team: Option<String>,
     /// When it was made.
     pub created_at: Millis,
+}
+
+/// A message a visitor leaves outside office hours (`POST` to
+/// [`offline_messages`](crate::routes::offline_messages)), for operators to
+/// answer by e-mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineMessage {
+    /// Who they are.
+    pub name: String,
+    /// Where to answer.
+    pub email: String,
+    /// What they wrote.
+    pub text: String,
+    /// The language their widget showed.
+    #[serde(default)]
+    pub language: Language,
+    /// The page they wrote from.
+    #[serde(default)]
+    pub page: Option<String>,
+}
+
+impl OfflineMessage {
+    /// Checks every field (the name, the address, the text's length, the
+    /// page's) and trims them.
+    pub fn validated(&self) -> Result<OfflineMessage, Problem> {
+        let page = self
+            .page
+            .as_deref()
+            .map(str::trim)
+            .filter(|page| !page.is_empty());
+        if page.is_some_and(|page| page.chars().count() > MAX_URL_CHARS) {
+            return Err(Problem::new(
+                ErrorCode::Invalid,
+                format!("The page address may have at most {MAX_URL_CHARS} characters."),
+            ));
+        }
+        Ok(OfflineMessage {
+            name: display_name(&self.name, "Your name")?,
+            email: identity::email(&self.email)?,
+            text: message_text(&self.text)?,
+            language: self.language,
+            page: page.map(str::to_owned),
+        })
+    }
+}
+
+/// A message left outside office hours, as its channel's operators see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineRecord {
+    /// Its number.
+    pub id: u64,
+    /// What the visitor left.
+    pub message: OfflineMessage,
+    /// When.
+    pub created_at: Millis,
+    /// Whether an operator marked it read.
+    pub read: bool,
+}
+
+/// Marks an offline message read or unread (`PUT` to
+/// [`offline_message`](crate::routes::offline_message)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineRead {
+    /// Read or not.
+    pub read: bool,
 }
 
 #[cfg(test)]

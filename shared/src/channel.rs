@@ -8,12 +8,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::color::Rgb;
+use crate::hours::OfficeHours;
 use crate::ids::{ChannelId, OperatorId};
 use crate::limits::{
     MAX_CHANNEL_TEXT_CHARS, MAX_RULES, MAX_RULE_COUNTRIES, MAX_RULE_PATTERN_CHARS,
     MAX_RULE_TIMER_SECS,
 };
 use crate::protocol::{display_name, ErrorCode, Problem};
+use crate::Millis;
 
 /// The languages Charla speaks.
 #[derive(
@@ -74,29 +76,40 @@ pub struct ChannelTexts {
     /// The closing comments: shown to the visitor when the conversation
     /// ends, above the rating.
     pub closing_message: String,
+    /// Shown instead of the message box outside office hours.
+    pub out_of_hours_message: String,
+    /// Above the form for a message outside office hours (when the channel
+    /// takes them).
+    pub offline_prompt: String,
 }
 
 impl ChannelTexts {
     /// Charla's own wording in a language.
     pub fn built_in(language: Language) -> ChannelTexts {
-        let (button, welcome, placeholder, closing) = match language {
+        let (button, welcome, placeholder, closing, closed, offline) = match language {
             Language::En => (
                 "Have a question? Chat with us.",
                 "Hello! How may we help you?",
                 "Ask something…",
                 "Thank you for chatting with us.",
+                "We are outside our office hours right now.",
+                "Leave us a message and we will answer by e-mail.",
             ),
             Language::Es => (
                 "¿Tiene alguna pregunta? Escríbanos.",
                 "¡Hola! ¿En qué podemos ayudarle?",
                 "Pregunte algo…",
                 "Gracias por conversar con nosotros.",
+                "Ahora estamos fuera de nuestro horario de atención.",
+                "Déjenos un mensaje y le responderemos por correo.",
             ),
             Language::Pt => (
                 "Tem alguma dúvida? Fale conosco.",
                 "Olá! Como podemos ajudar?",
                 "Pergunte algo…",
                 "Obrigado por conversar conosco.",
+                "No momento estamos fora do nosso horário de atendimento.",
+                "Deixe uma mensagem e responderemos por e-mail.",
             ),
         };
         ChannelTexts {
@@ -104,17 +117,21 @@ impl ChannelTexts {
             welcome_message: welcome.into(),
             input_placeholder: placeholder.into(),
             closing_message: closing.into(),
+            out_of_hours_message: closed.into(),
+            offline_prompt: offline.into(),
         }
     }
 
     /// Each field from `self`, else from `fallback` when not empty.
     /// Each text with what the editor calls it.
-    fn fields(&self) -> [(&'static str, &String); 4] {
+    fn fields(&self) -> [(&'static str, &String); 6] {
         [
             ("welcome message", &self.welcome_message),
             ("placeholder", &self.input_placeholder),
             ("button text", &self.button_text),
             ("closing comments", &self.closing_message),
+            ("out of hours message", &self.out_of_hours_message),
+            ("offline message prompt", &self.offline_prompt),
         ]
     }
 
@@ -131,6 +148,8 @@ impl ChannelTexts {
             welcome_message: pick(&self.welcome_message, &fallback.welcome_message),
             input_placeholder: pick(&self.input_placeholder, &fallback.input_placeholder),
             closing_message: pick(&self.closing_message, &fallback.closing_message),
+            out_of_hours_message: pick(&self.out_of_hours_message, &fallback.out_of_hours_message),
+            offline_prompt: pick(&self.offline_prompt, &fallback.offline_prompt),
         }
     }
 
@@ -153,6 +172,8 @@ impl ChannelTexts {
             welcome_message: field(&self.welcome_message, "welcome message")?,
             input_placeholder: field(&self.input_placeholder, "input placeholder")?,
             closing_message: field(&self.closing_message, "closing message")?,
+            out_of_hours_message: field(&self.out_of_hours_message, "out of hours message")?,
+            offline_prompt: field(&self.offline_prompt, "offline message prompt")?,
         })
     }
 }
@@ -187,6 +208,11 @@ pub struct ChannelOptions {
     pub mode: ChatMode,
     /// Whether the channel's ratings page is public.
     pub publish_ratings: bool,
+    /// When people answer; none: always.
+    pub hours: Option<OfficeHours>,
+    /// Whether visitors can leave a message (with their e-mail) outside
+    /// office hours.
+    pub offline_messages: bool,
 }
 
 /// The colours a channel uses when none are set.
@@ -201,6 +227,8 @@ impl Default for ChannelOptions {
             texts: BTreeMap::new(),
             mode: ChatMode::Both,
             publish_ratings: false,
+            hours: None,
+            offline_messages: false,
         }
     }
 }
@@ -228,7 +256,19 @@ impl ChannelOptions {
             texts,
             mode: self.mode,
             publish_ratings: self.publish_ratings,
+            hours: self
+                .hours
+                .as_ref()
+                .map(OfficeHours::validated)
+                .transpose()?,
+            offline_messages: self.offline_messages,
         })
+    }
+
+    /// Whether people take new conversations at `now`: always without
+    /// office hours, and always on a channel a chatbot alone answers.
+    pub fn answering(&self, now: Millis) -> bool {
+        self.mode == ChatMode::Bot || self.hours.as_ref().is_none_or(|h| h.is_open(now))
     }
 
     /// The texts a visitor speaking `language` sees: the channel's, then the

@@ -161,6 +161,12 @@ const MONTHS: [[&str; 12]; 3] = [
     ],
 ];
 
+/// A weekday's name (Monday is 0, as office hours count them), lower case
+/// except in English.
+pub fn weekday(language: Language, monday_first: usize) -> &'static str {
+    WEEKDAYS[language as usize][(monday_first + 1) % 7]
+}
+
 /// Weekday names by language, Sunday first.
 const WEEKDAYS: [[&str; 7]; 3] = [
     [

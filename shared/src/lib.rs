@@ -17,6 +17,7 @@ pub mod color;
 pub mod command;
 pub mod emoji;
 pub mod files;
+pub mod hours;
 pub mod identity;
 pub mod ids;
 pub mod inbox;

@@ -37,6 +37,12 @@ pub const MAX_PASSWORD_BYTES: usize = 512;
 /// Longest channel text option (welcome message, placeholder, button text).
 pub const MAX_CHANNEL_TEXT_CHARS: usize = 500;
 
+/// Most opening spans one day of a channel's office hours may have.
+pub const MAX_SPANS_PER_DAY: usize = 4;
+
+/// Most dated exceptions (holidays) a channel's office hours may list.
+pub const MAX_HOURS_EXCEPTIONS: usize = 60;
+
 /// Most rules a channel may have.
 pub const MAX_RULES: usize = 50;
 

@@ -649,6 +649,9 @@ pub enum ErrorCode {
     /// Something the edge depends on did not answer; nothing was lost, and
     /// trying again shortly will work.
     Unavailable,
+    /// The channel is outside its office hours: nobody takes new
+    /// conversations now.
+    Closed,
     /// The edge failed; the detail is in its log.
     Internal,
 }
@@ -665,7 +668,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::Conflict => 409,
+            ErrorCode::Conflict | ErrorCode::Closed => 409,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::TooLarge => 413,
             ErrorCode::RateLimited => 429,
@@ -1052,6 +1055,7 @@ mod tests {
             (ErrorCode::RateLimited, 429),
             (ErrorCode::Internal, 500),
             (ErrorCode::Unavailable, 503),
+            (ErrorCode::Closed, 409),
         ];
         for (code, status) in table {
             assert_eq!(code.http_status(), status, "{code:?}");
@@ -1072,7 +1076,8 @@ mod tests {
             | ErrorCode::MethodNotAllowed
             | ErrorCode::RateLimited
             | ErrorCode::Internal
-            | ErrorCode::Unavailable) => assert!(listed(code)),
+            | ErrorCode::Unavailable
+            | ErrorCode::Closed) => assert!(listed(code)),
         }
     }
 }

@@ -131,6 +131,12 @@ pub enum RouteName {
     RatingsCsv,
     /// Show or hide a rating on the public page.
     RatingVisibility,
+    /// A visitor leaves a message outside office hours.
+    LeaveOfflineMessage,
+    /// A channel's messages left outside office hours.
+    OfflineMessages,
+    /// Mark one of them read or unread.
+    MarkOfflineMessage,
     /// A channel's figures per day, for the dashboard.
     Stats,
     /// A channel's published ratings page.
@@ -219,6 +225,8 @@ const RATINGS: &str = "/api/channels/{channel}/ratings";
 const RATINGS_CSV: &str = "/api/channels/{channel}/ratings.csv";
 const RATING_VISIBILITY: &str = "/api/channels/{channel}/ratings/{record}/visibility";
 const STATS: &str = "/api/channels/{channel}/stats";
+const OFFLINE: &str = "/api/channels/{channel}/offline";
+const OFFLINE_MESSAGE: &str = "/api/channels/{channel}/offline/{record}";
 const PUBLIC_STATS: &str = "/stats/{channel}";
 const CANNED: &str = "/api/channels/{channel}/canned";
 const PREVIOUS: &str = "/api/conversations/{conversation}/previous";
@@ -354,6 +362,24 @@ pub const TABLE: &[Route] = &[
         Method::Put,
         RATING_VISIBILITY,
         Access::Admin,
+    ),
+    route(
+        RouteName::LeaveOfflineMessage,
+        Method::Post,
+        OFFLINE,
+        Access::Public,
+    ),
+    route(
+        RouteName::OfflineMessages,
+        Method::Get,
+        OFFLINE,
+        Access::ChannelOperator,
+    ),
+    route(
+        RouteName::MarkOfflineMessage,
+        Method::Put,
+        OFFLINE_MESSAGE,
+        Access::ChannelOperator,
     ),
     route(
         RouteName::Stats,
@@ -693,6 +719,18 @@ pub fn rating_visibility(channel: &ChannelId, rating: u64) -> String {
     fill(RATING_VISIBILITY, &[channel.as_str(), &rating.to_string()])
 }
 
+/// `POST` (anyone) an [`OfflineMessage`](crate::api::OfflineMessage) to a
+/// channel that takes them; `GET` (its operators) the channel's, newest
+/// first ([`OfflineRecord`](crate::api::OfflineRecord)s).
+pub fn offline_messages(channel: &ChannelId) -> String {
+    fill(OFFLINE, &[channel.as_str()])
+}
+
+/// `PUT` (its operators) an [`OfflineRead`](crate::api::OfflineRead).
+pub fn offline_message(channel: &ChannelId, id: u64) -> String {
+    fill(OFFLINE_MESSAGE, &[channel.as_str(), &id.to_string()])
+}
+
 /// `GET` (its operators): the channel's figures for the `days` days that
 /// end with the one starting at `today` (the reader's midnight).
 pub fn stats(channel: &ChannelId, today: Millis, days: usize) -> String {
@@ -860,6 +898,21 @@ mod tests {
             ("POST", channel_secret(&channel), RouteName::RotateSecret),
             ("GET", channel_settings(&channel), RouteName::Settings),
             ("GET", chat_page(&channel), RouteName::ChatPage),
+            (
+                "POST",
+                offline_messages(&channel),
+                RouteName::LeaveOfflineMessage,
+            ),
+            (
+                "GET",
+                offline_messages(&channel),
+                RouteName::OfflineMessages,
+            ),
+            (
+                "PUT",
+                offline_message(&channel, 3),
+                RouteName::MarkOfflineMessage,
+            ),
             ("DELETE", SESSIONS.to_owned(), RouteName::SignOutEverywhere),
             ("GET", transcript_text(&id, None), RouteName::TranscriptText),
             (

@@ -141,6 +141,8 @@ impl Seed {
             welcome_message: XSS[1].into(),
             input_placeholder: XSS[2].into(),
             closing_message: XSS[1].into(),
+            out_of_hours_message: XSS[2].into(),
+            offline_prompt: XSS[0].into(),
         };
         let options = ChannelOptions {
             texts: Language::ALL

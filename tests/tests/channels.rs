@@ -3,16 +3,21 @@
 //! without a rebuild, languages, the direct chat link, isolation from the
 //! host page's CSS, keyboard use and accessibility.
 
-use charla_shared::api::{Transcript, WidgetConfig};
+use charla_shared::api::{OfflineRecord, Transcript, WidgetConfig};
 use charla_shared::channel::{
     ButtonMode, ChannelSettings, ChannelTexts, Language, NewChannel, Rule,
 };
+use charla_shared::hours::{OfficeHours, Span};
 use charla_shared::ids::{ChannelId, Seq};
+use charla_shared::limits::MAX_MESSAGE_CHARS;
+use charla_shared::protocol::ErrorCode;
 use charla_shared::routes;
 use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
 use charla_tests::client::{Api, Socket};
 use charla_tests::edge::test_edge;
-use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
+use charla_tests::seed::{
+    DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, OUTSIDER_EMAIL, TEST_PASSWORD,
+};
 use charla_tests::ui::{
     in_widget, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
     texts, type_into_widget, widget_element, widget_texts,
@@ -767,6 +772,166 @@ async fn a_rules_chatbot_applies_when_no_operator_is_available() -> HarnessResul
         None,
         "an operator is online"
     );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outside_office_hours_visitors_leave_a_message_that_operators_read() -> HarnessResult<()> {
+    let (edge, _state) = test_edge(&[])?;
+    let api = Api::new(&edge);
+    let admin = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    // Closed every day of the week, whatever the clock says; messages taken.
+    let closed = OfficeHours {
+        time_zone: "Europe/Madrid".into(),
+        week: Default::default(),
+        exceptions: Vec::new(),
+    };
+    configure(&api, &admin, |s| {
+        s.options.hours = Some(closed.clone());
+        s.options.offline_messages = true;
+        s.options.texts.insert(
+            Language::Es,
+            ChannelTexts {
+                out_of_hours_message: "Volvemos el lunes a las 9.".into(),
+                ..ChannelTexts::default()
+            },
+        );
+    });
+    let config: WidgetConfig =
+        serde_json::from_str(&api.get(&routes::widget_config(&demo()), None).body).expect("config");
+    assert!(config.closed && config.offline_messages);
+
+    // The edge refuses new conversations, with the reason.
+    let body = serde_json::json!({"channel": DEMO_CHANNEL, "visitor": {}});
+    let refused = api.post(routes::CONVERSATIONS, &body, None);
+    assert_eq!(
+        (refused.status, refused.problem().code),
+        (409, ErrorCode::Closed)
+    );
+
+    // Every field of an offline message is checked on the edge.
+    let path = routes::offline_messages(&demo());
+    let message = |name: &str, email: &str, text: &str| serde_json::json!({"name": name, "email": email, "text": text, "language": "es"});
+    for (bad, code) in [
+        (message("Ana", "not an address", "Hola"), ErrorCode::Invalid),
+        (message("", "ana@example.com", "Hola"), ErrorCode::Invalid),
+        (
+            message("Ana", "ana@example.com", "  "),
+            ErrorCode::EmptyMessage,
+        ),
+        (
+            message("Ana", "ana@example.com", &"x".repeat(MAX_MESSAGE_CHARS + 1)),
+            ErrorCode::MessageTooLong,
+        ),
+    ] {
+        let reply = api.post(&path, &bad, None);
+        assert_eq!((reply.status, reply.problem().code), (400, code), "{bad}");
+    }
+
+    // A visitor whose browser speaks Spanish reads the channel's message and
+    // leaves one; the message box is not offered.
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session_with(&["--accept-lang=es"]).await?;
+    visitor.goto(&edge.url()).await?;
+    open_widget(&visitor).await?;
+    let closed_view = "return [root.querySelector('.charla-closed-message').textContent,
+                               root.querySelector('.charla-closed').hidden,
+                               root.querySelector('.charla-live').hidden,
+                               root.querySelector('.charla-offline p').textContent]";
+    eventually("the out of hours message", || async {
+        (in_widget(&visitor, closed_view).await
+            == serde_json::json!([
+                "Volvemos el lunes a las 9.",
+                false,
+                true,
+                "Déjenos un mensaje y le responderemos por correo."
+            ]))
+        .then_some(())
+    })
+    .await?;
+    for (field, typed) in [
+        ("#charla-offline-name", "Lucía"),
+        ("#charla-offline-email", "lucia@example.com"),
+        ("#charla-offline-text", "¿Hacen envíos a Canarias?"),
+    ] {
+        widget_element(&visitor, field)
+            .await?
+            .send_keys(typed)
+            .await?;
+    }
+    widget_element(&visitor, ".charla-offline button")
+        .await?
+        .click()
+        .await?;
+    eventually("the thanks", || async {
+        (in_widget(
+            &visitor,
+            "return [root.querySelector('.charla-offline-status').textContent,
+                     root.querySelector('.charla-offline').hidden]",
+        )
+        .await
+            == serde_json::json!(["Gracias: le responderemos por correo.", true]))
+        .then_some(())
+    })
+    .await?;
+    visitor.close().await?;
+
+    // An operator of the channel finds it in the console, unread, with the
+    // address to answer; marking it read sticks.
+    let operator = driver.session().await?;
+    sign_in_as(&operator, &edge, OPERATOR_EMAIL, TEST_PASSWORD).await?;
+    click_text(&operator, "Offline messages").await?;
+    let shown = "const item = document.querySelector('.offline-message');
+                 return item && [item.classList.contains('unread'), item.querySelector('.text').textContent,
+                                 item.querySelector('a').getAttribute('href')]";
+    eventually("the message in the console", || async {
+        (script(&operator, shown).await
+            == serde_json::json!([
+                true,
+                "¿Hacen envíos a Canarias?",
+                "mailto:lucia%40example.com"
+            ]))
+        .then_some(())
+    })
+    .await?;
+    let violations = serious_accessibility_violations(&operator).await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+    click_text(&operator, "Mark as read").await?;
+    let operator_cookie = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    eventually("read on the edge", || async {
+        let list: Vec<OfflineRecord> =
+            serde_json::from_str(&api.get(&path, Some(&operator_cookie)).body).ok()?;
+        (list.len() == 1 && list[0].read && list[0].message.language == Language::Es).then_some(())
+    })
+    .await?;
+    operator.close().await?;
+    let outsider = api.sign_in(OUTSIDER_EMAIL, TEST_PASSWORD);
+    assert_eq!(
+        api.get(&path, Some(&outsider)).status,
+        403,
+        "other channels' operators"
+    );
+
+    // A channel that takes no messages refuses them; open hours take
+    // conversations again.
+    configure(&api, &admin, |s| {
+        s.options.offline_messages = false;
+        s.options.hours = Some(OfficeHours {
+            week: std::array::from_fn(|_| {
+                vec![Span {
+                    from: 0,
+                    to: 24 * 60,
+                }]
+            }),
+            ..closed
+        });
+    });
+    let reply = api.post(&path, &message("Ana", "ana@example.com", "Hola"), None);
+    assert_eq!(
+        (reply.status, reply.problem().code),
+        (403, ErrorCode::Forbidden)
+    );
+    assert_eq!(api.post(routes::CONVERSATIONS, &body, None).status, 201);
     Ok(())
 }
 

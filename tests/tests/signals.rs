@@ -1224,7 +1224,8 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
             "Conversaciones",
             "Clientes potenciales y tickets",
             "Valoraciones",
-            "Panel"
+            "Panel",
+            "Mensajes fuera de horario"
         ],
         "Valoraciones",
         "Últimos 30 días",

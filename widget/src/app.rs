@@ -21,6 +21,7 @@ use charla_shared::rating::Rating;
 
 use crate::controller::{Controller, Layout};
 use crate::emoji::EmojiButton;
+use crate::offline::OutOfHours;
 use crate::state::{Closing, WidgetState};
 use crate::texts::texts;
 
@@ -172,6 +173,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
     let seen = Signal::derive(move || state.with(|s| s.chat().log().seen()));
     title_counts(unread);
     let files = controller.files;
+    let offline = controller.clone();
     let toggle = move |_| controller.toggle();
 
     view! {
@@ -240,7 +242,15 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                 <p class="charla-typing" aria-hidden="true">{typing}</p>
                 {ending}
                 <p class="charla-status" role="status">{status}</p>
-                <div class="charla-live" hidden=move || closing.get() != Closing::Open>
+                <OutOfHours
+                    controller=offline
+                    message=Signal::derive(move || channel_text(|c| c.out_of_hours_message))
+                    prompt=Signal::derive(move || channel_text(|c| c.offline_prompt))
+                />
+                <div
+                    class="charla-live"
+                    hidden=move || closing.get() != Closing::Open || state.with(WidgetState::out_of_hours)
+                >
                 <BotControls
                     messages=messages
                     choose=choose

@@ -12,8 +12,8 @@ use charla_client::net::{Edge, Timer};
 use charla_client::sound::Chime;
 use charla_client::ui::FileSource;
 use charla_shared::api::{
-    ConversationCreated, CreateConversation, VisitorInfo, WidgetConfig, WidgetPreview,
-    PREVIEW_READY,
+    ConversationCreated, CreateConversation, OfflineMessage, VisitorInfo, WidgetConfig,
+    WidgetPreview, PREVIEW_READY,
 };
 use charla_shared::bot::AnswerId;
 use charla_shared::channel::Language;
@@ -289,6 +289,32 @@ impl Controller {
         }
     }
 
+    /// Leaves a message for the channel's operators outside office hours;
+    /// the state says when it is kept or why it was refused.
+    pub fn leave_message(&self, name: String, email: String, text: String) {
+        if !self
+            .state
+            .try_update(WidgetState::send_offline)
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let body = OfflineMessage {
+            name,
+            email,
+            text,
+            language: self.language.get_untracked(),
+            page: web_sys::window().and_then(|w| w.location().href().ok()),
+        };
+        let edge = self.edge.clone();
+        let path = routes::offline_messages(&self.channel);
+        let state = self.state;
+        leptos::task::spawn_local(async move {
+            let left = edge.post::<_, u64>(&path, &body).await;
+            state.update(|s| s.offline_answered(left.err().map(|e| e.to_string())));
+        });
+    }
+
     /// Posts a file the visitor uploaded.
     pub fn attach(&self, attachment: &Attachment) {
         self.live.attach(attachment);
@@ -410,7 +436,13 @@ impl Controller {
                     storage::save_conversation(&this.channel, &stored);
                     this.connect(stored);
                 }
-                // The message stays in the outbox; the next send tries again.
+                // Office hours ended since the page loaded: the window
+                // offers the offline form. The message stays in the outbox
+                // either way, and goes with the next conversation.
+                Err(e) if e.code() == Some(ErrorCode::Closed) => {
+                    this.state.update(|s| s.set_closed(true, false));
+                }
+                // The next send tries again.
                 Err(e) => this
                     .state
                     .update(|s| s.chat_mut().set_notice(e.to_string())),
@@ -445,6 +477,8 @@ impl Controller {
             .and_then(|w| w.location().href().ok())
             .unwrap_or_default();
         let behaviour = rules::behaviour(&config, &page, country.as_deref());
+        let going = self.current.borrow().is_some();
+        self.state.update(|s| s.set_closed(config.closed, going));
         self.config.set(Some(config));
         *self.chatbot.borrow_mut() = behaviour.chatbot;
         self.start_bot_if_open();

@@ -15,6 +15,7 @@ pub mod texts;
 
 mod app;
 mod emoji;
+mod offline;
 
 use charla_shared::channel::Language;
 use charla_shared::ids::ChannelId;

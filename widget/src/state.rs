@@ -30,6 +30,25 @@ pub struct WidgetState {
     picked: Option<Rating>,
     /// Where a copy of the conversation was sent.
     copy_sent: Option<String>,
+    /// Nobody takes new conversations now (office hours) and the visitor
+    /// has none going: the window offers the offline form instead.
+    closed: bool,
+    /// The message left outside office hours.
+    offline: OfflineForm,
+}
+
+/// Where a message left outside office hours stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum OfflineForm {
+    /// The visitor fills it in.
+    #[default]
+    Writing,
+    /// On its way to the edge.
+    Sending,
+    /// Kept: the form gives way to thanks.
+    Sent,
+    /// The edge refused it, and said why; the visitor may correct it.
+    Refused(String),
 }
 
 /// Where the end of the conversation stands, for the rating view.
@@ -54,6 +73,38 @@ impl WidgetState {
     /// Whether the window is open.
     pub fn is_open(&self) -> bool {
         self.open
+    }
+
+    /// Whether the window shows the out-of-hours message instead of the
+    /// chat.
+    pub fn out_of_hours(&self) -> bool {
+        self.closed
+    }
+
+    /// The channel is closed (or open) for new conversations; one already
+    /// `going` carries on regardless.
+    pub fn set_closed(&mut self, closed: bool, going: bool) {
+        self.closed = closed && !going;
+    }
+
+    /// Where the offline message stands.
+    pub fn offline(&self) -> &OfflineForm {
+        &self.offline
+    }
+
+    /// Starts sending the offline message: `false` while one is on its way
+    /// or once it is kept, so a double submit sends it once.
+    pub fn send_offline(&mut self) -> bool {
+        if matches!(self.offline, OfflineForm::Sending | OfflineForm::Sent) {
+            return false;
+        }
+        self.offline = OfflineForm::Sending;
+        true
+    }
+
+    /// What the edge answered to the offline message.
+    pub fn offline_answered(&mut self, refused: Option<String>) {
+        self.offline = refused.map_or(OfflineForm::Sent, OfflineForm::Refused);
     }
 
     /// Replies the visitor has not read, shown while the window is closed.
@@ -483,5 +534,27 @@ mod tests {
             fresh.visible_messages().is_empty(),
             "a new chat's bot types"
         );
+    }
+
+    #[test]
+    fn outside_office_hours_the_form_goes_once_and_a_refusal_can_be_corrected() {
+        let mut state = WidgetState::new();
+        state.set_closed(true, true);
+        assert!(!state.out_of_hours(), "a conversation going carries on");
+        state.set_closed(true, false);
+        assert!(state.out_of_hours());
+        assert!(state.send_offline());
+        assert!(!state.send_offline(), "one on its way");
+        state.offline_answered(Some("Your name must have 1 to 80 characters.".into()));
+        assert_eq!(
+            state.offline(),
+            &OfflineForm::Refused("Your name must have 1 to 80 characters.".into())
+        );
+        assert!(state.send_offline(), "corrected, it goes again");
+        state.offline_answered(None);
+        assert_eq!(state.offline(), &OfflineForm::Sent);
+        assert!(!state.send_offline(), "kept once");
+        state.set_closed(false, false);
+        assert!(!state.out_of_hours());
     }
 }

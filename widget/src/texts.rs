@@ -66,6 +66,14 @@ pub struct Texts {
     pub attach: &'static str,
     /// Sends a file that failed again.
     pub retry: &'static str,
+    /// The offline form's name field.
+    pub your_name: &'static str,
+    /// The offline form's e-mail field.
+    pub your_email: &'static str,
+    /// Sends the offline form.
+    pub leave_message: &'static str,
+    /// Once the offline message is kept.
+    pub message_left: &'static str,
 }
 
 /// The texts in a language.
@@ -111,6 +119,10 @@ const EN: Texts = Texts {
     emoji: "Emoji",
     attach: "Attach a file",
     retry: "Try again",
+    your_name: "Your name",
+    your_email: "Your e-mail",
+    leave_message: "Leave the message",
+    message_left: "Thank you: we will answer by e-mail.",
 };
 
 const ES: Texts = Texts {
@@ -146,6 +158,10 @@ const ES: Texts = Texts {
     sound: "Sonido para mensajes nuevos",
     emoji: "Emojis",
     attach: "Adjuntar un archivo",
+    your_name: "Su nombre",
+    your_email: "Su correo electrónico",
+    leave_message: "Dejar el mensaje",
+    message_left: "Gracias: le responderemos por correo.",
     retry: "Reintentar",
 };
 
@@ -184,4 +200,8 @@ const PT: Texts = Texts {
     emoji: "Emojis",
     attach: "Anexar um arquivo",
     retry: "Tentar novamente",
+    your_name: "Seu nome",
+    your_email: "Seu e-mail",
+    leave_message: "Deixar a mensagem",
+    message_left: "Obrigado: responderemos por e-mail.",
 };
