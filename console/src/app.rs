@@ -9,6 +9,7 @@ use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
 
+use crate::accounts::{Accounts, ChoosePassword};
 use crate::bots::ChatbotsAdmin;
 use crate::channels::ChannelsAdmin;
 use crate::dashboard::Dashboard;
@@ -53,12 +54,32 @@ pub fn App() -> impl IntoView {
         })
     };
     let signed_in = Callback::new(move |new: Session| session.set(Some(new)));
+    // Once the operator chose their own password, the console opens.
+    let refresh = {
+        let edge = edge.clone();
+        Callback::new(move |()| {
+            let edge = edge.clone();
+            leptos::task::spawn_local(async move {
+                session.set(edge.get::<Session>(routes::SESSION).await.ok());
+            });
+        })
+    };
     // The edge ended the session (signed out elsewhere, or expired): back
     // to the sign-in form, with nothing more to tell the edge.
     let ended = Callback::new(move |()| session.set(None));
     view! {
         <Show when=move || checked.get() fallback=|| view! { <p class="loading">{tr("Loading…")}</p> }>
             {move || match session.get() {
+                Some(current) if current.operator.must_change_password => {
+                    view! {
+                        <main class="sign-in">
+                            <h1>{tr("Charla console")}</h1>
+                            <p>{tr("Choose your own password before you start: the one you were given works only for this.")}</p>
+                            <ChoosePassword on_done=refresh />
+                        </main>
+                    }
+                        .into_any()
+                }
                 Some(current) => {
                     view! { <Shell session=current on_sign_out=sign_out on_ended=ended /> }.into_any()
                 }
@@ -85,6 +106,10 @@ enum View {
     Channels,
     /// Chatbots (admins).
     Chatbots,
+    /// Operator accounts (admins).
+    Accounts,
+    /// The operator's own password.
+    Password,
 }
 
 /// The signed-in console: the top bar and the chosen view. The desk stays
@@ -136,6 +161,8 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
     let ratings = session.clone();
     let dashboard = session.clone();
     let offline = session.clone();
+    let me = session.operator.id.clone();
+    let password_saved = RwSignal::new(false);
     view! {
         <header class="topbar">
             <h1>"Charla"</h1>
@@ -147,9 +174,13 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
                 {tab(View::Offline, tr("Offline messages"))}
                 {admin.then(|| tab(View::Channels, tr("Channels")))}
                 {admin.then(|| tab(View::Chatbots, tr("Chatbots")))}
+                {admin.then(|| tab(View::Accounts, tr("Accounts")))}
             </nav>
             <span class="me">{name}</span>
             <LanguagePicker />
+            <button type="button" class="password-button" on:click=move |_| view.set(View::Password)>
+                {tr("Change password")}
+            </button>
             <button type="button" class="sign-out" on:click=move |_| on_sign_out.run(false)>
                 {tr("Sign out")}
             </button>
@@ -179,6 +210,16 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
         </Show>
         <Show when=move || view.get() == View::Offline>
             <OfflineMessages session=offline.clone() />
+        </Show>
+        <Show when=move || view.get() == View::Accounts>
+            <Accounts me=me.clone() />
+        </Show>
+        <Show when=move || view.get() == View::Password>
+            <main class="own-password">
+                <h2>{tr("Change password")}</h2>
+                <p role="status">{move || password_saved.get().then(|| tr("Your new password is saved; your other sessions ended."))}</p>
+                <ChoosePassword on_done=Callback::new(move |()| password_saved.set(true)) />
+            </main>
         </Show>
     }
 }

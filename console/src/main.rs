@@ -5,6 +5,7 @@
 //! widget through `charla-client`; what is its own is the desk (the inbox
 //! and the panes) and the channel editor.
 
+mod accounts;
 mod app;
 mod bots;
 mod canned;

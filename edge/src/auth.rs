@@ -24,7 +24,7 @@ use crate::internal::{self, paths, Call, SignedOut};
 use crate::limiter;
 use crate::now;
 use crate::router::Ctx;
-use crate::store::Db;
+use crate::store::{Db, Operator};
 
 /// A signed-in operator.
 #[derive(Debug, Clone)]
@@ -114,10 +114,60 @@ pub fn require_admin(staff: &Staff) -> EdgeResult<()> {
     }
 }
 
+/// Refuses an operator who still has the password an admin gave them:
+/// they choose their own before anything else.
+pub fn require_own_password(staff: &Staff) -> EdgeResult<()> {
+    if staff.profile.must_change_password {
+        return Err(EdgeError::refuse(
+            ErrorCode::Forbidden,
+            "Choose your own password first: the one you were given works only for that.",
+        ));
+    }
+    Ok(())
+}
+
+/// The account whose password this is, or a refusal that does not say
+/// which of the two was wrong. An unknown address costs the same hashing.
+pub async fn check_password(db: &Db, email: &str, password: &str) -> EdgeResult<Operator> {
+    if email.chars().count() > MAX_EMAIL_CHARS || password.len() > MAX_PASSWORD_BYTES {
+        return Err(EdgeError::refuse(
+            ErrorCode::Invalid,
+            format!(
+                "An e-mail address has at most {MAX_EMAIL_CHARS} characters and a password at most {MAX_PASSWORD_BYTES} bytes."
+            ),
+        ));
+    }
+    let operator = db.operator_by_email(email.trim()).await?;
+    let stored = match &operator {
+        Some(operator) => PasswordHash::parse(&operator.password_hash)
+            .map_err(|e| EdgeError::Corrupt(e.to_string()))?,
+        None => PasswordHash {
+            iterations: PASSWORD_ITERATIONS,
+            salt: vec![0; SALT_BYTES],
+            digest: vec![0; DIGEST_BYTES],
+        },
+    };
+    let derived = pbkdf2(password, &stored.salt, stored.iterations).await?;
+    match operator {
+        Some(operator) if stored.matches(&derived) => Ok(operator),
+        _ => Err(EdgeError::refuse(
+            ErrorCode::Unauthorized,
+            "The e-mail address or the password is wrong.",
+        )),
+    }
+}
+
+/// Ends every session of the operator but the one in use (after they
+/// chose a new password). Their sockets stop at the next session check.
+pub async fn end_other_sessions(db: &Db, staff: &Staff) -> EdgeResult<()> {
+    db.delete_other_sessions(&staff.profile.id, &staff.session)
+        .await
+}
+
 /// Tells every object where the ended sessions hold sockets. The sessions
 /// are gone from D1 already, so any frame they send is refused anyway; an
 /// object that cannot be reached is logged and the others are still told.
-async fn close_sockets(
+pub async fn close_sockets(
     env: &Env,
     db: &Db,
     operator: &OperatorProfile,
@@ -140,34 +190,7 @@ async fn close_sockets(
 
 /// Checks credentials and opens a session; returns it with its token.
 async fn sign_in(db: &Db, form: &SignIn, now: Millis) -> EdgeResult<(Session, SessionToken)> {
-    if form.email.chars().count() > MAX_EMAIL_CHARS || form.password.len() > MAX_PASSWORD_BYTES {
-        return Err(EdgeError::refuse(
-            ErrorCode::Invalid,
-            format!(
-                "An e-mail address has at most {MAX_EMAIL_CHARS} characters and a password at most {MAX_PASSWORD_BYTES} bytes."
-            ),
-        ));
-    }
-    let operator = db.operator_by_email(form.email.trim()).await?;
-    let stored = match &operator {
-        Some(operator) => PasswordHash::parse(&operator.password_hash)
-            .map_err(|e| EdgeError::Corrupt(e.to_string()))?,
-        None => PasswordHash {
-            iterations: PASSWORD_ITERATIONS,
-            salt: vec![0; SALT_BYTES],
-            digest: vec![0; DIGEST_BYTES],
-        },
-    };
-    let derived = pbkdf2(&form.password, &stored.salt, stored.iterations).await?;
-    let operator = match operator {
-        Some(operator) if stored.matches(&derived) => operator,
-        _ => {
-            return Err(EdgeError::refuse(
-                ErrorCode::Unauthorized,
-                "The e-mail address or the password is wrong.",
-            ))
-        }
-    };
+    let operator = check_password(db, &form.email, &form.password).await?;
     let token = SessionToken::from_random(random_bytes()?);
     let expires_at = now + SESSION_TTL_SECS * 1000;
     db.create_session(

@@ -217,11 +217,6 @@ pub async fn save_settings(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Respo
     json(200, &settings)
 }
 
-/// `GET /api/operators` (admins).
-pub async fn operators(ctx: &Ctx<'_>) -> EdgeResult<Response> {
-    json(200, &Db::new(ctx.env)?.operators().await?)
-}
-
 /// `GET /api/channels/{id}/inbox`: the live list, for its operators.
 pub async fn inbox(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
     expect_websocket(req, ctx.url)?;

@@ -140,6 +140,7 @@ pub async fn admission(
     if req.headers().has("cookie")? || req.headers().has("authorization")? {
         expect_same_origin(req, url)?;
         let staff = auth::staff(req, &db, now()).await?;
+        auth::require_own_password(&staff)?;
         authorize(&db, &staff, id).await?;
         return Ok(Caller::Participant(Admission::Operator(session_of(staff))));
     }
@@ -263,8 +264,8 @@ pub async fn delete(ctx: &Ctx<'_>) -> EdgeResult<Response> {
 /// What an object keeps of a signed-in operator.
 pub fn session_of(staff: Staff) -> StaffSession {
     StaffSession {
+        name: staff.profile.shown_name().to_owned(),
         id: staff.profile.id,
-        name: staff.profile.name,
         session: staff.session,
         expires_at: staff.expires_at,
     }

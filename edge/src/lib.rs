@@ -25,6 +25,7 @@ mod internal;
 mod limiter;
 mod mail;
 mod offline;
+mod operators;
 mod ratings;
 mod router;
 mod schema;

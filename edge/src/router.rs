@@ -15,7 +15,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http::{allow_any_origin, expect_same_origin, problem_response, with_allow};
 use crate::internal::Admission;
 use crate::store::Db;
-use crate::{canned, channels, chatbots, direct, files, now, offline, ratings};
+use crate::{canned, channels, chatbots, direct, files, now, offline, operators, ratings};
 
 /// Who is calling, as established before the handler runs.
 pub enum Caller {
@@ -153,7 +153,11 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::CreateChannel => channels::create(req, &ctx).await,
         RouteName::Settings => channels::settings(&ctx).await,
         RouteName::SaveSettings => channels::save_settings(req, &ctx).await,
-        RouteName::Operators => channels::operators(&ctx).await,
+        RouteName::Operators => operators::list(&ctx).await,
+        RouteName::CreateOperator => operators::create(req, &ctx).await,
+        RouteName::UpdateOperator => operators::update(req, &ctx).await,
+        RouteName::DeleteOperator => operators::delete(&ctx).await,
+        RouteName::ChangePassword => operators::change_password(req, &ctx).await,
         RouteName::Visitor => channels::visitor(req, &ctx),
         RouteName::ChatPage => channels::chat_page(req, &ctx).await,
         RouteName::Chatbots => chatbots::list(&ctx).await,
@@ -203,6 +207,17 @@ async fn check_access(
     expect_same_origin(req, url)?;
     let db = Db::new(env)?;
     let staff = auth::staff(req, &db, now()).await?;
+    // Until they choose their own password, an operator may only see who
+    // they are, choose it, or sign out.
+    if !matches!(
+        matched.route.name,
+        RouteName::WhoAmI
+            | RouteName::ChangePassword
+            | RouteName::SignOut
+            | RouteName::SignOutEverywhere
+    ) {
+        auth::require_own_password(&staff)?;
+    }
     match access {
         Access::Public | Access::Participant | Access::SignedIn => {}
         Access::Admin => auth::require_admin(&staff)?,

@@ -2,7 +2,7 @@
 //! query the edge runs against D1 is in this file.
 
 use charla_shared::api::{
-    ChannelSummary, ChatbotSummary, OfflineMessage, OfflineRecord, OperatorProfile,
+    ChannelSummary, ChatbotSummary, OfflineMessage, OfflineRecord, OperatorForm, OperatorProfile,
     PreviousConversation, Record, RecordKind, RecordSummary, StaffRole, Teammate,
 };
 use charla_shared::bot::Chatbot;
@@ -200,7 +200,7 @@ impl Db {
     pub async fn operators(&self) -> EdgeResult<Vec<OperatorProfile>> {
         let rows: Vec<OperatorRow> = self
             .0
-            .prepare("SELECT id, email, name, role, password_hash FROM operators ORDER BY name")
+            .prepare("SELECT id, email, name, role, password_hash, chat_name, must_change_password FROM operators ORDER BY name")
             .all()
             .await?
             .results()?;
@@ -253,11 +253,102 @@ impl Db {
         Ok(())
     }
 
+    /// Creates an account; `false` if the id or the e-mail address is taken.
+    pub async fn insert_operator(
+        &self,
+        form: &OperatorForm,
+        password_hash: &str,
+        now: Millis,
+    ) -> EdgeResult<bool> {
+        let result = self
+            .0
+            .prepare(
+                "INSERT INTO operators (id, email, name, role, password_hash, chat_name, \
+                 must_change_password, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(&[
+                form.id.as_str().into(),
+                form.email.as_str().into(),
+                form.name.as_str().into(),
+                role_name(form.role).into(),
+                password_hash.into(),
+                form.chat_name.as_str().into(),
+                millis(now),
+            ])?
+            .run()
+            .await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+    }
+
+    /// Changes an account (its password too when `password_hash` is given,
+    /// which its owner must then replace); `false` if there is none.
+    pub async fn update_operator(
+        &self,
+        form: &OperatorForm,
+        password_hash: Option<&str>,
+    ) -> EdgeResult<bool> {
+        let result = self
+            .0
+            .prepare(
+                "UPDATE operators SET email = ?2, name = ?3, role = ?4, chat_name = ?5, \
+                 password_hash = COALESCE(?6, password_hash), \
+                 must_change_password = CASE WHEN ?6 IS NULL THEN must_change_password ELSE 1 END \
+                 WHERE id = ?1",
+            )
+            .bind(&[
+                form.id.as_str().into(),
+                form.email.as_str().into(),
+                form.name.as_str().into(),
+                role_name(form.role).into(),
+                form.chat_name.as_str().into(),
+                optional(password_hash),
+            ])?
+            .run()
+            .await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+    }
+
+    /// Whether another account uses this e-mail address.
+    pub async fn email_taken(&self, email: &str, by_other_than: &OperatorId) -> EdgeResult<bool> {
+        let found: Option<serde_json::Value> = self
+            .0
+            .prepare("SELECT id FROM operators WHERE email = ?1 AND id <> ?2")
+            .bind(&[email.into(), by_other_than.as_str().into()])?
+            .first(None)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    /// Removes an account with its sessions and channel memberships;
+    /// `false` if there is none.
+    pub async fn delete_operator(&self, id: &OperatorId) -> EdgeResult<bool> {
+        let result = self
+            .0
+            .prepare("DELETE FROM operators WHERE id = ?1")
+            .bind(&[id.as_str().into()])?
+            .run()
+            .await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+    }
+
+    /// Replaces an operator's password with one they chose.
+    pub async fn set_own_password(&self, id: &OperatorId, password_hash: &str) -> EdgeResult<()> {
+        self.0
+            .prepare(
+                "UPDATE operators SET password_hash = ?2, must_change_password = 0 WHERE id = ?1",
+            )
+            .bind(&[id.as_str().into(), password_hash.into()])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
     /// An operator by sign-in address (case-insensitive).
     pub async fn operator_by_email(&self, email: &str) -> EdgeResult<Option<Operator>> {
         let row: Option<OperatorRow> = self
             .0
-            .prepare("SELECT id, email, name, role, password_hash FROM operators WHERE email = ?1")
+            .prepare("SELECT id, email, name, role, password_hash, chat_name, must_change_password FROM operators WHERE email = ?1")
             .bind(&[email.into()])?
             .first(None)
             .await?;
@@ -303,7 +394,7 @@ impl Db {
         let row: Option<Row> = self
             .0
             .prepare(
-                "SELECT o.id, o.email, o.name, o.role, o.password_hash, s.expires_at \
+                "SELECT o.id, o.email, o.name, o.role, o.password_hash, o.chat_name, o.must_change_password, s.expires_at \
                  FROM sessions s JOIN operators o ON o.id = s.operator_id \
                  WHERE s.token_digest = ?1 AND s.expires_at > ?2",
             )
@@ -319,6 +410,16 @@ impl Db {
         self.0
             .prepare("DELETE FROM sessions WHERE operator_id = ?1")
             .bind(&[operator.as_str().into()])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of an operator but one.
+    pub async fn delete_other_sessions(&self, operator: &OperatorId, keep: &str) -> EdgeResult<()> {
+        self.0
+            .prepare("DELETE FROM sessions WHERE operator_id = ?1 AND token_digest <> ?2")
+            .bind(&[operator.as_str().into(), keep.into()])?
             .run()
             .await?;
         Ok(())
@@ -1256,6 +1357,8 @@ struct OperatorRow {
     name: String,
     role: String,
     password_hash: String,
+    chat_name: String,
+    must_change_password: u8,
 }
 
 impl OperatorRow {
@@ -1271,9 +1374,19 @@ impl OperatorRow {
                 name: self.name,
                 email: self.email,
                 role,
+                chat_name: self.chat_name,
+                must_change_password: self.must_change_password != 0,
             },
             password_hash: self.password_hash,
         })
+    }
+}
+
+/// How the `role` column spells a role.
+fn role_name(role: StaffRole) -> &'static str {
+    match role {
+        StaffRole::Admin => "admin",
+        StaffRole::Operator => "operator",
     }
 }
 

@@ -12,7 +12,7 @@ use crate::bot::{Chatbot, Issue};
 use crate::channel::{ChannelOptions, ChannelTexts, ChatMode, Language, Rule, Theme};
 use crate::identity::{self, Visitor};
 use crate::ids::{ChannelId, ConversationId, OperatorId, VisitorKey, VisitorToken};
-use crate::limits::MAX_URL_CHARS;
+use crate::limits::{MAX_PASSWORD_BYTES, MAX_URL_CHARS, MIN_PASSWORD_CHARS};
 use crate::protocol::{display_name, message_text, Contact, ErrorCode, Message, Problem};
 use crate::Millis;
 
@@ -119,12 +119,108 @@ pub struct Session {
 pub struct OperatorProfile {
     /// Account id.
     pub id: OperatorId,
-    /// The name visitors see.
+    /// The account's name.
     pub name: String,
     /// Sign-in address.
     pub email: String,
     /// What the account may do.
     pub role: StaffRole,
+    /// The name visitors see in conversations; empty: [`name`](Self::name).
+    #[serde(default)]
+    pub chat_name: String,
+    /// The account still has the password an admin gave it: the console
+    /// asks for a new one before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+impl OperatorProfile {
+    /// The name visitors see.
+    pub fn shown_name(&self) -> &str {
+        if self.chat_name.is_empty() {
+            &self.name
+        } else {
+            &self.chat_name
+        }
+    }
+}
+
+/// An account as an admin creates it (`POST` to
+/// [`OPERATORS`](crate::routes::OPERATORS)) or changes it (`PUT` to
+/// [`operator`](crate::routes::operator)). A password given here is an
+/// initial one: its owner must change it at their next sign-in. Changing an
+/// account without one keeps its password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorForm {
+    /// The account id (`a-z`, `0-9`, `-`); fixed once created.
+    pub id: OperatorId,
+    /// The account's name.
+    pub name: String,
+    /// Sign-in address.
+    pub email: String,
+    /// What the account may do.
+    pub role: StaffRole,
+    /// The name visitors see; empty: the account's name.
+    #[serde(default)]
+    pub chat_name: String,
+    /// An initial password.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+impl OperatorForm {
+    /// Checks every field and trims them; `creating` requires a password.
+    pub fn validated(&self, creating: bool) -> Result<OperatorForm, Problem> {
+        let chat_name = self.chat_name.trim();
+        let password = match (&self.password, creating) {
+            (Some(password), _) if !password.is_empty() => Some(new_password(password)?),
+            (_, true) => {
+                return Err(Problem::new(
+                    ErrorCode::Invalid,
+                    "A new account needs an initial password.",
+                ))
+            }
+            (_, false) => None,
+        };
+        Ok(OperatorForm {
+            id: self.id.clone(),
+            name: display_name(&self.name, "The name")?,
+            email: identity::email(&self.email)?,
+            role: self.role,
+            chat_name: if chat_name.is_empty() {
+                String::new()
+            } else {
+                display_name(chat_name, "The chat name")?
+            },
+            password,
+        })
+    }
+}
+
+/// An operator changing their own password (`PUT` to
+/// [`PASSWORD`](crate::routes::PASSWORD)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The password they signed in with.
+    pub current: String,
+    /// The one they choose.
+    pub new: String,
+}
+
+/// Checks a password an operator or an admin chooses: at least
+/// [`MIN_PASSWORD_CHARS`] characters, at most [`MAX_PASSWORD_BYTES`] bytes.
+pub fn new_password(password: &str) -> Result<String, Problem> {
+    if password.chars().count() < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
+        return Err(Problem::new(
+            ErrorCode::Invalid,
+            format!(
+                "A password needs at least {MIN_PASSWORD_CHARS} characters (and at most {MAX_PASSWORD_BYTES} bytes)."
+            ),
+        ));
+    }
+    Ok(password.to_owned())
 }
 
 /// What a console account may do.
@@ -505,5 +601,63 @@ mod tests {
         );
         assert!(!config.uses_country());
         assert_eq!(config.theme.button.text, "#ffffff");
+    }
+
+    #[test]
+    fn accounts_need_a_real_name_address_and_a_long_enough_initial_password() {
+        let form = OperatorForm {
+            id: OperatorId::parse("lucia").unwrap(),
+            name: "  Lucía Pérez ".into(),
+            email: " lucia@example.com ".into(),
+            role: StaffRole::Operator,
+            chat_name: " ".into(),
+            password: Some("correct horse".into()),
+        };
+        let checked = form.validated(true).unwrap();
+        assert_eq!(
+            (
+                checked.name.as_str(),
+                checked.email.as_str(),
+                checked.chat_name.as_str()
+            ),
+            ("Lucía Pérez", "lucia@example.com", "")
+        );
+        let no_password = OperatorForm {
+            password: None,
+            ..form.clone()
+        };
+        assert!(
+            no_password.validated(true).is_err(),
+            "a new account needs one"
+        );
+        assert!(no_password.validated(false).is_ok(), "a change keeps it");
+        let short = OperatorForm {
+            password: Some("short".into()),
+            ..form.clone()
+        };
+        assert!(short
+            .validated(false)
+            .unwrap_err()
+            .message
+            .contains("at least 10"));
+        let bad_address = OperatorForm {
+            email: "lucia".into(),
+            ..form.clone()
+        };
+        assert!(bad_address.validated(true).is_err());
+        let profile = OperatorProfile {
+            id: form.id.clone(),
+            name: "Lucía Pérez".into(),
+            email: "lucia@example.com".into(),
+            role: StaffRole::Operator,
+            chat_name: String::new(),
+            must_change_password: true,
+        };
+        assert_eq!(profile.shown_name(), "Lucía Pérez");
+        let chatty = OperatorProfile {
+            chat_name: "Lucía".into(),
+            ..profile
+        };
+        assert_eq!(chatty.shown_name(), "Lucía");
     }
 }

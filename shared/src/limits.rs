@@ -30,6 +30,9 @@ pub const MAX_USER_ID_CHARS: usize = 128;
 /// Most origins a channel's allowlist may hold.
 pub const MAX_ALLOWED_ORIGINS: usize = 50;
 
+/// Shortest password an operator or an admin may choose, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
 /// Longest password accepted at sign-in, in bytes; longer input is refused
 /// before any hashing work is done.
 pub const MAX_PASSWORD_BYTES: usize = 512;

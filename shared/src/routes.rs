@@ -8,7 +8,7 @@
 //! Architecture Invariant: a route exists only as a row of [`TABLE`];
 //! nobody matches or builds an edge path by hand.
 
-use crate::ids::{ChannelId, ConversationId, Seq, VisitorToken};
+use crate::ids::{ChannelId, ConversationId, OperatorId, Seq, VisitorToken};
 use crate::protocol::{ErrorCode, Problem, PROTOCOL_VERSION};
 use crate::rating::RatingFilter;
 use crate::Millis;
@@ -103,6 +103,14 @@ pub enum RouteName {
     SaveSettings,
     /// Every operator account.
     Operators,
+    /// An admin creates an account.
+    CreateOperator,
+    /// An admin changes an account.
+    UpdateOperator,
+    /// An admin removes an account.
+    DeleteOperator,
+    /// An operator changes their own password.
+    ChangePassword,
     /// What the edge knows of the requester (their country).
     Visitor,
     /// The full-page chat of a channel.
@@ -192,8 +200,12 @@ pub const SESSIONS: &str = "/api/sessions";
 pub const CONVERSATIONS: &str = "/api/conversations";
 /// `/api/channels`: `POST` (admins) creates one ([`NewChannel`](crate::channel::NewChannel)).
 pub const CHANNELS: &str = "/api/channels";
-/// `/api/operators`: `GET` (admins) lists every operator account.
+/// `/api/operators`: `GET` (admins) lists every operator account; `POST`
+/// (admins) creates one ([`OperatorForm`](crate::api::OperatorForm)).
 pub const OPERATORS: &str = "/api/operators";
+/// `/api/session/password`: `PUT` (signed in) a
+/// [`PasswordChange`](crate::api::PasswordChange).
+pub const PASSWORD: &str = "/api/session/password";
 /// `/api/visitor`: `GET` the requester's country, for rules that depend on
 /// it. The query parameter `country` overrides it where the edge allows
 /// (local development and tests).
@@ -226,6 +238,7 @@ const RATINGS_CSV: &str = "/api/channels/{channel}/ratings.csv";
 const RATING_VISIBILITY: &str = "/api/channels/{channel}/ratings/{record}/visibility";
 const STATS: &str = "/api/channels/{channel}/stats";
 const OFFLINE: &str = "/api/channels/{channel}/offline";
+const OPERATOR: &str = "/api/operators/{operator}";
 const OFFLINE_MESSAGE: &str = "/api/channels/{channel}/offline/{record}";
 const PUBLIC_STATS: &str = "/stats/{channel}";
 const CANNED: &str = "/api/channels/{channel}/canned";
@@ -309,6 +322,30 @@ pub const TABLE: &[Route] = &[
         Access::Admin,
     ),
     route(RouteName::Operators, Method::Get, OPERATORS, Access::Admin),
+    route(
+        RouteName::CreateOperator,
+        Method::Post,
+        OPERATORS,
+        Access::Admin,
+    ),
+    route(
+        RouteName::UpdateOperator,
+        Method::Put,
+        OPERATOR,
+        Access::Admin,
+    ),
+    route(
+        RouteName::DeleteOperator,
+        Method::Delete,
+        OPERATOR,
+        Access::Admin,
+    ),
+    route(
+        RouteName::ChangePassword,
+        Method::Put,
+        PASSWORD,
+        Access::SignedIn,
+    ),
     route(RouteName::Visitor, Method::Get, VISITOR, Access::Public),
     route(RouteName::ChatPage, Method::Get, CHAT_PAGE, Access::Public),
     route(RouteName::Chatbots, Method::Get, CHATBOTS, Access::Admin),
@@ -464,6 +501,8 @@ pub struct Matched {
     pub bot: Option<ChannelId>,
     /// The lead's or ticket's number in the path, if the pattern has one.
     pub record: Option<u64>,
+    /// The operator account in the path, if the pattern has one.
+    pub operator: Option<OperatorId>,
 }
 
 /// Why a request matches no route.
@@ -525,6 +564,7 @@ pub fn find(method: &str, path: &str) -> Result<Matched, Unmatched> {
                         channel: ids.channel,
                         bot: ids.bot,
                         record: ids.record,
+                        operator: ids.operator,
                     });
                 }
                 if !allowed.contains(&route.method) {
@@ -726,6 +766,12 @@ pub fn offline_messages(channel: &ChannelId) -> String {
     fill(OFFLINE, &[channel.as_str()])
 }
 
+/// `PUT` (admins) an [`OperatorForm`](crate::api::OperatorForm) changes an
+/// account; `DELETE` (admins) removes it.
+pub fn operator(id: &OperatorId) -> String {
+    fill(OPERATOR, &[id.as_str()])
+}
+
 /// `PUT` (its operators) an [`OfflineRead`](crate::api::OfflineRead).
 pub fn offline_message(channel: &ChannelId, id: u64) -> String {
     fill(OFFLINE_MESSAGE, &[channel.as_str(), &id.to_string()])
@@ -835,6 +881,7 @@ struct Ids {
     channel: Option<ChannelId>,
     bot: Option<ChannelId>,
     record: Option<u64>,
+    operator: Option<OperatorId>,
 }
 
 fn bind(pattern: &str, path: &str) -> Binding {
@@ -856,6 +903,9 @@ fn bind(pattern: &str, path: &str) -> Binding {
             "{bot}" => ChannelId::parse(*got)
                 .map(|id| ids.bot = Some(id))
                 .map_err(|_| "a chatbot id must be 1 to 40 characters of a-z, 0-9 and '-'".into()),
+            "{operator}" => OperatorId::parse(*got)
+                .map(|id| ids.operator = Some(id))
+                .map_err(|e| e.to_string()),
             "{record}" => got
                 .parse::<u64>()
                 .ok()
@@ -889,6 +939,7 @@ mod tests {
     #[test]
     fn every_built_path_finds_its_route() {
         let id = conversation();
+        let ana = OperatorId::parse("ana").unwrap();
         let channel = ChannelId::parse("demo").unwrap();
         for (method, path, name) in [
             ("GET", transcript(&id), RouteName::Transcript),
@@ -913,6 +964,10 @@ mod tests {
                 offline_message(&channel, 3),
                 RouteName::MarkOfflineMessage,
             ),
+            ("POST", OPERATORS.to_owned(), RouteName::CreateOperator),
+            ("PUT", operator(&ana), RouteName::UpdateOperator),
+            ("DELETE", operator(&ana), RouteName::DeleteOperator),
+            ("PUT", PASSWORD.to_owned(), RouteName::ChangePassword),
             ("DELETE", SESSIONS.to_owned(), RouteName::SignOutEverywhere),
             ("GET", transcript_text(&id, None), RouteName::TranscriptText),
             (

@@ -219,6 +219,31 @@ impl Seed {
     }
 }
 
+/// The SQL that creates a deployment's first admin (`cargo xtask admin`),
+/// whose `password` is an initial one: they replace it at their first
+/// sign-in.
+pub fn first_admin_sql(id: &str, email: &str, name: &str, password: &str, now: Millis) -> String {
+    format!(
+        "INSERT INTO operators (id, email, name, role, password_hash, must_change_password, created_at) \
+         VALUES ({}, {}, {}, 'admin', {}, 1, {now});",
+        quote(id),
+        quote(email),
+        quote(name),
+        quote(&hash_password(password))
+    )
+}
+
+/// A random initial password: 20 characters of `a-z` and `2-9`.
+pub fn initial_password() -> String {
+    const LETTERS: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).expect("the OS has a random number generator");
+    bytes
+        .iter()
+        .map(|b| char::from(LETTERS[usize::from(*b) % LETTERS.len()]))
+        .collect()
+}
+
 /// A password's stored form, with a fresh random salt.
 pub fn hash_password(password: &str) -> String {
     let mut salt = vec![0u8; SALT_BYTES];

@@ -935,6 +935,90 @@ async fn outside_office_hours_visitors_leave_a_message_that_operators_read() -> 
     Ok(())
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_creates_an_operator_who_chooses_a_password_first() -> HarnessResult<()> {
+    let (edge, _state) = test_edge(&[])?;
+    let driver = Chromedriver::start()?;
+    let admin = driver.session().await?;
+    sign_in_as(&admin, &edge, DEMO_EMAIL, DEMO_PASSWORD).await?;
+    click_text(&admin, "Accounts").await?;
+    for (field, typed) in [
+        ("#account-id", "carla"),
+        ("#account-name", "Carla Souza"),
+        ("#account-chat-name", "Carla"),
+        ("#account-email", "carla@charla.test"),
+        ("#account-password", "welcome-carla-1"),
+    ] {
+        let input = eventually(field, || async {
+            admin.find(Locator::Css(field)).await.ok()
+        })
+        .await?;
+        input.send_keys(typed).await?;
+    }
+    click_text(&admin, "Create the account").await?;
+    eventually("the account in the list", || async {
+        let rows = texts(
+            &admin,
+            "document.querySelectorAll('.account-list tbody tr')",
+        )
+        .await?;
+        rows.iter()
+            .any(|row| row.contains("Carla Souza") && row.contains("carla@charla.test"))
+            .then_some(())
+    })
+    .await?;
+    let violations = serious_accessibility_violations(&admin).await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+    admin.close().await?;
+
+    // Carla signs in with the given password: the console asks for her own
+    // before anything else, then opens.
+    let carla = driver.session().await?;
+    carla.goto(&format!("{}/console/", edge.url())).await?;
+    eventually("the sign-in form", || async {
+        carla.find(Locator::Css("#email")).await.ok()
+    })
+    .await?;
+    carla
+        .find(Locator::Css("#email"))
+        .await?
+        .send_keys("carla@charla.test")
+        .await?;
+    carla
+        .find(Locator::Css("#password"))
+        .await?
+        .send_keys(&format!("welcome-carla-1{}", char::from(Key::Enter)))
+        .await?;
+    eventually("the password form", || async {
+        carla.find(Locator::Css("#new-password")).await.ok()
+    })
+    .await?;
+    assert!(
+        carla.find(Locator::Css(".inbox")).await.is_err(),
+        "no console yet"
+    );
+    for (field, typed) in [
+        ("#current-password", "welcome-carla-1"),
+        ("#new-password", "carla-chose-this"),
+        ("#repeat-password", "carla-chose-this"),
+    ] {
+        carla
+            .find(Locator::Css(field))
+            .await?
+            .send_keys(typed)
+            .await?;
+    }
+    click_text(&carla, "Save the password").await?;
+    eventually("the console", || async {
+        carla.find(Locator::Css(".inbox")).await.ok()
+    })
+    .await?;
+    carla.close().await?;
+    let api = Api::new(&edge);
+    api.sign_in("carla@charla.test", "carla-chose-this");
+    Ok(())
+}
+
 async fn click_text(client: &Client, text: &str) -> HarnessResult<()> {
     let xpath = format!(
         "//button[normalize-space()='{text}'] | //button[starts-with(normalize-space(), '{text}')]"

@@ -2,18 +2,22 @@
 //! that end everywhere, roles on every endpoint, verified identities, origin
 //! allowlists, rate limits per visitor and per address, and field limits.
 
-use charla_shared::api::{ConversationCreated, CreateConversation, Transcript};
+use charla_shared::api::{
+    ConversationCreated, CreateConversation, OperatorForm, PasswordChange, Session, StaffRole,
+    Transcript,
+};
 use charla_shared::identity::{self, ChannelSecrets, ChannelSecurity, Visitor};
-use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq, VisitorToken};
+use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, OperatorId, Seq, VisitorToken};
 use charla_shared::limits::{
     MAX_ALLOWED_ORIGINS, MAX_NAME_CHARS, MAX_PASSWORD_BYTES, MAX_USER_ID_CHARS,
 };
 use charla_shared::protocol::{ClientFrame, ErrorCode, InboxFrame, ServerFrame};
 use charla_shared::routes::{self, Access};
 use charla_tests::client::{Api, Reply, Socket};
-use charla_tests::edge::{test_edge, LocalEdge};
+use charla_tests::edge::{run, test_edge, test_state, wrangler, LocalEdge, DATABASE};
 use charla_tests::seed::{
-    DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, OUTSIDER_EMAIL, TEST_PASSWORD,
+    first_admin_sql, DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, OUTSIDER_EMAIL,
+    TEST_PASSWORD,
 };
 use tempfile::TempDir;
 
@@ -107,6 +111,149 @@ async fn an_operator_can_revoke_a_visitor_token() {
         1,
         "operators keep the transcript"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_manage_accounts_and_a_given_password_opens_only_its_replacement() {
+    // A deployment's first admin, as `cargo xtask admin` makes them.
+    let state = test_state().unwrap();
+    let first = first_admin_sql("root", "root@charla.test", "Root", "given-at-deploy", 0);
+    let mut insert = wrangler();
+    insert
+        .args(["d1", "execute", DATABASE, "--local", "--persist-to"])
+        .arg(state.path())
+        .args(["--command", &first]);
+    run(insert).unwrap();
+    let edge = LocalEdge::start_with(state.path(), &[]).unwrap();
+    let api = Api::new(&edge);
+    let root = api.sign_in("root@charla.test", "given-at-deploy");
+    let session: Session =
+        serde_json::from_str(&api.get(routes::SESSION, Some(&root)).body).unwrap();
+    assert_eq!(session.operator.role, StaffRole::Admin);
+    assert!(session.operator.must_change_password);
+    let admin = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let form = |password: Option<&str>| OperatorForm {
+        id: OperatorId::parse("lucia").unwrap(),
+        name: "Lucía Pérez".into(),
+        email: "lucia@charla.test".into(),
+        role: StaffRole::Operator,
+        chat_name: "Lucía".into(),
+        password: password.map(str::to_owned),
+    };
+    let initial = "given-by-ana-1";
+
+    // Checked on the edge: a short password, a taken address.
+    let reply = api.post(routes::OPERATORS, &form(Some("short")), Some(&admin));
+    assert_eq!(
+        (reply.status, reply.problem().code),
+        (400, ErrorCode::Invalid)
+    );
+    let taken = OperatorForm {
+        email: OPERATOR_EMAIL.into(),
+        ..form(Some(initial))
+    };
+    assert_eq!(
+        api.post(routes::OPERATORS, &taken, Some(&admin)).status,
+        409
+    );
+    assert_eq!(
+        api.post(routes::OPERATORS, &form(Some(initial)), Some(&admin))
+            .status,
+        201
+    );
+    let again = api.post(routes::OPERATORS, &form(Some(initial)), Some(&admin));
+    assert_eq!(
+        (again.status, again.problem().code),
+        (409, ErrorCode::Conflict)
+    );
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    let not_admin = api.post(routes::OPERATORS, &form(Some(initial)), Some(&luis));
+    assert_eq!(not_admin.status, 403, "operators do not manage accounts");
+
+    // The given password opens only its replacement.
+    let lucia = api.sign_in("lucia@charla.test", initial);
+    let session: Session =
+        serde_json::from_str(&api.get(routes::SESSION, Some(&lucia)).body).unwrap();
+    assert!(session.operator.must_change_password);
+    let refused = api.get(&routes::offline_messages(&demo()), Some(&lucia));
+    assert_eq!(
+        (refused.status, refused.problem().code),
+        (403, ErrorCode::Forbidden)
+    );
+    let change = |current: &str, new: &str| {
+        api.request(
+            "PUT",
+            routes::PASSWORD,
+            Some(
+                &serde_json::to_string(&PasswordChange {
+                    current: current.into(),
+                    new: new.into(),
+                })
+                .unwrap(),
+            ),
+            &[("cookie", &lucia)],
+        )
+    };
+    assert_eq!(change("wrong-password", "mine-and-long").status, 401);
+    assert_eq!(change(initial, "too-short").status, 400);
+    assert_eq!(change(initial, initial).status, 400, "the same again");
+    assert_eq!(change(initial, "mine-and-long").status, 200);
+    let session: Session =
+        serde_json::from_str(&api.get(routes::SESSION, Some(&lucia)).body).unwrap();
+    assert!(
+        !session.operator.must_change_password,
+        "the session goes on"
+    );
+
+    // Admins give her the demo channel; visitors see her chat name.
+    api.configure(&admin, DEMO_CHANNEL, |s| {
+        s.operators.push(OperatorId::parse("lucia").unwrap());
+    });
+    let conversation = api.create_conversation(DEMO_CHANNEL).conversation;
+    let mut pane = Socket::operator(&edge, &conversation, &lucia, Seq(0))
+        .await
+        .unwrap();
+    pane.joined().await;
+    pane.send(&send("hi", "Hola")).await;
+    let name = loop {
+        if let ServerFrame::Message { message } = pane.next().await {
+            break message.author.name;
+        }
+    };
+    assert_eq!(name, "Lucía");
+
+    // A new initial password ends her sessions; an admin cannot remove or
+    // demote themselves; removing her ends everything.
+    let reset = api.request(
+        "PUT",
+        &routes::operator(&OperatorId::parse("lucia").unwrap()),
+        Some(&serde_json::to_string(&form(Some("reset-by-ana-2"))).unwrap()),
+        &[("cookie", &admin)],
+    );
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    assert_eq!(api.get(routes::SESSION, Some(&lucia)).status, 401);
+    let ana = OperatorId::parse("demo-admin").unwrap();
+    assert_eq!(api.delete(&routes::operator(&ana), &admin).status, 403);
+    let demoted = OperatorForm {
+        id: ana.clone(),
+        name: "Ana".into(),
+        email: DEMO_EMAIL.into(),
+        role: StaffRole::Operator,
+        chat_name: String::new(),
+        password: None,
+    };
+    let reply = api.request(
+        "PUT",
+        &routes::operator(&ana),
+        Some(&serde_json::to_string(&demoted).unwrap()),
+        &[("cookie", &admin)],
+    );
+    assert_eq!(reply.status, 403);
+    let lucia = api.sign_in("lucia@charla.test", "reset-by-ana-2");
+    let lucia_id = OperatorId::parse("lucia").unwrap();
+    assert_eq!(api.delete(&routes::operator(&lucia_id), &admin).status, 204);
+    assert_eq!(api.get(routes::SESSION, Some(&lucia)).status, 401);
+    assert_eq!(api.delete(&routes::operator(&lucia_id), &admin).status, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -495,6 +642,7 @@ fn sample_path(pattern: &str, conversation: &ConversationId) -> String {
             "{channel}" => Some(DEMO_CHANNEL),
             "{bot}" => Some(charla_shared::bot::WELCOME_BOT),
             "{record}" => Some("1000"),
+            "{operator}" => Some("luis"),
             _ => None,
         })
         .collect();

@@ -43,11 +43,12 @@ fn main() -> ExitCode {
         Some("fuzz") => seconds_arg(&args[1..]).and_then(fuzz),
         Some("bench") => bench(args[1..].iter().any(|a| a == "--check")),
         Some("size") => size_command(args[1..].iter().any(|a| a == "--record")),
+        Some("admin") => first_admin(&args[1..]),
         // Started by the benchmark as a separate process: the floor relay.
         Some("floor-relay") => port_arg(&args[1..]).and_then(bench::floor::serve),
         _ => {
             eprintln!(
-                "usage: cargo xtask dev [--port N] | test | build | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | size [--record]"
+                "usage: cargo xtask dev [--port N] | test | build | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | size [--record] | admin EMAIL NAME"
             );
             return ExitCode::from(2);
         }
@@ -194,6 +195,56 @@ fn deploy(dry_run: bool) -> Result<(), Error> {
     let mut deploy = wrangler();
     deploy.arg("deploy");
     run(deploy)
+}
+
+/// Creates a deployment's first admin in the remote D1 database and prints
+/// their initial password, which they replace at their first sign-in. Later
+/// accounts are made in the console.
+fn first_admin(args: &[String]) -> Result<(), Error> {
+    let [email, name] = args else {
+        return Err(Error::Check("usage: cargo xtask admin EMAIL NAME".into()));
+    };
+    let refused = |problem: charla_shared::protocol::Problem| Error::Check(problem.message);
+    let email = charla_shared::identity::email(email).map_err(refused)?;
+    let name = charla_shared::protocol::display_name(name, "The name").map_err(refused)?;
+    let id: String = email
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .take(40)
+        .collect();
+    charla_shared::ids::OperatorId::parse(id.trim_matches('-'))
+        .map_err(|e| Error::Check(format!("no account id from {email}: {e}")))?;
+    let password = charla_tests::seed::initial_password();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let sql =
+        charla_tests::seed::first_admin_sql(id.trim_matches('-'), &email, &name, &password, now);
+    cmd::step("creating the first admin (remote D1)");
+    let mut insert = wrangler();
+    insert
+        .args([
+            "d1",
+            "execute",
+            charla_tests::edge::DATABASE,
+            "--remote",
+            "--command",
+        ])
+        .arg(sql);
+    run(insert)?;
+    println!(
+        "
+  Sign in to /console/ as {email} with the initial password
+
+    {password}
+
+  and choose your own there."
+    );
+    Ok(())
 }
 
 /// `wrangler deploy --dry-run` bundles without contacting Cloudflare; the
