@@ -25,14 +25,12 @@ pub fn ChoosePassword(
     let problem = RwSignal::new(None::<String>);
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        let value =
-            |input: NodeRef<Input>| input.get_untracked().map(|i| i.value()).unwrap_or_default();
-        if value(chosen) != value(again) {
+        if input_value(chosen) != input_value(again) {
             return problem.set(Some(tr("The two new passwords differ.").into()));
         }
         let change = PasswordChange {
-            current: value(current),
-            new: value(chosen),
+            current: input_value(current),
+            new: input_value(chosen),
         };
         leptos::task::spawn_local(async move {
             match page_edge().put::<_, ()>(routes::PASSWORD, &change).await {
@@ -184,22 +182,20 @@ fn AccountForm(
     let problem = RwSignal::new(None::<String>);
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        let value =
-            |input: NodeRef<Input>| input.get_untracked().map(|i| i.value()).unwrap_or_default();
-        let account_id = match OperatorId::parse(value(id).trim()) {
+        let account_id = match OperatorId::parse(input_value(id).trim()) {
             Ok(account_id) => account_id,
             Err(e) => return problem.set(Some(trf("The id {}.", &[&e.to_string()]))),
         };
-        let typed = value(password);
+        let typed = input_value(password);
         let form = OperatorForm {
             id: account_id,
-            name: value(name),
-            email: value(email),
+            name: input_value(name),
+            email: input_value(email),
             role: match role.get_untracked().map(|r| r.value()).as_deref() {
                 Some("admin") => StaffRole::Admin,
                 _ => StaffRole::Operator,
             },
-            chat_name: value(chat_name),
+            chat_name: input_value(chat_name),
             password: (!typed.is_empty()).then_some(typed),
         };
         let form = match form.validated(creating) {
@@ -294,4 +290,9 @@ fn role_name(role: StaffRole) -> &'static str {
         StaffRole::Admin => tr("Admin"),
         StaffRole::Operator => tr("Operator"),
     }
+}
+
+/// What an input holds now (empty before it is mounted).
+fn input_value(input: NodeRef<Input>) -> String {
+    input.get_untracked().map(|i| i.value()).unwrap_or_default()
 }

@@ -112,21 +112,33 @@ pub async fn sign_in_as(
     email: &str,
     password: &str,
 ) -> HarnessResult<()> {
-    operator.goto(&format!("{}/console/", edge.url())).await?;
-    let field = eventually("the sign-in form", || async {
-        operator.find(Locator::Css("#email")).await.ok()
-    })
-    .await?;
-    field.send_keys(email).await?;
-    operator
-        .find(Locator::Css("#password"))
-        .await?
-        .send_keys(&format!("{password}{}", char::from(Key::Enter)))
-        .await?;
+    submit_sign_in(operator, edge, email, password).await?;
     eventually("the operator's desk", || async {
         operator.find(Locator::Css(".inbox")).await.ok()
     })
     .await?;
+    Ok(())
+}
+
+/// Opens the console and submits its sign-in form, without waiting for
+/// what comes next (the desk, or the form that asks for a new password).
+pub async fn submit_sign_in(
+    client: &Client,
+    edge: &LocalEdge,
+    email: &str,
+    password: &str,
+) -> HarnessResult<()> {
+    client.goto(&format!("{}/console/", edge.url())).await?;
+    let field = eventually("the sign-in form", || async {
+        client.find(Locator::Css("#email")).await.ok()
+    })
+    .await?;
+    field.send_keys(email).await?;
+    client
+        .find(Locator::Css("#password"))
+        .await?
+        .send_keys(&format!("{password}{}", char::from(Key::Enter)))
+        .await?;
     Ok(())
 }
 

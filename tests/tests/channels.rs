@@ -20,7 +20,7 @@ use charla_tests::seed::{
 };
 use charla_tests::ui::{
     in_widget, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
-    texts, type_into_widget, widget_element, widget_texts,
+    submit_sign_in, texts, type_into_widget, widget_element, widget_texts,
 };
 use charla_tests::HarnessResult;
 use fantoccini::key::Key;
@@ -974,21 +974,7 @@ async fn an_admin_creates_an_operator_who_chooses_a_password_first() -> HarnessR
     // Carla signs in with the given password: the console asks for her own
     // before anything else, then opens.
     let carla = driver.session().await?;
-    carla.goto(&format!("{}/console/", edge.url())).await?;
-    eventually("the sign-in form", || async {
-        carla.find(Locator::Css("#email")).await.ok()
-    })
-    .await?;
-    carla
-        .find(Locator::Css("#email"))
-        .await?
-        .send_keys("carla@charla.test")
-        .await?;
-    carla
-        .find(Locator::Css("#password"))
-        .await?
-        .send_keys(&format!("welcome-carla-1{}", char::from(Key::Enter)))
-        .await?;
+    submit_sign_in(&carla, &edge, "carla@charla.test", "welcome-carla-1").await?;
     eventually("the password form", || async {
         carla.find(Locator::Css("#new-password")).await.ok()
     })
