@@ -15,6 +15,7 @@ use crate::channels::ChannelsAdmin;
 use crate::dashboard::Dashboard;
 use crate::desk::Desk;
 use crate::offline::OfflineMessages;
+use crate::queue::SupervisionView;
 use crate::ratings::RatingsReport;
 use crate::records::Records;
 use crate::words::{choose, language, tr};
@@ -102,6 +103,8 @@ enum View {
     Dashboard,
     /// Messages left outside office hours.
     Offline,
+    /// The queue, operators and service level of a channel now.
+    Supervision,
     /// Channel settings (admins).
     Channels,
     /// Chatbots (admins).
@@ -161,6 +164,7 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
     let ratings = session.clone();
     let dashboard = session.clone();
     let offline = session.clone();
+    let supervision = session.clone();
     let me = session.operator.id.clone();
     let password_saved = RwSignal::new(false);
     view! {
@@ -172,6 +176,7 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
                 {tab(View::Ratings, tr("Ratings"))}
                 {tab(View::Dashboard, tr("Dashboard"))}
                 {tab(View::Offline, tr("Offline messages"))}
+                {tab(View::Supervision, tr("Supervision"))}
                 {admin.then(|| tab(View::Channels, tr("Channels")))}
                 {admin.then(|| tab(View::Chatbots, tr("Chatbots")))}
                 {admin.then(|| tab(View::Accounts, tr("Accounts")))}
@@ -210,6 +215,9 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
         </Show>
         <Show when=move || view.get() == View::Offline>
             <OfflineMessages session=offline.clone() />
+        </Show>
+        <Show when=move || view.get() == View::Supervision>
+            <SupervisionView session=supervision.clone() />
         </Show>
         <Show when=move || view.get() == View::Accounts>
             <Accounts me=me.clone() />

@@ -14,6 +14,7 @@ use charla_shared::identity::{ChannelSecrets, ChannelSecurity};
 use charla_shared::ids::ChannelId;
 use charla_shared::page_match::MatchKind;
 use charla_shared::routes;
+use charla_shared::routing::{Routing, Strategy};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -516,6 +517,8 @@ fn OptionsTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
             {text(TextField::Closing, tr("Closing comments (shown when the conversation ends)"), "closing")}
             {text(TextField::OutOfHours, tr("Out of hours message"), "out-of-hours")}
             {text(TextField::OfflinePrompt, tr("Offline message prompt (above the form)"), "offline-prompt")}
+            {text(TextField::Unavailable, tr("Unavailable message (when the queue is full)"), "unavailable")}
+            {text(TextField::AgentMessage, tr("Agent automatic message (sent as the operator who takes the conversation)"), "agent-message")}
             <p class="hint">{tr("An empty text uses the fallback language's, then Charla's own.")}</p>
             <ul class="warnings" aria-live="polite">
                 {move || {
@@ -652,6 +655,90 @@ fn HoursTab(draft: RwSignal<Option<Draft>>) -> impl IntoView {
                 />
                 <label for="offline-messages">{tr("Outside office hours, visitors may leave a message with their e-mail address")}</label>
             </div>
+        </fieldset>
+        <RoutingFields draft=draft />
+    }
+}
+
+/// How conversations reach the channel's operators: the strategy and the
+/// limits.
+#[component]
+fn RoutingFields(draft: RwSignal<Option<Draft>>) -> impl IntoView {
+    let edit = move |change: fn(&mut Routing, u32), value: u32| {
+        draft.update(|d| {
+            if let Some(d) = d {
+                d.set_routing(|r| change(r, value));
+            }
+        });
+    };
+    let routing = move || {
+        draft.with(|d| {
+            d.as_ref()
+                .map(|d| d.settings().options.routing)
+                .unwrap_or_default()
+        })
+    };
+    let number = move |id: &'static str,
+                       label: &'static str,
+                       min: u32,
+                       max: u32,
+                       get: fn(&Routing) -> u32,
+                       set: fn(&mut Routing, u32)| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input
+                    id=id
+                    type="number"
+                    min=min
+                    max=max
+                    required
+                    prop:value=move || get(&routing()).to_string()
+                    on:change=move |e| {
+                        if let Ok(value) = event_target_value(&e).trim().parse::<u32>() {
+                            edit(set, value);
+                        }
+                    }
+                />
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="routing">
+            <legend>{tr("Routing")}</legend>
+            <div class="field">
+                <label for="routing-strategy">{tr("Strategy")}</label>
+                <select
+                    id="routing-strategy"
+                    on:change=move |e| {
+                        let strategy = match event_target_value(&e).as_str() {
+                            "round_robin" => Strategy::RoundRobin,
+                            "least_busy" => Strategy::LeastBusy,
+                            _ => Strategy::Manual,
+                        };
+                        draft.update(|d| {
+                            if let Some(d) = d {
+                                d.set_routing(|r| r.strategy = strategy);
+                            }
+                        });
+                    }
+                >
+                    {[
+                        (Strategy::Manual, "manual", tr("Manual: operators take conversations from the queue")),
+                        (Strategy::RoundRobin, "round_robin", tr("Round robin: each operator in turn")),
+                        (Strategy::LeastBusy, "least_busy", tr("Least busy: the operator with the fewest conversations")),
+                    ]
+                        .into_iter()
+                        .map(|(strategy, value, label)| {
+                            view! { <option value=value selected=move || routing().strategy == strategy>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            {number("routing-concurrent", tr("Most conversations per operator at once"), 1, 100, |r| r.max_concurrent, |r, v| r.max_concurrent = v)}
+            {number("routing-waiting", tr("Most conversations waiting (0: no limit)"), 0, 1000, |r| r.max_waiting, |r, v| r.max_waiting = v)}
+            {number("routing-service", tr("Service level (seconds)"), 1, 3600, |r| r.service_level_secs, |r, v| r.service_level_secs = v)}
+            {number("routing-inactivity", tr("Inactivity limit (minutes)"), 1, 1440, |r| r.inactivity_minutes, |r, v| r.inactivity_minutes = v)}
         </fieldset>
     }
 }

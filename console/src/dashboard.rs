@@ -1,21 +1,15 @@
 //! The live dashboard of a channel: today's figures as cards, and the last
-//! 30 days as charts with tables. It listens to the channel's inbox and
-//! reads the figures again whenever a conversation starts or changes, so
-//! it stays current without a reload.
+//! 30 days as charts with tables, current without a reload
+//! ([`live_figures`]).
 
-use std::cell::Cell;
-use std::rc::Rc;
-
-use charla_client::net::Socket;
 use charla_shared::api::Session;
-use charla_shared::ids::ChannelId;
 use charla_shared::rating::{duration_text, ChannelStats, DayStats, Rating};
 use charla_shared::routes;
 use leptos::prelude::*;
 
-use crate::app::page_edge;
 use crate::chart::{BarChart, Point};
 use crate::desk::date;
+use crate::figures::live_figures;
 use crate::pick::ChannelSelect;
 use crate::words::{tr, trf};
 
@@ -26,29 +20,8 @@ const DAYS: usize = 30;
 #[component]
 pub fn Dashboard(session: Session) -> impl IntoView {
     let channel = RwSignal::new(session.channels.first().map(|c| c.id.clone()));
-    let stats = RwSignal::new(None::<ChannelStats>);
-    let notice = RwSignal::new(None::<String>);
-    let loader = Rc::new(Loader::default());
-
-    // A socket on the channel's inbox: every frame means a conversation
-    // started or changed, so the figures are read again.
-    let socket = StoredValue::new_local(None::<Socket>);
-    Effect::new({
-        let loader = loader.clone();
-        move |_| {
-            let Some(id) = channel.get() else { return };
-            stats.set(None);
-            loader.load(channel, stats, notice);
-            let url = page_edge().socket_url(&routes::inbox_socket(&id));
-            let loader = loader.clone();
-            let opened = Socket::open(
-                move || url.clone(),
-                move |_| loader.load(channel, stats, notice),
-                |_| {},
-            );
-            socket.set_value(Some(opened));
-        }
-    });
+    let (stats, notice) =
+        live_figures::<ChannelStats>(channel, |id| routes::stats(id, local_midnight(), DAYS));
 
     let today = Memo::new(move |_| stats.with(|s| s.as_ref().map(ChannelStats::today)));
     let waiting = move || stats.with(|s| s.as_ref().map_or(0, ChannelStats::waiting));
@@ -125,50 +98,6 @@ pub fn Dashboard(session: Session) -> impl IntoView {
                 label_heading=tr("Day")
             />
         </main>
-    }
-}
-
-/// Reads the chosen channel's figures, one request at a time: frames (or a
-/// change of channel) that arrive while one is under way ask for one more
-/// read after it, of the channel chosen then.
-#[derive(Default)]
-struct Loader {
-    busy: Cell<bool>,
-    again: Cell<bool>,
-}
-
-impl Loader {
-    fn load(
-        self: &Rc<Self>,
-        channel: RwSignal<Option<ChannelId>>,
-        stats: RwSignal<Option<ChannelStats>>,
-        notice: RwSignal<Option<String>>,
-    ) {
-        if self.busy.replace(true) {
-            self.again.set(true);
-            return;
-        }
-        let this = self.clone();
-        leptos::task::spawn_local(async move {
-            while let Some(id) = channel.get_untracked() {
-                let path = routes::stats(&id, local_midnight(), DAYS);
-                let read = page_edge().get::<ChannelStats>(&path).await;
-                // Figures of a channel no longer chosen are not shown.
-                if channel.get_untracked().as_ref() == Some(&id) {
-                    match read {
-                        Ok(read) => {
-                            notice.set(None);
-                            stats.set(Some(read));
-                        }
-                        Err(e) => notice.set(Some(e.to_string())),
-                    }
-                }
-                if !this.again.replace(false) {
-                    break;
-                }
-            }
-            this.busy.set(false);
-        });
     }
 }
 

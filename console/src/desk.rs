@@ -7,13 +7,15 @@ use charla_client::sound::Chime;
 use charla_client::ui::page_visible;
 use charla_shared::api::{DirectStarted, Session, StaffRole, StartDirect, Teammate};
 use charla_shared::ids::{ConversationId, OperatorId, ParticipantId};
-use charla_shared::limits::UNREAD_TAIL;
-use charla_shared::protocol::{ConversationSummary, ErrorCode, InboxFrame};
+use charla_shared::inbox::{Presence, Queue};
+use charla_shared::limits::{ACTIVE_EVERY_MS, UNREAD_TAIL};
+use charla_shared::protocol::{ConversationSummary, ErrorCode, InboxFrame, InboxRequest};
 use charla_shared::routes;
 use leptos::prelude::*;
 
 use crate::app::page_edge;
 use crate::pane::Pane;
+use crate::queue::DutySwitches;
 use crate::state::DeskState;
 use crate::storage;
 use crate::words::{status, tr, trf};
@@ -56,7 +58,32 @@ pub fn Desk(
             )
         })
         .collect();
-    StoredValue::new_local(sockets);
+    let sockets = StoredValue::new_local(sockets);
+
+    // While the operator uses the console, its inboxes hear so (at most
+    // once a minute): an operator idle past the channel's limit leaves the
+    // rotation until they come back.
+    let last_active = StoredValue::new_local(None::<f64>);
+    let active = move || {
+        let at = js_sys::Date::now();
+        if last_active
+            .get_value()
+            .is_some_and(|last| at - last < ACTIVE_EVERY_MS as f64)
+        {
+            return;
+        }
+        let frame = InboxRequest::Active.encode();
+        let sent = sockets.with_value(|sockets| sockets.iter().any(|s| s.send(&frame)));
+        if sent {
+            last_active.set_value(Some(at));
+        }
+    };
+    let on_key = window_event_listener(leptos::ev::keydown, move |_| active());
+    let on_pointer = window_event_listener(leptos::ev::pointerdown, move |_| active());
+    on_cleanup(move || {
+        on_key.remove();
+        on_pointer.remove();
+    });
 
     // The tab's title and icon count unread messages (the edge keeps the
     // read marks, so the count survives reloads and agrees across tabs),
@@ -120,6 +147,7 @@ pub fn Desk(
             <p class="status" role="status">{status}</p>
             <nav class="inbox" aria-labelledby="inbox-title">
                 <h2 id="inbox-title">{tr("Conversations")}</h2>
+                <DutySwitches channels=session.channels.clone() desk=desk connection=connection />
                 <label class="sound">
                     <input type="checkbox" prop:checked=sound on:change=toggle_sound />
                     " "
@@ -142,15 +170,38 @@ pub fn Desk(
                         }
                     }}
                 </p>
-                <ul class="conversation-list">
-                    <For
-                        each=move || conversations.get()
-                        key=|c| (c.id.clone(), c.last_seq)
-                        children=move |summary| {
-                            view! { <ListItem summary=summary desk=desk me=me.clone() /> }
+                {[
+                    (Queue::Waiting, "waiting", tr("Waiting")),
+                    (Queue::Mine, "mine", tr("Mine")),
+                    (Queue::Others, "others", tr("With other operators")),
+                    (Queue::Open, "open", tr("Other conversations")),
+                ]
+                    .into_iter()
+                    .map(|(queue, key, title)| {
+                        let listed = Memo::new(move |_| {
+                            conversations
+                                .get()
+                                .into_iter()
+                                .filter(|c| desk.with(|d| d.inbox().queue_of(c)) == queue)
+                                .collect::<Vec<_>>()
+                        });
+                        let me = me.clone();
+                        view! {
+                            <section class="list-section" data-list=key hidden=move || listed.with(Vec::is_empty)>
+                                <h3>{title} " (" {move || listed.with(Vec::len)} ")"</h3>
+                                <ul class="conversation-list">
+                                    <For
+                                        each=move || listed.get()
+                                        key=|c| (c.id.clone(), c.last_seq)
+                                        children=move |summary| {
+                                            view! { <ListItem summary=summary desk=desk me=me.clone() /> }
+                                        }
+                                    />
+                                </ul>
+                            </section>
                         }
-                    />
-                </ul>
+                    })
+                    .collect_view()}
                 <Team desk=desk connection=connection />
             </nav>
             <section class="panes" aria-label=tr("Open conversations")>
@@ -207,17 +258,26 @@ fn Team(desk: RwSignal<DeskState>, connection: RwSignal<Connection>) -> impl Int
                     each=move || team.get()
                     key=|mate| mate.id.clone()
                     children=move |mate| {
-                        let online = {
+                        let presence = {
                             let id = mate.id.clone();
-                            Memo::new(move |_| desk.with(|d| d.inbox().is_online(&id)))
+                            Memo::new(move |_| desk.with(|d| d.inbox().presence(&id)))
                         };
                         let id = mate.id.clone();
                         view! {
-                            <li class="teammate" class:online=online data-operator=mate.id.to_string()>
+                            <li
+                                class="teammate"
+                                class:online=move || presence.get() == Presence::Online
+                                class:away=move || presence.get() == Presence::Away
+                                data-operator=mate.id.to_string()
+                            >
                                 <span class="presence" aria-hidden="true"></span>
                                 <span class="teammate-name">{mate.name.clone()}</span>
                                 <span class="presence-label">
-                                    {move || if online.get() { tr("online") } else { tr("offline") }}
+                                    {move || match presence.get() {
+                                        Presence::Online => tr("online"),
+                                        Presence::Away => tr("away"),
+                                        Presence::Offline => tr("offline"),
+                                    }}
                                 </span>
                                 <button
                                     type="button"

@@ -7,6 +7,7 @@ use charla_shared::channel::{
 use charla_shared::color::Rgb;
 use charla_shared::hours::{self, OfficeHours};
 use charla_shared::ids::OperatorId;
+use charla_shared::routing::Routing;
 
 use crate::channels::weekday_name;
 use crate::words::trf;
@@ -35,6 +36,10 @@ pub enum TextField {
     OutOfHours,
     /// Above the offline form.
     OfflinePrompt,
+    /// Shown when the queue is full.
+    Unavailable,
+    /// Sent as the operator who takes a conversation.
+    AgentMessage,
 }
 
 /// Settings being edited, and the last saved version.
@@ -128,6 +133,8 @@ impl Draft {
             TextField::Closing => texts.closing_message,
             TextField::OutOfHours => texts.out_of_hours_message,
             TextField::OfflinePrompt => texts.offline_prompt,
+            TextField::Unavailable => texts.unavailable_message,
+            TextField::AgentMessage => texts.agent_message,
         }
     }
 
@@ -141,6 +148,8 @@ impl Draft {
             TextField::Closing => texts.closing_message,
             TextField::OutOfHours => texts.out_of_hours_message,
             TextField::OfflinePrompt => texts.offline_prompt,
+            TextField::Unavailable => texts.unavailable_message,
+            TextField::AgentMessage => texts.agent_message,
         }
     }
 
@@ -154,6 +163,8 @@ impl Draft {
             TextField::Closing => texts.closing_message = value,
             TextField::OutOfHours => texts.out_of_hours_message = value,
             TextField::OfflinePrompt => texts.offline_prompt = value,
+            TextField::Unavailable => texts.unavailable_message = value,
+            TextField::AgentMessage => texts.agent_message = value,
         }
     }
 
@@ -210,6 +221,12 @@ impl Draft {
     /// Lets visitors leave a message outside office hours, or not.
     pub fn set_offline_messages(&mut self, on: bool) {
         self.settings.options.offline_messages = on;
+    }
+
+    /// Changes how conversations reach operators (the edge checks the
+    /// numbers' ranges when it is saved).
+    pub fn set_routing(&mut self, change: impl FnOnce(&mut Routing)) {
+        change(&mut self.settings.options.routing);
     }
 
     /// Adds a rule at the end that shows the button on every page.

@@ -19,6 +19,7 @@ use leptos::prelude::*;
 
 use crate::app::{confirm, page_edge};
 use crate::canned::{CannedMenu, MenuKey};
+use crate::queue::HoldBar;
 use crate::state::DeskState;
 use crate::storage;
 use crate::visitor::VisitorPanel;
@@ -298,6 +299,23 @@ pub fn Pane(
                     "×"
                 </button>
             </header>
+            {
+                let id = id.clone();
+                move || {
+                    (!direct.get())
+                        .then(|| {
+                            view! {
+                                <HoldBar
+                                    id=id.clone()
+                                    summary=summary
+                                    desk=desk
+                                    admin=admin
+                                    notice=Callback::new(move |text: String| chat.update(|c| c.set_notice(text)))
+                                />
+                            }
+                        })
+                }
+            }
             <MessageList
                 messages=messages
                 pending=pending

@@ -107,6 +107,8 @@ mod tests {
             visitor_online: false,
             visitor_seqs: vec![Seq(3)],
             direct: Vec::new(),
+            waiting_since: None,
+            holder: None,
         };
         let mut desk = DeskState::new(OperatorId::parse("ana").unwrap());
         desk.apply(InboxFrame::Snapshot {
@@ -119,11 +121,11 @@ mod tests {
         });
         assert!(!desk.inbox().is_unread(&id(1)));
         desk.apply(InboxFrame::Upsert {
-            conversation: ConversationSummary {
+            conversation: Box::new(ConversationSummary {
                 last_seq: Seq(4),
                 visitor_seqs: vec![Seq(3), Seq(4)],
                 ..summary
-            },
+            }),
         });
         assert!(desk.inbox().is_unread(&id(1)));
         desk.mark_seen(&id(1), Seq(4));

@@ -64,6 +64,14 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
         Some(id) => db.chatbot(&id).await?.map(|chatbot| (id, chatbot)),
         None => None,
     };
+    // Without a chatbot to answer first, the conversation goes straight to
+    // the queue: a full one takes nobody more.
+    if bot.is_none() && queue_is_full(ctx.env, &channel).await? {
+        return Err(EdgeError::refuse(
+            ErrorCode::Busy,
+            "Every operator is busy and the queue is full; try again in a few minutes.",
+        ));
+    }
     let id = ConversationId::from_random(random_bytes()?);
     let token = VisitorToken::from_random(random_bytes()?);
     let created_at = now();
@@ -321,9 +329,23 @@ async fn chatbot_for(
 /// Whether an operator of the channel is available: until presence and
 /// queues come, one who has the console open.
 pub async fn operators_available(env: &Env, channel: &ChannelId) -> EdgeResult<bool> {
+    Ok(availability(env, channel).await?.operators > 0)
+}
+
+/// Whether a channel's queue takes no more conversations (only a channel
+/// with a limit asks its inbox).
+async fn queue_is_full(env: &Env, channel: &Channel) -> EdgeResult<bool> {
+    let routing = &channel.options.routing;
+    if routing.max_waiting == 0 || channel.options.mode == ChatMode::Bot {
+        return Ok(false);
+    }
+    let waiting = availability(env, &channel.id).await?.waiting;
+    Ok(routing.queue_full(waiting))
+}
+
+async fn availability(env: &Env, channel: &ChannelId) -> EdgeResult<Availability> {
     let mut response = Call::get(paths::AVAILABLE)
         .expect(&internal::inbox(env, channel)?, 200)
         .await?;
-    let availability: Availability = response.json().await?;
-    Ok(availability.operators > 0)
+    Ok(response.json().await?)
 }

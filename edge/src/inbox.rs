@@ -8,12 +8,15 @@
 //! memory that a wake-up could not rebuild from storage, and it upgrades its
 //! own schema the same way.
 
+mod queue;
+
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ConversationId};
 use charla_shared::ids::{OperatorId, Seq};
 use charla_shared::limits::{INBOX_SNAPSHOT, MAX_SEARCH_WORDS};
 use charla_shared::protocol::{
-    ConversationSummary, ErrorCode, InboxFrame, Problem, Seen, CLOSE_REFUSED, CLOSE_SIGNED_OUT,
+    ConversationSummary, ErrorCode, InboxFrame, InboxRequest, Problem, Seen, CLOSE_REFUSED,
+    CLOSE_SIGNED_OUT,
 };
 use serde::Deserialize;
 use worker::{
@@ -24,8 +27,7 @@ use worker::{
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json, query};
 use crate::internal::{
-    self, paths, Admission, Availability, Call, OperatorRead, Report, Search, SignedOut,
-    StaffSession,
+    self, paths, Admission, Call, OperatorRead, Report, Search, SignedOut, StaffSession,
 };
 use crate::now;
 use crate::schema::Schema;
@@ -70,12 +72,51 @@ const SCHEMA: Schema = Schema {
              conversation TEXT PRIMARY KEY,
              seq INTEGER NOT NULL
          );",
+        // 6: the queue (see `queue.rs`): conversations waiting for a
+        // person or held by one, the operators on duty, and the channel's
+        // routing settings as last read from D1.
+        "CREATE TABLE queue (
+             conversation TEXT PRIMARY KEY,
+             channel TEXT NOT NULL,
+             since INTEGER NOT NULL,
+             operator TEXT,
+             operator_name TEXT,
+             taken_at INTEGER,
+             ended INTEGER NOT NULL DEFAULT 0,
+             place INTEGER
+         );
+         CREATE INDEX queue_open ON queue (ended, operator, since);
+         CREATE TABLE duty (
+             operator TEXT PRIMARY KEY,
+             joined INTEGER NOT NULL DEFAULT 1,
+             last_active INTEGER NOT NULL DEFAULT 0,
+             last_assigned INTEGER NOT NULL DEFAULT 0
+         );
+         CREATE TABLE routing (
+             id INTEGER PRIMARY KEY CHECK (id = 1),
+             settings TEXT NOT NULL
+         );",
     ],
 };
 
 #[derive(Deserialize)]
 struct SeqRow {
     seq: i64,
+}
+
+/// A stored summary and whether its visitor is connected.
+#[derive(Deserialize)]
+struct SummaryRow {
+    summary: String,
+    visitor_online: i64,
+}
+
+impl SummaryRow {
+    fn summary(self) -> EdgeResult<ConversationSummary> {
+        let mut summary: ConversationSummary = serde_json::from_str(&self.summary)?;
+        summary.visitor_online = self.visitor_online != 0;
+        Ok(summary)
+    }
 }
 
 /// The prefix of the tag that names a socket's channel.
@@ -103,7 +144,7 @@ impl DurableObject for Inbox {
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         internal::respond(match req.path().as_str() {
-            paths::CONNECT => self.admit(&req),
+            paths::CONNECT => self.admit(&req).await,
             paths::UPSERT => async { self.report(internal::body(&mut req).await?) }.await,
             paths::PRESENCE => async { self.upsert(internal::body(&mut req).await?, true) }.await,
             paths::SIGN_OUT => async { self.sign_out(&internal::body(&mut req).await?) }.await,
@@ -111,6 +152,19 @@ impl DurableObject for Inbox {
                 async { self.security(&internal::body(&mut req).await?).await }.await
             }
             paths::AVAILABLE => self.availability(),
+            paths::ENQUEUE => async { self.enqueue(&internal::body(&mut req).await?).await }.await,
+            paths::HOLD => async { self.hold(&internal::body(&mut req).await?).await }.await,
+            paths::ENDED => async { self.ended(&internal::body(&mut req).await?).await }.await,
+            paths::DUTY => async { self.duty(&internal::body(&mut req).await?).await }.await,
+            paths::SUPERVISE => {
+                async {
+                    let channel = query(&req.url()?, "channel")
+                        .and_then(|c| ChannelId::parse(c).ok())
+                        .ok_or_else(|| EdgeError::Corrupt("supervision without channel".into()))?;
+                    self.supervise(&channel).await
+                }
+                .await
+            }
             paths::READ => async { self.read(&internal::body(&mut req).await?) }.await,
             paths::ERASE => self.erase().await,
             paths::SEARCH => async { self.search(&internal::body(&mut req).await?) }.await,
@@ -122,15 +176,25 @@ impl DurableObject for Inbox {
     async fn websocket_message(
         &self,
         ws: WebSocket,
-        _message: WebSocketIncomingMessage,
+        message: WebSocketIncomingMessage,
     ) -> worker::Result<()> {
-        let frame = InboxFrame::Error {
-            problem: Problem::new(
-                ErrorCode::Malformed,
-                "The inbox socket only sends; it takes no frames.",
-            ),
+        // The only frame a console sends is its operator's activity.
+        let request = match &message {
+            WebSocketIncomingMessage::String(raw) => InboxRequest::decode(raw),
+            WebSocketIncomingMessage::Binary(_) => InboxRequest::decode(""),
         };
-        let _ = ws.send_with_str(frame.encode());
+        let session = ws.deserialize_attachment::<StaffSession>().ok().flatten();
+        match (request, session, self.channel_of(&ws)) {
+            (Ok(InboxRequest::Active), Some(session), Some(channel)) => {
+                if let Err(error) = self.active(&session, channel).await {
+                    worker::console_error!("inbox activity: {error}");
+                }
+            }
+            (Err(problem), _, _) => {
+                let _ = ws.send_with_str(InboxFrame::Error { problem }.encode());
+            }
+            _ => {}
+        }
         Ok(())
     }
 
@@ -142,15 +206,8 @@ impl DurableObject for Inbox {
         _was_clean: bool,
     ) -> worker::Result<()> {
         internal::finish_close(&ws)?;
-        // The channel rides in a tag, since the object is not told its own
-        // name; whoever is left hears who is still here.
-        let channel = self
-            .state
-            .get_tags(&ws)
-            .iter()
-            .find_map(|tag| tag.strip_prefix(CHANNEL_TAG))
-            .and_then(|channel| ChannelId::parse(channel).ok());
-        if let Some(channel) = channel {
+        // Whoever is left hears who is still here.
+        if let Some(channel) = self.channel_of(&ws) {
             self.tell_presence(channel, Some(&ws));
         }
         Ok(())
@@ -162,8 +219,19 @@ impl DurableObject for Inbox {
 }
 
 impl Inbox {
-    /// Subscribes an operator the worker admitted and sends the snapshot.
-    fn admit(&self, req: &Request) -> EdgeResult<Response> {
+    /// The channel a socket listens to: it rides in a tag, since the
+    /// object is not told its own name.
+    fn channel_of(&self, ws: &WebSocket) -> Option<ChannelId> {
+        self.state
+            .get_tags(ws)
+            .iter()
+            .find_map(|tag| tag.strip_prefix(CHANNEL_TAG))
+            .and_then(|channel| ChannelId::parse(channel).ok())
+    }
+
+    /// Subscribes an operator the worker admitted and sends the snapshot;
+    /// what waits may go to them now.
+    async fn admit(&self, req: &Request) -> EdgeResult<Response> {
         let Admission::Operator(session) = internal::admission(req)? else {
             return Err(EdgeError::refuse(
                 ErrorCode::Forbidden,
@@ -188,6 +256,7 @@ impl Inbox {
             channel: channel.clone(),
         };
         let _ = pair.server.send_with_str(frame.encode());
+        self.connected(&session, &channel).await;
         self.tell_presence(channel, None);
         Ok(Response::from_websocket(pair.client)?)
     }
@@ -216,7 +285,13 @@ impl Inbox {
             .collect();
         online.sort();
         online.dedup();
-        let frame = InboxFrame::Presence { channel, online }.encode();
+        let away = self.away(&online);
+        let frame = InboxFrame::Presence {
+            channel,
+            online,
+            away,
+        }
+        .encode();
         for socket in sockets {
             let _ = socket.send_with_str(&frame);
         }
@@ -257,30 +332,50 @@ impl Inbox {
         )?;
         if cursor.rows_written() > 0 {
             summary.visitor_online = self.visitor_online(&summary.id)?;
-            let frame = InboxFrame::Upsert {
-                conversation: summary.clone(),
-            }
-            .encode();
-            let at = now();
-            for socket in self.state.get_websockets() {
-                match socket.deserialize_attachment::<StaffSession>() {
-                    Ok(Some(session)) if session.expires_at <= at => {
-                        signed_out(&socket);
-                    }
-                    // A direct conversation's summary goes to its two
-                    // operators only.
-                    Ok(Some(session)) if !summary.shown_to(&session.id) => {}
-                    Ok(Some(_)) => {
-                        let _ = socket.send_with_str(&frame);
-                    }
-                    _ if summary.is_direct() => {}
-                    _ => {
-                        let _ = socket.send_with_str(&frame);
-                    }
+            self.overlay(&mut summary)?;
+            self.broadcast(&summary);
+        }
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// Sends a summary to every console that may see it.
+    fn broadcast(&self, summary: &ConversationSummary) {
+        let frame = InboxFrame::Upsert {
+            conversation: Box::new(summary.clone()),
+        }
+        .encode();
+        let at = now();
+        for socket in self.state.get_websockets() {
+            match socket.deserialize_attachment::<StaffSession>() {
+                Ok(Some(session)) if session.expires_at <= at => {
+                    signed_out(&socket);
+                }
+                // A direct conversation's summary goes to its two
+                // operators only.
+                Ok(Some(session)) if !summary.shown_to(&session.id) => {}
+                Ok(Some(_)) => {
+                    let _ = socket.send_with_str(&frame);
+                }
+                _ if summary.is_direct() => {}
+                _ => {
+                    let _ = socket.send_with_str(&frame);
                 }
             }
         }
-        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// A conversation's stored summary, with whether its visitor is here.
+    fn stored_summary(&self, id: &ConversationId) -> EdgeResult<Option<ConversationSummary>> {
+        self.sql
+            .exec(
+                "SELECT summary, visitor_online FROM conversations WHERE id = ?",
+                vec![id.as_str().into()],
+            )?
+            .to_array::<SummaryRow>()?
+            .into_iter()
+            .next()
+            .map(SummaryRow::summary)
+            .transpose()
     }
 
     /// A conversation's report: its summary, and its new texts for search.
@@ -343,6 +438,7 @@ impl Inbox {
             "reads WHERE conversation",
             "texts WHERE conversation",
             "indexed WHERE conversation",
+            "queue WHERE conversation",
         ] {
             self.sql.exec(
                 &format!("DELETE FROM {table} = ?"),
@@ -380,11 +476,6 @@ impl Inbox {
         if words.is_empty() {
             return json(200, &Vec::<ConversationSummary>::new());
         }
-        #[derive(Deserialize)]
-        struct Row {
-            summary: String,
-            visitor_online: i64,
-        }
         let like = format!("%{}%", search.words.trim().replace(['%', '_'], ""));
         let rows = self
             .sql
@@ -400,12 +491,12 @@ impl Inbox {
                     SqlStorageValue::from(INBOX_SNAPSHOT as i64),
                 ],
             )?
-            .to_array::<Row>()?;
+            .to_array::<SummaryRow>()?;
         let mut found = Vec::new();
         for row in rows {
-            let mut summary: ConversationSummary = serde_json::from_str(&row.summary)?;
+            let mut summary = row.summary()?;
             if summary.shown_to(&search.operator) {
-                summary.visitor_online = row.visitor_online != 0;
+                self.overlay(&mut summary)?;
                 found.push(summary);
             }
         }
@@ -455,24 +546,6 @@ impl Inbox {
         self.state.storage().delete_all().await?;
         SCHEMA.create_or_upgrade(&self.sql)?;
         Ok(Response::empty()?.with_status(204))
-    }
-
-    /// How many operators are here now, their sessions still running.
-    fn availability(&self) -> EdgeResult<Response> {
-        let at = now();
-        let operators = self
-            .state
-            .get_websockets()
-            .iter()
-            .filter(|socket| {
-                socket
-                    .deserialize_attachment::<StaffSession>()
-                    .ok()
-                    .flatten()
-                    .is_some_and(|session| session.expires_at > at)
-            })
-            .count();
-        json(200, &Availability { operators })
     }
 
     /// Closes the sockets of a session that ended (or of every session of
@@ -533,11 +606,6 @@ impl Inbox {
         channel: &ChannelId,
         operator: &OperatorId,
     ) -> EdgeResult<Vec<ConversationSummary>> {
-        #[derive(Deserialize)]
-        struct Row {
-            summary: String,
-            visitor_online: i64,
-        }
         self.sql
             .exec(
                 "SELECT summary, visitor_online FROM conversations
@@ -549,11 +617,11 @@ impl Inbox {
                     format!(" {operator} ").into(),
                 ],
             )?
-            .to_array::<Row>()?
+            .to_array::<SummaryRow>()?
             .into_iter()
             .map(|row| {
-                let mut summary: ConversationSummary = serde_json::from_str(&row.summary)?;
-                summary.visitor_online = row.visitor_online != 0;
+                let mut summary = row.summary()?;
+                self.overlay(&mut summary)?;
                 Ok(summary)
             })
             .collect()

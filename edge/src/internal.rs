@@ -8,7 +8,7 @@ use charla_shared::channel::{ChatMode, Language};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, OperatorId, Seq};
 use charla_shared::protocol::{
-    Author, Contact, ConversationSummary, ErrorCode, Member, PING, PONG,
+    Attending, Author, Contact, ConversationSummary, ErrorCode, Holder, Member, PING, PONG,
 };
 use charla_shared::rate::Rate;
 use charla_shared::Millis;
@@ -77,6 +77,23 @@ pub mod paths {
     /// Conversation: whether it admits the request's admission, as it
     /// would a socket; answers the participant's [`Author`](charla_shared::protocol::Author).
     pub const ADMIT: &str = "/admit";
+    /// Inbox: a conversation waits for a person ([`Enqueue`](super::Enqueue));
+    /// answers the [`Availability`](super::Availability) after routing.
+    pub const ENQUEUE: &str = "/enqueue";
+    /// Inbox: an operator takes, puts back or hands on a conversation
+    /// ([`Hold`](super::Hold)).
+    pub const HOLD: &str = "/hold";
+    /// Inbox: a conversation ended ([`Enqueue`](super::Enqueue)); whoever
+    /// held it is free of it.
+    pub const ENDED: &str = "/ended";
+    /// Inbox: an operator joins or leaves the rotation
+    /// ([`DutyChange`](super::DutyChange)).
+    pub const DUTY: &str = "/duty";
+    /// Inbox: the queue, the operators and today's service level
+    /// (`?channel=`).
+    pub const SUPERVISE: &str = "/supervise";
+    /// Conversation: who attends it now ([`Assignment`](super::Assignment)).
+    pub const ASSIGN: &str = "/assign";
 }
 
 /// A message for a direct conversation that one of its operators wrote in
@@ -209,11 +226,80 @@ pub struct Take {
     pub cost: f64,
 }
 
-/// How many operators are connected to a channel's inbox.
+/// Who can take a channel's conversations now.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Availability {
-    /// Operator sockets open on the inbox.
+    /// Operators on duty: connected, joined and active.
     pub operators: usize,
+    /// Conversations waiting for one.
+    pub waiting: u32,
+}
+
+/// A conversation of a channel, for its inbox's queue.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Enqueue {
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// Its channel.
+    pub channel: ChannelId,
+}
+
+/// What an operator does with a conversation of the queue.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Hold {
+    /// The conversation and its channel.
+    pub conversation: Enqueue,
+    /// Who acts.
+    pub by: Holder,
+    /// Whether they are an admin (who may act on anyone's).
+    pub admin: bool,
+    /// What they do.
+    pub action: HoldAction,
+}
+
+/// See [`Hold`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldAction {
+    /// Takes it.
+    Take,
+    /// Takes it by answering (so it is not greeted as well), unless
+    /// someone else holds it.
+    Answered,
+    /// Puts it back in the queue.
+    Release,
+    /// Hands it to another operator online on the channel, with a note.
+    Transfer {
+        /// Who.
+        to: OperatorId,
+        /// What they should know (may be empty).
+        note: String,
+    },
+}
+
+/// An operator joins or leaves a channel's rotation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DutyChange {
+    /// The channel.
+    pub channel: ChannelId,
+    /// Who.
+    pub operator: OperatorId,
+    /// Joined or not.
+    pub on: bool,
+}
+
+/// The inbox tells a conversation who attends it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Assignment {
+    /// What the visitor is shown.
+    pub attending: Attending,
+    /// The operator who holds it now, if one does.
+    pub holder: Option<Holder>,
+    /// A note for the operators, from whoever handed it on.
+    pub note: Option<(Holder, String)>,
+    /// Whether the operator greets the visitor with the channel's agent
+    /// message (not when they took it by writing).
+    pub greet: bool,
 }
 
 /// The object that holds a conversation.

@@ -26,6 +26,7 @@ mod limiter;
 mod mail;
 mod offline;
 mod operators;
+mod queue;
 mod ratings;
 mod router;
 mod schema;

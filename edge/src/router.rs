@@ -15,7 +15,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http::{allow_any_origin, expect_same_origin, problem_response, with_allow};
 use crate::internal::Admission;
 use crate::store::Db;
-use crate::{canned, channels, chatbots, direct, files, now, offline, operators, ratings};
+use crate::{canned, channels, chatbots, direct, files, now, offline, operators, queue, ratings};
 
 /// Who is calling, as established before the handler runs.
 pub enum Caller {
@@ -185,6 +185,11 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::DeleteConversation => conversations::delete(&ctx).await,
         RouteName::UploadFile => files::upload(req, &ctx).await,
         RouteName::File => files::download(&ctx).await,
+        RouteName::TakeConversation => queue::take(&ctx).await,
+        RouteName::ReleaseConversation => queue::release(&ctx).await,
+        RouteName::TransferConversation => queue::transfer(req, &ctx).await,
+        RouteName::SetDuty => queue::duty(req, &ctx).await,
+        RouteName::Supervision => queue::supervision(&ctx).await,
     }
 }
 

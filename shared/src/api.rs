@@ -14,6 +14,7 @@ use crate::identity::{self, Visitor};
 use crate::ids::{ChannelId, ConversationId, OperatorId, VisitorKey, VisitorToken};
 use crate::limits::{MAX_PASSWORD_BYTES, MAX_URL_CHARS, MIN_PASSWORD_CHARS};
 use crate::protocol::{display_name, message_text, Contact, ErrorCode, Message, Problem};
+use crate::routing::ServiceFigures;
 use crate::Millis;
 
 /// Body of `POST /api/conversations`.
@@ -562,6 +563,57 @@ pub struct OfflineRecord {
 pub struct OfflineRead {
     /// Read or not.
     pub read: bool,
+}
+
+/// An operator joins or leaves a channel's rotation (`PUT`
+/// [`duty`](crate::routes::duty)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Duty {
+    /// Joined (conversations may be assigned to them) or not.
+    pub on: bool,
+}
+
+/// An operator hands a conversation they hold to another (`POST`
+/// [`transfer`](crate::routes::transfer)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// Who takes it: an operator online on the channel.
+    pub to: OperatorId,
+    /// What the next operator should know, kept as a private note.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A channel as its supervisor sees it now (`GET`
+/// [`supervision`](crate::routes::supervision)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supervision {
+    /// Conversations waiting for a person.
+    pub waiting: u32,
+    /// Conversations an operator holds.
+    pub in_progress: u32,
+    /// The channel's operators online now.
+    pub operators: Vec<OperatorLoad>,
+    /// Today's waits.
+    #[serde(flatten)]
+    pub figures: ServiceFigures,
+    /// The service level the figures are measured against, in seconds.
+    pub service_level_secs: u32,
+}
+
+/// One operator online on a channel, for the supervision view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorLoad {
+    /// Their account.
+    pub id: OperatorId,
+    /// Their chat name.
+    pub name: String,
+    /// Whether conversations may be assigned to them (joined and active).
+    pub available: bool,
+    /// Conversations they hold.
+    pub load: u32,
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::limits::{
     MAX_RULE_TIMER_SECS,
 };
 use crate::protocol::{display_name, ErrorCode, Problem};
+use crate::routing::Routing;
 use crate::Millis;
 
 /// The languages Charla speaks.
@@ -81,12 +82,16 @@ pub struct ChannelTexts {
     /// Above the form for a message outside office hours (when the channel
     /// takes them).
     pub offline_prompt: String,
+    /// Shown instead of the message box when the queue is full.
+    pub unavailable_message: String,
+    /// Sent as the operator's own message when they take the conversation.
+    pub agent_message: String,
 }
 
 impl ChannelTexts {
     /// Charla's own wording in a language.
     pub fn built_in(language: Language) -> ChannelTexts {
-        let (button, welcome, placeholder, closing, closed, offline) = match language {
+        let (button, welcome, placeholder, closing, closed, offline, busy, agent) = match language {
             Language::En => (
                 "Have a question? Chat with us.",
                 "Hello! How may we help you?",
@@ -94,6 +99,8 @@ impl ChannelTexts {
                 "Thank you for chatting with us.",
                 "We are outside our office hours right now.",
                 "Leave us a message and we will answer by e-mail.",
+                "All our operators are busy right now. Please try again in a few minutes.",
+                "Hello, thank you for waiting. I am reading your messages now.",
             ),
             Language::Es => (
                 "¿Tiene alguna pregunta? Escríbanos.",
@@ -102,6 +109,8 @@ impl ChannelTexts {
                 "Gracias por conversar con nosotros.",
                 "Ahora estamos fuera de nuestro horario de atención.",
                 "Déjenos un mensaje y le responderemos por correo.",
+                "Todos nuestros operadores están ocupados ahora. Inténtelo de nuevo en unos minutos.",
+                "Hola, gracias por esperar. Ya estoy leyendo sus mensajes.",
             ),
             Language::Pt => (
                 "Tem alguma dúvida? Fale conosco.",
@@ -110,6 +119,8 @@ impl ChannelTexts {
                 "Obrigado por conversar conosco.",
                 "No momento estamos fora do nosso horário de atendimento.",
                 "Deixe uma mensagem e responderemos por e-mail.",
+                "Todos os nossos atendentes estão ocupados agora. Tente novamente em alguns minutos.",
+                "Olá, obrigado por aguardar. Já estou lendo suas mensagens.",
             ),
         };
         ChannelTexts {
@@ -119,12 +130,14 @@ impl ChannelTexts {
             closing_message: closing.into(),
             out_of_hours_message: closed.into(),
             offline_prompt: offline.into(),
+            unavailable_message: busy.into(),
+            agent_message: agent.into(),
         }
     }
 
     /// Each field from `self`, else from `fallback` when not empty.
     /// Each text with what the editor calls it.
-    fn fields(&self) -> [(&'static str, &String); 6] {
+    fn fields(&self) -> [(&'static str, &String); 8] {
         [
             ("welcome message", &self.welcome_message),
             ("placeholder", &self.input_placeholder),
@@ -132,6 +145,8 @@ impl ChannelTexts {
             ("closing comments", &self.closing_message),
             ("out of hours message", &self.out_of_hours_message),
             ("offline message prompt", &self.offline_prompt),
+            ("unavailable message", &self.unavailable_message),
+            ("agent automatic message", &self.agent_message),
         ]
     }
 
@@ -150,6 +165,8 @@ impl ChannelTexts {
             closing_message: pick(&self.closing_message, &fallback.closing_message),
             out_of_hours_message: pick(&self.out_of_hours_message, &fallback.out_of_hours_message),
             offline_prompt: pick(&self.offline_prompt, &fallback.offline_prompt),
+            unavailable_message: pick(&self.unavailable_message, &fallback.unavailable_message),
+            agent_message: pick(&self.agent_message, &fallback.agent_message),
         }
     }
 
@@ -174,6 +191,8 @@ impl ChannelTexts {
             closing_message: field(&self.closing_message, "closing message")?,
             out_of_hours_message: field(&self.out_of_hours_message, "out of hours message")?,
             offline_prompt: field(&self.offline_prompt, "offline message prompt")?,
+            unavailable_message: field(&self.unavailable_message, "unavailable message")?,
+            agent_message: field(&self.agent_message, "agent automatic message")?,
         })
     }
 }
@@ -213,6 +232,8 @@ pub struct ChannelOptions {
     /// Whether visitors can leave a message (with their e-mail) outside
     /// office hours.
     pub offline_messages: bool,
+    /// How conversations reach operators.
+    pub routing: Routing,
 }
 
 /// The colours a channel uses when none are set.
@@ -229,6 +250,7 @@ impl Default for ChannelOptions {
             publish_ratings: false,
             hours: None,
             offline_messages: false,
+            routing: Routing::default(),
         }
     }
 }
@@ -262,6 +284,7 @@ impl ChannelOptions {
                 .map(OfficeHours::validated)
                 .transpose()?,
             offline_messages: self.offline_messages,
+            routing: self.routing.validated()?,
         })
     }
 

@@ -13,7 +13,7 @@ use crate::channel::Language;
 use crate::files::Attachment;
 use crate::ids::{ClientMsgId, Seq};
 use crate::protocol::{
-    Author, ClientFrame, Message, Note, Notice, Problem, ReadMark, Role, ServerFrame,
+    Attending, Author, ClientFrame, Message, Note, Notice, Problem, ReadMark, Role, ServerFrame,
     VisitorDetails,
 };
 use crate::rating::Rating;
@@ -39,6 +39,8 @@ pub struct ChatLog {
     notes: Vec<Note>,
     /// What operators know about the visitor (operators' logs only).
     visitor: Option<VisitorDetails>,
+    /// Whether a person attends the conversation, once the edge said.
+    attending: Option<Attending>,
 }
 
 /// A message the client sent and the edge has not acknowledged yet. Clients
@@ -152,6 +154,11 @@ impl ChatLog {
     /// What operators know about the visitor, once the edge said.
     pub fn visitor(&self) -> Option<&VisitorDetails> {
         self.visitor.as_ref()
+    }
+
+    /// Whether a person attends the conversation, once the edge said.
+    pub fn attending(&self) -> Option<&Attending> {
+        self.attending.as_ref()
     }
 
     /// Who else is typing.
@@ -348,6 +355,7 @@ impl ChatLog {
             }
             ServerFrame::NoteAdded { note } => self.insert_note(note),
             ServerFrame::Visitor { details } => self.visitor = Some(details),
+            ServerFrame::Attending { attending } => self.attending = Some(attending),
         }
         if self.known_last > self.frontier && !self.syncing && self.has_gap() {
             self.syncing = true;

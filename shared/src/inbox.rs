@@ -20,6 +20,33 @@ pub struct Inbox {
     seen: HashMap<ConversationId, Seq>,
     /// Who has each channel's inbox open.
     online: HashMap<ChannelId, Vec<OperatorId>>,
+    /// Who of them is away (left the channel, or inactive).
+    away: HashMap<ChannelId, Vec<OperatorId>>,
+}
+
+/// Where an operator is, as their teammates see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Their console is open and conversations may go to them.
+    Online,
+    /// Their console is open, but they take no conversations now.
+    Away,
+    /// No console of theirs is open.
+    Offline,
+}
+
+/// Which of the console's lists a conversation is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// It waits for a person.
+    Waiting,
+    /// The operator whose inbox it is holds it.
+    Mine,
+    /// Another operator holds it.
+    Others,
+    /// Nobody needs to take it: a chatbot has it, or it has not started,
+    /// or it is between two operators.
+    Open,
 }
 
 impl Inbox {
@@ -30,7 +57,54 @@ impl Inbox {
             conversations: Vec::new(),
             seen: HashMap::new(),
             online: HashMap::new(),
+            away: HashMap::new(),
         }
+    }
+
+    /// Whether an operator is online and taking conversations somewhere,
+    /// online but away everywhere (they left the channels or were inactive
+    /// too long), or offline.
+    pub fn presence(&self, operator: &OperatorId) -> Presence {
+        let mut online_in = self
+            .online
+            .iter()
+            .filter(|(_, online)| online.contains(operator))
+            .map(|(channel, _)| channel)
+            .peekable();
+        if online_in.peek().is_none() {
+            return Presence::Offline;
+        }
+        if online_in.any(|channel| !self.is_away(channel, operator)) {
+            Presence::Online
+        } else {
+            Presence::Away
+        }
+    }
+
+    /// Whether an operator is online on a channel but away: they left it
+    /// or were inactive too long, so nothing is assigned to them there.
+    pub fn is_away(&self, channel: &ChannelId, operator: &OperatorId) -> bool {
+        self.away
+            .get(channel)
+            .is_some_and(|away| away.contains(operator))
+    }
+
+    /// Which list a conversation belongs in.
+    pub fn queue_of(&self, summary: &ConversationSummary) -> Queue {
+        match &summary.holder {
+            Some(holder) if holder.id == self.me => Queue::Mine,
+            Some(_) => Queue::Others,
+            None if summary.waiting_since.is_some() => Queue::Waiting,
+            None => Queue::Open,
+        }
+    }
+
+    /// How many conversations wait for a person, across the channels.
+    pub fn waiting(&self) -> usize {
+        self.conversations
+            .iter()
+            .filter(|c| self.queue_of(c) == Queue::Waiting)
+            .count()
     }
 
     /// Whose inbox it is.
@@ -76,7 +150,7 @@ impl Inbox {
                 None
             }
             InboxFrame::Upsert { conversation } => {
-                self.upsert(conversation);
+                self.upsert(*conversation);
                 None
             }
             InboxFrame::Removed { conversation } => {
@@ -84,7 +158,12 @@ impl Inbox {
                 self.seen.remove(&conversation);
                 None
             }
-            InboxFrame::Presence { channel, online } => {
+            InboxFrame::Presence {
+                channel,
+                online,
+                away,
+            } => {
+                self.away.insert(channel.clone(), away);
                 self.online.insert(channel, online);
                 None
             }
@@ -168,7 +247,7 @@ fn activity(summary: &ConversationSummary) -> i64 {
 mod tests {
     use super::*;
     use crate::ids::{ChannelId, ParticipantId};
-    use crate::protocol::{Contact, Preview};
+    use crate::protocol::{Contact, Holder, Preview};
 
     fn summary(n: u8, channel: &str, last_seq: u64, role: Role, at: i64) -> ConversationSummary {
         ConversationSummary {
@@ -190,6 +269,8 @@ mod tests {
                 .into_iter()
                 .collect(),
             direct: Vec::new(),
+            waiting_since: None,
+            holder: None,
         }
     }
 
@@ -222,7 +303,7 @@ mod tests {
         });
         assert_eq!(ids(&inbox)[0], summary(2, "demo", 0, Role::Visitor, 0).id);
         inbox.apply(InboxFrame::Upsert {
-            conversation: summary(1, "demo", 2, Role::Visitor, 30),
+            conversation: Box::new(summary(1, "demo", 2, Role::Visitor, 30)),
         });
         assert_eq!(ids(&inbox)[0], summary(1, "demo", 0, Role::Visitor, 0).id);
         assert_eq!(inbox.conversations().len(), 2);
@@ -232,10 +313,10 @@ mod tests {
     fn a_snapshot_replaces_only_its_channel() {
         let mut inbox = Inbox::new(ana());
         inbox.apply(InboxFrame::Upsert {
-            conversation: summary(1, "sales", 1, Role::Visitor, 1),
+            conversation: Box::new(summary(1, "sales", 1, Role::Visitor, 1)),
         });
         inbox.apply(InboxFrame::Upsert {
-            conversation: summary(2, "demo", 1, Role::Visitor, 1),
+            conversation: Box::new(summary(2, "demo", 1, Role::Visitor, 1)),
         });
         inbox.apply(InboxFrame::Snapshot {
             channel: ChannelId::parse("demo").unwrap(),
@@ -252,10 +333,10 @@ mod tests {
         let visitor_wrote = summary(1, "demo", 2, Role::Visitor, 1);
         let operator_wrote = summary(2, "demo", 3, Role::Operator, 1);
         inbox.apply(InboxFrame::Upsert {
-            conversation: visitor_wrote.clone(),
+            conversation: Box::new(visitor_wrote.clone()),
         });
         inbox.apply(InboxFrame::Upsert {
-            conversation: operator_wrote.clone(),
+            conversation: Box::new(operator_wrote.clone()),
         });
         assert!(inbox.is_unread(&visitor_wrote.id));
         assert!(!inbox.is_unread(&operator_wrote.id));
@@ -300,10 +381,10 @@ mod tests {
     fn stale_updates_are_ignored() {
         let mut inbox = Inbox::new(ana());
         inbox.apply(InboxFrame::Upsert {
-            conversation: summary(1, "demo", 5, Role::Visitor, 5),
+            conversation: Box::new(summary(1, "demo", 5, Role::Visitor, 5)),
         });
         inbox.apply(InboxFrame::Upsert {
-            conversation: summary(1, "demo", 4, Role::Visitor, 4),
+            conversation: Box::new(summary(1, "demo", 4, Role::Visitor, 4)),
         });
         assert_eq!(inbox.conversations()[0].last_seq, Seq(5));
     }
@@ -314,7 +395,7 @@ mod tests {
         let mut direct = summary(1, "demo", 4, Role::Operator, 1);
         direct.direct = vec![member("ana", &[1, 3]), member("bo", &[2, 4])];
         inbox.apply(InboxFrame::Upsert {
-            conversation: direct.clone(),
+            conversation: Box::new(direct.clone()),
         });
         assert_eq!(inbox.unread(&direct.id), 2, "Bo's two messages");
         inbox.mark_seen(&direct.id, Seq(2));
@@ -334,12 +415,64 @@ mod tests {
         let presence = |channel: &str, online: Vec<OperatorId>| InboxFrame::Presence {
             channel: ChannelId::parse(channel).unwrap(),
             online,
+            away: Vec::new(),
         };
         inbox.apply(presence("demo", vec![ana(), bo.clone()]));
         inbox.apply(presence("sales", vec![]));
         assert!(inbox.is_online(&bo));
         inbox.apply(presence("demo", vec![ana()]));
         assert!(!inbox.is_online(&bo), "gone from the only channel");
+        let demo = ChannelId::parse("demo").unwrap();
+        inbox.apply(InboxFrame::Presence {
+            channel: demo.clone(),
+            online: vec![ana()],
+            away: vec![ana()],
+        });
+        assert!(inbox.is_away(&demo, &ana()));
+        assert!(!inbox.is_away(&ChannelId::parse("sales").unwrap(), &ana()));
+        assert_eq!(inbox.presence(&ana()), Presence::Away);
+        assert_eq!(inbox.presence(&bo), Presence::Offline);
+        inbox.apply(presence("sales", vec![ana()]));
+        assert_eq!(
+            inbox.presence(&ana()),
+            Presence::Online,
+            "taking them in sales"
+        );
+    }
+
+    #[test]
+    fn conversations_fall_into_queued_mine_and_others() {
+        let mut inbox = Inbox::new(ana());
+        let mut waiting = summary(1, "demo", 1, Role::Visitor, 1);
+        waiting.waiting_since = Some(1);
+        let mut mine = summary(2, "demo", 1, Role::Visitor, 2);
+        mine.holder = Some(Holder {
+            id: ana(),
+            name: "Ana".into(),
+        });
+        let mut theirs = summary(3, "demo", 1, Role::Visitor, 3);
+        theirs.holder = Some(Holder {
+            id: OperatorId::parse("bo").unwrap(),
+            name: "Bo".into(),
+        });
+        let open = summary(4, "demo", 1, Role::Visitor, 4);
+        for conversation in [&waiting, &mine, &theirs, &open] {
+            inbox.apply(InboxFrame::Upsert {
+                conversation: Box::new(conversation.clone()),
+            });
+        }
+        assert_eq!(inbox.queue_of(&waiting), Queue::Waiting);
+        assert_eq!(inbox.queue_of(&mine), Queue::Mine);
+        assert_eq!(inbox.queue_of(&theirs), Queue::Others);
+        assert_eq!(inbox.queue_of(&open), Queue::Open);
+        assert_eq!(inbox.waiting(), 1);
+        // Taken: it leaves the queue, even though no message came.
+        waiting.waiting_since = None;
+        waiting.holder = mine.holder.clone();
+        inbox.apply(InboxFrame::Upsert {
+            conversation: Box::new(waiting),
+        });
+        assert_eq!(inbox.waiting(), 0);
     }
 
     #[test]
@@ -347,7 +480,7 @@ mod tests {
         let mut inbox = Inbox::new(ana());
         let gone = summary(1, "demo", 2, Role::Visitor, 1);
         inbox.apply(InboxFrame::Upsert {
-            conversation: gone.clone(),
+            conversation: Box::new(gone.clone()),
         });
         inbox.apply(InboxFrame::Removed {
             conversation: gone.id.clone(),

@@ -31,6 +31,7 @@ pub mod protocol;
 pub mod rate;
 pub mod rating;
 pub mod routes;
+pub mod routing;
 pub mod transcript;
 
 mod hex;

@@ -192,6 +192,10 @@ pub const MAX_TRANSCRIPT_COPIES: u32 = 5;
 /// milliseconds; the edge drops typing frames that come faster.
 pub const TYPING_EVERY_MS: i64 = 3_000;
 
+/// How often, at most, a console tells its inboxes that the operator is
+/// active (so they stay in the rotation).
+pub const ACTIVE_EVERY_MS: u64 = 60_000;
+
 /// A visitor's browser reports its visit once per connection; the edge
 /// keeps at most one report per this many milliseconds per conversation
 /// and drops the rest, so a flood of reports costs no writes.

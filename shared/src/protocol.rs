@@ -409,6 +409,62 @@ pub enum ServerFrame {
         /// The details.
         details: VisitorDetails,
     },
+    /// Whether a person attends the conversation: after each connection's
+    /// history, once it waits for one, and whenever that changes. Never
+    /// stored as a message.
+    Attending {
+        /// Where it stands.
+        attending: Attending,
+    },
+}
+
+/// Whether a person attends a conversation, as its visitor sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attending {
+    /// It waits in the channel's queue.
+    Waiting {
+        /// Its place in the queue, from 1.
+        place: u32,
+    },
+    /// An operator holds it.
+    Online {
+        /// Their chat name.
+        operator: String,
+    },
+}
+
+/// What a console sends on an inbox socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxRequest {
+    /// The operator did something in the console (at most once per
+    /// [`ACTIVE_EVERY_MS`](crate::limits::ACTIVE_EVERY_MS)): they stay in
+    /// the rotation.
+    Active,
+}
+
+impl InboxRequest {
+    /// Decodes a console's frame; anything else is refused.
+    pub fn decode(raw: &str) -> Result<InboxRequest, Problem> {
+        if raw.len() > MAX_FRAME_BYTES {
+            return Err(Problem::new(
+                ErrorCode::TooLarge,
+                "This frame is too large.",
+            ));
+        }
+        serde_json::from_str(raw).map_err(|_| {
+            Problem::new(
+                ErrorCode::Malformed,
+                "The inbox socket only takes the console's activity.",
+            )
+        })
+    }
+
+    /// The frame as JSON text.
+    pub fn encode(&self) -> String {
+        to_json(self)
+    }
 }
 
 /// How far one participant has read a conversation.
@@ -455,10 +511,10 @@ pub enum InboxFrame {
         /// The conversation and how far.
         seen: Seen,
     },
-    /// A conversation started or received a message.
+    /// A conversation started, received a message or changed hands.
     Upsert {
         /// Its new summary.
-        conversation: ConversationSummary,
+        conversation: Box<ConversationSummary>,
     },
     /// An admin deleted a conversation: it leaves the list.
     Removed {
@@ -466,12 +522,16 @@ pub enum InboxFrame {
         conversation: ConversationId,
     },
     /// Who has the channel's inbox open now: sent on every connection and
-    /// whenever an operator comes or goes.
+    /// whenever an operator comes or goes, joins or leaves the channel.
     Presence {
         /// The channel.
         channel: ChannelId,
         /// The operators online, each once.
         online: Vec<OperatorId>,
+        /// Those of them who are away: they left the channel or were
+        /// inactive too long, so nothing is assigned to them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        away: Vec<OperatorId>,
     },
     /// A frame was refused.
     Error {
@@ -510,6 +570,22 @@ pub struct ConversationSummary {
     /// them. Only they receive its summary.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub direct: Vec<Member>,
+    /// Since when it waits in the channel's queue for a person (the inbox
+    /// fills it in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_since: Option<Millis>,
+    /// The operator who holds it (the inbox fills it in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<Holder>,
+}
+
+/// The operator who holds a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holder {
+    /// Their account.
+    pub id: OperatorId,
+    /// Their chat name.
+    pub name: String,
 }
 
 /// One of the two operators of a direct conversation.
@@ -652,6 +728,9 @@ pub enum ErrorCode {
     /// The channel is outside its office hours: nobody takes new
     /// conversations now.
     Closed,
+    /// The channel's queue is full: nobody can take a new conversation
+    /// now.
+    Busy,
     /// The edge failed; the detail is in its log.
     Internal,
 }
@@ -668,7 +747,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::Conflict | ErrorCode::Closed => 409,
+            ErrorCode::Conflict | ErrorCode::Closed | ErrorCode::Busy => 409,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::TooLarge => 413,
             ErrorCode::RateLimited => 429,
@@ -1056,6 +1135,7 @@ mod tests {
             (ErrorCode::Internal, 500),
             (ErrorCode::Unavailable, 503),
             (ErrorCode::Closed, 409),
+            (ErrorCode::Busy, 409),
         ];
         for (code, status) in table {
             assert_eq!(code.http_status(), status, "{code:?}");
@@ -1077,7 +1157,8 @@ mod tests {
             | ErrorCode::RateLimited
             | ErrorCode::Internal
             | ErrorCode::Unavailable
-            | ErrorCode::Closed) => assert!(listed(code)),
+            | ErrorCode::Closed
+            | ErrorCode::Busy) => assert!(listed(code)),
         }
     }
 }

@@ -171,6 +171,16 @@ pub enum RouteName {
     UploadFile,
     /// A file of a conversation.
     File,
+    /// An operator takes a waiting conversation.
+    TakeConversation,
+    /// The operator who holds a conversation puts it back in the queue.
+    ReleaseConversation,
+    /// The operator who holds a conversation hands it to another.
+    TransferConversation,
+    /// An operator joins or leaves a channel's rotation.
+    SetDuty,
+    /// A channel's queue, operators and service level now.
+    Supervision,
 }
 
 /// One row of the table.
@@ -245,6 +255,11 @@ const CANNED: &str = "/api/channels/{channel}/canned";
 const PREVIOUS: &str = "/api/conversations/{conversation}/previous";
 const FILES: &str = "/api/conversations/{conversation}/files";
 const FILE: &str = "/api/conversations/{conversation}/files/{record}";
+const TAKE: &str = "/api/conversations/{conversation}/take";
+const RELEASE: &str = "/api/conversations/{conversation}/release";
+const TRANSFER: &str = "/api/conversations/{conversation}/transfer";
+const DUTY: &str = "/api/channels/{channel}/duty";
+const SUPERVISION: &str = "/api/channels/{channel}/supervision";
 /// `PUT` (admins): the canned responses of every channel.
 pub const GLOBAL_CANNED: &str = "/api/canned";
 /// `GET` (signed in): the operators who share a channel with the caller
@@ -486,6 +501,36 @@ pub const TABLE: &[Route] = &[
         Access::Participant,
     ),
     route(RouteName::File, Method::Get, FILE, Access::Participant),
+    route(
+        RouteName::TakeConversation,
+        Method::Post,
+        TAKE,
+        Access::ConversationOperator,
+    ),
+    route(
+        RouteName::ReleaseConversation,
+        Method::Post,
+        RELEASE,
+        Access::ConversationOperator,
+    ),
+    route(
+        RouteName::TransferConversation,
+        Method::Post,
+        TRANSFER,
+        Access::ConversationOperator,
+    ),
+    route(
+        RouteName::SetDuty,
+        Method::Put,
+        DUTY,
+        Access::ChannelOperator,
+    ),
+    route(
+        RouteName::Supervision,
+        Method::Get,
+        SUPERVISION,
+        Access::ChannelOperator,
+    ),
 ];
 
 /// A request matched to its route, with the ids its path carries.
@@ -766,6 +811,35 @@ pub fn offline_messages(channel: &ChannelId) -> String {
     fill(OFFLINE, &[channel.as_str()])
 }
 
+/// `POST` (the channel's operators): the caller takes a conversation that
+/// waits (or that nobody holds).
+pub fn take(id: &ConversationId) -> String {
+    fill(TAKE, &[id.as_str()])
+}
+
+/// `POST` (the operator who holds it, or an admin): the conversation goes
+/// back to the queue.
+pub fn release(id: &ConversationId) -> String {
+    fill(RELEASE, &[id.as_str()])
+}
+
+/// `POST` a [`Transfer`](crate::api::Transfer) (the operator who holds it,
+/// or an admin): another operator online on the channel takes it.
+pub fn transfer(id: &ConversationId) -> String {
+    fill(TRANSFER, &[id.as_str()])
+}
+
+/// `PUT` a [`Duty`](crate::api::Duty): the caller joins or leaves the
+/// channel's rotation.
+pub fn duty(channel: &ChannelId) -> String {
+    fill(DUTY, &[channel.as_str()])
+}
+
+/// `GET` the channel's [`Supervision`](crate::api::Supervision).
+pub fn supervision(channel: &ChannelId) -> String {
+    fill(SUPERVISION, &[channel.as_str()])
+}
+
 /// `PUT` (admins) an [`OperatorForm`](crate::api::OperatorForm) changes an
 /// account; `DELETE` (admins) removes it.
 pub fn operator(id: &OperatorId) -> String {
@@ -986,6 +1060,11 @@ mod tests {
                 RouteName::RatingVisibility,
             ),
             ("GET", public_stats(&channel), RouteName::PublicStats),
+            ("POST", take(&id), RouteName::TakeConversation),
+            ("POST", release(&id), RouteName::ReleaseConversation),
+            ("POST", transfer(&id), RouteName::TransferConversation),
+            ("PUT", duty(&channel), RouteName::SetDuty),
+            ("GET", supervision(&channel), RouteName::Supervision),
         ] {
             let matched = find(method, &path).unwrap();
             assert_eq!(matched.route.name, name, "{method} {path}");

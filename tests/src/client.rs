@@ -8,7 +8,8 @@ use charla_shared::channel::{ChannelSettings, NewChannel};
 use charla_shared::identity::Visitor;
 use charla_shared::ids::{ChannelId, ConversationId, Seq, VisitorToken};
 use charla_shared::protocol::{
-    Author, ClientFrame, InboxFrame, Message, Note, Problem, Role, ServerFrame, VisitorDetails,
+    Attending, Author, ClientFrame, InboxFrame, Message, Note, Problem, Role, ServerFrame,
+    VisitorDetails,
 };
 use charla_shared::routes;
 use futures_util::{SinkExt, StreamExt};
@@ -420,8 +421,30 @@ impl Socket {
         }
     }
 
-    /// The next conversation frame.
+    /// The next conversation frame other than who attends the
+    /// conversation, which the channel's queue sends whenever it moves (see
+    /// [`Socket::next_attending`]).
     pub async fn next(&mut self) -> ServerFrame {
+        loop {
+            let frame = self.next_frame().await;
+            if !matches!(frame, ServerFrame::Attending { .. }) {
+                return frame;
+            }
+        }
+    }
+
+    /// Who attends the conversation, as the next frame that says so tells
+    /// (other frames before it are dropped).
+    pub async fn next_attending(&mut self) -> Attending {
+        loop {
+            if let ServerFrame::Attending { attending } = self.next_frame().await {
+                return attending;
+            }
+        }
+    }
+
+    /// The next conversation frame, whatever it is.
+    pub async fn next_frame(&mut self) -> ServerFrame {
         let text = self.next_text().await;
         ServerFrame::decode(&text).unwrap_or_else(|e| panic!("bad frame {text}: {e}"))
     }
@@ -517,11 +540,23 @@ impl Socket {
         }
     }
 
-    /// Whether no frame arrives within `wait`.
+    /// Whether no frame (but news of who attends the conversation)
+    /// arrives within `wait`.
     pub async fn is_quiet_for(&mut self, wait: Duration) -> bool {
-        tokio::time::timeout(wait, self.stream.next())
-            .await
-            .is_err()
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.stream.next()).await {
+                Err(_) => return true,
+                // Who attends the conversation is news of the queue, not
+                // of the transcript.
+                Ok(Some(Ok(WsMessage::Text(text))))
+                    if matches!(
+                        ServerFrame::decode(&text),
+                        Ok(ServerFrame::Attending { .. })
+                    ) => {}
+                Ok(_) => return false,
+            }
+        }
     }
 }
 

@@ -143,6 +143,8 @@ impl Seed {
             closing_message: XSS[1].into(),
             out_of_hours_message: XSS[2].into(),
             offline_prompt: XSS[0].into(),
+            unavailable_message: XSS[1].into(),
+            agent_message: XSS[2].into(),
         };
         let options = ChannelOptions {
             texts: Language::ALL

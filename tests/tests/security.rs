@@ -360,7 +360,7 @@ async fn roles_are_enforced_on_every_endpoint() {
             .status,
         403
     );
-    // The inbox takes no frames from anyone.
+    // The inbox takes nothing but a console's activity.
     let mut inbox = Socket::inbox(&edge, DEMO_CHANNEL, &ana).await.unwrap();
     inbox.next_inbox().await;
     inbox.send(&send("x", "hello")).await;

@@ -1225,7 +1225,8 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
             "Clientes potenciales y tickets",
             "Valoraciones",
             "Panel",
-            "Mensajes fuera de horario"
+            "Mensajes fuera de horario",
+            "Supervisión"
         ],
         "Valoraciones",
         "Últimos 30 días",

@@ -17,6 +17,7 @@ use charla_shared::channel::ChatMode;
 
 use charla_shared::files::Attachment;
 use charla_shared::limits::MAX_REASON_CHARS;
+use charla_shared::protocol::Attending;
 use charla_shared::rating::Rating;
 
 use crate::controller::{Controller, Layout};
@@ -198,7 +199,30 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                 on:keydown=on_window_key
             >
                 <header class="charla-header">
+                    <div class="charla-heading">
                     <h2 class="charla-title">{name}</h2>
+                    <p class="charla-attending" role="status">
+                        {move || {
+                            state
+                                .with(|s| s.attending().cloned())
+                                .map(|attending| {
+                                    let words = t();
+                                    let (online, text) = match attending {
+                                        Attending::Waiting { place } => {
+                                            (false, format!("{}{place}{}", words.waiting[0], words.waiting[1]))
+                                        }
+                                        Attending::Online { operator } => {
+                                            (true, format!("{operator} · {}", words.online))
+                                        }
+                                    };
+                                    view! {
+                                        <span class="charla-dot" class:charla-dot-on=online aria-hidden="true"></span>
+                                        {text}
+                                    }
+                                })
+                        }}
+                    </p>
+                    </div>
                     <button
                         type="button"
                         class="charla-sound"
@@ -244,7 +268,13 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                 <p class="charla-status" role="status">{status}</p>
                 <OutOfHours
                     controller=offline
-                    message=Signal::derive(move || channel_text(|c| c.out_of_hours_message))
+                    message=Signal::derive(move || {
+                        if state.with(WidgetState::busy) {
+                            channel_text(|c| c.unavailable_message)
+                        } else {
+                            channel_text(|c| c.out_of_hours_message)
+                        }
+                    })
                     prompt=Signal::derive(move || channel_text(|c| c.offline_prompt))
                 />
                 <div

@@ -442,6 +442,11 @@ impl Controller {
                 Err(e) if e.code() == Some(ErrorCode::Closed) => {
                     this.state.update(|s| s.set_closed(true, false));
                 }
+                // The queue is full: the same form, with the unavailable
+                // message.
+                Err(e) if e.code() == Some(ErrorCode::Busy) => {
+                    this.state.update(WidgetState::set_busy);
+                }
                 // The next send tries again.
                 Err(e) => this
                     .state

@@ -5,7 +5,7 @@ use charla_client::chat::{ChatView, HasChat};
 use charla_shared::channel::ButtonMode;
 use charla_shared::chat::Applied;
 use charla_shared::ids::Seq;
-use charla_shared::protocol::{Message, MessageKind, Notice, Role, ServerFrame};
+use charla_shared::protocol::{Attending, Message, MessageKind, Notice, Role, ServerFrame};
 use charla_shared::rating::Rating;
 
 /// Everything the widget shows.
@@ -33,6 +33,9 @@ pub struct WidgetState {
     /// Nobody takes new conversations now (office hours) and the visitor
     /// has none going: the window offers the offline form instead.
     closed: bool,
+    /// The channel's queue was full when the visitor wrote: the window
+    /// offers the offline form with the unavailable message instead.
+    busy: bool,
     /// The message left outside office hours.
     offline: OfflineForm,
 }
@@ -78,7 +81,27 @@ impl WidgetState {
     /// Whether the window shows the out-of-hours message instead of the
     /// chat.
     pub fn out_of_hours(&self) -> bool {
-        self.closed
+        self.closed || self.busy
+    }
+
+    /// Whether it is the full queue, not the hours, that keeps the visitor
+    /// from starting a conversation.
+    pub fn busy(&self) -> bool {
+        self.busy
+    }
+
+    /// The queue was full: the visitor's message stays in the outbox, and
+    /// the window shows the unavailable message (and the offline form).
+    pub fn set_busy(&mut self) {
+        self.busy = true;
+    }
+
+    /// Whether a person attends the conversation, while it goes on.
+    pub fn attending(&self) -> Option<&Attending> {
+        if self.closing() != Closing::Open {
+            return None;
+        }
+        self.chat.log().attending()
     }
 
     /// The channel is closed (or open) for new conversations; one already
@@ -556,5 +579,33 @@ mod tests {
         assert!(!state.send_offline(), "kept once");
         state.set_closed(false, false);
         assert!(!state.out_of_hours());
+    }
+
+    #[test]
+    fn a_full_queue_offers_the_form_with_the_unavailable_message() {
+        let mut state = WidgetState::new();
+        state.set_busy();
+        assert!(state.out_of_hours() && state.busy());
+        state.set_closed(false, false);
+        assert!(state.out_of_hours(), "open hours do not empty the queue");
+    }
+
+    #[test]
+    fn the_dot_follows_who_attends_until_the_conversation_ends() {
+        let mut state = welcomed();
+        assert_eq!(state.attending(), None, "nobody said yet");
+        state.receive(ServerFrame::Attending {
+            attending: Attending::Waiting { place: 2 },
+        });
+        assert_eq!(state.attending(), Some(&Attending::Waiting { place: 2 }));
+        let luis = Attending::Online {
+            operator: "Luis".into(),
+        };
+        state.receive(ServerFrame::Attending {
+            attending: luis.clone(),
+        });
+        assert_eq!(state.attending(), Some(&luis));
+        state.receive(closed());
+        assert_eq!(state.attending(), None, "ended: the rating shows instead");
     }
 }

@@ -74,6 +74,11 @@ pub struct Texts {
     pub leave_message: &'static str,
     /// Once the offline message is kept.
     pub message_left: &'static str,
+    /// While the conversation waits for a person: before and after its
+    /// place in the queue.
+    pub waiting: [&'static str; 2],
+    /// After the chat name of the operator who attends the conversation.
+    pub online: &'static str,
 }
 
 /// The texts in a language.
@@ -123,6 +128,8 @@ const EN: Texts = Texts {
     your_email: "Your e-mail",
     leave_message: "Leave the message",
     message_left: "Thank you: we will answer by e-mail.",
+    waiting: ["Waiting for an operator. You are number ", " in line."],
+    online: "online",
 };
 
 const ES: Texts = Texts {
@@ -162,6 +169,11 @@ const ES: Texts = Texts {
     your_email: "Su correo electrónico",
     leave_message: "Dejar el mensaje",
     message_left: "Gracias: le responderemos por correo.",
+    waiting: [
+        "Esperando a un operador. Usted es el número ",
+        " en la fila.",
+    ],
+    online: "en línea",
     retry: "Reintentar",
 };
 
@@ -204,4 +216,6 @@ const PT: Texts = Texts {
     your_email: "Seu e-mail",
     leave_message: "Deixar a mensagem",
     message_left: "Obrigado: responderemos por e-mail.",
+    waiting: ["Aguardando um atendente. Você é o número ", " na fila."],
+    online: "online",
 };

@@ -169,6 +169,10 @@ fn test() -> Result<(), Error> {
     let mut files = cargo(["test", "-p", "charla-tests", "--test", "files"]);
     files.args(["--", "--test-threads=1"]);
     run(files)?;
+    cmd::step(
+        "routing and the queue: strategies, places, transfers, supervision, the visitor's dot",
+    );
+    run(cargo(["test", "-p", "charla-tests", "--test", "queue"]))?;
     println!("\nxtask: all checks passed");
     Ok(())
 }

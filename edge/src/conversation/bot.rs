@@ -183,7 +183,9 @@ impl Conversation {
                 }
                 Output::HandedOff => {
                     let text = BuiltIn::of(state.language).handed_off.to_owned();
-                    Some(self.system_says(text, MessageKind::Text)?)
+                    let said = self.system_says(text, MessageKind::Text)?;
+                    self.wait_for_person(&self.meta()?).await;
+                    Some(said)
                 }
                 Output::Ended => {
                     let text = BuiltIn::of(state.language).ended.to_owned();

@@ -39,6 +39,7 @@ impl Conversation {
         let message = self.system_says(text, MessageKind::Closed)?;
         self.record_moment(meta, Moment::Ended, at).await;
         self.tell_inbox(summary(meta, Some(&message), self.visitor_online(None))?);
+        self.left_queue(meta).await;
         Ok(())
     }
 

@@ -14,6 +14,7 @@
 //! goes to the log. Nothing fails open.
 
 mod admission;
+mod attending;
 mod bot;
 mod closing;
 mod notes;
@@ -108,6 +109,7 @@ impl DurableObject for Conversation {
             paths::RELAY => async { self.relayed(&internal::body(&mut req).await?) }.await,
             paths::ERASE => self.erase().await,
             paths::ADMIT => self.admit(&req),
+            paths::ASSIGN => async { self.assign(&internal::body(&mut req).await?).await }.await,
             other => Err(EdgeError::Corrupt(format!("no internal path {other}"))),
         })
     }
@@ -228,6 +230,7 @@ impl Conversation {
                 },
             );
         }
+        self.send_attending(&server)?;
         Ok(Response::from_websocket(pair.client)?)
     }
 
@@ -540,8 +543,10 @@ impl Conversation {
             Role::Operator => Some(Moment::OperatorAnswered),
             _ => None,
         };
+        let mut first = false;
         if let Some(moment) = moment {
-            if self.store.mark(moment, message.at)? {
+            first = self.store.mark(moment, message.at)?;
+            if first {
                 self.record_moment(meta, moment, message.at).await;
             }
         }
@@ -551,6 +556,12 @@ impl Conversation {
             Role::Visitor => {}
             _ => self.operator_took_over()?,
         }
+        // The visitor's first word, with no chatbot to answer it, puts the
+        // conversation in the queue; an operator's answer takes it.
+        if first && participant.author.role == Role::Visitor && self.store.bot()?.is_none() {
+            self.wait_for_person(meta).await;
+        }
+        self.answered(meta, &participant.author).await;
         self.recheck_operators().await;
         Ok(())
     }
@@ -986,5 +997,7 @@ fn summary(
         visitor_online,
         visitor_seqs: Vec::new(),
         direct: meta.members.clone(),
+        waiting_since: None,
+        holder: None,
     })
 }

@@ -208,7 +208,7 @@ impl Conversation {
         Ok(())
     }
 
-    fn relay_note(&self, note: Note) {
+    pub(super) fn relay_note(&self, note: Note) {
         self.to_operators(&ServerFrame::NoteAdded { note });
     }
 

@@ -14,7 +14,8 @@ use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ClientMsgId, ParticipantId, Seq};
 use charla_shared::limits::{INDEX_BATCH, UNREAD_TAIL};
 use charla_shared::protocol::{
-    Author, Contact, Member, Message, Note, PageView, ReadMark, Role, VisitorDetails,
+    Attending, Author, Contact, Holder, Member, Message, Note, PageView, ReadMark, Role,
+    VisitorDetails,
 };
 use charla_shared::rate::{Bucket, Rate};
 use charla_shared::Millis;
@@ -131,6 +132,10 @@ const SCHEMA: Schema = Schema {
         // 10: the two operators of a direct conversation, as JSON (an
         // empty list for a visitor's).
         "ALTER TABLE conversation ADD COLUMN members TEXT NOT NULL DEFAULT '[]';",
+        // 11: who attends it, as its channel's inbox last said (JSON): what
+        // the visitor is shown, and the operator who holds it.
+        "ALTER TABLE conversation ADD COLUMN attending TEXT;
+         ALTER TABLE conversation ADD COLUMN holder TEXT;",
     ],
 };
 
@@ -629,6 +634,28 @@ impl Store {
         Ok(Ok(()))
     }
 
+    /// Who attends the conversation, if its inbox ever said.
+    pub fn attending(&self) -> EdgeResult<Option<Attending>> {
+        self.attending_column("attending")
+    }
+
+    /// The operator who holds the conversation, if one does.
+    pub fn holder(&self) -> EdgeResult<Option<Holder>> {
+        self.attending_column("holder")
+    }
+
+    /// Keeps what the inbox said about who attends the conversation.
+    pub fn set_attending(&self, attending: &Attending, holder: Option<&Holder>) -> EdgeResult<()> {
+        self.sql.exec(
+            "UPDATE conversation SET attending = ?, holder = ?",
+            vec![
+                serde_json::to_string(attending)?.into(),
+                holder.map(serde_json::to_string).transpose()?.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
     /// How far each participant has read.
     pub fn reads(&self) -> EdgeResult<Vec<ReadMark>> {
         #[derive(Deserialize)]
@@ -938,6 +965,31 @@ impl MessageRow {
                 .map(|kind| serde_json::from_str(&kind))
                 .transpose()?
                 .unwrap_or_default(),
+        })
+    }
+}
+
+impl Store {
+    fn attending_column<T: serde::de::DeserializeOwned>(
+        &self,
+        column: &str,
+    ) -> EdgeResult<Option<T>> {
+        #[derive(Deserialize)]
+        struct Row {
+            value: Option<String>,
+        }
+        let row = self
+            .sql
+            .exec(
+                &format!("SELECT {column} AS value FROM conversation"),
+                Vec::new(),
+            )?
+            .to_array::<Row>()?
+            .into_iter()
+            .next();
+        Ok(match row.and_then(|r| r.value) {
+            Some(value) => Some(serde_json::from_str(&value)?),
+            None => None,
         })
     }
 }
