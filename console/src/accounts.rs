@@ -176,6 +176,7 @@ fn AccountForm(
     let id = NodeRef::<Input>::new();
     let name = NodeRef::<Input>::new();
     let chat_name = NodeRef::<Input>::new();
+    let avatar_color = NodeRef::<Input>::new();
     let email = NodeRef::<Input>::new();
     let role = NodeRef::<Select>::new();
     let password = NodeRef::<Input>::new();
@@ -196,6 +197,7 @@ fn AccountForm(
                 _ => StaffRole::Operator,
             },
             chat_name: input_value(chat_name),
+            avatar_color: input_value(avatar_color),
             password: (!typed.is_empty()).then_some(typed),
         };
         let form = match form.validated(creating) {
@@ -254,6 +256,14 @@ fn AccountForm(
                 maxlength=MAX_NAME_CHARS
                 value=field(account.as_ref().map(|a| a.chat_name.clone()))
                 node_ref=chat_name
+            />
+            <label for="account-avatar">{tr("Avatar colour (visitors see the initials on it; empty: none)")}</label>
+            <input
+                id="account-avatar"
+                placeholder="#1f6f5c"
+                maxlength="32"
+                value=field(account.as_ref().map(|a| a.avatar_color.clone()))
+                node_ref=avatar_color
             />
             <label for="account-email">{tr("E-mail")}</label>
             <input

@@ -157,7 +157,7 @@ pub fn Desk(
                 <input
                     id="conversation-search"
                     type="search"
-                    placeholder=tr("Search by name, e-mail or words")
+                    placeholder=tr("Search by name, e-mail, words or ticket number")
                     prop:value=search
                     on:input=move |e| run_search(event_target_value(&e))
                 />

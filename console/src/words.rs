@@ -120,8 +120,8 @@ const ES: &[(&str, &str)] = &[
     ),
     ("Search conversations", "Buscar conversaciones"),
     (
-        "Search by name, e-mail or words",
-        "Buscar por nombre, correo o palabras",
+        "Search by name, e-mail, words or ticket number",
+        "Buscar por nombre, correo, palabras o número de ticket",
     ),
     ("Nothing found.", "No se encontró nada."),
     (
@@ -480,6 +480,7 @@ const ES: &[(&str, &str)] = &[
     ("Most conversations waiting (0: no limit)", "Máximo de conversaciones en espera (0: sin límite)"),
     ("Service level (seconds)", "Nivel de servicio (segundos)"),
     ("Inactivity limit (minutes)", "Límite de inactividad (minutos)"),
+    ("Avatar colour (visitors see the initials on it; empty: none)", "Color del avatar (los visitantes ven las iniciales sobre él; vacío: ninguno)"),
 ];
 
 /// Portuguese.
@@ -510,8 +511,8 @@ const PT: &[(&str, &str)] = &[
     ),
     ("Search conversations", "Pesquisar conversas"),
     (
-        "Search by name, e-mail or words",
-        "Pesquisar por nome, e-mail ou palavras",
+        "Search by name, e-mail, words or ticket number",
+        "Pesquisar por nome, e-mail, palavras ou número do ticket",
     ),
     ("Nothing found.", "Nada encontrado."),
     (
@@ -870,6 +871,7 @@ const PT: &[(&str, &str)] = &[
     ("Most conversations waiting (0: no limit)", "Máximo de conversas em espera (0: sem limite)"),
     ("Service level (seconds)", "Nível de serviço (segundos)"),
     ("Inactivity limit (minutes)", "Limite de inatividade (minutos)"),
+    ("Avatar colour (visitors see the initials on it; empty: none)", "Cor do avatar (os visitantes veem as iniciais sobre ela; vazio: nenhuma)"),
 ];
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Channel endpoints: the public widget configuration and full-page chat,
 //! the operators' live inbox, and the settings only admins see and change.
 
-use charla_shared::api::{VisitorInfo, WidgetConfig};
+use charla_shared::api::{RecordKind, VisitorInfo, WidgetConfig};
 use charla_shared::channel::{ChannelSettings, NewChannel, URL_REGEX_FLAGS};
 use charla_shared::identity::{ChannelSecrets, ChannelSecurity};
 use charla_shared::ids::{hex_digest, OperatorId};
@@ -165,12 +165,24 @@ pub async fn search(ctx: &Ctx<'_>) -> EdgeResult<Response> {
             format!("A search may have at most {MAX_SEARCH_CHARS} characters."),
         ));
     }
+    // A number is also a ticket's: its conversation is found too.
+    let channel = ctx.channel()?;
+    let mut tickets = Vec::new();
+    if let Ok(number) = words.trim().trim_start_matches('#').parse::<u64>() {
+        if let Some(ticket) = Db::new(ctx.env)?
+            .record(RecordKind::Ticket, channel, number)
+            .await?
+        {
+            tickets.push(ticket.conversation);
+        }
+    }
     let search = Search {
         operator: ctx.staff()?.profile.id.clone(),
         words,
+        tickets,
     };
     let mut found = Call::post(paths::SEARCH, &search)?
-        .expect(&internal::inbox(ctx.env, ctx.channel()?)?, 200)
+        .expect(&internal::inbox(ctx.env, channel)?, 200)
         .await?;
     let found: Vec<ConversationSummary> = found.json().await?;
     json(200, &found)

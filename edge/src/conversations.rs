@@ -273,6 +273,7 @@ pub async fn delete(ctx: &Ctx<'_>) -> EdgeResult<Response> {
 pub fn session_of(staff: Staff) -> StaffSession {
     StaffSession {
         name: staff.profile.shown_name().to_owned(),
+        color: staff.profile.avatar_color,
         id: staff.profile.id,
         session: staff.session,
         expires_at: staff.expires_at,

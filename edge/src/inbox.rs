@@ -81,6 +81,7 @@ const SCHEMA: Schema = Schema {
              since INTEGER NOT NULL,
              operator TEXT,
              operator_name TEXT,
+             operator_color TEXT,
              taken_at INTEGER,
              ended INTEGER NOT NULL DEFAULT 0,
              place INTEGER
@@ -484,11 +485,20 @@ impl Inbox {
                  WHERE id IN (SELECT conversation FROM texts WHERE texts MATCH ?1)
                     OR json_extract(summary, '$.visitor') LIKE ?2
                     OR json_extract(summary, '$.email') LIKE ?2
+                    OR id IN (SELECT value FROM json_each(?4))
+                    OR (length(?5) >= 8 AND id LIKE ?5 || '%')
                  ORDER BY activity DESC LIMIT ?3",
                 vec![
                     words.join(" ").into(),
                     like.into(),
                     SqlStorageValue::from(INBOX_SNAPSHOT as i64),
+                    serde_json::to_string(&search.tickets)?.into(),
+                    search
+                        .words
+                        .trim()
+                        .to_ascii_lowercase()
+                        .replace(['%', '_'], "")
+                        .into(),
                 ],
             )?
             .to_array::<SummaryRow>()?;

@@ -136,6 +136,9 @@ pub struct StaffSession {
     pub id: OperatorId,
     /// The name visitors see.
     pub name: String,
+    /// Their avatar's colour (`#rrggbb`); empty: none.
+    #[serde(default)]
+    pub color: String,
     /// SHA-256 of the session token.
     pub session: String,
     /// When the session ends.
@@ -206,6 +209,9 @@ pub struct Search {
     pub operator: OperatorId,
     /// What they typed.
     pub words: String,
+    /// The conversations of the tickets whose number they typed.
+    #[serde(default)]
+    pub tickets: Vec<ConversationId>,
 }
 
 /// An operator read further in one of the channel's conversations.

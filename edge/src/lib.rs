@@ -13,6 +13,7 @@ mod auth;
 mod canned;
 mod channels;
 mod chatbots;
+mod clock;
 mod conversation;
 mod conversations;
 mod crypto;
@@ -52,7 +53,7 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// The edge's clock.
+/// The edge's clock (see [`clock`]).
 pub(crate) fn now() -> Millis {
-    worker::Date::now().as_millis() as Millis
+    clock::now()
 }

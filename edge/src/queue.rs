@@ -95,6 +95,7 @@ async fn hold(ctx: &Ctx<'_>, action: HoldAction) -> EdgeResult<Response> {
         by: Holder {
             id: staff.profile.id.clone(),
             name: staff.profile.shown_name().to_owned(),
+            color: staff.profile.avatar_color.clone(),
         },
         admin: staff.profile.role == StaffRole::Admin,
         action,

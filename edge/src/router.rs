@@ -15,7 +15,9 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http::{allow_any_origin, expect_same_origin, problem_response, with_allow};
 use crate::internal::Admission;
 use crate::store::Db;
-use crate::{canned, channels, chatbots, direct, files, now, offline, operators, queue, ratings};
+use crate::{
+    canned, channels, chatbots, clock, direct, files, now, offline, operators, queue, ratings,
+};
 
 /// Who is calling, as established before the handler runs.
 pub enum Caller {
@@ -190,6 +192,7 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::TransferConversation => queue::transfer(req, &ctx).await,
         RouteName::SetDuty => queue::duty(req, &ctx).await,
         RouteName::Supervision => queue::supervision(&ctx).await,
+        RouteName::TestClock => clock::advance(req, &ctx).await,
     }
 }
 

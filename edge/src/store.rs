@@ -200,7 +200,7 @@ impl Db {
     pub async fn operators(&self) -> EdgeResult<Vec<OperatorProfile>> {
         let rows: Vec<OperatorRow> = self
             .0
-            .prepare("SELECT id, email, name, role, password_hash, chat_name, must_change_password FROM operators ORDER BY name")
+            .prepare("SELECT id, email, name, role, password_hash, chat_name, avatar_color, must_change_password FROM operators ORDER BY name")
             .all()
             .await?
             .results()?;
@@ -264,8 +264,8 @@ impl Db {
             .0
             .prepare(
                 "INSERT INTO operators (id, email, name, role, password_hash, chat_name, \
-                 must_change_password, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7) \
-                 ON CONFLICT DO NOTHING",
+                 avatar_color, must_change_password, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, 1, ?7) ON CONFLICT DO NOTHING",
             )
             .bind(&[
                 form.id.as_str().into(),
@@ -275,6 +275,7 @@ impl Db {
                 password_hash.into(),
                 form.chat_name.as_str().into(),
                 millis(now),
+                form.avatar_color.as_str().into(),
             ])?
             .run()
             .await?;
@@ -292,7 +293,7 @@ impl Db {
             .0
             .prepare(
                 "UPDATE operators SET email = ?2, name = ?3, role = ?4, chat_name = ?5, \
-                 password_hash = COALESCE(?6, password_hash), \
+                 avatar_color = ?7, password_hash = COALESCE(?6, password_hash), \
                  must_change_password = CASE WHEN ?6 IS NULL THEN must_change_password ELSE 1 END \
                  WHERE id = ?1",
             )
@@ -303,6 +304,7 @@ impl Db {
                 role_name(form.role).into(),
                 form.chat_name.as_str().into(),
                 optional(password_hash),
+                form.avatar_color.as_str().into(),
             ])?
             .run()
             .await?;
@@ -348,7 +350,7 @@ impl Db {
     pub async fn operator_by_email(&self, email: &str) -> EdgeResult<Option<Operator>> {
         let row: Option<OperatorRow> = self
             .0
-            .prepare("SELECT id, email, name, role, password_hash, chat_name, must_change_password FROM operators WHERE email = ?1")
+            .prepare("SELECT id, email, name, role, password_hash, chat_name, avatar_color, must_change_password FROM operators WHERE email = ?1")
             .bind(&[email.into()])?
             .first(None)
             .await?;
@@ -394,7 +396,7 @@ impl Db {
         let row: Option<Row> = self
             .0
             .prepare(
-                "SELECT o.id, o.email, o.name, o.role, o.password_hash, o.chat_name, o.must_change_password, s.expires_at \
+                "SELECT o.id, o.email, o.name, o.role, o.password_hash, o.chat_name, o.avatar_color, o.must_change_password, s.expires_at \
                  FROM sessions s JOIN operators o ON o.id = s.operator_id \
                  WHERE s.token_digest = ?1 AND s.expires_at > ?2",
             )
@@ -1358,6 +1360,7 @@ struct OperatorRow {
     role: String,
     password_hash: String,
     chat_name: String,
+    avatar_color: String,
     must_change_password: u8,
 }
 
@@ -1375,6 +1378,7 @@ impl OperatorRow {
                 email: self.email,
                 role,
                 chat_name: self.chat_name,
+                avatar_color: self.avatar_color,
                 must_change_password: self.must_change_password != 0,
             },
             password_hash: self.password_hash,

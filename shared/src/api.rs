@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::bot::{Chatbot, Issue};
 use crate::channel::{ChannelOptions, ChannelTexts, ChatMode, Language, Rule, Theme};
+use crate::color::{Rgb, MIN_TEXT_CONTRAST};
 use crate::identity::{self, Visitor};
 use crate::ids::{ChannelId, ConversationId, OperatorId, VisitorKey, VisitorToken};
 use crate::limits::{MAX_PASSWORD_BYTES, MAX_URL_CHARS, MIN_PASSWORD_CHARS};
@@ -129,6 +130,10 @@ pub struct OperatorProfile {
     /// The name visitors see in conversations; empty: [`name`](Self::name).
     #[serde(default)]
     pub chat_name: String,
+    /// The colour of their avatar (`#rrggbb`), which visitors see with
+    /// their initials; empty: the widget's own.
+    #[serde(default)]
+    pub avatar_color: String,
     /// The account still has the password an admin gave it: the console
     /// asks for a new one before anything else.
     #[serde(default)]
@@ -165,6 +170,9 @@ pub struct OperatorForm {
     /// The name visitors see; empty: the account's name.
     #[serde(default)]
     pub chat_name: String,
+    /// The avatar's colour (HEX, RGB or HSL); empty: none.
+    #[serde(default)]
+    pub avatar_color: String,
     /// An initial password.
     #[serde(default)]
     pub password: Option<String>,
@@ -194,9 +202,38 @@ impl OperatorForm {
             } else {
                 display_name(chat_name, "The chat name")?
             },
+            avatar_color: avatar_color(self.avatar_color.trim())?,
             password,
         })
     }
+}
+
+/// An avatar colour as stored (`#rrggbb`, or empty for none): white
+/// initials must be readable on it.
+fn avatar_color(color: &str) -> Result<String, Problem> {
+    if color.is_empty() {
+        return Ok(String::new());
+    }
+    let Some(rgb) = Rgb::parse(color) else {
+        return Err(Problem::new(
+            ErrorCode::Invalid,
+            format!("The avatar colour must be a colour such as #1f6f5c; {color:?} is not one."),
+        ));
+    };
+    let white = Rgb {
+        r: 255,
+        g: 255,
+        b: 255,
+    };
+    if rgb.contrast(white) < MIN_TEXT_CONTRAST {
+        return Err(Problem::new(
+            ErrorCode::Invalid,
+            format!(
+                "The avatar colour {color} is too light for white initials; pick a darker one."
+            ),
+        ));
+    }
+    Ok(rgb.to_hex())
 }
 
 /// An operator changing their own password (`PUT` to
@@ -565,6 +602,30 @@ pub struct OfflineRead {
     pub read: bool,
 }
 
+/// Moves a test build's clock forward (`PUT`
+/// [`TEST_CLOCK`](crate::routes::TEST_CLOCK)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockAdvance {
+    /// By how many milliseconds: at least 1, at most a week.
+    pub by_ms: i64,
+}
+
+impl ClockAdvance {
+    /// The milliseconds to move by, once checked.
+    pub fn validated(&self) -> Result<i64, Problem> {
+        const WEEK_MS: i64 = 7 * 24 * 3_600_000;
+        if (1..=WEEK_MS).contains(&self.by_ms) {
+            Ok(self.by_ms)
+        } else {
+            Err(Problem::new(
+                ErrorCode::Invalid,
+                format!("The clock moves forward by 1 ms to a week ({WEEK_MS} ms) at a time."),
+            ))
+        }
+    }
+}
+
 /// An operator joins or leaves a channel's rotation (`PUT`
 /// [`duty`](crate::routes::duty)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -663,6 +724,7 @@ mod tests {
             email: " lucia@example.com ".into(),
             role: StaffRole::Operator,
             chat_name: " ".into(),
+            avatar_color: " rgb(31, 111, 92) ".into(),
             password: Some("correct horse".into()),
         };
         let checked = form.validated(true).unwrap();
@@ -674,6 +736,25 @@ mod tests {
             ),
             ("Lucía Pérez", "lucia@example.com", "")
         );
+        assert_eq!(checked.avatar_color, "#1f6f5c", "kept as HEX");
+        let bad_color = OperatorForm {
+            avatar_color: "teal-ish".into(),
+            ..form.clone()
+        };
+        assert!(bad_color
+            .validated(true)
+            .unwrap_err()
+            .message
+            .contains("avatar colour"));
+        let pale = OperatorForm {
+            avatar_color: "#fafad2".into(),
+            ..form.clone()
+        };
+        assert!(pale
+            .validated(true)
+            .unwrap_err()
+            .message
+            .contains("too light"));
         let no_password = OperatorForm {
             password: None,
             ..form.clone()
@@ -703,6 +784,7 @@ mod tests {
             email: "lucia@example.com".into(),
             role: StaffRole::Operator,
             chat_name: String::new(),
+            avatar_color: String::new(),
             must_change_password: true,
         };
         assert_eq!(profile.shown_name(), "Lucía Pérez");

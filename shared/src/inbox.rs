@@ -449,11 +449,13 @@ mod tests {
         mine.holder = Some(Holder {
             id: ana(),
             name: "Ana".into(),
+            color: String::new(),
         });
         let mut theirs = summary(3, "demo", 1, Role::Visitor, 3);
         theirs.holder = Some(Holder {
             id: OperatorId::parse("bo").unwrap(),
             name: "Bo".into(),
+            color: String::new(),
         });
         let open = summary(4, "demo", 1, Role::Visitor, 4);
         for conversation in [&waiting, &mine, &theirs, &open] {

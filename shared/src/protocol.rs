@@ -431,6 +431,9 @@ pub enum Attending {
     Online {
         /// Their chat name.
         operator: String,
+        /// Their avatar's colour (`#rrggbb`); empty: none.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        color: String,
     },
 }
 
@@ -586,6 +589,9 @@ pub struct Holder {
     pub id: OperatorId,
     /// Their chat name.
     pub name: String,
+    /// Their avatar's colour (`#rrggbb`); empty: none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub color: String,
 }
 
 /// One of the two operators of a direct conversation.

@@ -181,6 +181,8 @@ pub enum RouteName {
     SetDuty,
     /// A channel's queue, operators and service level now.
     Supervision,
+    /// Move a test build's clock forward (refused by every other build).
+    TestClock,
 }
 
 /// One row of the table.
@@ -265,6 +267,9 @@ pub const GLOBAL_CANNED: &str = "/api/canned";
 /// `GET` (signed in): the operators who share a channel with the caller
 /// ([`Teammate`](crate::api::Teammate)), by name.
 pub const TEAM: &str = "/api/team";
+/// `PUT` (admins) a [`ClockAdvance`](crate::api::ClockAdvance): moves the
+/// clock of an edge built for tests forward; any other edge answers `404`.
+pub const TEST_CLOCK: &str = "/api/test/clock";
 /// `POST` (signed in): the direct conversation with another operator
 /// ([`StartDirect`](crate::api::StartDirect)), created the first time.
 pub const DIRECT: &str = "/api/direct";
@@ -531,6 +536,7 @@ pub const TABLE: &[Route] = &[
         SUPERVISION,
         Access::ChannelOperator,
     ),
+    route(RouteName::TestClock, Method::Put, TEST_CLOCK, Access::Admin),
 ];
 
 /// A request matched to its route, with the ids its path carries.

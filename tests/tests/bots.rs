@@ -13,9 +13,10 @@ use charla_shared::api::{
 use charla_shared::bot::{Chatbot, Step, StepKind, Texts, WELCOME_BOT};
 use charla_shared::channel::{ChannelSettings, Language, Rule};
 use charla_shared::identity::Visitor;
-use charla_shared::ids::{ChannelId, ClientMsgId, Seq};
+use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, Seq};
 use charla_shared::protocol::{
-    ClientFrame, ErrorCode, InboxFrame, Message, MessageKind, Role, ServerFrame,
+    ClientFrame, ConversationSummary, ErrorCode, InboxFrame, Message, MessageKind, Role,
+    ServerFrame,
 };
 use charla_shared::routes;
 use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
@@ -397,6 +398,17 @@ async fn scripts_are_checked_forward_steps_reach_operators_and_tickets_get_numbe
     );
     let found: Vec<RecordSummary> = serde_json::from_str(&found.body).unwrap();
     assert_eq!(found.len(), 1, "searchable by number");
+    // The console's search finds its conversation by the ticket's number
+    // (with or without "#") and by the start of the conversation's id.
+    let desk = ChannelId::parse("desk").unwrap();
+    let number = format!("#{}", tickets[0].number);
+    let prefix = &created.conversation.as_str()[..10];
+    for words in [number.as_str(), prefix] {
+        let reply = api.get(&routes::search(&desk, words), Some(&admin));
+        let found: Vec<ConversationSummary> = serde_json::from_str(&reply.body).unwrap();
+        let ids: Vec<&ConversationId> = found.iter().map(|c| &c.id).collect();
+        assert_eq!(ids, [&created.conversation], "{words}");
+    }
 
     // With an operator online, the forward step hands the conversation
     // over with its transcript, and the bot stops.

@@ -9,11 +9,16 @@
 //!
 //! The suite starts one edge and gives every scenario a channel of its own.
 
-use charla_shared::api::{ConversationCreated, CreateConversation, Duty, Supervision, Transfer};
+use charla_shared::api::{
+    ClockAdvance, ConversationCreated, CreateConversation, Duty, OperatorForm, StaffRole,
+    Supervision, Transfer,
+};
 use charla_shared::channel::{ChannelSettings, ChannelTexts, Language};
 use charla_shared::identity::Visitor;
 use charla_shared::ids::{ChannelId, ClientMsgId, ConversationId, OperatorId, Seq};
-use charla_shared::protocol::{Attending, ClientFrame, ErrorCode, Message, Role, ServerFrame};
+use charla_shared::protocol::{
+    Attending, ClientFrame, ErrorCode, InboxFrame, InboxRequest, Message, Role, ServerFrame,
+};
 use charla_shared::routes;
 use charla_shared::routing::{Routing, Strategy};
 use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
@@ -22,7 +27,9 @@ use charla_tests::edge::{test_edge, LocalEdge};
 use charla_tests::seed::{
     DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, OUTSIDER_EMAIL, TEST_PASSWORD,
 };
-use charla_tests::ui::{in_widget, open_widget, send_from_widget, sign_in_as, widget_texts};
+use charla_tests::ui::{
+    in_widget, open_widget, send_from_widget, sign_in_as, type_into_widget, widget_texts,
+};
 use charla_tests::HarnessResult;
 use fantoccini::{Client, Locator};
 
@@ -34,6 +41,7 @@ async fn conversations_wait_in_the_queue_until_an_operator_takes_them() -> Harne
     let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
     strategies_assign_in_turn_or_to_the_least_busy(&edge, &api, &ana, &luis).await;
     the_manual_queue_takes_transfers_and_fills_up(&edge, &api, &ana, &luis).await;
+    an_inactive_operator_leaves_the_rotation_until_they_come_back(&edge, &api, &ana, &luis).await;
     the_dot_fills_when_an_operator_takes_the_conversation(&edge, &api).await
 }
 
@@ -46,9 +54,7 @@ async fn strategies_assign_in_turn_or_to_the_least_busy(
     luis: &str,
 ) {
     let channel = "turns";
-    routed_channel(api, ana, channel, Strategy::RoundRobin, 0);
-    let _ana_inbox = Socket::inbox(edge, channel, ana).await.unwrap();
-    let _luis_inbox = Socket::inbox(edge, channel, luis).await.unwrap();
+    let _inboxes = both_online(edge, api, (ana, luis), channel, Strategy::RoundRobin, 0).await;
 
     // Both on duty and idle: turns, starting with the operator who never
     // had one (by id on a tie), and each greets in the visitor's language.
@@ -117,9 +123,7 @@ async fn the_manual_queue_takes_transfers_and_fills_up(
     luis: &str,
 ) {
     let channel = "manual";
-    routed_channel(api, ana, channel, Strategy::Manual, 2);
-    let _ana_inbox = Socket::inbox(edge, channel, ana).await.unwrap();
-    let _luis_inbox = Socket::inbox(edge, channel, luis).await.unwrap();
+    let _inboxes = both_online(edge, api, (ana, luis), channel, Strategy::Manual, 2).await;
 
     let (first, mut first_visitor) = visitor_writes(edge, api, channel, Language::Pt).await;
     assert_eq!(first_visitor.next_attending().await, waiting(1));
@@ -229,6 +233,66 @@ async fn the_manual_queue_takes_transfers_and_fills_up(
     eventually_supervision(api, ana, channel, |s| s.waiting == 0).await;
 }
 
+/// Past the channel's inactivity limit (the test clock moves) an operator
+/// whose console reported no activity gets nothing more; their next
+/// activity puts them back.
+async fn an_inactive_operator_leaves_the_rotation_until_they_come_back(
+    edge: &LocalEdge,
+    api: &Api,
+    ana: &str,
+    luis: &str,
+) {
+    let channel = "idle";
+    let (mut ana_inbox, mut luis_inbox) =
+        both_online(edge, api, (ana, luis), channel, Strategy::RoundRobin, 0).await;
+    let minutes = i64::from(Routing::default().inactivity_minutes) + 1;
+    let moved = api.request(
+        "PUT",
+        routes::TEST_CLOCK,
+        Some(
+            &serde_json::to_string(&ClockAdvance {
+                by_ms: minutes * 60_000,
+            })
+            .unwrap(),
+        ),
+        &[("cookie", ana)],
+    );
+    assert_eq!(moved.status, 200, "{}", moved.body);
+
+    // Ana's console reports activity; Luis's is silent.
+    ana_inbox.send_raw(&InboxRequest::Active.encode()).await;
+    presence_until(&mut ana_inbox, &["luis"]).await;
+    let mut holders = Vec::new();
+    for _ in 0..2 {
+        let (_, mut visitor) = visitor_writes(edge, api, channel, Language::En).await;
+        holders.push(visitor.next_attending().await);
+    }
+    assert_eq!(holders, [online("Ana"), online("Ana")]);
+
+    // Luis moves the mouse: he is back, and it is his turn. (His console
+    // heard he was away when Ana came back.)
+    presence_until(&mut luis_inbox, &["luis"]).await;
+    luis_inbox.send_raw(&InboxRequest::Active.encode()).await;
+    presence_until(&mut luis_inbox, &[]).await;
+    let (_, mut visitor) = visitor_writes(edge, api, channel, Language::En).await;
+    assert_eq!(visitor.next_attending().await, online("Luis"));
+}
+
+/// Reads inbox frames until who is away is exactly `away`.
+async fn presence_until(inbox: &mut Socket, away: &[&str]) {
+    let away: Vec<OperatorId> = away
+        .iter()
+        .map(|id| OperatorId::parse(*id).unwrap())
+        .collect();
+    loop {
+        if let InboxFrame::Presence { away: now, .. } = inbox.next_inbox_frame().await {
+            if now == away {
+                return;
+            }
+        }
+    }
+}
+
 /// In the browser: the visitor's dot is empty while waiting, and fills with
 /// the operator's name once Luis takes the conversation from the console's
 /// queue.
@@ -237,8 +301,29 @@ async fn the_dot_fills_when_an_operator_takes_the_conversation(
     api: &Api,
 ) -> HarnessResult<()> {
     let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    // Luis picks an avatar colour: visitors see his initials on it.
+    let luis_account = OperatorForm {
+        id: OperatorId::parse("luis").unwrap(),
+        name: "Luis".into(),
+        email: OPERATOR_EMAIL.into(),
+        role: StaffRole::Operator,
+        chat_name: String::new(),
+        avatar_color: "rgb(10, 48, 105)".into(),
+        password: None,
+    };
+    let reply = api.request(
+        "PUT",
+        &routes::operator(&luis_account.id),
+        Some(&serde_json::to_string(&luis_account).unwrap()),
+        &[("cookie", &ana)],
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
     api.configure(&ana, DEMO_CHANNEL, |s| {
-        s.options.routing = Routing::default();
+        s.options.routing = Routing {
+            max_waiting: 1,
+            ..Routing::default()
+        };
+        s.options.offline_messages = true;
     });
     let driver = Chromedriver::start()?;
     let operator = driver.session().await?;
@@ -257,6 +342,23 @@ async fn the_dot_fills_when_an_operator_takes_the_conversation(
         .then_some(())
     })
     .await?;
+
+    // One waits, the limit: the next visitor reads the unavailable message
+    // above the offline form, and their message waits in the window.
+    let turned_away = driver.session().await?;
+    turned_away.goto(&edge.url()).await?;
+    open_widget(&turned_away).await?;
+    type_into_widget(&turned_away, "Hello?").await?;
+    let unavailable = ChannelTexts::built_in(Language::En).unavailable_message;
+    let busy = "return [root.querySelector('.charla-closed-message').textContent,
+                        root.querySelector('.charla-closed').hidden,
+                        root.querySelector('.charla-offline').hidden]";
+    eventually("the unavailable message and the form", || async {
+        (in_widget(&turned_away, busy).await == serde_json::json!([unavailable, false, false]))
+            .then_some(())
+    })
+    .await?;
+    turned_away.close().await?;
 
     // The console counts it and lists it under "Waiting"; Luis takes it.
     let queued = "const item = document.querySelector('[data-list=waiting] .conversation');
@@ -281,9 +383,16 @@ async fn the_dot_fills_when_an_operator_takes_the_conversation(
     take.click().await?;
 
     eventually("a filled dot with Luis's name", || async {
-        (in_widget(&visitor, dot).await == serde_json::json!(["Luis · online", true])).then_some(())
+        (in_widget(&visitor, dot).await == serde_json::json!(["LLuis · online", true]))
+            .then_some(())
     })
     .await?;
+    let avatar = "const a = root.querySelector('.charla-attending .charla-avatar');
+                  return a && [a.textContent, getComputedStyle(a).backgroundColor]";
+    assert_eq!(
+        in_widget(&visitor, avatar).await,
+        serde_json::json!(["L", "rgb(10, 48, 105)"])
+    );
     let greeting = ChannelTexts::built_in(Language::En).agent_message;
     eventually("the agent's greeting", || async {
         widget_texts(&visitor)
@@ -335,9 +444,17 @@ async fn supervise_in_console(operator: &Client) -> HarnessResult<()> {
     Ok(())
 }
 
-/// A channel answered by the demo admin (Ana) and Luis, routed so.
-fn routed_channel(api: &Api, admin: &str, id: &str, strategy: Strategy, max_waiting: u32) {
-    api.create_channel(admin, id, |settings: &mut ChannelSettings| {
+/// A channel answered by the demo admin (Ana) and Luis, routed so, with
+/// both of them online (their inbox sockets, Ana's first).
+async fn both_online(
+    edge: &LocalEdge,
+    api: &Api,
+    (ana, luis): (&str, &str),
+    id: &str,
+    strategy: Strategy,
+    max_waiting: u32,
+) -> (Socket, Socket) {
+    api.create_channel(ana, id, |settings: &mut ChannelSettings| {
         settings.operators = vec![OperatorId::parse("luis").unwrap()];
         settings.options.routing = Routing {
             strategy,
@@ -345,6 +462,10 @@ fn routed_channel(api: &Api, admin: &str, id: &str, strategy: Strategy, max_wait
             ..Routing::default()
         };
     });
+    (
+        Socket::inbox(edge, id, ana).await.unwrap(),
+        Socket::inbox(edge, id, luis).await.unwrap(),
+    )
 }
 
 fn new_conversation(channel: &str, language: Language) -> CreateConversation {
@@ -432,6 +553,7 @@ async fn eventually_supervision(
 fn online(name: &str) -> Attending {
     Attending::Online {
         operator: name.into(),
+        color: String::new(),
     }
 }
 

@@ -138,12 +138,22 @@ async fn admins_manage_accounts_and_a_given_password_opens_only_its_replacement(
         email: "lucia@charla.test".into(),
         role: StaffRole::Operator,
         chat_name: "Lucía".into(),
+        avatar_color: "#6639ba".into(),
         password: password.map(str::to_owned),
     };
     let initial = "given-by-ana-1";
 
     // Checked on the edge: a short password, a taken address.
     let reply = api.post(routes::OPERATORS, &form(Some("short")), Some(&admin));
+    assert_eq!(
+        (reply.status, reply.problem().code),
+        (400, ErrorCode::Invalid)
+    );
+    let pale = OperatorForm {
+        avatar_color: "#fff8c5".into(),
+        ..form(Some(initial))
+    };
+    let reply = api.post(routes::OPERATORS, &pale, Some(&admin));
     assert_eq!(
         (reply.status, reply.problem().code),
         (400, ErrorCode::Invalid)
@@ -240,6 +250,7 @@ async fn admins_manage_accounts_and_a_given_password_opens_only_its_replacement(
         email: DEMO_EMAIL.into(),
         role: StaffRole::Operator,
         chat_name: String::new(),
+        avatar_color: String::new(),
         password: None,
     };
     let reply = api.request(

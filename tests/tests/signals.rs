@@ -1200,7 +1200,7 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
     let spanish = serde_json::json!([
         "Conversaciones",
         "Cerrar sesión",
-        "Buscar por nombre, correo o palabras"
+        "Buscar por nombre, correo, palabras o número de ticket"
     ]);
     eventually("the console in Spanish", || async {
         (script(&laptop, words).await == spanish).then_some(())

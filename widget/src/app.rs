@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use charla_client::chat::HasChat;
-use charla_client::ui::{AttachFile, BotControls, Composer, MessageList};
+use charla_client::ui::{initials, AttachFile, BotControls, Composer, MessageList};
 use charla_shared::bot::{self, AnswerId, Pending};
 use charla_shared::channel::ChatMode;
 
@@ -207,16 +207,25 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                                 .with(|s| s.attending().cloned())
                                 .map(|attending| {
                                     let words = t();
-                                    let (online, text) = match attending {
+                                    let (online, text, avatar) = match attending {
                                         Attending::Waiting { place } => {
-                                            (false, format!("{}{place}{}", words.waiting[0], words.waiting[1]))
+                                            (false, format!("{}{place}{}", words.waiting[0], words.waiting[1]), None)
                                         }
-                                        Attending::Online { operator } => {
-                                            (true, format!("{operator} · {}", words.online))
+                                        Attending::Online { operator, color } => {
+                                            let avatar = (!color.is_empty()).then(|| (initials(&operator), color));
+                                            (true, format!("{operator} · {}", words.online), avatar)
                                         }
                                     };
                                     view! {
                                         <span class="charla-dot" class:charla-dot-on=online aria-hidden="true"></span>
+                                        {avatar
+                                            .map(|(letters, color)| {
+                                                view! {
+                                                    <span class="charla-avatar" aria-hidden="true" style:background-color=color>
+                                                        {letters}
+                                                    </span>
+                                                }
+                                            })}
                                         {text}
                                     }
                                 })

@@ -600,6 +600,7 @@ mod tests {
         assert_eq!(state.attending(), Some(&Attending::Waiting { place: 2 }));
         let luis = Attending::Online {
             operator: "Luis".into(),
+            color: "#0a3069".into(),
         };
         state.receive(ServerFrame::Attending {
             attending: luis.clone(),

@@ -40,8 +40,18 @@ pub fn widget_target() -> std::path::PathBuf {
     paths::root().join("target").join("widget")
 }
 
+/// Which edge a build makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeBuild {
+    /// What is deployed, served by `dev` and measured by `bench`.
+    Release,
+    /// The same with the test clock (`--features test-clock`), for
+    /// `cargo xtask test` only.
+    Tests,
+}
+
 /// Builds everything and assembles `dist/site`.
-pub fn all() -> Result<(), Error> {
+pub fn all(edge_build: EdgeBuild) -> Result<(), Error> {
     step("building the widget (Trunk, release, nightly for size)");
     widget()?;
     step("building the console (Trunk, release)");
@@ -51,8 +61,11 @@ pub fn all() -> Result<(), Error> {
         "/console/",
         true,
     ))?;
-    step("building the edge (worker-build, release)");
-    edge()?;
+    match edge_build {
+        EdgeBuild::Release => step("building the edge (worker-build, release)"),
+        EdgeBuild::Tests => step("building the edge (worker-build, release, with the test clock)"),
+    }
+    edge(edge_build)?;
     step("assembling dist/site");
     assemble()
 }
@@ -122,7 +135,7 @@ fn trunk(target: &str, dist: &str, public_url: &str, filehash: bool) -> Command 
     trunk
 }
 
-fn edge() -> Result<(), Error> {
+fn edge(edge_build: EdgeBuild) -> Result<(), Error> {
     let mut build = Command::new(cargo_bin().join("worker-build"));
     build
         .current_dir(paths::root().join("edge"))
@@ -131,6 +144,10 @@ fn edge() -> Result<(), Error> {
         .env("WASM_OPT_BIN", paths::node_bin("wasm-opt"))
         .env("ESBUILD_BIN", paths::node_bin("esbuild"))
         .arg("--release");
+    if edge_build == EdgeBuild::Tests {
+        // The crate's path comes first; what follows goes to `cargo build`.
+        build.args([".", "--features", "test-clock"]);
+    }
     run(build)
 }
 

@@ -31,6 +31,7 @@ use charla_tests::edge::{dev_command, prepare_state, wrangler, LOCAL_VARS};
 use charla_tests::paths;
 use charla_tests::seed::{Seed, DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD};
 
+use crate::build::EdgeBuild;
 use crate::cmd::{cargo, run, Error};
 
 fn main() -> ExitCode {
@@ -38,7 +39,14 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("dev") => port_arg(&args[1..]).and_then(dev),
         Some("test") => test(),
-        Some("build") => tools::ensure(tools::Need::Build).and_then(|()| build::all()),
+        Some("build") => {
+            let edge = if args[1..].iter().any(|a| a == "--tests") {
+                EdgeBuild::Tests
+            } else {
+                EdgeBuild::Release
+            };
+            tools::ensure(tools::Need::Build).and_then(|()| build::all(edge))
+        }
         Some("deploy") => deploy(args[1..].iter().any(|a| a == "--dry-run")),
         Some("fuzz") => seconds_arg(&args[1..]).and_then(fuzz),
         Some("bench") => bench(args[1..].iter().any(|a| a == "--check")),
@@ -48,7 +56,7 @@ fn main() -> ExitCode {
         Some("floor-relay") => port_arg(&args[1..]).and_then(bench::floor::serve),
         _ => {
             eprintln!(
-                "usage: cargo xtask dev [--port N] | test | build | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | size [--record] | admin EMAIL NAME"
+                "usage: cargo xtask dev [--port N] | test | build [--tests] | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | size [--record] | admin EMAIL NAME"
             );
             return ExitCode::from(2);
         }
@@ -65,7 +73,7 @@ fn main() -> ExitCode {
 /// Builds and serves everything on local workerd, in the foreground.
 fn dev(port: u16) -> Result<(), Error> {
     tools::ensure(tools::Need::Build)?;
-    build::all()?;
+    build::all(EdgeBuild::Release)?;
     let state = paths::root().join(".wrangler").join("state");
     cmd::step("preparing the local database (.wrangler/state)");
     prepare_state(&state, &Seed::demo())?;
@@ -115,7 +123,7 @@ fn test() -> Result<(), Error> {
     ]))?;
     cmd::step("unit tests");
     run(cargo(["test", "--workspace", "--lib", "--bins"]))?;
-    build::all()?;
+    build::all(EdgeBuild::Tests)?;
     size::check()?;
     cmd::step("widget components in headless Chromium");
     let mut browser_tests = cargo([
@@ -181,7 +189,7 @@ fn test() -> Result<(), Error> {
 /// deployed, offline.
 fn deploy(dry_run: bool) -> Result<(), Error> {
     tools::ensure(tools::Need::Build)?;
-    build::all()?;
+    build::all(EdgeBuild::Release)?;
     if dry_run {
         return deploy_dry_run();
     }
@@ -277,7 +285,7 @@ fn deploy_dry_run() -> Result<(), Error> {
 /// with `record`, records it as the limit `cargo xtask test` checks.
 fn size_command(record: bool) -> Result<(), Error> {
     tools::ensure(tools::Need::Build)?;
-    build::all()?;
+    build::all(EdgeBuild::Release)?;
     size::report()?;
     if record {
         size::record()?;
@@ -288,7 +296,7 @@ fn size_command(record: bool) -> Result<(), Error> {
 /// Builds, then runs every benchmark (see bench/mod.rs).
 fn bench(check: bool) -> Result<(), Error> {
     tools::ensure(tools::Need::Test)?;
-    build::all()?;
+    build::all(EdgeBuild::Release)?;
     bench::run(check)
 }
 

@@ -240,6 +240,7 @@ mod tests {
         let session = StaffSession {
             id: OperatorId::parse("ana").unwrap(),
             name: "Ana".into(),
+            color: String::new(),
             session: "digest".into(),
             expires_at: 10,
         };
@@ -257,6 +258,7 @@ mod tests {
         let session = |id: &str| StaffSession {
             id: OperatorId::parse(id).unwrap(),
             name: id.into(),
+            color: String::new(),
             session: format!("digest-{id}"),
             expires_at: 10,
         };

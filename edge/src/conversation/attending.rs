@@ -109,6 +109,8 @@ impl Conversation {
             by: Holder {
                 id,
                 name: author.name.clone(),
+                // The inbox knows the rest from the operator's session.
+                color: String::new(),
             },
             admin: false,
             action: HoldAction::Answered,

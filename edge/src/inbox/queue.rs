@@ -40,6 +40,7 @@ struct QueueRow {
     since: i64,
     operator: Option<String>,
     operator_name: Option<String>,
+    operator_color: Option<String>,
     taken_at: Option<i64>,
     ended: i64,
     place: Option<u32>,
@@ -51,6 +52,7 @@ impl QueueRow {
         Some(Holder {
             id,
             name: self.operator_name.clone().unwrap_or_default(),
+            color: self.operator_color.clone().unwrap_or_default(),
         })
     }
 }
@@ -86,11 +88,15 @@ impl Inbox {
         let conversation = hold.conversation.conversation.as_str();
         let routing = self.routing(&hold.conversation.channel).await?;
         let at = now();
+        // Who acts, as their console's session on this inbox has them.
+        let by = self
+            .online_session(&hold.by.id, at)
+            .map_or_else(|| hold.by.clone(), holder_of);
         let row = self.queue_row(conversation)?;
         let held_by_other = row
             .as_ref()
             .and_then(QueueRow::holder)
-            .filter(|holder| holder.id != hold.by.id);
+            .filter(|holder| holder.id != by.id);
         let mut note = None;
         // Only a take from the queue greets the visitor: someone answering
         // has said something already, and a transfer or a return to the
@@ -106,16 +112,15 @@ impl Inbox {
                         ));
                     }
                 }
-                if row.as_ref().and_then(QueueRow::holder).map(|h| h.id) == Some(hold.by.id.clone())
-                {
+                if row.as_ref().and_then(QueueRow::holder).map(|h| h.id) == Some(by.id.clone()) {
                     return Ok(Response::empty()?.with_status(204));
                 }
-                self.give(&hold.conversation, Some(&hold.by), at)?;
+                self.give(&hold.conversation, Some(&by), at)?;
             }
             HoldAction::Release | HoldAction::Transfer { .. } => {
                 let holds = row.as_ref().and_then(QueueRow::holder);
                 match holds {
-                    Some(holder) if holder.id == hold.by.id || hold.admin => {}
+                    Some(holder) if holder.id == by.id || hold.admin => {}
                     Some(holder) => {
                         return Err(EdgeError::refuse(
                             ErrorCode::Forbidden,
@@ -139,12 +144,9 @@ impl Inbox {
                             "That operator is not online on this channel; transfer to someone who is.",
                         ));
                     };
-                    let next = Holder {
-                        id: next.id,
-                        name: next.name,
-                    };
+                    let next = holder_of(next);
                     self.give(&hold.conversation, Some(&next), at)?;
-                    note = Some((hold.by.clone(), transfer_note(&next, text)));
+                    note = Some((by.clone(), transfer_note(&next, text)));
                 } else {
                     self.give(&hold.conversation, None, at)?;
                 }
@@ -367,6 +369,7 @@ impl Inbox {
         let attending = match (&holder, place) {
             (Some(holder), _) => Attending::Online {
                 operator: holder.name.clone(),
+                color: holder.color.clone(),
             },
             (None, place) => Attending::Waiting {
                 place: place.unwrap_or(1),
@@ -417,11 +420,7 @@ impl Inbox {
             let Some(session) = self.online_session(chosen, at) else {
                 break;
             };
-            let holder = Holder {
-                id: session.id,
-                name: session.name,
-            };
-            self.set_holder(&next.conversation, Some(&holder), at)?;
+            self.set_holder(&next.conversation, Some(&holder_of(session)), at)?;
             changes.push(Change {
                 conversation: next.conversation,
                 note: None,
@@ -454,7 +453,7 @@ impl Inbox {
     ) -> EdgeResult<()> {
         // The first time it is taken is what the service level counts.
         self.sql.exec(
-            "UPDATE queue SET operator = ?2, operator_name = ?3,
+            "UPDATE queue SET operator = ?2, operator_name = ?3, operator_color = ?5,
                  taken_at = CASE WHEN ?2 IS NULL THEN taken_at ELSE coalesce(taken_at, ?4) END
              WHERE conversation = ?1",
             vec![
@@ -462,6 +461,7 @@ impl Inbox {
                 holder.map(|h| h.id.to_string()).into(),
                 holder.map(|h| h.name.clone()).into(),
                 SqlStorageValue::from(at),
+                holder.map(|h| h.color.clone()).into(),
             ],
         )?;
         if let Some(holder) = holder {
@@ -571,7 +571,7 @@ impl Inbox {
             .sql
             .exec(
                 &format!(
-                    "SELECT conversation, since, operator, operator_name, taken_at, ended, place FROM queue {filter}"
+                    "SELECT conversation, since, operator, operator_name, operator_color, taken_at, ended, place FROM queue {filter}"
                 ),
                 params,
             )?
@@ -617,6 +617,15 @@ struct DutyRow {
     joined: i64,
     last_active: i64,
     last_assigned: i64,
+}
+
+/// An operator as the queue shows them.
+fn holder_of(session: StaffSession) -> Holder {
+    Holder {
+        id: session.id,
+        name: session.name,
+        color: session.color,
+    }
 }
 
 /// What the next operator reads when a conversation is handed to them.
