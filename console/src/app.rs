@@ -18,7 +18,7 @@ use crate::offline::OfflineMessages;
 use crate::queue::SupervisionView;
 use crate::ratings::RatingsReport;
 use crate::records::Records;
-use crate::words::{choose, language, tr};
+use crate::words::{choose, language, tr, trf};
 
 /// The whole console.
 #[component]
@@ -167,6 +167,8 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
     let supervision = session.clone();
     let me = session.operator.id.clone();
     let password_saved = RwSignal::new(false);
+    // How many conversations wait, seen from every view.
+    let waiting = RwSignal::new(0usize);
     view! {
         <header class="topbar">
             <h1>"Charla"</h1>
@@ -181,6 +183,9 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
                 {admin.then(|| tab(View::Chatbots, tr("Chatbots")))}
                 {admin.then(|| tab(View::Accounts, tr("Accounts")))}
             </nav>
+            <span class="topbar-waiting" hidden=move || waiting.get() == 0>
+                {move || trf("{} waiting", &[&waiting.get().to_string()])}
+            </span>
             <span class="me">{name}</span>
             <LanguagePicker />
             <button type="button" class="password-button" on:click=move |_| view.set(View::Password)>
@@ -197,6 +202,7 @@ fn Shell(session: Session, on_sign_out: Callback<bool>, on_ended: Callback<()>) 
             session=session
             hidden=Signal::derive(move || view.get() != View::Desk)
             on_ended=on_ended
+            waiting=waiting
         />
         <Show when=move || view.get() == View::Channels>
             <ChannelsAdmin session=channels.clone() />

@@ -27,9 +27,12 @@ pub fn Desk(
     hidden: Signal<bool>,
     /// Called when the edge says the session has ended.
     on_ended: Callback<()>,
+    /// Set to how many conversations wait, for the top bar.
+    waiting: RwSignal<usize>,
 ) -> impl IntoView {
     let operator = session.operator.clone();
     let desk = RwSignal::new(DeskState::new(operator.id.clone()));
+    Effect::new(move |_| waiting.set(desk.with(|d| d.inbox().waiting())));
     let connection = RwSignal::new(Connection::default());
     let me = ParticipantId::operator(&operator.id);
     let admin = operator.role == StaffRole::Admin;

@@ -481,6 +481,7 @@ const ES: &[(&str, &str)] = &[
     ("Service level (seconds)", "Nivel de servicio (segundos)"),
     ("Inactivity limit (minutes)", "Límite de inactividad (minutos)"),
     ("Avatar colour (visitors see the initials on it; empty: none)", "Color del avatar (los visitantes ven las iniciales sobre él; vacío: ninguno)"),
+    ("{} waiting", "{} en espera"),
 ];
 
 /// Portuguese.
@@ -872,6 +873,7 @@ const PT: &[(&str, &str)] = &[
     ("Service level (seconds)", "Nível de serviço (segundos)"),
     ("Inactivity limit (minutes)", "Limite de inatividade (minutos)"),
     ("Avatar colour (visitors see the initials on it; empty: none)", "Cor do avatar (os visitantes veem as iniciais sobre ela; vazio: nenhuma)"),
+    ("{} waiting", "{} aguardando"),
 ];
 
 #[cfg(test)]

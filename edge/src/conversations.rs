@@ -327,10 +327,12 @@ async fn chatbot_for(
     Ok(Some(asked.to_owned()))
 }
 
-/// Whether an operator of the channel is available: until presence and
-/// queues come, one who has the console open.
+/// Whether an operator of the channel can take a conversation: one is on
+/// duty (console open, taking conversations, active) and the queue has
+/// room.
 pub async fn operators_available(env: &Env, channel: &ChannelId) -> EdgeResult<bool> {
-    Ok(availability(env, channel).await?.operators > 0)
+    let availability = availability(env, channel).await?;
+    Ok(availability.operators > 0 && !availability.full)
 }
 
 /// Whether a channel's queue takes no more conversations (only a channel

@@ -157,6 +157,7 @@ impl DurableObject for Inbox {
             paths::HOLD => async { self.hold(&internal::body(&mut req).await?).await }.await,
             paths::ENDED => async { self.ended(&internal::body(&mut req).await?).await }.await,
             paths::DUTY => async { self.duty(&internal::body(&mut req).await?).await }.await,
+            paths::GONE => async { self.gone(&internal::body(&mut req).await?).await }.await,
             paths::SUPERVISE => {
                 async {
                     let channel = query(&req.url()?, "channel")

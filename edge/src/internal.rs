@@ -89,6 +89,9 @@ pub mod paths {
     /// Inbox: an operator joins or leaves the rotation
     /// ([`DutyChange`](super::DutyChange)).
     pub const DUTY: &str = "/duty";
+    /// Inbox: an operator's account is being removed
+    /// ([`DutyChange`](super::DutyChange)): what they held waits again.
+    pub const GONE: &str = "/gone";
     /// Inbox: the queue, the operators and today's service level
     /// (`?channel=`).
     pub const SUPERVISE: &str = "/supervise";
@@ -239,6 +242,9 @@ pub struct Availability {
     pub operators: usize,
     /// Conversations waiting for one.
     pub waiting: u32,
+    /// Whether the queue takes no more (as the channel's routing settings
+    /// were when the inbox last read them).
+    pub full: bool,
 }
 
 /// A conversation of a channel, for its inbox's queue.

@@ -14,7 +14,7 @@ use crate::auth;
 use crate::crypto::{pbkdf2, random_bytes};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json, read_json};
-use crate::internal::SignedOut;
+use crate::internal::{self, paths, Call, DutyChange, SignedOut};
 use crate::now;
 use crate::router::Ctx;
 use crate::store::Db;
@@ -94,7 +94,22 @@ pub async fn delete(ctx: &Ctx<'_>) -> EdgeResult<Response> {
         ));
     }
     let db = Db::new(ctx.env)?;
+    let Some(profile) = db.operators().await?.into_iter().find(|o| o.id == *id) else {
+        return Err(no_account(id));
+    };
     end_sessions(ctx, &db, id).await?;
+    // What they held goes back to each channel's queue, before the account
+    // goes, so that a failure leaves an account an admin can remove again.
+    for channel in db.channels_for(&profile).await? {
+        let gone = DutyChange {
+            channel: channel.id.clone(),
+            operator: id.clone(),
+            on: false,
+        };
+        Call::post(paths::GONE, &gone)?
+            .expect(&internal::inbox(ctx.env, &channel.id)?, 204)
+            .await?;
+    }
     if !db.delete_operator(id).await? {
         return Err(no_account(id));
     }

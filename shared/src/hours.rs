@@ -89,6 +89,12 @@ impl OfficeHours {
                 .any(|span| minute >= span.from && (span.to < span.from || minute < span.to))
     }
 
+    /// The last midnight in the channel's time zone before `now`: where
+    /// "today" starts for its figures.
+    pub fn start_of_day(&self, now: Millis) -> Millis {
+        start_of_day(&self.time_zone, now)
+    }
+
     /// Checks the hours and puts the exceptions in date order.
     pub fn validated(&self) -> Result<OfficeHours, Problem> {
         let time_zone = self.time_zone.trim();
@@ -252,6 +258,17 @@ fn minute_of(text: &str) -> Result<u16, String> {
     }
 }
 
+/// The last midnight in `time_zone` (UTC if unknown) before `now`.
+pub fn start_of_day(time_zone: &str, now: Millis) -> Millis {
+    let zone = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::from_millisecond(now)
+        .ok()
+        .and_then(|instant| instant.to_zoned_datetime(zone).start_of_day().ok())
+        .map_or(now - now.rem_euclid(86_400_000), |midnight| {
+            midnight.timestamp().as_millisecond()
+        })
+}
+
 fn invalid(message: String) -> Problem {
     Problem::new(ErrorCode::Invalid, message)
 }
@@ -273,6 +290,30 @@ mod tests {
         }
         .validated()
         .unwrap()
+    }
+
+    #[test]
+    fn today_starts_at_midnight_where_the_channel_is() {
+        let madrid = OfficeHours::office_days("Europe/Madrid");
+        assert_eq!(
+            madrid.start_of_day(utc("2026-12-02T10:00:00Z")),
+            utc("2026-12-01T23:00:00Z")
+        );
+        // 00:30 in Madrid is still the evening before in UTC.
+        assert_eq!(
+            madrid.start_of_day(utc("2026-12-01T23:30:00Z")),
+            utc("2026-12-01T23:00:00Z")
+        );
+        // The day summer time starts (29 March 2026), midnight was winter's.
+        assert_eq!(
+            madrid.start_of_day(utc("2026-03-29T12:00:00Z")),
+            utc("2026-03-28T23:00:00Z")
+        );
+        assert_eq!(
+            start_of_day("Nowhere/Atlantis", utc("2026-12-02T10:00:00Z")),
+            utc("2026-12-02T00:00:00Z"),
+            "an unknown zone counts as UTC"
+        );
     }
 
     #[test]

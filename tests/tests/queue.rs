@@ -10,8 +10,8 @@
 //! The suite starts one edge and gives every scenario a channel of its own.
 
 use charla_shared::api::{
-    ClockAdvance, ConversationCreated, CreateConversation, Duty, OperatorForm, StaffRole,
-    Supervision, Transfer,
+    ClockAdvance, ConversationCreated, CreateConversation, Duty, OperatorForm, PasswordChange,
+    StaffRole, Supervision, Transfer,
 };
 use charla_shared::channel::{ChannelSettings, ChannelTexts, Language};
 use charla_shared::identity::Visitor;
@@ -231,6 +231,50 @@ async fn the_manual_queue_takes_transfers_and_fills_up(
     // The visitor who waits gives up: the queue is empty.
     first_visitor.send(&ClientFrame::End).await;
     eventually_supervision(api, ana, channel, |s| s.waiting == 0).await;
+
+    // An account removed while it holds a conversation: the conversation
+    // waits again.
+    let nina = new_operator(api, ana, "nina", channel);
+    let (third, mut third_visitor) = visitor_writes(edge, api, channel, Language::En).await;
+    assert_eq!(third_visitor.next_attending().await, waiting(1));
+    assert_eq!(take(api, &nina, &third.conversation).status, 200);
+    assert_eq!(third_visitor.next_attending().await, online("Nina"));
+    let removed = api.delete(&routes::operator(&OperatorId::parse("nina").unwrap()), ana);
+    assert_eq!(removed.status, 204, "{}", removed.body);
+    assert_eq!(third_visitor.next_attending().await, waiting(1));
+    third_visitor.send(&ClientFrame::End).await;
+    eventually_supervision(api, ana, channel, |s| s.waiting == 0).await;
+}
+
+/// A new operator account on `channel`, past its first password; returns
+/// its session cookie.
+fn new_operator(api: &Api, admin: &str, id: &str, channel: &str) -> String {
+    let email = format!("{id}@charla.test");
+    let form = OperatorForm {
+        id: OperatorId::parse(id).unwrap(),
+        name: format!("{}{}", id[..1].to_uppercase(), &id[1..]),
+        email: email.clone(),
+        role: StaffRole::Operator,
+        chat_name: String::new(),
+        avatar_color: String::new(),
+        password: Some("given-by-an-admin".into()),
+    };
+    let created = api.post(routes::OPERATORS, &form, Some(admin));
+    assert_eq!(created.status, 201, "{}", created.body);
+    api.configure(admin, channel, |s| s.operators.push(form.id.clone()));
+    let cookie = api.sign_in(&email, "given-by-an-admin");
+    let change = PasswordChange {
+        current: "given-by-an-admin".into(),
+        new: "chosen-by-its-owner".into(),
+    };
+    let changed = api.request(
+        "PUT",
+        routes::PASSWORD,
+        Some(&serde_json::to_string(&change).unwrap()),
+        &[("cookie", &cookie)],
+    );
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    cookie
 }
 
 /// Past the channel's inactivity limit (the test clock moves) an operator
@@ -369,6 +413,12 @@ async fn the_dot_fills_when_an_operator_takes_the_conversation(
             .then_some(())
     })
     .await?;
+    let top = "const badge = document.querySelector('.topbar-waiting');
+               return [badge.textContent, badge.hidden]";
+    assert_eq!(
+        script(&operator, top).await,
+        serde_json::json!(["1 waiting", false])
+    );
     let violations = serious_accessibility_violations(&operator).await?;
     assert!(violations.is_empty(), "{violations:#?}");
     operator

@@ -230,8 +230,9 @@ impl Conversation {
     }
 
     /// Whether an operator can take the conversation: only where people
-    /// answer after the bot, and only if one is there. A failure to find out
-    /// counts as nobody (the bot goes on, nobody is lost).
+    /// answer after the bot, only if one is on duty, and only while the
+    /// channel's queue has room. A failure to find out counts as nobody
+    /// (the bot goes on, nobody is lost).
     async fn operator_available(&self, meta: &Meta) -> bool {
         if meta.mode != ChatMode::Both {
             return false;

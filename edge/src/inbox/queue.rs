@@ -10,6 +10,8 @@
 //! The routing itself is pure (`shared/src/routing.rs`).
 
 use charla_shared::api::{OperatorLoad, Supervision};
+use charla_shared::channel::ChannelOptions;
+use charla_shared::hours::start_of_day;
 use charla_shared::ids::{ChannelId, ConversationId, OperatorId};
 use charla_shared::protocol::{Attending, ConversationSummary, ErrorCode, Holder};
 use charla_shared::routing::{OnDuty, Routing, Wait};
@@ -193,6 +195,35 @@ impl Inbox {
         Ok(Response::empty()?.with_status(204))
     }
 
+    /// An operator's account is being removed: what they held waits
+    /// again (in its old place, by when it first waited), and they are
+    /// off duty.
+    pub(super) async fn gone(&self, gone: &DutyChange) -> EdgeResult<Response> {
+        let held = self.rows(
+            "WHERE ended = 0 AND operator = ?",
+            vec![gone.operator.as_str().into()],
+        )?;
+        let at = now();
+        for row in &held {
+            self.set_holder(&row.conversation, None, at)?;
+        }
+        self.sql.exec(
+            "DELETE FROM duty WHERE operator = ?",
+            vec![gone.operator.as_str().into()],
+        )?;
+        let routing = self.routing(&gone.channel).await?;
+        let changes = held
+            .into_iter()
+            .map(|row| Change {
+                conversation: row.conversation,
+                note: None,
+                greet: false,
+            })
+            .collect();
+        self.settle(&routing, changes).await;
+        Ok(Response::empty()?.with_status(204))
+    }
+
     /// The console says its operator is active: they stay in (or come
     /// back to) the rotation.
     pub(super) async fn active(
@@ -236,13 +267,19 @@ impl Inbox {
     }
 
     /// The channel now: the queue, the operators and their load, today's
-    /// service level.
+    /// service level ("today" where the channel keeps its office hours,
+    /// else in UTC).
     pub(super) async fn supervise(&self, channel: &ChannelId) -> EdgeResult<Response> {
-        let routing = self.routing(channel).await?;
+        let options = self.options(channel).await?;
+        let routing = options.routing;
         let at = now();
+        let zone = options
+            .hours
+            .map_or_else(|| "UTC".to_owned(), |h| h.time_zone);
+        let today = start_of_day(&zone, at);
         let rows = self.rows(
             "WHERE ended = 0 OR since >= ?",
-            vec![SqlStorageValue::from(start_of_day(at))],
+            vec![SqlStorageValue::from(today)],
         )?;
         let open: Vec<&QueueRow> = rows.iter().filter(|r| r.ended == 0).collect();
         let waits: Vec<Wait> = rows
@@ -271,7 +308,7 @@ impl Inbox {
             waiting: count(open.iter().filter(|r| r.operator.is_none())),
             in_progress: count(open.iter().filter(|r| r.operator.is_some())),
             operators,
-            figures: routing.figures(&waits, start_of_day(at), at),
+            figures: routing.figures(&waits, today, at),
             service_level_secs: routing.service_level_secs,
         };
         json(200, &supervision)
@@ -504,7 +541,11 @@ impl Inbox {
             self.rows("WHERE ended = 0 AND operator IS NULL", Vec::new())?
                 .iter(),
         );
-        Ok(Availability { operators, waiting })
+        Ok(Availability {
+            operators,
+            waiting,
+            full: routing.queue_full(waiting),
+        })
     }
 
     /// The live sessions on this inbox, one per operator.
@@ -581,17 +622,22 @@ impl Inbox {
     /// The channel's routing settings from D1, kept for the decisions that
     /// cannot wait for it (presence, activity).
     async fn routing(&self, channel: &ChannelId) -> EdgeResult<Routing> {
-        let routing = Db::new(&self.env)?
+        Ok(self.options(channel).await?.routing)
+    }
+
+    /// The channel's settings from D1, its routing kept as above.
+    async fn options(&self, channel: &ChannelId) -> EdgeResult<ChannelOptions> {
+        let options = Db::new(&self.env)?
             .channel(channel)
             .await?
-            .map(|c| c.options.routing)
+            .map(|c| c.options)
             .unwrap_or_default();
         self.sql.exec(
             "INSERT INTO routing (id, settings) VALUES (1, ?)
              ON CONFLICT (id) DO UPDATE SET settings = excluded.settings",
-            vec![serde_json::to_string(&routing)?.into()],
+            vec![serde_json::to_string(&options.routing)?.into()],
         )?;
-        Ok(routing)
+        Ok(options)
     }
 
     fn cached_routing(&self) -> EdgeResult<Routing> {
@@ -636,11 +682,6 @@ fn transfer_note(next: &Holder, note: &str) -> String {
     } else {
         format!("Transferred to {}: {note}", next.name)
     }
-}
-
-/// Midnight (UTC) of the day `at` falls in.
-fn start_of_day(at: Millis) -> Millis {
-    at - at.rem_euclid(86_400_000)
 }
 
 fn count<T>(items: impl Iterator<Item = T>) -> u32 {
