@@ -344,8 +344,8 @@ impl Inbox {
     }
 
     /// Assigns what the strategy can, then tells every conversation whose
-    /// attendance changed (and, when the queue moved, every waiting one its
-    /// place) and the consoles. Failing to tell a conversation is logged:
+    /// attendance changed (and every waiting one whose place in line
+    /// moved) and the consoles. Failing to tell a conversation is logged:
     /// the queue holds the truth, and the next change tells it again.
     async fn settle(&self, routing: &Routing, mut changes: Vec<Change>) {
         match self.assign_waiting(routing) {
