@@ -81,6 +81,37 @@ pub async fn widget_texts_of(visitor: &Client, css: &str) -> Option<Vec<String>>
     .await
 }
 
+/// Clicks the first element `css` finds. The console's lists re-render as
+/// conversations move between them, so an element found a moment ago may be
+/// gone by the time it is clicked; finding and clicking together, again until
+/// it works, is what a person's click does.
+pub async fn click(client: &Client, css: &str) -> HarnessResult<()> {
+    click_nth(client, css, 0).await
+}
+
+/// Clicks the `n`th (from 0) element `css` finds, as [`click`] does.
+pub async fn click_nth(client: &Client, css: &str, n: usize) -> HarnessResult<()> {
+    eventually(&format!("a click on {css} number {n}"), || async {
+        let all = client.find_all(Locator::Css(css)).await.ok()?;
+        all.get(n)?.click().await.ok()
+    })
+    .await
+}
+
+/// Clicks the first element `css` finds whose text contains `text`, as
+/// [`click`] does.
+pub async fn click_containing(client: &Client, css: &str, text: &str) -> HarnessResult<()> {
+    eventually(&format!("a click on {css} with {text:?}"), || async {
+        for element in client.find_all(Locator::Css(css)).await.ok()? {
+            if element.text().await.ok()?.contains(text) {
+                return element.click().await.ok();
+            }
+        }
+        None
+    })
+    .await
+}
+
 /// The texts of the first open pane in the console.
 pub async fn pane_texts(operator: &Client) -> Option<Vec<String>> {
     texts(

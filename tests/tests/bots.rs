@@ -24,8 +24,8 @@ use charla_tests::client::{Api, Socket};
 use charla_tests::edge::{test_edge, LocalEdge};
 use charla_tests::seed::{DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
 use charla_tests::ui::{
-    in_widget, open_widget, pane_texts, shown_widget_element, sign_in_as, type_into_widget,
-    widget_texts,
+    click_containing, in_widget, open_widget, pane_texts, shown_widget_element, sign_in_as,
+    type_into_widget, widget_texts,
 };
 use charla_tests::HarnessResult;
 use fantoccini::{Client, Locator};
@@ -634,20 +634,7 @@ async fn pricing_path_with_an_operator(
         })
     })
     .await?;
-    let row = eventually("the conversation in the console", || async {
-        let rows = operator
-            .find_all(Locator::Css(".conversation button"))
-            .await
-            .ok()?;
-        for row in rows {
-            if row.text().await.ok()?.contains("A person will answer") {
-                return Some(row);
-            }
-        }
-        None
-    })
-    .await?;
-    row.click().await?;
+    click_containing(&operator, ".conversation button", "A person will answer").await?;
     eventually("the bot's transcript in the pane", || async {
         pane_texts(&operator).await.filter(|t| {
             t.iter().any(|m| m == PRICING) && t.iter().any(|m| m == "What are you looking for?")

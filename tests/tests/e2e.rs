@@ -16,8 +16,8 @@ use charla_tests::seed::{
 };
 use charla_tests::site::ForeignSite;
 use charla_tests::ui::{
-    in_widget, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
-    type_into_widget, widget_element, widget_texts, widget_texts_of,
+    click, click_nth, in_widget, open_widget, pane_texts, remembered_conversation,
+    send_from_widget, sign_in_as, type_into_widget, widget_element, widget_texts, widget_texts_of,
 };
 use charla_tests::HarnessResult;
 use fantoccini::key::Key;
@@ -67,11 +67,7 @@ async fn a_visitor_and_an_operator_chat_live_and_nothing_is_lost() -> HarnessRes
     );
 
     // The operator opens it, reads the transcript and replies.
-    operator
-        .find(Locator::Css(".conversation button"))
-        .await?
-        .click()
-        .await?;
+    click(&operator, ".conversation button").await?;
     eventually("the transcript in the pane", || async {
         pane_texts(&operator).await.filter(|t| t == &[question])
     })
@@ -211,11 +207,12 @@ async fn an_operator_answers_several_conversations_at_once() -> HarnessResult<()
     );
 
     // Open both, side by side, and answer each in its own pane.
-    for button in operator
+    let rows = operator
         .find_all(Locator::Css(".conversation button"))
         .await?
-    {
-        button.click().await?;
+        .len();
+    for row in 0..rows {
+        click_nth(&operator, ".conversation button", row).await?;
     }
     let panes = eventually("two panes", || async {
         let panes = operator.find_all(Locator::Css(".pane")).await.ok()?;
@@ -411,11 +408,7 @@ async fn nothing_anyone_writes_runs_as_code() -> HarnessResult<()> {
     })
     .await?;
     assert!(visitor_name.starts_with(XSS[4]));
-    operator
-        .find(Locator::Css(".conversation button"))
-        .await?
-        .click()
-        .await?;
+    click(&operator, ".conversation button").await?;
     eventually("the payloads in the pane", || async {
         pane_texts(&operator).await.filter(|t| t == &XSS)
     })

@@ -25,7 +25,8 @@ use charla_tests::client::{Api, Reply, Socket};
 use charla_tests::edge::{test_edge, LocalEdge};
 use charla_tests::seed::{DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
 use charla_tests::ui::{
-    in_widget, open_widget, remembered_conversation, send_from_widget, sign_in_as, widget_element,
+    click, in_widget, open_widget, remembered_conversation, send_from_widget, sign_in_as,
+    widget_element,
 };
 use charla_tests::{io_context, HarnessResult};
 use fantoccini::{Client, Locator};
@@ -338,12 +339,7 @@ async fn in_the_browsers(edge: &LocalEdge) -> HarnessResult<()> {
     let operator = driver.session().await?;
     sign_in_as(&operator, edge, DEMO_EMAIL, DEMO_PASSWORD).await?;
     let row = format!(".conversation[data-conversation='{conversation}'] button");
-    eventually("the conversation in the list", || async {
-        operator.find(Locator::Css(&row)).await.ok()
-    })
-    .await?
-    .click()
-    .await?;
+    click(&operator, &row).await?;
     let in_pane = "const img = document.querySelector('.pane .charla-image img');
                    return img && img.complete && img.naturalWidth > 0";
     eventually("the picture in the console", || async {

@@ -28,7 +28,7 @@ use charla_tests::seed::{
     DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, OUTSIDER_EMAIL, TEST_PASSWORD,
 };
 use charla_tests::ui::{
-    in_widget, open_widget, send_from_widget, sign_in_as, type_into_widget, widget_texts,
+    click, in_widget, open_widget, send_from_widget, sign_in_as, type_into_widget, widget_texts,
 };
 use charla_tests::HarnessResult;
 use fantoccini::{Client, Locator};
@@ -421,11 +421,7 @@ async fn the_dot_fills_when_an_operator_takes_the_conversation(
     );
     let violations = serious_accessibility_violations(&operator).await?;
     assert!(violations.is_empty(), "{violations:#?}");
-    operator
-        .find(Locator::Css("[data-list=waiting] .conversation button"))
-        .await?
-        .click()
-        .await?;
+    click(&operator, "[data-list=waiting] .conversation button").await?;
     let take = eventually("the take button", || async {
         operator.find(Locator::Css(".pane .hold .take")).await.ok()
     })

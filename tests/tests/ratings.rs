@@ -25,7 +25,8 @@ use charla_tests::edge::{now_millis, test_edge, LocalEdge};
 use charla_tests::mail::MailReceiver;
 use charla_tests::seed::{DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
 use charla_tests::ui::{
-    in_widget, open_widget, pane_texts, send_from_widget, sign_in_as, widget_element, widget_texts,
+    click_containing, in_widget, open_widget, pane_texts, send_from_widget, sign_in_as,
+    widget_element, widget_texts,
 };
 use charla_tests::HarnessResult;
 use fantoccini::{Client, Locator};
@@ -421,20 +422,7 @@ async fn rate_in_the_widget(
     open_widget(visitor).await?;
     send_from_widget(visitor, &question).await?;
     // The operator answers from the console, so the rating has an operator.
-    let row = eventually("the conversation in the console", || async {
-        for row in operator
-            .find_all(Locator::Css(".conversation button"))
-            .await
-            .ok()?
-        {
-            if row.text().await.ok()?.contains(&question) {
-                return Some(row);
-            }
-        }
-        None
-    })
-    .await?;
-    row.click().await?;
+    click_containing(operator, ".conversation button", &question).await?;
     let reply = eventually("the reply box", || async {
         operator.find(Locator::Css(".pane textarea")).await.ok()
     })

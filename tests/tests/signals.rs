@@ -31,8 +31,8 @@ use charla_tests::seed::{
     DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, OUTSIDER_EMAIL, TEST_PASSWORD,
 };
 use charla_tests::ui::{
-    in_widget, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
-    texts, widget_element, widget_texts_of,
+    click, click_nth, in_widget, open_widget, pane_texts, remembered_conversation,
+    send_from_widget, sign_in_as, texts, widget_element, widget_texts_of,
 };
 use charla_tests::HarnessResult;
 use fantoccini::{Client, Locator};
@@ -1077,11 +1077,7 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
         .filter(|online| *online)
     })
     .await?;
-    operator
-        .find(Locator::Css(&format!("{luis_row} button")))
-        .await?
-        .click()
-        .await?;
+    click(&operator, &format!("{luis_row} button")).await?;
     let direct = direct_with(api, &luis, ANA);
     let pane = format!(".pane[data-conversation='{direct}']");
     let reply = eventually("the pane of the direct conversation", || async {
@@ -1142,7 +1138,7 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
                  return { list: seen(document.querySelector('.inbox')),
                           pane: seen(document.querySelector('.pane')),
                           fits: document.documentElement.scrollWidth <= innerWidth }";
-    let first = eventually("the list on a phone", || async {
+    eventually("the list on a phone", || async {
         phone
             .find(Locator::Css(".conversation-list .conversation button"))
             .await
@@ -1153,7 +1149,7 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
         script(&phone, shown).await,
         serde_json::json!({ "list": true, "pane": false, "fits": true })
     );
-    first.click().await?;
+    click(&phone, ".conversation-list .conversation button").await?;
     eventually("one conversation on a phone", || async {
         let now = script(&phone, shown).await;
         (now == serde_json::json!({ "list": false, "pane": true, "fits": true })).then_some(())
@@ -1168,16 +1164,16 @@ async fn in_the_browsers(edge: &LocalEdge, api: &Api) -> HarnessResult<()> {
     let laptop = driver.session().await?;
     laptop.set_window_rect(0, 0, 1280, 900).await?;
     sign_in_as(&laptop, edge, OPERATOR_EMAIL, TEST_PASSWORD).await?;
-    let rows = eventually("four conversations in the list", || async {
+    eventually("four conversations in the list", || async {
         let rows = laptop
             .find_all(Locator::Css(".conversation-list .conversation button"))
             .await
             .ok()?;
-        (rows.len() >= 4).then_some(rows)
+        (rows.len() >= 4).then_some(())
     })
     .await?;
-    for row in rows.iter().take(4) {
-        row.click().await?;
+    for row in 0..4 {
+        click_nth(&laptop, ".conversation-list .conversation button", row).await?;
     }
     let panes = "const panes = [...document.querySelectorAll('.pane')];
                  return [panes.length, panes.every(p => p.getBoundingClientRect().right <= innerWidth),
@@ -1292,15 +1288,7 @@ async fn note_in_pane(operator: &Client, text: &str) -> HarnessResult<()> {
 }
 
 async fn open_conversation(operator: &Client, row: &str) -> HarnessResult<()> {
-    eventually("the conversation in the list", || async {
-        operator
-            .find(Locator::Css(&format!("{row} button")))
-            .await
-            .ok()
-    })
-    .await?
-    .click()
-    .await?;
+    click(operator, &format!("{row} button")).await?;
     eventually("the pane", || async {
         operator.find(Locator::Css(".pane textarea")).await.ok()
     })
