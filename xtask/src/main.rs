@@ -14,6 +14,9 @@
 //!   cost and the relay against Socket.IO and a bare relay; write
 //!   bench/report.{md,json}, bench/latency.svg and BENCHMARKS.md's results;
 //!   with `--check`, fail when a budget is exceeded.
+//! - `cargo xtask eval-ai DIR [--misses]`: score the assistant's answers
+//!   and hand-off detection on a set in DIR (see `eval.rs`; ours is
+//!   `tests/data/assistant`).
 //! - `cargo xtask size [--record]`: the widget's first download by file and
 //!   its code by crate; with `--record`, record it as the limit
 //!   `cargo xtask test` holds it to (bench/size-limit.json).
@@ -21,6 +24,7 @@
 mod bench;
 mod build;
 mod cmd;
+mod eval;
 mod size;
 mod tools;
 mod wasm_size;
@@ -52,11 +56,20 @@ fn main() -> ExitCode {
         Some("bench") => bench(args[1..].iter().any(|a| a == "--check")),
         Some("size") => size_command(args[1..].iter().any(|a| a == "--record")),
         Some("admin") => first_admin(&args[1..]),
+        Some("eval-ai") => match args.get(1).filter(|a| !a.starts_with("--")) {
+            Some(dir) => eval::run(
+                std::path::Path::new(dir),
+                args[2..].iter().any(|a| a == "--misses"),
+            ),
+            None => Err(Error::Check(
+                "usage: cargo xtask eval-ai DIR [--misses]".into(),
+            )),
+        },
         // Started by the benchmark as a separate process: the floor relay.
         Some("floor-relay") => port_arg(&args[1..]).and_then(bench::floor::serve),
         _ => {
             eprintln!(
-                "usage: cargo xtask dev [--port N] | test | build [--tests] | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | size [--record] | admin EMAIL NAME"
+                "usage: cargo xtask dev [--port N] | test | build [--tests] | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | size [--record] | eval-ai DIR [--misses] | admin EMAIL NAME"
             );
             return ExitCode::from(2);
         }

@@ -1,0 +1,859 @@
+//! When a conversation must go to a person: the visitor asks for one, is
+//! upset or abusive, raises something sensitive (legal threats, fraud or
+//! double charges, account security and personal data, product safety), or
+//! the assistant is going nowhere (two fallbacks in a row, the same
+//! question again, "that's not what I asked"). Checked on every visitor
+//! message, in all three languages at once: visitors switch.
+
+use std::collections::HashSet;
+
+use charla_shared::channel::Language;
+
+use crate::knowledge::{KnowledgeBase, Reply};
+use crate::text::{words, Analyzer};
+
+/// Who wrote a turn of the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speaker {
+    Visitor,
+    /// The chatbot or the assistant.
+    Bot,
+}
+
+/// One message of the conversation so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turn {
+    pub from: Speaker,
+    pub text: String,
+}
+
+/// Why the conversation goes to a person; operators see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// The visitor asked for a person.
+    Asked,
+    /// The visitor is angry or abusive.
+    Upset,
+    /// A legal threat, fraud or a double charge, account security or
+    /// personal data, or product safety.
+    Sensitive,
+    /// Two fallbacks in a row, the same question again, or the visitor
+    /// says the answers miss the point.
+    Stalled,
+}
+
+impl Reason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Asked => "asked",
+            Reason::Upset => "upset",
+            Reason::Sensitive => "sensitive",
+            Reason::Stalled => "stalled",
+        }
+    }
+}
+
+/// Whether the conversation `turns` (oldest first) must go to a person
+/// now, and why. Checked after every visitor message (for everything) and
+/// after the bot's (for a second fallback in a row). The knowledge base
+/// tells questions it cannot answer apart.
+pub fn detect(kb: &KnowledgeBase, language: Language, turns: &[Turn]) -> Option<Reason> {
+    let last = turns.last()?;
+    if last.from == Speaker::Bot {
+        return two_fallbacks(language, turns).then_some(Reason::Stalled);
+    }
+    let said = Said::new(language, &last.text);
+    if said.any(SENSITIVE, GAP) {
+        return Some(Reason::Sensitive);
+    }
+    if said.any(UPSET, GAP) || shouting(&last.text) {
+        return Some(Reason::Upset);
+    }
+    if asks_for_a_person(&said) {
+        return Some(Reason::Asked);
+    }
+    if said.any(MISSED, GAP) || stalled(kb, language, turns) {
+        return Some(Reason::Stalled);
+    }
+    None
+}
+
+/// Whether `text` reads like the assistant (or any bot) not knowing:
+/// what two of in a row means the conversation is stuck.
+pub fn is_fallback(language: Language, text: &str) -> bool {
+    Said::new(language, text).any(FALLBACK, 0)
+}
+
+/// How many other words may come between the words of a phrase: "charged
+/// my card twice" is "charged twice", "no es lo que te pregunté" is "no
+/// es lo que pregunté".
+const GAP: usize = 2;
+
+/// A message's words, folded, ready for phrase matching.
+struct Said {
+    words: Vec<String>,
+}
+
+impl Said {
+    fn new(language: Language, text: &str) -> Said {
+        Said {
+            words: words(language, text),
+        }
+    }
+
+    /// Whether any phrase of `phrases` occurs, with at most `gap` other
+    /// words between its words.
+    fn any(&self, phrases: &[&str], gap: usize) -> bool {
+        phrases
+            .iter()
+            .any(|phrase| !self.starts(phrase, gap).is_empty())
+    }
+
+    /// Where any of `phrases` starts, its words together.
+    fn positions(&self, phrases: &[&str]) -> Vec<usize> {
+        phrases
+            .iter()
+            .flat_map(|phrase| self.starts(phrase, 0))
+            .collect()
+    }
+
+    /// Where `phrase` starts: its words in order with at most `gap` others
+    /// between two of them; a word ending in `*` matches any word it
+    /// starts.
+    fn starts(&self, phrase: &str, gap: usize) -> Vec<usize> {
+        let pattern = phrase_words(phrase);
+        let Some((first, rest)) = pattern.split_first() else {
+            return Vec::new();
+        };
+        (0..self.words.len())
+            .filter(|start| matches(first, &self.words[*start]))
+            .filter(|start| {
+                let mut at = *start;
+                rest.iter().all(|want| {
+                    let found = (at + 1..=(at + 1 + gap).min(self.words.len().saturating_sub(1)))
+                        .find(|i| matches(want, &self.words[*i]));
+                    found.inspect(|i| at = *i).is_some()
+                })
+            })
+            .collect()
+    }
+
+    /// Whether a negation comes in the four words before `position` ("no
+    /// need for a human").
+    fn negated(&self, position: usize) -> bool {
+        self.words[position.saturating_sub(4)..position]
+            .iter()
+            .any(|w| NEGATIONS.contains(&w.as_str()))
+    }
+}
+
+fn phrase_words(phrase: &str) -> Vec<String> {
+    // The patterns go through the same folding as messages (so "don't"
+    // in a pattern is "do not" as in a message), keeping the `*`s.
+    phrase
+        .split(' ')
+        .flat_map(|word| {
+            let star = word.ends_with('*');
+            let mut folded = words(Language::En, word.trim_end_matches('*'));
+            if star {
+                if let Some(last) = folded.last_mut() {
+                    last.push('*');
+                }
+            }
+            folded
+        })
+        .collect()
+}
+
+fn matches(want: &str, word: &str) -> bool {
+    match want.strip_suffix('*') {
+        Some(prefix) => word.starts_with(prefix),
+        None => want == word,
+    }
+}
+
+/// A person named and asked for: a verb of talking shortly before or after
+/// ("talk to a human", "alguien que me atienda"), a wish right before ("I
+/// want a real person"), or nothing else in a short message ("Agent!").
+fn asks_for_a_person(said: &Said) -> bool {
+    if said.any(ABOUT_THE_BOT, 0) {
+        return false;
+    }
+    let nouns: Vec<(usize, bool)> = said
+        .positions(PERSON)
+        .into_iter()
+        .map(|n| (n, true))
+        .chain(said.positions(SOMEONE).into_iter().map(|n| (n, false)))
+        .filter(|(n, _)| !said.negated(*n))
+        .collect();
+    if nouns.is_empty() {
+        return false;
+    }
+    let cues = |phrases: &[&str]| -> Vec<usize> {
+        said.positions(phrases)
+            .into_iter()
+            .filter(|c| !said.negated(*c))
+            .collect()
+    };
+    let (talk, wish) = (cues(TALK), cues(WISH));
+    let near = |cues: &[usize], noun: usize, before: usize, after: usize| {
+        cues.iter()
+            .any(|c| (*c < noun && noun - c <= before) || (*c > noun && c - noun <= after))
+    };
+    if nouns
+        .iter()
+        .any(|(n, _)| near(&talk, *n, 6, 4) || near(&wish, *n, 3, 0))
+    {
+        return true;
+    }
+    let others = said
+        .words
+        .iter()
+        .filter(|w| !crate::text::is_stop(Language::En, w))
+        .filter(|w| !FILLER.contains(&w.as_str()))
+        .count();
+    nouns.iter().any(|(_, strong)| *strong) && others <= 2
+}
+
+/// Whether the bot's last two messages were both fallbacks.
+fn two_fallbacks(language: Language, turns: &[Turn]) -> bool {
+    let bot: Vec<&Turn> = turns.iter().filter(|t| t.from == Speaker::Bot).collect();
+    bot.len() >= 2
+        && bot[bot.len() - 2..]
+            .iter()
+            .all(|t| is_fallback(language, &t.text))
+}
+
+/// Two fallbacks in a row from the bot, the visitor asking what they asked
+/// before, or two questions in a row the knowledge base cannot answer.
+fn stalled(kb: &KnowledgeBase, language: Language, turns: &[Turn]) -> bool {
+    if two_fallbacks(language, turns) {
+        return true;
+    }
+    let visitor: Vec<&Turn> = turns
+        .iter()
+        .filter(|t| t.from == Speaker::Visitor)
+        .collect();
+    let Some((last, earlier)) = visitor.split_last() else {
+        return false;
+    };
+    let analyzer = kb.analyzer();
+    if earlier
+        .iter()
+        .any(|before| same_question(analyzer, language, &before.text, &last.text))
+    {
+        return true;
+    }
+    if kb.is_empty() || earlier.is_empty() {
+        return false;
+    }
+    let unanswered = |text: &str| {
+        analyzer.terms(language, text).len() >= 2
+            && matches!(kb.answer(language, text), Reply::NotSure { .. })
+    };
+    unanswered(&last.text) && unanswered(&earlier[earlier.len() - 1].text)
+}
+
+/// Whether two messages ask the same thing: most of their content words
+/// (stemmed) are the same, and there are at least two.
+fn same_question(analyzer: &Analyzer, language: Language, a: &str, b: &str) -> bool {
+    let stems = |text: &str| -> HashSet<String> {
+        analyzer
+            .terms(language, text)
+            .into_iter()
+            .map(|t| t.stem)
+            .collect()
+    };
+    let (a, b) = (stems(a), stems(b));
+    if a.len() < 2 || b.len() < 2 {
+        return false;
+    }
+    let shared = a.intersection(&b).count() as f64;
+    let union = a.union(&b).count() as f64;
+    shared / union >= 0.6
+}
+
+/// Mostly capitals with exclamation marks: "WHERE IS MY ORDER!!!".
+fn shouting(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    letters.len() >= 12 && upper * 10 >= letters.len() * 8 && text.contains("!!")
+}
+
+const NEGATIONS: &[&str] = &[
+    "no", "not", "nao", "never", "nunca", "sin", "without", "sem",
+];
+
+/// Words that say nothing in a short request ("a person, please").
+const FILLER: &[&str] = &[
+    "por", "favor", "porfavor", "una", "un", "uma", "um", "con", "com", "el", "la", "o", "a",
+    "quiero", "quero", "necesito", "preciso", "ahora", "agora", "ya", "real", "de", "verdad",
+    "verdade",
+];
+
+/// Someone who is unmistakably a person on the business's side.
+const PERSON: &[&str] = &[
+    "human*",
+    "person",
+    "persons",
+    "real people",
+    "agent",
+    "agents",
+    "operator*",
+    "representative*",
+    "rep",
+    "staff",
+    "employee*",
+    "advisor",
+    "adviser",
+    "supervisor",
+    "manager",
+    "customer service",
+    "customer support",
+    "support team",
+    "live agent",
+    "live support",
+    "persona",
+    "personas",
+    "humano",
+    "humana",
+    "agente",
+    "agentes",
+    "operador*",
+    "asesor*",
+    "ejecutiv*",
+    "representante*",
+    "encargad*",
+    "emplead*",
+    "gerente",
+    "atencion al cliente",
+    "servicio al cliente",
+    "pessoa",
+    "pessoas",
+    "atendente*",
+    "consultor*",
+    "funcionari*",
+    "atendimento humano",
+    "atendimento ao cliente",
+    "suporte humano",
+];
+
+/// Someone, who is a person only when asked for.
+const SOMEONE: &[&str] = &[
+    "someone", "somebody", "anyone", "alguien", "alguem", "team", "equipo", "equipe",
+];
+
+/// Verbs of talking to, being put through to, or being served by someone.
+const TALK: &[&str] = &[
+    "talk*",
+    "speak*",
+    "chat",
+    "chatting",
+    "contact*",
+    "connect*",
+    "transfer*",
+    "put me through",
+    "pass me",
+    "call*",
+    "reach",
+    "habl*",
+    "comunic*",
+    "contactar",
+    "pasar",
+    "pasame",
+    "pasarme",
+    "pasas",
+    "pase",
+    "transfier*",
+    "atienda",
+    "atiende",
+    "atender",
+    "conect*",
+    "deriv*",
+    "fal*",
+    "convers*",
+    "contat*",
+    "passa",
+    "passar",
+    "passe",
+    "atend*",
+    "cham*",
+];
+
+/// Wishes that ask for what follows: "I want a person", "un agente, ya".
+const WISH: &[&str] = &[
+    "want", "need", "get me", "give me", "prefer", "rather", "is there", "quiero", "quisiera",
+    "necesito", "prefiero", "dame", "hay", "quero", "queria", "preciso", "prefiro", "tem",
+];
+
+/// "Are you a bot?" names a person without asking for one.
+const ABOUT_THE_BOT: &[&str] = &[
+    "are you",
+    "r you",
+    "is this a",
+    "am i talking to",
+    "am i chatting",
+    "eres",
+    "es usted",
+    "estoy hablando con",
+    "voce e",
+    "e um robo",
+    "e uma pessoa",
+    "estou falando com",
+];
+
+const UPSET: &[&str] = &[
+    "fuck*",
+    "shit*",
+    "crap",
+    "damn",
+    "idiot*",
+    "stupid",
+    "useless",
+    "garbage",
+    "trash",
+    "ridiculous",
+    "pathetic",
+    "incompetent",
+    "unacceptable",
+    "disgusting",
+    "worst",
+    "hate you",
+    "fed up",
+    "sick of",
+    "furious",
+    "so angry",
+    "outraged",
+    "joke of a",
+    "what a joke",
+    "wtf",
+    "mierda",
+    "joder",
+    "jodido",
+    "idiota*",
+    "estupid*",
+    "inutil*",
+    "basura",
+    "pesimo",
+    "pesima",
+    "verguenza",
+    "ridicul*",
+    "harto",
+    "harta",
+    "hartos",
+    "cabron*",
+    "carajo",
+    "puta",
+    "puto",
+    "maldit*",
+    "ladron*",
+    "estafador*",
+    "indignante",
+    "inaceptable",
+    "porqueria",
+    "furios*",
+    "enojad*",
+    "enfadad*",
+    "cansado de",
+    "cansada de",
+    "merda",
+    "porra",
+    "caralho",
+    "lixo",
+    "pessim*",
+    "vergonha",
+    "absurdo",
+    "palhacada",
+    "ladroes",
+    "saco cheio",
+    "irritad*",
+    "inaceitavel",
+    "droga de",
+    "desrespeito",
+    "otario*",
+    "imbecil*",
+    "fdp",
+    "vsf",
+];
+
+const SENSITIVE: &[&str] = &[
+    // Legal threats.
+    "lawyer*",
+    "attorney*",
+    "sue",
+    "suing",
+    "lawsuit",
+    "legal action",
+    "court",
+    "small claims",
+    "consumer protection",
+    "report you to",
+    "abogad*",
+    "demandar*",
+    "demandare",
+    "denunci*",
+    "juicio",
+    "tribunal*",
+    "accion legal",
+    "acciones legales",
+    "profeco",
+    "defensa del consumidor",
+    "libro de reclamaciones",
+    "advogad*",
+    "processar",
+    "vou processar",
+    "processo judicial",
+    "procon",
+    "justica",
+    "acao judicial",
+    "reclame aqui",
+    "juizado",
+    // Fraud and double charges.
+    "fraud*",
+    "scam*",
+    "charg* twice",
+    "charg* two times",
+    "bill* twice",
+    "double charge*",
+    "double charged",
+    "duplicate charge",
+    "unauthori*",
+    "did not authorize",
+    "did not authorise",
+    "stolen card",
+    "chargeback",
+    "unknown charge",
+    "do not recognize",
+    "do not recognise",
+    "fraude*",
+    "estafa*",
+    "cobr* dos veces",
+    "cobr* doble",
+    "doble cobro",
+    "cobr* de mas",
+    "cargo duplicado",
+    "cobro duplicado",
+    "dos cargos",
+    "cargo no reconocido",
+    "no reconozco",
+    "cobro indebido",
+    "me robaron",
+    "foi golpe",
+    "e golpe",
+    "golpista*",
+    "cobr* duas vezes",
+    "cobranca duplicada",
+    "cobranca indevida",
+    "nao reconheco",
+    "clonad*",
+    "cobr* em dobro",
+    "cobr* a mais",
+    "duas cobrancas",
+    // Account security and personal data.
+    "hacked",
+    "hacker*",
+    "someone accessed",
+    "someone logged",
+    "someone got into",
+    "someone broke into",
+    "someone used my",
+    "someone changed my",
+    "identity theft",
+    "account was stolen",
+    "data breach",
+    "leaked",
+    "delete my data",
+    "delete my personal",
+    "my personal data",
+    "gdpr",
+    "hackearon",
+    "hackead*",
+    "hackeo",
+    "suplantacion",
+    "robo de identidad",
+    "acceso no autorizado",
+    "alguien entr* cuenta",
+    "entraron cuenta",
+    "alguien cambio mi",
+    "datos personales",
+    "borrar mis datos",
+    "filtracion",
+    "filtraron",
+    "invadid*",
+    "acesso nao autorizado",
+    "roubo de identidade",
+    "dados pessoais",
+    "apagar meus dados",
+    "vazamento",
+    "vazaram",
+    "alguem entr* conta",
+    "entraram conta",
+    "alguem mudou",
+    "lgpd",
+    "roubaram minha conta",
+    // Product safety.
+    "burn*",
+    "caught fire",
+    "on fire",
+    "smoke",
+    "smoking",
+    "explod*",
+    "sparks",
+    "sparking",
+    "injur*",
+    "hurt me",
+    "hurt my",
+    "electric shock",
+    "shocked me",
+    "overheat*",
+    "allergic reaction",
+    "poison*",
+    "choking",
+    "choked",
+    "dangerous",
+    "unsafe",
+    "hospital",
+    "quemo",
+    "quemadura*",
+    "quemaron",
+    "se quemo",
+    "fuego",
+    "humo",
+    "explot*",
+    "chispa*",
+    "herid*",
+    "lastim*",
+    "descarga electrica",
+    "sobrecalent*",
+    "reaccion alergica",
+    "intoxic*",
+    "peligros*",
+    "incendi*",
+    "queimou",
+    "queimadura*",
+    "queimei",
+    "fogo",
+    "fumaca",
+    "faisca*",
+    "ferid*",
+    "machuc*",
+    "choque eletrico",
+    "superaquec*",
+    "reacao alergica",
+    "perigos*",
+];
+
+/// The visitor says the answers miss the point.
+const MISSED: &[&str] = &[
+    "not what i asked",
+    "not what i meant",
+    "not what i said",
+    "that is not what",
+    "does not help",
+    "did not help",
+    "doesnt help",
+    "not helpful",
+    "no help",
+    "not helping",
+    "do not understand me",
+    "you do not understand",
+    "you do not get it",
+    "already told you",
+    "already said",
+    "answer my question",
+    "not answering",
+    "same answer",
+    "going in circles",
+    "no es lo que pregunte",
+    "no es lo que pedi",
+    "no pregunte eso",
+    "no te pregunte",
+    "no me sirve",
+    "no me ayuda",
+    "no me ayudas",
+    "no ayuda",
+    "no entiendes",
+    "no me entiendes",
+    "ya te dije",
+    "ya lo dije",
+    "ya te lo dije",
+    "responde mi pregunta",
+    "no respondes",
+    "no contestas",
+    "misma respuesta",
+    "nao foi isso que perguntei",
+    "nao foi o que perguntei",
+    "nao perguntei isso",
+    "nao ajudou",
+    "nao ajuda",
+    "nao me ajuda",
+    "voce nao entende",
+    "nao entendeu",
+    "ja falei",
+    "ja disse",
+    "ja te disse",
+    "responde minha pergunta",
+    "responda minha pergunta",
+    "mesma resposta",
+    "nao respondeu",
+];
+
+/// How a bot says it does not know.
+const FALLBACK: &[&str] = &[
+    "not sure",
+    "do not know",
+    "did not understand",
+    "could not find",
+    "couldnt find",
+    "no information",
+    "rephrase",
+    "not understand",
+    "no estoy seguro",
+    "no estoy segura",
+    "no se",
+    "no entendi",
+    "no encontre",
+    "no tengo informacion",
+    "reformular",
+    "no pude",
+    "no comprendo",
+    "nao tenho certeza",
+    "nao sei",
+    "nao entendi",
+    "nao encontrei",
+    "nao consegui",
+    "nao compreendi",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::Article;
+
+    fn kb() -> KnowledgeBase {
+        KnowledgeBase::new(vec![Article {
+            slug: "shipping".into(),
+            language: Language::En,
+            title: "Shipping times".into(),
+            body: "Orders ship within 24 hours and arrive in 2 to 4 days.".into(),
+            tags: Vec::new(),
+        }])
+    }
+
+    fn visitor(text: &str) -> Turn {
+        Turn {
+            from: Speaker::Visitor,
+            text: text.into(),
+        }
+    }
+
+    fn bot(text: &str) -> Turn {
+        Turn {
+            from: Speaker::Bot,
+            text: text.into(),
+        }
+    }
+
+    fn reason(language: Language, text: &str) -> Option<Reason> {
+        detect(&kb(), language, &[visitor(text)])
+    }
+
+    #[test]
+    fn asking_for_a_person_in_any_phrasing_and_language() {
+        for (language, text) in [
+            (Language::Es, "quiero hablar con una persona"),
+            (Language::Es, "me pasas con un asesor?"),
+            (Language::Es, "Agente por favor"),
+            (Language::En, "Can I talk to a human?"),
+            (Language::En, "get me a real person"),
+            (Language::En, "representative"),
+            (Language::Pt, "quero falar com um atendente"),
+            (Language::Pt, "tem alguém aí pra me atender?"),
+        ] {
+            assert_eq!(reason(language, text), Some(Reason::Asked), "{text}");
+        }
+    }
+
+    #[test]
+    fn naming_a_person_is_not_asking_for_one() {
+        for (language, text) in [
+            (Language::En, "Are you a human or a bot?"),
+            (Language::En, "how many persons fit in the tent"),
+            (
+                Language::Es,
+                "no necesito hablar con una persona, solo dime el precio",
+            ),
+            (Language::Es, "¿cuánto tarda el envío?"),
+            (Language::Pt, "qual o prazo de entrega?"),
+        ] {
+            assert_eq!(reason(language, text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn anger_sensitive_matters_and_missed_answers() {
+        assert_eq!(reason(Language::En, "this is useless"), Some(Reason::Upset));
+        assert_eq!(
+            reason(Language::Es, "son unos ladrones, qué vergüenza"),
+            Some(Reason::Upset)
+        );
+        assert_eq!(
+            reason(Language::En, "WHERE IS MY ORDER!!! NOBODY ANSWERS"),
+            Some(Reason::Upset)
+        );
+        assert_eq!(
+            reason(Language::Es, "me cobraron dos veces el pedido"),
+            Some(Reason::Sensitive)
+        );
+        assert_eq!(
+            reason(Language::Pt, "vou acionar o procon"),
+            Some(Reason::Sensitive)
+        );
+        assert_eq!(
+            reason(Language::En, "the charger caught fire"),
+            Some(Reason::Sensitive)
+        );
+        assert_eq!(
+            reason(Language::En, "my account was hacked"),
+            Some(Reason::Sensitive)
+        );
+        assert_eq!(
+            reason(Language::Es, "alguien entró en mi cuenta"),
+            Some(Reason::Sensitive)
+        );
+        assert_eq!(reason(Language::Es, "no puedo entrar a mi cuenta"), None);
+        assert_eq!(
+            reason(Language::En, "you charged my card twice"),
+            Some(Reason::Sensitive)
+        );
+        assert_eq!(
+            reason(Language::Pt, "não foi isso que perguntei"),
+            Some(Reason::Stalled)
+        );
+    }
+
+    #[test]
+    fn going_nowhere_is_noticed_from_the_history() {
+        let kb = kb();
+        let fallbacks = [
+            visitor("do you have gift cards"),
+            bot("I'm not sure about that. Could you rephrase it?"),
+            visitor("gift vouchers?"),
+            bot("I'm not sure about that either."),
+            visitor("ok"),
+        ];
+        assert_eq!(detect(&kb, Language::En, &fallbacks), Some(Reason::Stalled));
+        let again = [
+            visitor("when does my order arrive"),
+            bot("Orders ship within 24 hours and arrive in 2 to 4 days."),
+            visitor("but when does my order arrive?"),
+        ];
+        assert_eq!(detect(&kb, Language::En, &again), Some(Reason::Stalled));
+        let fine = [
+            visitor("when does my order arrive"),
+            bot("Orders ship within 24 hours and arrive in 2 to 4 days."),
+            visitor("great, thanks"),
+        ];
+        assert_eq!(detect(&kb, Language::En, &fine), None);
+    }
+}

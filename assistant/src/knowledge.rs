@@ -1,0 +1,774 @@
+//! A channel's knowledge base and the retrieval the assistant answers with:
+//! BM25 over each language's articles (title words count three times, tags
+//! twice), typos corrected against the articles' own words, and a
+//! confidence that says how much of the question the best article covers.
+//! Below the confidence threshold the assistant does not guess.
+
+use std::collections::{HashMap, HashSet};
+
+use charla_shared::channel::Language;
+
+use crate::text::{concept_key, Analyzer, Term};
+
+/// The confidence below which the assistant says it is not sure rather
+/// than answer: the share of the question's weight (rare words weigh more,
+/// words no article has weigh most) that the best article covers.
+pub const CONFIDENCE_THRESHOLD: f64 = 0.5;
+
+/// The longest passage an answer quotes, in characters; longer paragraphs
+/// are cut at the last sentence that fits.
+pub const PASSAGE_CHARS: usize = 600;
+
+/// One article in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Shared by the same article's versions in other languages.
+    pub slug: String,
+    pub language: Language,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    pub tags: Vec<String>,
+}
+
+/// Why a Markdown file is not an article.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ArticleError {
+    #[error("the first line must be the title, as \"# Title\"")]
+    NoTitle,
+    #[error("the file name must be <slug>.<lang>.md with lang one of en, es, pt")]
+    BadName,
+}
+
+impl Article {
+    /// Reads the folder format: a file `<slug>.<lang>.md` whose first line
+    /// is `# Title` and whose rest is the body.
+    pub fn from_file(name: &str, text: &str) -> Result<Article, ArticleError> {
+        let stem = name.strip_suffix(".md").ok_or(ArticleError::BadName)?;
+        let (slug, lang) = stem.rsplit_once('.').ok_or(ArticleError::BadName)?;
+        let language = Language::from_tag(lang).ok_or(ArticleError::BadName)?;
+        if slug.is_empty() || lang.len() != 2 {
+            return Err(ArticleError::BadName);
+        }
+        let mut lines = text.trim_start_matches('\u{feff}').lines();
+        let title = lines
+            .next()
+            .and_then(|line| line.strip_prefix("# "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ArticleError::NoTitle)?;
+        let body = lines.collect::<Vec<_>>().join("\n").trim().to_owned();
+        Ok(Article {
+            slug: slug.to_owned(),
+            language,
+            title: title.to_owned(),
+            body,
+            tags: Vec::new(),
+        })
+    }
+
+    /// The folder format's file name.
+    pub fn file_name(&self) -> String {
+        format!("{}.{}.md", self.slug, self.language.code())
+    }
+
+    /// The folder format's contents.
+    pub fn to_file(&self) -> String {
+        format!("# {}\n\n{}\n", self.title, self.body)
+    }
+}
+
+/// What the assistant makes of a question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// An answer it is confident in, quoted from an article.
+    Answer(Answer),
+    /// It is not sure; `nearest` is the closest article, if any shares a
+    /// word with the question, to offer as "maybe this helps".
+    NotSure { nearest: Option<Hit> },
+}
+
+/// A passage of an article that answers the question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub slug: String,
+    pub title: String,
+    pub passage: String,
+    /// 0 to 1: the share of the question the article covers.
+    pub confidence: f64,
+}
+
+/// An article found by a search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub slug: String,
+    pub title: String,
+    pub score: f64,
+}
+
+/// The articles of one channel, indexed per language.
+pub struct KnowledgeBase {
+    analyzer: Analyzer,
+    threshold: f64,
+    articles: Vec<Article>,
+    shelves: HashMap<Language, Shelf>,
+}
+
+impl KnowledgeBase {
+    pub fn new(articles: Vec<Article>) -> KnowledgeBase {
+        let analyzer = Analyzer::new();
+        let mut shelves: HashMap<Language, Shelf> = HashMap::new();
+        for (index, article) in articles.iter().enumerate() {
+            shelves
+                .entry(article.language)
+                .or_default()
+                .add(&analyzer, index, article);
+        }
+        for shelf in shelves.values_mut() {
+            shelf.finish();
+        }
+        KnowledgeBase {
+            analyzer,
+            threshold: CONFIDENCE_THRESHOLD,
+            articles,
+            shelves,
+        }
+    }
+
+    /// The same base with another confidence threshold (0 to 1): a channel
+    /// that prefers a person to a doubtful answer sets it higher.
+    pub fn with_threshold(mut self, threshold: f64) -> KnowledgeBase {
+        self.threshold = threshold.clamp(0.0, 1.0);
+        self
+    }
+
+    pub fn articles(&self) -> &[Article] {
+        &self.articles
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+
+    /// The article `slug` in `language`, or in another language if it has
+    /// no version in that one.
+    pub fn article(&self, slug: &str, language: Language) -> Option<&Article> {
+        let versions = || self.articles.iter().filter(|a| a.slug == slug);
+        versions()
+            .find(|a| a.language == language)
+            .or_else(|| versions().next())
+    }
+
+    /// Answers `question` from the articles in `language` (or, if there are
+    /// none in it, from the language with the most), or says it is not sure.
+    pub fn answer(&self, language: Language, question: &str) -> Reply {
+        let Some((language, shelf)) = self.shelf(language) else {
+            return Reply::NotSure { nearest: None };
+        };
+        let query = shelf.query(&self.analyzer, language, question);
+        let Some(best) = shelf.ranked(&query).into_iter().next() else {
+            return Reply::NotSure { nearest: None };
+        };
+        let article = &self.articles[shelf.docs[best.doc].article];
+        let hit = Hit {
+            slug: article.slug.clone(),
+            title: article.title.clone(),
+            score: best.score,
+        };
+        if best.coverage < self.threshold {
+            return Reply::NotSure { nearest: Some(hit) };
+        }
+        Reply::Answer(Answer {
+            slug: hit.slug,
+            title: hit.title,
+            passage: shelf.docs[best.doc].passage(&query),
+            confidence: best.coverage,
+        })
+    }
+
+    /// The articles that match `words`, best first: the knowledge search a
+    /// visitor runs from the widget. Unlike [`KnowledgeBase::answer`] it
+    /// lists whatever shares a word, however little.
+    pub fn search(&self, language: Language, words: &str, limit: usize) -> Vec<Hit> {
+        let Some((language, shelf)) = self.shelf(language) else {
+            return Vec::new();
+        };
+        let query = shelf.query(&self.analyzer, language, words);
+        shelf
+            .ranked(&query)
+            .into_iter()
+            .take(limit)
+            .map(|ranked| {
+                let article = &self.articles[shelf.docs[ranked.doc].article];
+                Hit {
+                    slug: article.slug.clone(),
+                    title: article.title.clone(),
+                    score: ranked.score,
+                }
+            })
+            .collect()
+    }
+
+    /// The analyzer the base was built with, for callers that look at the
+    /// same words (hand-off detection).
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    fn shelf(&self, language: Language) -> Option<(Language, &Shelf)> {
+        self.shelves
+            .get(&language)
+            .map(|shelf| (language, shelf))
+            .or_else(|| {
+                self.shelves
+                    .iter()
+                    .max_by_key(|(l, shelf)| (shelf.docs.len(), std::cmp::Reverse(l.code())))
+                    .map(|(l, shelf)| (*l, shelf))
+            })
+    }
+}
+
+/// BM25's term frequency saturation and length normalisation.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// What a title word and a tag count for, against 1 for a body word.
+const TITLE_WEIGHT: f64 = 3.0;
+const TAG_WEIGHT: f64 = 2.0;
+/// A concept match scores this share of a match on the word itself, so an
+/// article with the visitor's own word ranks first.
+const CONCEPT_SHARE: f64 = 0.7;
+
+/// One language's articles.
+#[derive(Default)]
+struct Shelf {
+    docs: Vec<Doc>,
+    /// Key (stem or `~concept`) → how many articles have it.
+    df: HashMap<String, usize>,
+    /// Folded word as written in an article → its stem, for typos.
+    surface: HashMap<String, String>,
+    average_length: f64,
+}
+
+struct Doc {
+    article: usize,
+    weights: HashMap<String, f64>,
+    length: f64,
+    paragraphs: Vec<Paragraph>,
+}
+
+struct Paragraph {
+    text: String,
+    keys: HashSet<String>,
+}
+
+/// One word of the question, with the keys that match it.
+struct Slot {
+    stem: String,
+    concept: Option<String>,
+    /// How much matching this word is worth, for the coverage.
+    weight: f64,
+}
+
+struct Ranked {
+    doc: usize,
+    score: f64,
+    coverage: f64,
+}
+
+impl Shelf {
+    fn add(&mut self, analyzer: &Analyzer, index: usize, article: &Article) {
+        let language = article.language;
+        let mut weights: HashMap<String, f64> = HashMap::new();
+        let mut count = |terms: Vec<Term>, weight: f64, surface: &mut HashMap<String, String>| {
+            for term in terms {
+                if let Some(concept) = term.concept.map(concept_key) {
+                    if concept != term.stem {
+                        *weights.entry(concept).or_default() += weight;
+                    }
+                }
+                *weights.entry(term.stem.clone()).or_default() += weight;
+                surface.insert(term.word, term.stem);
+            }
+        };
+        count(
+            analyzer.terms(language, &article.title),
+            TITLE_WEIGHT,
+            &mut self.surface,
+        );
+        for tag in &article.tags {
+            count(analyzer.terms(language, tag), TAG_WEIGHT, &mut self.surface);
+        }
+        count(
+            analyzer.terms(language, &article.body),
+            1.0,
+            &mut self.surface,
+        );
+        for key in weights.keys() {
+            *self.df.entry(key.clone()).or_default() += 1;
+        }
+        let paragraphs = paragraphs(&article.body)
+            .into_iter()
+            .map(|text| Paragraph {
+                keys: keys(&analyzer.terms(language, &text)),
+                text,
+            })
+            .collect();
+        self.docs.push(Doc {
+            article: index,
+            length: weights.values().sum(),
+            weights,
+            paragraphs,
+        });
+    }
+
+    fn finish(&mut self) {
+        let total: f64 = self.docs.iter().map(|d| d.length).sum();
+        self.average_length = total / self.docs.len().max(1) as f64;
+    }
+
+    fn idf(&self, key: &str) -> Option<f64> {
+        let df = *self.df.get(key)? as f64;
+        let n = self.docs.len() as f64;
+        Some((1.0 + (n - df + 0.5) / (df + 0.5)).ln())
+    }
+
+    /// The weight of a word no article has: what the rarest word of the
+    /// articles (in one of them) weighs.
+    fn unknown_weight(&self) -> f64 {
+        let n = self.docs.len() as f64;
+        (1.0 + (n - 0.5) / 1.5).ln()
+    }
+
+    fn query(&self, analyzer: &Analyzer, language: Language, question: &str) -> Vec<Slot> {
+        let mut seen = HashSet::new();
+        let mut slots = Vec::new();
+        for term in analyzer.terms(language, question) {
+            let term = self.corrected(analyzer, language, term);
+            if !seen.insert(term.stem.clone()) {
+                continue;
+            }
+            let concept = term.concept.map(concept_key);
+            // A number no article has (an order number, a height) says
+            // nothing about which article answers, so it weighs nothing.
+            let unknown = if term.word.chars().any(|c| c.is_ascii_digit()) {
+                0.0
+            } else {
+                self.unknown_weight()
+            };
+            let weight = self
+                .idf(&term.stem)
+                .or_else(|| concept.as_deref().and_then(|c| self.idf(c)))
+                .unwrap_or(unknown);
+            slots.push(Slot {
+                stem: term.stem,
+                concept,
+                weight,
+            });
+        }
+        slots
+    }
+
+    /// `term` as the articles spell it when the visitor's spelling is one
+    /// or two letters off a word of the articles, or shortens one ("bici",
+    /// "info"), and matches nothing else.
+    fn corrected(&self, analyzer: &Analyzer, language: Language, term: Term) -> Term {
+        let length = term.word.chars().count();
+        if self.df.contains_key(&term.stem) || term.concept.is_some() || length < 4 {
+            return term;
+        }
+        if term.word.chars().any(|c| c.is_ascii_digit()) {
+            return term;
+        }
+        let allowed = if length >= 8 { 2 } else { 1 };
+        let best = self
+            .surface
+            .iter()
+            .filter_map(|(word, stem)| {
+                let distance = edit_distance(&term.word, word, allowed).or_else(|| {
+                    // A shortening counts as one letter off.
+                    (word.len() >= term.word.len() + 2 && word.starts_with(&term.word))
+                        .then_some(allowed)
+                })?;
+                let df = self.df.get(stem).copied().unwrap_or(0);
+                Some((distance, std::cmp::Reverse(df), word, stem))
+            })
+            .min();
+        match best {
+            Some((_, _, word, stem)) => Term {
+                concept: analyzer.concept_of(language, word),
+                word: word.clone(),
+                stem: stem.clone(),
+            },
+            None => term,
+        }
+    }
+
+    /// Every article that matches a word of the query, best first.
+    fn ranked(&self, query: &[Slot]) -> Vec<Ranked> {
+        let total: f64 = query.iter().map(|s| s.weight).sum();
+        let mut ranked: Vec<Ranked> = self
+            .docs
+            .iter()
+            .enumerate()
+            .filter_map(|(index, doc)| {
+                let mut score = 0.0;
+                let mut covered = 0.0;
+                for slot in query {
+                    let own = self.bm25(doc, &slot.stem);
+                    let concept = slot
+                        .concept
+                        .as_deref()
+                        .map_or(0.0, |c| CONCEPT_SHARE * self.bm25(doc, c));
+                    let best = own.max(concept);
+                    if best > 0.0 {
+                        score += best;
+                        covered += slot.weight;
+                    }
+                }
+                (score > 0.0).then(|| Ranked {
+                    doc: index,
+                    score,
+                    coverage: if total > 0.0 { covered / total } else { 0.0 },
+                })
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        ranked
+    }
+
+    fn bm25(&self, doc: &Doc, key: &str) -> f64 {
+        let Some(tf) = doc.weights.get(key) else {
+            return 0.0;
+        };
+        let idf = self.idf(key).unwrap_or(0.0);
+        let norm = 1.0 - B + B * doc.length / self.average_length.max(1.0);
+        idf * tf * (K1 + 1.0) / (tf + K1 * norm)
+    }
+}
+
+impl Doc {
+    /// The paragraph that covers most of the query (the first one on a
+    /// tie, which is usually the article's summary).
+    fn passage(&self, query: &[Slot]) -> String {
+        let covered = |paragraph: &Paragraph| -> f64 {
+            query
+                .iter()
+                .filter(|slot| {
+                    paragraph.keys.contains(&slot.stem)
+                        || slot
+                            .concept
+                            .as_ref()
+                            .is_some_and(|c| paragraph.keys.contains(c))
+                })
+                .map(|slot| slot.weight)
+                .sum()
+        };
+        let mut best: Option<(&Paragraph, f64)> = None;
+        for paragraph in &self.paragraphs {
+            let score = covered(paragraph);
+            if best.is_none_or(|(_, top)| score > top) {
+                best = Some((paragraph, score));
+            }
+        }
+        best.map(|(p, _)| shorten(&p.text)).unwrap_or_default()
+    }
+}
+
+/// Distance between two words with at most `limit` insertions, deletions,
+/// substitutions or swaps of neighbours; `None` beyond it.
+fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut rows = vec![vec![0usize; width]; a.len() + 1];
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        rows[i][0] = i;
+        let mut row_min = rows[i][0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut value = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                value = value.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = value;
+            row_min = row_min.min(value);
+        }
+        if row_min > limit {
+            return None;
+        }
+    }
+    Some(rows[a.len()][b.len()]).filter(|d| *d <= limit)
+}
+
+fn keys(terms: &[Term]) -> HashSet<String> {
+    let mut keys = HashSet::new();
+    for term in terms {
+        keys.insert(term.stem.clone());
+        if let Some(concept) = term.concept {
+            keys.insert(concept_key(concept));
+        }
+    }
+    keys
+}
+
+/// The body's paragraphs as plain text: blank lines separate them, a
+/// heading joins the paragraph under it, list items stay one per line.
+fn paragraphs(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let mut heading: Option<String> = None;
+    for line in body.lines().map(str::trim) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join("\n"));
+                current.clear();
+            }
+            continue;
+        }
+        if let Some(text) = line.strip_prefix('#') {
+            if !current.is_empty() {
+                out.push(current.join("\n"));
+                current.clear();
+            }
+            heading = Some(text.trim_start_matches('#').trim().to_owned());
+            continue;
+        }
+        if current.is_empty() {
+            if let Some(heading) = heading.take() {
+                current.push(format!("{heading}:"));
+            }
+        }
+        let line = line
+            .strip_prefix("- ")
+            .or_else(|| line.strip_prefix("* "))
+            .map_or_else(|| line.to_owned(), |item| format!("• {item}"));
+        current.push(plain(&line));
+    }
+    if !current.is_empty() {
+        out.push(current.join("\n"));
+    }
+    out
+}
+
+/// Markdown emphasis and link syntax taken off a line: `**a**` → `a`,
+/// `[text](url)` → `text (url)`.
+fn plain(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        let link = after
+            .find("](")
+            .and_then(|mid| after[mid..].find(')').map(|end| (mid, mid + end)));
+        match link {
+            Some((mid, end)) => {
+                out.push_str(&after[1..mid]);
+                out.push_str(" (");
+                out.push_str(&after[mid + 2..end]);
+                out.push(')');
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('[');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("**", "").replace("__", "").replace('`', "")
+}
+
+/// `text` cut at the last sentence end within [`PASSAGE_CHARS`].
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= PASSAGE_CHARS {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(PASSAGE_CHARS).collect();
+    match cut.rfind(['.', '!', '?', '\n']) {
+        Some(end) if end > PASSAGE_CHARS / 3 => cut[..=end].trim_end().to_owned(),
+        _ => format!("{}…", cut.trim_end()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(slug: &str, language: Language, title: &str, body: &str) -> Article {
+        Article {
+            slug: slug.into(),
+            language,
+            title: title.into(),
+            body: body.into(),
+            tags: Vec::new(),
+        }
+    }
+
+    fn shop() -> KnowledgeBase {
+        KnowledgeBase::new(vec![
+            article(
+                "returns",
+                Language::En,
+                "Returns and refunds",
+                "You can return any item within 30 days.\n\nRefunds reach your card within 5 working days after we receive the parcel.",
+            ),
+            article(
+                "shipping",
+                Language::En,
+                "Shipping times",
+                "Orders ship within 24 hours. Delivery takes 2 to 4 days in the mainland.",
+            ),
+            article(
+                "payment",
+                Language::En,
+                "Ways to pay",
+                "We accept Visa, Mastercard and PayPal. You can split the payment in three installments.",
+            ),
+            article(
+                "returns",
+                Language::Es,
+                "Devoluciones y reembolsos",
+                "Puedes devolver cualquier artículo en 30 días. El reembolso llega a tu tarjeta en 5 días hábiles.",
+            ),
+            article(
+                "shipping",
+                Language::Es,
+                "Plazos de envío",
+                "Los pedidos salen en 24 horas. La entrega tarda de 2 a 4 días.",
+            ),
+        ])
+    }
+
+    fn answered(kb: &KnowledgeBase, language: Language, question: &str) -> Option<String> {
+        match kb.answer(language, question) {
+            Reply::Answer(answer) => Some(answer.slug),
+            Reply::NotSure { .. } => None,
+        }
+    }
+
+    #[test]
+    fn the_article_that_covers_the_question_answers_it() {
+        let kb = shop();
+        assert_eq!(
+            answered(&kb, Language::En, "How long does shipping take?").as_deref(),
+            Some("shipping")
+        );
+        assert_eq!(
+            answered(&kb, Language::En, "can I pay with paypal").as_deref(),
+            Some("payment")
+        );
+        assert_eq!(
+            answered(&kb, Language::Es, "¿Cuánto tarda el envio?").as_deref(),
+            Some("shipping")
+        );
+    }
+
+    #[test]
+    fn other_words_for_the_same_thing_and_typos_still_find_it() {
+        let kb = shop();
+        assert_eq!(
+            answered(&kb, Language::En, "how do I get my money back").as_deref(),
+            Some("returns")
+        );
+        assert_eq!(
+            answered(&kb, Language::En, "can i pay in instalmnets").as_deref(),
+            Some("payment")
+        );
+        assert_eq!(
+            answered(&kb, Language::Es, "kiero mi rembolso xfa").as_deref(),
+            Some("returns")
+        );
+    }
+
+    #[test]
+    fn a_question_the_articles_do_not_cover_is_not_guessed() {
+        let kb = shop();
+        assert_eq!(
+            answered(&kb, Language::En, "Do you sell pizza on Sundays?"),
+            None
+        );
+        assert_eq!(
+            answered(&kb, Language::Es, "¿Venden bicicletas eléctricas?"),
+            None
+        );
+        assert!(matches!(
+            kb.answer(Language::En, "hello"),
+            Reply::NotSure { nearest: None }
+        ));
+    }
+
+    #[test]
+    fn the_answer_quotes_the_paragraph_that_answers() {
+        let kb = shop();
+        let Reply::Answer(answer) =
+            kb.answer(Language::En, "when will I get the refund on my card?")
+        else {
+            panic!("no answer");
+        };
+        assert!(
+            answer.passage.starts_with("Refunds reach your card"),
+            "{}",
+            answer.passage
+        );
+        assert_eq!(answer.title, "Returns and refunds");
+        assert!(answer.confidence >= CONFIDENCE_THRESHOLD);
+    }
+
+    #[test]
+    fn a_language_without_articles_is_answered_from_another() {
+        let kb = shop();
+        assert_eq!(
+            answered(&kb, Language::Pt, "paypal visa mastercard").as_deref(),
+            Some("payment")
+        );
+    }
+
+    #[test]
+    fn the_folder_format_reads_and_writes() {
+        let article = Article::from_file("returns.es.md", "# Devoluciones\n\nTexto.\n").unwrap();
+        assert_eq!(article.slug, "returns");
+        assert_eq!(article.language, Language::Es);
+        assert_eq!(article.title, "Devoluciones");
+        assert_eq!(article.body, "Texto.");
+        assert_eq!(
+            Article::from_file(&article.file_name(), &article.to_file()),
+            Ok(article)
+        );
+        assert_eq!(
+            Article::from_file("x.fr.md", "# T"),
+            Err(ArticleError::BadName)
+        );
+        assert_eq!(
+            Article::from_file("x.en.md", "Title"),
+            Err(ArticleError::NoTitle)
+        );
+    }
+
+    #[test]
+    fn markdown_becomes_plain_paragraphs() {
+        let body = "## Steps\n- **Open** the [account page](https://x.test/a)\n- Press `Reset`\n\nLast one.";
+        assert_eq!(
+            paragraphs(body),
+            [
+                "Steps:\n• Open the account page (https://x.test/a)\n• Press Reset",
+                "Last one."
+            ]
+        );
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one() {
+        assert_eq!(edit_distance("envio", "evnio", 1), Some(1));
+        assert_eq!(edit_distance("reembolso", "rembolso", 2), Some(1));
+        assert_eq!(edit_distance("abc", "xyz", 1), None);
+    }
+}

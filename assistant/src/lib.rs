@@ -1,0 +1,13 @@
+//! The AI assistant's pure logic, shared by the edge (which answers
+//! visitors with it) and `cargo xtask eval-ai` (which scores it): the
+//! knowledge base and its retrieval, and when to hand a conversation to a
+//! person. No I/O and no clock: callers pass articles and turns in.
+
+pub mod concepts;
+pub mod eval;
+pub mod handoff;
+pub mod knowledge;
+pub mod text;
+
+pub use handoff::{detect, Reason, Speaker, Turn};
+pub use knowledge::{Answer, Article, ArticleError, Hit, KnowledgeBase, Reply};

@@ -1,0 +1,959 @@
+//! Words as the assistant compares them: lower case with accents folded,
+//! informal spellings written out, stop words dropped, then Snowball stems.
+//! Articles and questions go through the same steps, so "envío", "envio" and
+//! "enviar" meet on one stem whichever way a visitor types them.
+
+use std::collections::HashMap;
+
+use charla_shared::channel::Language;
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::concepts::CONCEPTS;
+
+/// One word of a text after analysis: the stem retrieval matches, the
+/// folded surface form typo correction compares, and the language-free
+/// concept it names, if the lexicon knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub word: String,
+    pub stem: String,
+    pub concept: Option<&'static str>,
+}
+
+/// Stems words in the three languages and knows the concept lexicon,
+/// stemmed the same way. Built once; cheap to share.
+pub struct Analyzer {
+    stemmers: [Stemmer; 3],
+    /// (language, stems joined by a space) → concept.
+    concepts: HashMap<(Language, String), &'static str>,
+}
+
+impl Analyzer {
+    pub fn new() -> Analyzer {
+        let stemmers = [
+            Stemmer::create(Algorithm::English),
+            Stemmer::create(Algorithm::Spanish),
+            Stemmer::create(Algorithm::Portuguese),
+        ];
+        let mut analyzer = Analyzer {
+            stemmers,
+            concepts: HashMap::new(),
+        };
+        for concept in CONCEPTS {
+            for (language, phrases) in Language::ALL.into_iter().zip(concept.words) {
+                for phrase in phrases.iter() {
+                    let stems = analyzer.stems(language, phrase);
+                    if !stems.is_empty() {
+                        analyzer
+                            .concepts
+                            .entry((language, stems.join(" ")))
+                            .or_insert(concept.name);
+                    }
+                }
+            }
+        }
+        analyzer
+    }
+
+    /// The terms of `text` in `language`, in order. A phrase of the
+    /// lexicon ("how much", "money back", "where is my") becomes one term
+    /// that stands for its concept, even when it is made of stop words;
+    /// other stop words are left out.
+    pub fn terms(&self, language: Language, text: &str) -> Vec<Term> {
+        let words = words(language, text);
+        let stems: Vec<String> = words.iter().map(|w| self.stem(language, w)).collect();
+        let mut terms = Vec::with_capacity(words.len());
+        let mut i = 0;
+        'words: while i < words.len() {
+            for length in (2..=PHRASE_WORDS).rev() {
+                let Some(phrase) = stems.get(i..i + length) else {
+                    continue;
+                };
+                if let Some(concept) = self.concepts.get(&(language, phrase.join(" "))) {
+                    terms.push(Term {
+                        word: words[i..i + length].join(" "),
+                        stem: concept_key(concept),
+                        concept: Some(concept),
+                    });
+                    i += length;
+                    continue 'words;
+                }
+            }
+            let word = &words[i];
+            if is_content(language, word) {
+                terms.push(Term {
+                    word: word.clone(),
+                    stem: stems[i].clone(),
+                    concept: self.concepts.get(&(language, stems[i].clone())).copied(),
+                });
+            }
+            i += 1;
+        }
+        terms
+    }
+
+    /// The concept a single (already folded) word names, if any.
+    pub fn concept_of(&self, language: Language, word: &str) -> Option<&'static str> {
+        self.concepts
+            .get(&(language, self.stem(language, word)))
+            .copied()
+    }
+
+    /// The Snowball stem of one folded word, folded again. Snowball's
+    /// Spanish and Portuguese suffixes carry accents ("-ción", "-ções"), so
+    /// the endings that lose them when folded get them back first: with
+    /// and without accents, "devolución", "devolucion" and "devoluciones"
+    /// meet on one stem.
+    pub fn stem(&self, language: Language, word: &str) -> String {
+        let (stemmer, endings): (&Stemmer, &[(&str, &str)]) = match language {
+            Language::En => (&self.stemmers[0], &[]),
+            Language::Es => (&self.stemmers[1], ES_ENDINGS),
+            Language::Pt => (&self.stemmers[2], PT_ENDINGS),
+        };
+        let accented = endings.iter().find_map(|(plain, accented)| {
+            word.strip_suffix(plain)
+                .map(|start| format!("{start}{accented}"))
+        });
+        fold(&stemmer.stem(accented.as_deref().unwrap_or(word)))
+    }
+
+    /// A lexicon entry's stems: all its words for a phrase, only a content
+    /// word for a single word.
+    fn stems(&self, language: Language, phrase: &str) -> Vec<String> {
+        let words = words(language, phrase);
+        if words.len() == 1 && !is_content(language, &words[0]) {
+            return Vec::new();
+        }
+        words.iter().map(|w| self.stem(language, w)).collect()
+    }
+}
+
+impl Default for Analyzer {
+    fn default() -> Analyzer {
+        Analyzer::new()
+    }
+}
+
+/// Lower case with the accents of Spanish and Portuguese (and the odd
+/// French or German letter) taken off, so that visitors who type without
+/// them are understood.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'õ' | 'ö' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            'ý' | 'ÿ' => 'y',
+            // Apostrophes join ("don't" → "dont") rather than split.
+            '’' | '\'' => '\u{0}',
+            other => other,
+        })
+        .filter(|c| *c != '\u{0}')
+        .collect()
+}
+
+/// The folded words of `text`, informal spellings written out (in
+/// `language` and in English, which visitors mix in), nothing dropped.
+pub fn words(language: Language, text: &str) -> Vec<String> {
+    let folded = fold(text);
+    let mut out = Vec::new();
+    for word in folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        match informal(language, word) {
+            Some(expansion) => out.extend(expansion.split(' ').map(str::to_owned)),
+            None => out.push(word.to_owned()),
+        }
+    }
+    out
+}
+
+/// The key a concept is indexed under, beside the stems.
+pub fn concept_key(concept: &str) -> String {
+    format!("~{concept}")
+}
+
+/// Whether `word` counts for retrieval: not a stop word of `language` (or
+/// of English), and not a single letter.
+pub fn is_content(language: Language, word: &str) -> bool {
+    (word.chars().count() > 1 || word.chars().all(|c| c.is_ascii_digit()))
+        && !is_stop(language, word)
+}
+
+/// Whether `word` (folded) carries no meaning of its own for retrieval.
+pub fn is_stop(language: Language, word: &str) -> bool {
+    let own = match language {
+        Language::En => EN_STOP,
+        Language::Es => ES_STOP,
+        Language::Pt => PT_STOP,
+    };
+    own.contains(&word) || (language != Language::En && EN_STOP.contains(&word))
+}
+
+/// How visitors shorten words in chat, written out.
+fn informal(language: Language, word: &str) -> Option<&'static str> {
+    let common = match word {
+        "u" => Some("you"),
+        "ur" => Some("your"),
+        "pls" | "plz" | "plis" => Some("please"),
+        "thx" | "thnx" | "ty" => Some("thanks"),
+        "wanna" => Some("want to"),
+        "gonna" => Some("going to"),
+        "gotta" => Some("got to"),
+        "cant" => Some("can not"),
+        "wont" => Some("will not"),
+        "dont" => Some("do not"),
+        "doesnt" => Some("does not"),
+        "didnt" => Some("did not"),
+        "isnt" => Some("is not"),
+        "im" => Some("i am"),
+        "ive" => Some("i have"),
+        "msg" => Some("message"),
+        "info" => Some("information"),
+        "acct" => Some("account"),
+        "pwd" | "passwd" => Some("password"),
+        "asap" => Some("soon"),
+        "wheres" => Some("where is"),
+        // Irregular English verbs, which Snowball leaves alone.
+        "sent" => Some("send"),
+        "bought" => Some("buy"),
+        "paid" => Some("pay"),
+        "broke" | "broken" => Some("break"),
+        "sold" => Some("sell"),
+        "lost" => Some("lose"),
+        "stolen" | "stole" => Some("steal"),
+        "chose" | "chosen" => Some("choose"),
+        "wore" | "worn" => Some("wear"),
+        "left" => Some("leave"),
+        "told" => Some("tell"),
+        "found" => Some("find"),
+        "kept" => Some("keep"),
+        "forgot" | "forgotten" => Some("forget"),
+        "spent" => Some("spend"),
+        "shipped" => Some("ship"),
+        "hows" => Some("how is"),
+        _ => None,
+    };
+    let own = match (language, word) {
+        (Language::Es, "q" | "k" | "ke" | "qe") => Some("que"),
+        (Language::Es, "xq" | "pq" | "porq" | "xk" | "pk") => Some("porque"),
+        (Language::Es, "tb" | "tmb" | "tbn") => Some("tambien"),
+        (Language::Es, "x") => Some("por"),
+        (Language::Es, "d") => Some("de"),
+        (Language::Es, "xfa" | "porfa" | "plis") => Some("por favor"),
+        (Language::Es, "info") => Some("informacion"),
+        (Language::Es, "cel") => Some("celular"),
+        (Language::Es, "dnd") => Some("donde"),
+        (Language::Es, "finde") => Some("fin de semana"),
+        (Language::Es, "plata") => Some("dinero"),
+        (Language::Pt, "vc" | "vcs" | "ce") => Some("voce"),
+        (Language::Pt, "q") => Some("que"),
+        (Language::Pt, "pq" | "pk") => Some("porque"),
+        (Language::Pt, "tb" | "tbm") => Some("tambem"),
+        (Language::Pt, "n" | "naum" | "nn") => Some("nao"),
+        (Language::Pt, "ta" | "tah") => Some("esta"),
+        (Language::Pt, "pra" | "pro") => Some("para"),
+        (Language::Pt, "cmg") => Some("comigo"),
+        (Language::Pt, "td") => Some("tudo"),
+        (Language::Pt, "cade") => Some("onde esta"),
+        (Language::Pt, "blz") => Some("beleza"),
+        (Language::Pt, "hj") => Some("hoje"),
+        (Language::Pt, "info") => Some("informacao"),
+        (Language::Pt, "obg" | "brigado") => Some("obrigado"),
+        _ => None,
+    };
+    own.or(common)
+}
+
+/// The longest phrase of the lexicon, in words.
+const PHRASE_WORDS: usize = 3;
+
+/// Folded endings and their accented spelling, for the stemmers.
+const ES_ENDINGS: &[(&str, &str)] = &[("cion", "ción"), ("sion", "sión")];
+const PT_ENDINGS: &[(&str, &str)] = &[
+    ("coes", "ções"),
+    ("cao", "ção"),
+    ("soes", "sões"),
+    ("sao", "são"),
+];
+
+const EN_STOP: &[&str] = &[
+    "a",
+    "able",
+    "about",
+    "above",
+    "actually",
+    "after",
+    "again",
+    "all",
+    "already",
+    "also",
+    "always",
+    "am",
+    "an",
+    "and",
+    "another",
+    "any",
+    "anybody",
+    "anything",
+    "anyway",
+    "are",
+    "around",
+    "as",
+    "ask",
+    "asked",
+    "asking",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "bit",
+    "both",
+    "but",
+    "by",
+    "came",
+    "can",
+    "come",
+    "comes",
+    "coming",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "done",
+    "during",
+    "each",
+    "either",
+    "else",
+    "enough",
+    "etc",
+    "even",
+    "ever",
+    "every",
+    "everything",
+    "explain",
+    "few",
+    "for",
+    "from",
+    "further",
+    "gave",
+    "get",
+    "gets",
+    "getting",
+    "give",
+    "gives",
+    "go",
+    "goes",
+    "going",
+    "gone",
+    "good",
+    "got",
+    "gotten",
+    "great",
+    "guys",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "hello",
+    "help",
+    "her",
+    "here",
+    "hers",
+    "hey",
+    "hi",
+    "him",
+    "his",
+    "how",
+    "i",
+    "id",
+    "if",
+    "ill",
+    "im",
+    "in",
+    "information",
+    "into",
+    "is",
+    "it",
+    "its",
+    "ive",
+    "just",
+    "kind",
+    "know",
+    "least",
+    "less",
+    "let",
+    "like",
+    "little",
+    "lol",
+    "look",
+    "looking",
+    "lot",
+    "lots",
+    "madam",
+    "made",
+    "make",
+    "makes",
+    "many",
+    "may",
+    "maybe",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "myself",
+    "need",
+    "needed",
+    "needs",
+    "nice",
+    "no",
+    "not",
+    "nothing",
+    "now",
+    "of",
+    "off",
+    "often",
+    "oh",
+    "ok",
+    "okay",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "perhaps",
+    "please",
+    "possible",
+    "pretty",
+    "put",
+    "puts",
+    "question",
+    "questions",
+    "quite",
+    "rather",
+    "really",
+    "right",
+    "said",
+    "same",
+    "saw",
+    "say",
+    "says",
+    "see",
+    "seen",
+    "she",
+    "should",
+    "sir",
+    "so",
+    "some",
+    "somebody",
+    "something",
+    "sometimes",
+    "sort",
+    "still",
+    "stuff",
+    "such",
+    "sure",
+    "take",
+    "taken",
+    "takes",
+    "tell",
+    "than",
+    "thank",
+    "thanks",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "theyre",
+    "thing",
+    "things",
+    "think",
+    "this",
+    "those",
+    "though",
+    "thought",
+    "through",
+    "to",
+    "too",
+    "took",
+    "um",
+    "under",
+    "until",
+    "up",
+    "us",
+    "very",
+    "want",
+    "wanted",
+    "wants",
+    "was",
+    "way",
+    "we",
+    "well",
+    "went",
+    "were",
+    "weve",
+    "what",
+    "whats",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "why",
+    "will",
+    "with",
+    "wonder",
+    "wondering",
+    "would",
+    "yeah",
+    "yes",
+    "yet",
+    "you",
+    "your",
+    "youre",
+    "yours",
+    "yourself",
+];
+
+const ES_STOP: &[&str] = &[
+    "a",
+    "acaso",
+    "ahi",
+    "ahora",
+    "al",
+    "algo",
+    "alguien",
+    "algun",
+    "alguna",
+    "alguno",
+    "alli",
+    "ante",
+    "aquello",
+    "aqui",
+    "asi",
+    "aun",
+    "ayuda",
+    "ayudar",
+    "bastante",
+    "bien",
+    "buen",
+    "buenas",
+    "bueno",
+    "buenos",
+    "cada",
+    "como",
+    "con",
+    "cosa",
+    "cosas",
+    "cual",
+    "cuales",
+    "cuando",
+    "cuanta",
+    "cuantas",
+    "cuanto",
+    "cuantos",
+    "dar",
+    "de",
+    "decir",
+    "del",
+    "desde",
+    "dia",
+    "dice",
+    "dijo",
+    "donde",
+    "doy",
+    "e",
+    "el",
+    "ella",
+    "ellas",
+    "ellos",
+    "en",
+    "entonces",
+    "entre",
+    "era",
+    "es",
+    "esa",
+    "esas",
+    "ese",
+    "eso",
+    "esos",
+    "esta",
+    "estamos",
+    "estan",
+    "estar",
+    "estas",
+    "este",
+    "esto",
+    "estos",
+    "estoy",
+    "favor",
+    "fue",
+    "fui",
+    "gracias",
+    "gustaria",
+    "ha",
+    "habia",
+    "hace",
+    "hacer",
+    "hago",
+    "hay",
+    "he",
+    "hecho",
+    "hizo",
+    "hola",
+    "informacion",
+    "ir",
+    "la",
+    "las",
+    "le",
+    "les",
+    "lo",
+    "los",
+    "mas",
+    "me",
+    "mi",
+    "mio",
+    "mis",
+    "misma",
+    "mismo",
+    "mucha",
+    "mucho",
+    "muy",
+    "nada",
+    "ni",
+    "no",
+    "nos",
+    "nosotros",
+    "nuestra",
+    "nuestro",
+    "o",
+    "os",
+    "otra",
+    "otro",
+    "oye",
+    "para",
+    "pero",
+    "poco",
+    "podeis",
+    "poder",
+    "podria",
+    "podrias",
+    "poner",
+    "por",
+    "porque",
+    "pregunta",
+    "preguntar",
+    "puede",
+    "pueden",
+    "puedes",
+    "puedo",
+    "pues",
+    "puse",
+    "que",
+    "queria",
+    "quien",
+    "quiero",
+    "quisiera",
+    "saber",
+    "saludos",
+    "se",
+    "sea",
+    "ser",
+    "si",
+    "siempre",
+    "sin",
+    "sobre",
+    "solo",
+    "son",
+    "su",
+    "sus",
+    "suyo",
+    "tal",
+    "tambien",
+    "tan",
+    "te",
+    "teneis",
+    "tengo",
+    "tiene",
+    "tienen",
+    "tienes",
+    "toda",
+    "todas",
+    "todavia",
+    "todo",
+    "todos",
+    "tu",
+    "tus",
+    "tuyo",
+    "u",
+    "un",
+    "una",
+    "uno",
+    "unos",
+    "usted",
+    "ustedes",
+    "va",
+    "vale",
+    "vamos",
+    "vas",
+    "veces",
+    "veo",
+    "ver",
+    "vez",
+    "vosotros",
+    "voy",
+    "vuestra",
+    "vuestras",
+    "vuestro",
+    "vuestros",
+    "y",
+    "ya",
+    "yo",
+];
+
+const PT_STOP: &[&str] = &[
+    "a",
+    "agora",
+    "ai",
+    "ainda",
+    "ajuda",
+    "ajudar",
+    "algo",
+    "alguem",
+    "algum",
+    "alguma",
+    "ali",
+    "ao",
+    "aos",
+    "aqui",
+    "as",
+    "ate",
+    "beleza",
+    "bem",
+    "boa",
+    "bom",
+    "cada",
+    "coisa",
+    "coisas",
+    "com",
+    "como",
+    "da",
+    "dar",
+    "das",
+    "de",
+    "dia",
+    "disse",
+    "dizer",
+    "do",
+    "dos",
+    "e",
+    "ela",
+    "elas",
+    "ele",
+    "eles",
+    "em",
+    "entao",
+    "entre",
+    "era",
+    "essa",
+    "essas",
+    "esse",
+    "esses",
+    "esta",
+    "estamos",
+    "estao",
+    "estar",
+    "estas",
+    "este",
+    "estes",
+    "estou",
+    "eu",
+    "favor",
+    "faz",
+    "fazer",
+    "feito",
+    "fez",
+    "foi",
+    "gostaria",
+    "ha",
+    "informacao",
+    "ir",
+    "isso",
+    "isto",
+    "ja",
+    "la",
+    "lhe",
+    "mais",
+    "mas",
+    "me",
+    "mesma",
+    "mesmo",
+    "meu",
+    "meus",
+    "minha",
+    "minhas",
+    "muito",
+    "na",
+    "nada",
+    "nao",
+    "nas",
+    "nem",
+    "no",
+    "nos",
+    "nossa",
+    "nosso",
+    "num",
+    "numa",
+    "o",
+    "obrigada",
+    "obrigado",
+    "oi",
+    "ola",
+    "onde",
+    "os",
+    "ou",
+    "outra",
+    "outro",
+    "para",
+    "pela",
+    "pelo",
+    "per",
+    "pergunta",
+    "pode",
+    "podem",
+    "poder",
+    "poderia",
+    "pois",
+    "por",
+    "porque",
+    "posso",
+    "pouco",
+    "pra",
+    "quais",
+    "qual",
+    "quando",
+    "quanta",
+    "quantas",
+    "quanto",
+    "quantos",
+    "que",
+    "quem",
+    "queria",
+    "quero",
+    "saber",
+    "se",
+    "sem",
+    "sempre",
+    "senhor",
+    "senhora",
+    "ser",
+    "seu",
+    "seus",
+    "sim",
+    "so",
+    "sua",
+    "suas",
+    "tambem",
+    "tem",
+    "tenho",
+    "ter",
+    "teu",
+    "tua",
+    "tudo",
+    "um",
+    "uma",
+    "uns",
+    "vai",
+    "ver",
+    "vez",
+    "vezes",
+    "voce",
+    "voces",
+    "vou",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_and_case_fold_away() {
+        assert_eq!(
+            fold("¿Cuánto cuesta el ENVÍO a São Paulo?"),
+            "¿cuanto cuesta el envio a sao paulo?"
+        );
+        assert_eq!(fold("Don't"), "dont");
+    }
+
+    #[test]
+    fn informal_spellings_are_written_out() {
+        assert_eq!(
+            words(Language::Es, "xq no llega mi pedido q pedi"),
+            ["porque", "no", "llega", "mi", "pedido", "que", "pedi"]
+        );
+        assert_eq!(
+            words(Language::Pt, "vc tb entrega"),
+            ["voce", "tambem", "entrega"]
+        );
+        assert_eq!(
+            words(Language::En, "can u ship pls"),
+            ["can", "you", "ship", "please"]
+        );
+    }
+
+    #[test]
+    fn the_same_word_with_and_without_accents_meets_on_one_stem() {
+        let analyzer = Analyzer::new();
+        let stems = |text| -> Vec<String> {
+            analyzer
+                .terms(Language::Es, text)
+                .into_iter()
+                .map(|t| t.stem)
+                .collect()
+        };
+        assert_eq!(stems("envío"), stems("envio"));
+        assert_eq!(stems("devoluciones"), stems("devolución"));
+        let pt: Vec<String> = analyzer
+            .terms(Language::Pt, "entregas entrega")
+            .into_iter()
+            .map(|t| t.stem)
+            .collect();
+        assert_eq!(pt[0], pt[1]);
+    }
+
+    #[test]
+    fn stop_words_are_dropped_and_concepts_cross_languages() {
+        let analyzer = Analyzer::new();
+        let en = analyzer.terms(Language::En, "How do I get my money back?");
+        assert_eq!(en.len(), 1, "{en:?}");
+        assert_eq!(en[0].concept, Some("refund"));
+        let es = analyzer.terms(Language::Es, "quiero un reembolso");
+        assert_eq!(es.len(), 1);
+        assert_eq!(es[0].concept, Some("refund"));
+        let pt = analyzer.terms(Language::Pt, "como faço o estorno");
+        assert!(pt.iter().any(|t| t.concept == Some("refund")), "{pt:?}");
+    }
+}
