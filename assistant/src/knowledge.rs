@@ -264,6 +264,9 @@ struct Paragraph {
 /// One word of the question, with the keys that match it.
 struct Slot {
     stem: String,
+    /// The stems of the articles' longer words this one starts ("bici" →
+    /// "bicicleta"): a visitor's shortening matches them too.
+    longer: Vec<String>,
     concept: Option<String>,
     /// How much matching this word is worth, for the coverage.
     weight: f64,
@@ -355,17 +358,44 @@ impl Shelf {
             } else {
                 self.unknown_weight()
             };
-            let weight = self
-                .idf(&term.stem)
+            let longer = self.longer(&term);
+            // A word matched by several keys weighs what the most common of
+            // them weighs: matching it is no rarer than that.
+            let weight = std::iter::once(&term.stem)
+                .chain(&longer)
+                .filter_map(|key| self.idf(key))
+                .reduce(f64::min)
                 .or_else(|| concept.as_deref().and_then(|c| self.idf(c)))
                 .unwrap_or(unknown);
             slots.push(Slot {
                 stem: term.stem,
+                longer,
                 concept,
                 weight,
             });
         }
         slots
+    }
+
+    /// The stems of the articles' words that `term` shortens: at least two
+    /// letters longer and starting with all of its four or more.
+    fn longer(&self, term: &Term) -> Vec<String> {
+        if term.word.chars().count() < 4 || term.stem.starts_with('~') {
+            return Vec::new();
+        }
+        let mut stems: Vec<String> = self
+            .surface
+            .iter()
+            .filter(|(word, stem)| {
+                word.len() >= term.word.len() + 2
+                    && word.starts_with(&term.word)
+                    && **stem != term.stem
+            })
+            .map(|(_, stem)| stem.clone())
+            .collect();
+        stems.sort();
+        stems.dedup();
+        stems
     }
 
     /// `term` as the articles spell it when the visitor's spelling is one
@@ -414,7 +444,14 @@ impl Shelf {
                 let mut score = 0.0;
                 let mut covered = 0.0;
                 for slot in query {
-                    let own = self.bm25(doc, &slot.stem);
+                    // The word itself and the longer words it shortens
+                    // count as one word, as rare as the most common of them.
+                    let own = slot.weight
+                        * slot
+                            .longer
+                            .iter()
+                            .map(|key| self.saturated(doc, key))
+                            .fold(self.saturated(doc, &slot.stem), f64::max);
                     let concept = slot
                         .concept
                         .as_deref()
@@ -437,12 +474,17 @@ impl Shelf {
     }
 
     fn bm25(&self, doc: &Doc, key: &str) -> f64 {
+        self.idf(key).unwrap_or(0.0) * self.saturated(doc, key)
+    }
+
+    /// BM25's term-frequency part: how much `key` counts in `doc`, before
+    /// its rarity.
+    fn saturated(&self, doc: &Doc, key: &str) -> f64 {
         let Some(tf) = doc.weights.get(key) else {
             return 0.0;
         };
-        let idf = self.idf(key).unwrap_or(0.0);
         let norm = 1.0 - B + B * doc.length / self.average_length.max(1.0);
-        idf * tf * (K1 + 1.0) / (tf + K1 * norm)
+        tf * (K1 + 1.0) / (tf + K1 * norm)
     }
 }
 
@@ -455,6 +497,7 @@ impl Doc {
                 .iter()
                 .filter(|slot| {
                     paragraph.keys.contains(&slot.stem)
+                        || slot.longer.iter().any(|k| paragraph.keys.contains(k))
                         || slot
                             .concept
                             .as_ref()

@@ -8,6 +8,7 @@ pub mod eval;
 pub mod handoff;
 pub mod knowledge;
 pub mod text;
+pub mod words;
 
 pub use handoff::{detect, Reason, Speaker, Turn};
 pub use knowledge::{Answer, Article, ArticleError, Hit, KnowledgeBase, Reply};

@@ -13,7 +13,7 @@ use charla_shared::limits::MAX_MESSAGE_CHARS;
 use charla_shared::links::{spans, Span};
 use charla_shared::protocol::{Message, MessageKind};
 use charla_shared::routes;
-use leptos::either::Either;
+use leptos::either::{Either, EitherOf3};
 use leptos::ev::{Event, KeyboardEvent, MouseEvent, SubmitEvent};
 use leptos::html::{Div, Input, Textarea};
 use leptos::prelude::*;
@@ -180,10 +180,24 @@ pub fn MessageList(
                                 }
                             })}
                             <p class="charla-text">{match message.kind {
-                                MessageKind::File { attachment } => Either::Left(view! {
+                                MessageKind::File { attachment } => EitherOf3::A(view! {
                                     <FileView attachment=attachment files=files />
                                 }),
-                                _ => Either::Right(linked(&message.text)),
+                                // The assistant's answer names the articles it
+                                // quotes, each a link to its help page.
+                                MessageKind::Sourced { sources, .. } => EitherOf3::B(view! {
+                                    {linked(&message.text)}
+                                    {sources.into_iter().map(|source| {
+                                        let href = files.with_untracked(|f| {
+                                            f.as_ref().map(|f| f.edge.url(&source.url))
+                                        });
+                                        view! {
+                                            <a class="charla-source" href=href target="_blank"
+                                                rel="noopener noreferrer nofollow">{source.title}</a>
+                                        }
+                                    }).collect_view()}
+                                }),
+                                _ => EitherOf3::C(linked(&message.text)),
                             }}</p>
                             <span class="charla-time">{stamp}</span>
                             <span class="charla-seen" hidden=move || !is_seen()>

@@ -33,16 +33,24 @@ pub fn problem_response(problem: &Problem) -> Response {
 
 /// Reads a JSON body, refusing bodies over [`MAX_BODY_BYTES`] before parsing.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> EdgeResult<T> {
+    read_json_up_to(req, MAX_BODY_BYTES).await
+}
+
+/// Reads a JSON body, refusing bodies over `limit` bytes before parsing.
+pub async fn read_json_up_to<T: DeserializeOwned>(
+    req: &mut Request,
+    limit: usize,
+) -> EdgeResult<T> {
     let declared = req
         .headers()
         .get("content-length")?
         .and_then(|l| l.parse::<usize>().ok());
-    if declared.is_some_and(|l| l > MAX_BODY_BYTES) {
-        return Err(too_large());
+    if declared.is_some_and(|l| l > limit) {
+        return Err(too_large(limit));
     }
     let body = req.bytes().await?;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(too_large());
+    if body.len() > limit {
+        return Err(too_large(limit));
     }
     serde_json::from_slice(&body).map_err(|e| {
         EdgeError::refuse(
@@ -135,9 +143,9 @@ pub fn set_cookie(value: &str) -> EdgeResult<Headers> {
     Ok(headers)
 }
 
-fn too_large() -> EdgeError {
+fn too_large(limit: usize) -> EdgeError {
     EdgeError::refuse(
         ErrorCode::TooLarge,
-        format!("A request body may have at most {MAX_BODY_BYTES} bytes."),
+        format!("A request body may have at most {limit} bytes."),
     )
 }

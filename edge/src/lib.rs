@@ -23,6 +23,7 @@ mod files;
 mod http;
 mod inbox;
 mod internal;
+mod knowledge;
 mod limiter;
 mod mail;
 mod offline;

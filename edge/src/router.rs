@@ -16,7 +16,8 @@ use crate::http::{allow_any_origin, expect_same_origin, problem_response, with_a
 use crate::internal::Admission;
 use crate::store::Db;
 use crate::{
-    canned, channels, chatbots, clock, direct, files, now, offline, operators, queue, ratings,
+    canned, channels, chatbots, clock, direct, files, knowledge, now, offline, operators, queue,
+    ratings,
 };
 
 /// Who is calling, as established before the handler runs.
@@ -193,6 +194,13 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::SetDuty => queue::duty(req, &ctx).await,
         RouteName::Supervision => queue::supervision(&ctx).await,
         RouteName::TestClock => clock::advance(req, &ctx).await,
+        RouteName::Knowledge => knowledge::list(&ctx).await,
+        RouteName::ImportKnowledge => knowledge::import(req, &ctx).await,
+        RouteName::DeleteArticle => knowledge::delete(&ctx).await,
+        RouteName::SearchKnowledge => knowledge::search(&ctx).await,
+        RouteName::KnowledgeArticle => knowledge::article(&ctx).await,
+        RouteName::HelpPage => knowledge::page(&ctx).await,
+        RouteName::HelpArticle => knowledge::page_article(&ctx).await,
     }
 }
 

@@ -9,7 +9,8 @@ use charla_shared::bot::Chatbot;
 use charla_shared::canned::Canned;
 use charla_shared::channel::{ChannelOptions, ChannelSettings, Language, Rule};
 use charla_shared::identity::ChannelSecurity;
-use charla_shared::ids::{ChannelId, ConversationId, OperatorId, VisitorKey};
+use charla_shared::ids::{ArticleSlug, ChannelId, ConversationId, OperatorId, VisitorKey};
+use charla_shared::knowledge::KbArticle;
 use charla_shared::limits::{RATING_REPORT_ROWS, RECORD_LIST, STATS_CONVERSATIONS};
 use charla_shared::protocol::Message;
 use charla_shared::rating::{ConversationStat, Rating, RatingFilter, RatingRecord};
@@ -1150,6 +1151,146 @@ impl Db {
             .run()
             .await?;
         Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+    }
+
+    /// A channel's articles, every language; only the published ones with
+    /// `published_only`.
+    pub async fn articles(
+        &self,
+        channel: &ChannelId,
+        published_only: bool,
+    ) -> EdgeResult<Vec<KbArticle>> {
+        #[derive(Deserialize)]
+        struct Row {
+            slug: String,
+            language: String,
+            title: String,
+            body: String,
+            tags: String,
+            published: i64,
+        }
+        let sql = if published_only {
+            "SELECT slug, language, title, body, tags, published FROM kb_articles \
+             WHERE channel_id = ?1 AND published = 1 ORDER BY slug, language"
+        } else {
+            "SELECT slug, language, title, body, tags, published FROM kb_articles \
+             WHERE channel_id = ?1 ORDER BY slug, language"
+        };
+        let rows: Vec<Row> = self
+            .0
+            .prepare(sql)
+            .bind(&[channel.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(KbArticle {
+                    slug: ArticleSlug::parse(row.slug)
+                        .map_err(|e| EdgeError::Corrupt(e.to_string()))?,
+                    language: Language::from_tag(&row.language)
+                        .ok_or_else(|| EdgeError::Corrupt(format!("language {}", row.language)))?,
+                    title: row.title,
+                    body: row.body,
+                    tags: serde_json::from_str(&row.tags)?,
+                    published: row.published != 0,
+                })
+            })
+            .collect()
+    }
+
+    /// What the knowledge base of a channel is now, cheaply: how many
+    /// articles and when the last changed. Equal versions, equal articles.
+    pub async fn knowledge_version(&self, channel: &ChannelId) -> EdgeResult<(u64, Millis)> {
+        #[derive(Deserialize)]
+        struct Row {
+            count: f64,
+            latest: Option<f64>,
+        }
+        let row: Option<Row> = self
+            .0
+            .prepare(
+                "SELECT COUNT(*) AS count, MAX(updated_at) AS latest FROM kb_articles \
+                 WHERE channel_id = ?1",
+            )
+            .bind(&[channel.as_str().into()])?
+            .first(None)
+            .await?;
+        Ok(row.map_or((0, 0), |r| {
+            (r.count as u64, r.latest.unwrap_or(0.0) as Millis)
+        }))
+    }
+
+    /// Saves articles (adding or replacing the same slug and language) in
+    /// one transaction; with `replace`, the channel's other articles go.
+    pub async fn save_articles(
+        &self,
+        channel: &ChannelId,
+        articles: &[KbArticle],
+        replace: bool,
+        now: Millis,
+    ) -> EdgeResult<()> {
+        let mut statements = Vec::with_capacity(articles.len() + 1);
+        if replace {
+            statements.push(
+                self.0
+                    .prepare("DELETE FROM kb_articles WHERE channel_id = ?1")
+                    .bind(&[channel.as_str().into()])?,
+            );
+        }
+        for article in articles {
+            statements.push(
+                self.0
+                    .prepare(
+                        "INSERT INTO kb_articles (channel_id, slug, language, title, body, tags, \
+                         published, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+                         ON CONFLICT (channel_id, slug, language) DO UPDATE SET \
+                         title = excluded.title, body = excluded.body, tags = excluded.tags, \
+                         published = excluded.published, updated_at = excluded.updated_at",
+                    )
+                    .bind(&[
+                        channel.as_str().into(),
+                        article.slug.as_str().into(),
+                        article.language.code().into(),
+                        article.title.as_str().into(),
+                        article.body.as_str().into(),
+                        serde_json::to_string(&article.tags)?.into(),
+                        i32::from(article.published).into(),
+                        millis(now),
+                    ])?,
+            );
+        }
+        if !statements.is_empty() {
+            self.0.batch(statements).await?;
+        }
+        Ok(())
+    }
+
+    /// Removes an article in one language, or in all; how many went.
+    pub async fn delete_article(
+        &self,
+        channel: &ChannelId,
+        slug: &ArticleSlug,
+        language: Option<Language>,
+    ) -> EdgeResult<u64> {
+        let statement = match language {
+            Some(language) => self
+                .0
+                .prepare(
+                    "DELETE FROM kb_articles WHERE channel_id = ?1 AND slug = ?2 AND language = ?3",
+                )
+                .bind(&[
+                    channel.as_str().into(),
+                    slug.as_str().into(),
+                    language.code().into(),
+                ])?,
+            None => self
+                .0
+                .prepare("DELETE FROM kb_articles WHERE channel_id = ?1 AND slug = ?2")
+                .bind(&[channel.as_str().into(), slug.as_str().into()])?,
+        };
+        let result = statement.run().await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) as u64)
     }
 
     /// Records a lead or a ticket; returns its number.

@@ -797,10 +797,24 @@ pub fn pending(messages: &[Message]) -> Pending<'_> {
             | MessageKind::Answer { .. }
             | MessageKind::Closed
             | MessageKind::Rated { .. }
-            | MessageKind::File { .. } => Pending::Nothing,
+            | MessageKind::File { .. }
+            | MessageKind::Sourced { .. }
+            | MessageKind::Unsure { .. } => Pending::Nothing,
         },
         _ => Pending::Nothing,
     }
+}
+
+/// Whether the assistant's last word offers the visitor a person: its
+/// answer or its "not sure" is the newest message, where people answer.
+pub fn assistant_offers_person(messages: &[Message]) -> bool {
+    messages.last().is_some_and(|last| {
+        last.author.role == Role::Assistant
+            && matches!(
+                last.kind,
+                MessageKind::Sourced { person: true, .. } | MessageKind::Unsure { person: true }
+            )
+    })
 }
 
 /// Whether a chatbot still has the conversation: a bot wrote, and neither

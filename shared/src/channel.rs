@@ -11,8 +11,8 @@ use crate::color::Rgb;
 use crate::hours::OfficeHours;
 use crate::ids::{ChannelId, OperatorId};
 use crate::limits::{
-    MAX_CHANNEL_TEXT_CHARS, MAX_RULES, MAX_RULE_COUNTRIES, MAX_RULE_PATTERN_CHARS,
-    MAX_RULE_TIMER_SECS,
+    MAX_ASSISTANT_NAME_CHARS, MAX_CHANNEL_TEXT_CHARS, MAX_RULES, MAX_RULE_COUNTRIES,
+    MAX_RULE_PATTERN_CHARS, MAX_RULE_TIMER_SECS,
 };
 use crate::protocol::{display_name, ErrorCode, Problem};
 use crate::routing::Routing;
@@ -234,6 +234,81 @@ pub struct ChannelOptions {
     pub offline_messages: bool,
     /// How conversations reach operators.
     pub routing: Routing,
+    /// Whether the AI assistant answers from the knowledge base, and how it
+    /// hands off.
+    pub assistant: AssistantOptions,
+}
+
+/// Who answers before a person: nobody, the assistant alone, or the
+/// assistant first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssistantMode {
+    /// Operators only: the assistant does not answer.
+    #[default]
+    Manual,
+    /// The assistant only: it never hands off.
+    Automatic,
+    /// The assistant first, a person when the visitor asks or the
+    /// assistant sees that one is needed.
+    Both,
+}
+
+/// When the assistant sees that a person is needed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandOffStyle {
+    /// It offers a person and the visitor decides (an explicit request is
+    /// always handed off at once).
+    #[default]
+    Offer,
+    /// It hands the conversation off at once.
+    AtOnce,
+}
+
+/// The AI assistant of a channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssistantOptions {
+    pub mode: AssistantMode,
+    /// The name its messages carry.
+    pub name: String,
+    pub hand_off: HandOffStyle,
+}
+
+impl Default for AssistantOptions {
+    fn default() -> Self {
+        AssistantOptions {
+            mode: AssistantMode::Manual,
+            name: "Assistant".into(),
+            hand_off: HandOffStyle::Offer,
+        }
+    }
+}
+
+impl AssistantOptions {
+    /// Whether the assistant answers at all.
+    pub fn answers(&self) -> bool {
+        self.mode != AssistantMode::Manual
+    }
+
+    fn validated(&self) -> Result<AssistantOptions, Problem> {
+        let name = self.name.trim();
+        if name.chars().count() > MAX_ASSISTANT_NAME_CHARS {
+            return Err(invalid(format!(
+                "The assistant's name may have at most {MAX_ASSISTANT_NAME_CHARS} characters."
+            )));
+        }
+        Ok(AssistantOptions {
+            mode: self.mode,
+            name: if name.is_empty() {
+                AssistantOptions::default().name
+            } else {
+                name.to_owned()
+            },
+            hand_off: self.hand_off,
+        })
+    }
 }
 
 /// The colours a channel uses when none are set.
@@ -251,6 +326,7 @@ impl Default for ChannelOptions {
             hours: None,
             offline_messages: false,
             routing: Routing::default(),
+            assistant: AssistantOptions::default(),
         }
     }
 }
@@ -285,6 +361,7 @@ impl ChannelOptions {
                 .transpose()?,
             offline_messages: self.offline_messages,
             routing: self.routing.validated()?,
+            assistant: self.assistant.validated()?,
         })
     }
 

@@ -108,6 +108,19 @@ string_id!(
 );
 
 string_id!(
+    /// A knowledge base article, shared by its versions in each language:
+    /// a slug such as `returns` or `reset-password`.
+    ArticleSlug,
+    "an article slug",
+    "1 to 80 characters of a-z, 0-9 and '-'",
+    |s: &str| {
+        (1..=80).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }
+);
+
+string_id!(
     /// An operator account, a slug like a channel id.
     OperatorId,
     "an operator id",
@@ -177,6 +190,11 @@ impl ParticipantId {
     /// Charla itself: notices in the conversation.
     pub fn system() -> Self {
         Self("system".into())
+    }
+
+    /// The AI assistant.
+    pub fn assistant() -> Self {
+        Self("assistant".into())
     }
 
     /// A chatbot (its id is a slug).

@@ -21,6 +21,7 @@ pub mod hours;
 pub mod identity;
 pub mod ids;
 pub mod inbox;
+pub mod knowledge;
 pub mod limits;
 pub mod links;
 pub mod logs;

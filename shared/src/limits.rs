@@ -18,6 +18,27 @@ pub const MAX_FRAME_BYTES: usize = 32 * 1024;
 /// Largest JSON body the edge reads from an HTTP request, in bytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
+/// The largest request body a knowledge base import may have: a channel's
+/// whole folder of articles at once.
+pub const MAX_KNOWLEDGE_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// The most articles (counting each language apart) a channel's knowledge
+/// base may hold.
+pub const MAX_ARTICLES: usize = 600;
+
+/// The longest article body, in characters.
+pub const MAX_ARTICLE_CHARS: usize = 20_000;
+
+/// The longest article title, in characters.
+pub const MAX_ARTICLE_TITLE_CHARS: usize = 160;
+
+/// The most tags an article may have, and the longest tag.
+pub const MAX_ARTICLE_TAGS: usize = 20;
+pub const MAX_TAG_CHARS: usize = 40;
+
+/// The longest name the assistant signs its messages with.
+pub const MAX_ASSISTANT_NAME_CHARS: usize = 40;
+
 /// Longest display name (visitor, operator, channel), in characters.
 pub const MAX_NAME_CHARS: usize = 80;
 

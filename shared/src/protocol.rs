@@ -169,6 +169,31 @@ pub enum MessageKind {
         /// The file, served at [`file`](crate::routes::file).
         attachment: Attachment,
     },
+    /// The assistant's answer, quoted from these articles: the visitor is
+    /// asked whether it answered, or offered a person.
+    Sourced {
+        /// The articles it quotes.
+        sources: Vec<Source>,
+        /// Whether the visitor can ask for a person.
+        #[serde(default)]
+        person: bool,
+    },
+    /// The assistant is not sure, or sees that a person would help: it
+    /// offers a person (where people answer) or a rephrase.
+    Unsure {
+        /// Whether the visitor can ask for a person.
+        #[serde(default)]
+        person: bool,
+    },
+}
+
+/// An article an answer quotes, with its page on the channel's help site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The article's title.
+    pub title: String,
+    /// Its public page.
+    pub url: String,
 }
 
 impl MessageKind {

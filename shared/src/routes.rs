@@ -8,7 +8,8 @@
 //! Architecture Invariant: a route exists only as a row of [`TABLE`];
 //! nobody matches or builds an edge path by hand.
 
-use crate::ids::{ChannelId, ConversationId, OperatorId, Seq, VisitorToken};
+use crate::channel::Language;
+use crate::ids::{ArticleSlug, ChannelId, ConversationId, OperatorId, Seq, VisitorToken};
 use crate::protocol::{ErrorCode, Problem, PROTOCOL_VERSION};
 use crate::rating::RatingFilter;
 use crate::Millis;
@@ -183,6 +184,21 @@ pub enum RouteName {
     Supervision,
     /// Move a test build's clock forward (refused by every other build).
     TestClock,
+    /// A channel's knowledge base, every article in every language.
+    Knowledge,
+    /// Save articles into a channel's knowledge base (an import).
+    ImportKnowledge,
+    /// Remove an article (one language, or all).
+    DeleteArticle,
+    /// Search a channel's published articles (the widget's knowledge
+    /// search).
+    SearchKnowledge,
+    /// One published article, for the widget to show.
+    KnowledgeArticle,
+    /// A channel's public help page: its published articles.
+    HelpPage,
+    /// One article on the public help page.
+    HelpArticle,
 }
 
 /// One row of the table.
@@ -262,6 +278,12 @@ const RELEASE: &str = "/api/conversations/{conversation}/release";
 const TRANSFER: &str = "/api/conversations/{conversation}/transfer";
 const DUTY: &str = "/api/channels/{channel}/duty";
 const SUPERVISION: &str = "/api/channels/{channel}/supervision";
+const KNOWLEDGE: &str = "/api/channels/{channel}/knowledge";
+const ARTICLE: &str = "/api/channels/{channel}/knowledge/{article}";
+const SEARCH_KNOWLEDGE: &str = "/api/channels/{channel}/help";
+const KNOWLEDGE_ARTICLE: &str = "/api/channels/{channel}/help/{article}";
+const HELP_PAGE: &str = "/help/{channel}";
+const HELP_ARTICLE: &str = "/help/{channel}/{article}";
 /// `PUT` (admins): the canned responses of every channel.
 pub const GLOBAL_CANNED: &str = "/api/canned";
 /// `GET` (signed in): the operators who share a channel with the caller
@@ -537,6 +559,43 @@ pub const TABLE: &[Route] = &[
         Access::ChannelOperator,
     ),
     route(RouteName::TestClock, Method::Put, TEST_CLOCK, Access::Admin),
+    route(
+        RouteName::Knowledge,
+        Method::Get,
+        KNOWLEDGE,
+        Access::ChannelOperator,
+    ),
+    route(
+        RouteName::ImportKnowledge,
+        Method::Put,
+        KNOWLEDGE,
+        Access::Admin,
+    ),
+    route(
+        RouteName::DeleteArticle,
+        Method::Delete,
+        ARTICLE,
+        Access::Admin,
+    ),
+    route(
+        RouteName::SearchKnowledge,
+        Method::Get,
+        SEARCH_KNOWLEDGE,
+        Access::Public,
+    ),
+    route(
+        RouteName::KnowledgeArticle,
+        Method::Get,
+        KNOWLEDGE_ARTICLE,
+        Access::Public,
+    ),
+    route(RouteName::HelpPage, Method::Get, HELP_PAGE, Access::Public),
+    route(
+        RouteName::HelpArticle,
+        Method::Get,
+        HELP_ARTICLE,
+        Access::Public,
+    ),
 ];
 
 /// A request matched to its route, with the ids its path carries.
@@ -554,6 +613,8 @@ pub struct Matched {
     pub record: Option<u64>,
     /// The operator account in the path, if the pattern has one.
     pub operator: Option<OperatorId>,
+    /// The knowledge base article in the path, if the pattern has one.
+    pub article: Option<ArticleSlug>,
 }
 
 /// Why a request matches no route.
@@ -616,6 +677,7 @@ pub fn find(method: &str, path: &str) -> Result<Matched, Unmatched> {
                         bot: ids.bot,
                         record: ids.record,
                         operator: ids.operator,
+                        article: ids.article,
                     });
                 }
                 if !allowed.contains(&route.method) {
@@ -841,6 +903,57 @@ pub fn duty(channel: &ChannelId) -> String {
     fill(DUTY, &[channel.as_str()])
 }
 
+/// `GET` (its operators): every article of the channel's knowledge base
+/// ([`KbArticle`](crate::knowledge::KbArticle)s); `PUT` (admins) a
+/// [`KbImport`](crate::knowledge::KbImport) saves articles.
+pub fn knowledge(channel: &ChannelId) -> String {
+    fill(KNOWLEDGE, &[channel.as_str()])
+}
+
+/// `DELETE` (admins): an article in `language`, or in every language.
+pub fn article(channel: &ChannelId, slug: &ArticleSlug, language: Option<Language>) -> String {
+    let path = fill(ARTICLE, &[channel.as_str(), slug.as_str()]);
+    match language {
+        Some(language) => with_query(path, &format!("lang={}", language.code())),
+        None => path,
+    }
+}
+
+/// `GET` (anyone): the published articles that match `words`, in
+/// `language` ([`KbHit`](crate::knowledge::KbHit)s, best first).
+pub fn search_knowledge(channel: &ChannelId, words: &str, language: Language) -> String {
+    with_query(
+        fill(SEARCH_KNOWLEDGE, &[channel.as_str()]),
+        &format!("q={}&lang={}", encode_query_value(words), language.code()),
+    )
+}
+
+/// `GET` (anyone): a published article as a
+/// [`KbPage`](crate::knowledge::KbPage), in `language` if it has that one.
+pub fn knowledge_article(channel: &ChannelId, slug: &ArticleSlug, language: Language) -> String {
+    with_query(
+        fill(KNOWLEDGE_ARTICLE, &[channel.as_str(), slug.as_str()]),
+        &format!("lang={}", language.code()),
+    )
+}
+
+/// `GET` (anyone): the channel's help page, its published articles in
+/// `language`.
+pub fn help_page(channel: &ChannelId, language: Language) -> String {
+    with_query(
+        fill(HELP_PAGE, &[channel.as_str()]),
+        &format!("lang={}", language.code()),
+    )
+}
+
+/// `GET` (anyone): one article on the help page.
+pub fn help_article(channel: &ChannelId, slug: &ArticleSlug, language: Language) -> String {
+    with_query(
+        fill(HELP_ARTICLE, &[channel.as_str(), slug.as_str()]),
+        &format!("lang={}", language.code()),
+    )
+}
+
 /// `GET` the channel's [`Supervision`](crate::api::Supervision).
 pub fn supervision(channel: &ChannelId) -> String {
     fill(SUPERVISION, &[channel.as_str()])
@@ -962,6 +1075,7 @@ struct Ids {
     bot: Option<ChannelId>,
     record: Option<u64>,
     operator: Option<OperatorId>,
+    article: Option<ArticleSlug>,
 }
 
 fn bind(pattern: &str, path: &str) -> Binding {
@@ -983,6 +1097,9 @@ fn bind(pattern: &str, path: &str) -> Binding {
             "{bot}" => ChannelId::parse(*got)
                 .map(|id| ids.bot = Some(id))
                 .map_err(|_| "a chatbot id must be 1 to 40 characters of a-z, 0-9 and '-'".into()),
+            "{article}" => ArticleSlug::parse(*got)
+                .map(|id| ids.article = Some(id))
+                .map_err(|e| e.to_string()),
             "{operator}" => OperatorId::parse(*got)
                 .map(|id| ids.operator = Some(id))
                 .map_err(|e| e.to_string()),
@@ -1021,6 +1138,7 @@ mod tests {
         let id = conversation();
         let ana = OperatorId::parse("ana").unwrap();
         let channel = ChannelId::parse("demo").unwrap();
+        let slug = ArticleSlug::parse("returns").unwrap();
         for (method, path, name) in [
             ("GET", transcript(&id), RouteName::Transcript),
             ("POST", revoke(&id), RouteName::Revoke),
@@ -1071,7 +1189,35 @@ mod tests {
             ("POST", transfer(&id), RouteName::TransferConversation),
             ("PUT", duty(&channel), RouteName::SetDuty),
             ("GET", supervision(&channel), RouteName::Supervision),
+            ("GET", knowledge(&channel), RouteName::Knowledge),
+            ("PUT", knowledge(&channel), RouteName::ImportKnowledge),
+            (
+                "DELETE",
+                article(&channel, &slug, Some(Language::Es)),
+                RouteName::DeleteArticle,
+            ),
+            (
+                "GET",
+                search_knowledge(&channel, "envío gratis", Language::Es),
+                RouteName::SearchKnowledge,
+            ),
+            (
+                "GET",
+                knowledge_article(&channel, &slug, Language::Pt),
+                RouteName::KnowledgeArticle,
+            ),
+            (
+                "GET",
+                help_page(&channel, Language::En),
+                RouteName::HelpPage,
+            ),
+            (
+                "GET",
+                help_article(&channel, &slug, Language::En),
+                RouteName::HelpArticle,
+            ),
         ] {
+            let path = path.split('?').next().unwrap().to_owned();
             let matched = find(method, &path).unwrap();
             assert_eq!(matched.route.name, name, "{method} {path}");
         }

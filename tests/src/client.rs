@@ -65,8 +65,13 @@ pub struct Api {
 impl Api {
     /// The API of a running edge.
     pub fn new(edge: &LocalEdge) -> Api {
+        Api::at(&edge.url())
+    }
+
+    /// The API of an edge at `base` (`http://127.0.0.1:8787`).
+    pub fn at(base: &str) -> Api {
         Api {
-            base: edge.url(),
+            base: base.trim_end_matches('/').to_owned(),
             agent: ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .build()

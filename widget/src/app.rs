@@ -69,8 +69,11 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
         })
     });
     let asks_for_person = move || {
-        config.with(|c| c.as_ref().is_some_and(|c| c.mode == ChatMode::Both))
-            && messages.with(|m| bot::bot_active(m))
+        messages.with(|m| {
+            bot::assistant_offers_person(m)
+                || (bot::bot_active(m)
+                    && config.with(|c| c.as_ref().is_some_and(|c| c.mode == ChatMode::Both)))
+        })
     };
     let pending = Signal::derive(move || state.with(|s| s.chat().log().outbox().to_vec()));
     let me = Signal::derive(move || state.with(|s| s.chat().log().you().map(|you| you.id.clone())));

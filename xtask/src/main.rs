@@ -14,6 +14,9 @@
 //!   cost and the relay against Socket.IO and a bare relay; write
 //!   bench/report.{md,json}, bench/latency.svg and BENCHMARKS.md's results;
 //!   with `--check`, fail when a budget is exceeded.
+//! - `cargo xtask kb import|export DIR --channel ID`: a channel's knowledge
+//!   base to and from a folder of `<slug>.<lang>.md` files, against a
+//!   running edge (`cargo xtask dev`'s unless `--url` says otherwise).
 //! - `cargo xtask eval-ai DIR [--misses]`: score the assistant's answers
 //!   and hand-off detection on a set in DIR (see `eval.rs`; ours is
 //!   `tests/data/assistant`).
@@ -25,6 +28,7 @@ mod bench;
 mod build;
 mod cmd;
 mod eval;
+mod kb;
 mod size;
 mod tools;
 mod wasm_size;
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(args[1..].iter().any(|a| a == "--check")),
         Some("size") => size_command(args[1..].iter().any(|a| a == "--record")),
         Some("admin") => first_admin(&args[1..]),
+        Some("kb") => kb::Kb::parse(&args[1..]).and_then(|kb| kb.run()),
         Some("eval-ai") => match args.get(1).filter(|a| !a.starts_with("--")) {
             Some(dir) => eval::run(
                 std::path::Path::new(dir),
@@ -69,7 +74,7 @@ fn main() -> ExitCode {
         Some("floor-relay") => port_arg(&args[1..]).and_then(bench::floor::serve),
         _ => {
             eprintln!(
-                "usage: cargo xtask dev [--port N] | test | build [--tests] | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | size [--record] | eval-ai DIR [--misses] | admin EMAIL NAME"
+                "usage: cargo xtask dev [--port N] | test | build [--tests] | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | size [--record] | kb import|export DIR --channel ID | eval-ai DIR [--misses] | admin EMAIL NAME"
             );
             return ExitCode::from(2);
         }
@@ -194,6 +199,8 @@ fn test() -> Result<(), Error> {
         "routing and the queue: strategies, places, transfers, supervision, the visitor's dot",
     );
     run(cargo(["test", "-p", "charla-tests", "--test", "queue"]))?;
+    cmd::step("the AI assistant: knowledge base, cited answers, fallbacks and hand-offs");
+    run(cargo(["test", "-p", "charla-tests", "--test", "assistant"]))?;
     println!("\nxtask: all checks passed");
     Ok(())
 }

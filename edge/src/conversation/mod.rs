@@ -14,6 +14,7 @@
 //! goes to the log. Nothing fails open.
 
 mod admission;
+mod assistant;
 mod attending;
 mod bot;
 mod closing;
@@ -75,6 +76,8 @@ pub struct Conversation {
     /// When the visitor's last visit report was kept (in memory, like
     /// `typing`).
     visit_at: Cell<Millis>,
+    /// The assistant's options and articles, read a short while ago.
+    knowledge: RefCell<Option<assistant::Knowledge>>,
 }
 
 impl DurableObject for Conversation {
@@ -95,6 +98,7 @@ impl DurableObject for Conversation {
             rechecked: Cell::new(0),
             typing: RefCell::default(),
             visit_at: Cell::new(Millis::MIN),
+            knowledge: RefCell::default(),
         }
     }
 
@@ -447,7 +451,10 @@ impl Conversation {
                 self.choose(ws, &participant, id, answer).await
             }
             ClientFrame::Restart if visitor => self.restart_bot().await,
-            ClientFrame::AskForPerson if visitor => self.ask_for_person(&meta).await,
+            ClientFrame::AskForPerson if visitor && self.store.bot()?.is_some() => {
+                self.ask_for_person(&meta).await
+            }
+            ClientFrame::AskForPerson if visitor => self.assistant_asked_for_person(&meta).await,
             ClientFrame::End if meta.is_direct() => Err(EdgeError::refuse(
                 ErrorCode::Invalid,
                 "A conversation between operators stays open; close its pane instead.",
@@ -551,14 +558,25 @@ impl Conversation {
             }
         }
         self.tell_inbox(summary(meta, Some(&message), self.visitor_online(None))?);
-        match participant.author.role {
-            Role::Visitor if heard => self.bot_heard(&message.text).await?,
-            Role::Visitor => {}
+        let visitor = participant.author.role == Role::Visitor;
+        let assistant = if visitor {
+            self.assistant(meta).await
+        } else {
+            None
+        };
+        let assisted = assistant.is_some();
+        match (participant.author.role, assistant) {
+            (Role::Visitor, Some(assistant)) if heard => {
+                self.assistant_heard(meta, assistant, &message).await?
+            }
+            (Role::Visitor, _) if heard => self.bot_heard(&message.text).await?,
+            (Role::Visitor, _) => {}
             _ => self.operator_took_over()?,
         }
-        // The visitor's first word, with no chatbot to answer it, puts the
-        // conversation in the queue; an operator's answer takes it.
-        if first && participant.author.role == Role::Visitor && self.store.bot()?.is_none() {
+        // The visitor's first word, with no chatbot or assistant to answer
+        // it, puts the conversation in the queue; an operator's answer takes
+        // it.
+        if first && visitor && !assisted && self.store.bot()?.is_none() {
             self.wait_for_person(meta).await;
         }
         self.answered(meta, &participant.author).await;

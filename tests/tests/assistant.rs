@@ -1,0 +1,467 @@
+//! The AI assistant against the real edge on local workerd: a knowledge base
+//! imported from our development set's folder through the admin endpoint
+//! (its limits enforced there), the public search, article and help page;
+//! over raw sockets, a question answered with its source, one it cannot
+//! answer getting the fallback, "quiero hablar con una persona" and the
+//! "talk to a person" button handing the conversation to the queue with
+//! the reason in a note for operators, and the assistant quiet from then
+//! on; then, in headless Chromium, a cited answer in the widget, with
+//! axe-core on it, and the hand-off from its button.
+//!
+//! The suite starts one edge; each scenario has a conversation of its own.
+
+use std::path::Path;
+
+use charla_shared::channel::{AssistantMode, ChannelSettings, HandOffStyle, Language};
+use charla_shared::ids::{ArticleSlug, ChannelId, ClientMsgId, ConversationId, OperatorId, Seq};
+use charla_shared::knowledge::{KbArticle, KbHit, KbImport, KbImported, KbPage};
+use charla_shared::limits::{MAX_ARTICLE_CHARS, MAX_KNOWLEDGE_BODY_BYTES};
+use charla_shared::protocol::{
+    Attending, ClientFrame, ErrorCode, Message, MessageKind, Problem, Role, ServerFrame, Source,
+};
+use charla_shared::routes;
+use charla_tests::browser::{eventually, serious_accessibility_violations, Chromedriver};
+use charla_tests::client::{Api, Socket};
+use charla_tests::edge::{test_edge, LocalEdge};
+use charla_tests::seed::{DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
+use charla_tests::ui::{in_widget, open_widget, type_into_widget, widget_texts};
+use charla_tests::HarnessResult;
+
+/// The channel the suite creates, with the bike shop's articles.
+const SHOP: &str = "shop";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_assistant_answers_from_the_knowledge_base_and_hands_off() -> HarnessResult<()> {
+    let (edge, _state) = test_edge(&[])?;
+    let api = Api::new(&edge);
+    let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
+    api.create_channel(&ana, SHOP, |settings: &mut ChannelSettings| {
+        settings.operators = vec![OperatorId::parse("luis").unwrap()];
+        settings.options.assistant.mode = AssistantMode::Both;
+        settings.options.assistant.name = "Rueda".into();
+    });
+    articles_are_imported_within_their_limits(&api, &ana, &luis);
+    anyone_searches_and_reads_the_published_articles(&api, &ana);
+    a_question_gets_a_cited_answer_and_an_unknown_one_the_fallback(&edge, &api).await;
+    asking_for_a_person_hands_the_conversation_over(&edge, &api, &luis).await;
+    the_button_hands_over_and_a_channel_without_people_never_does(&edge, &api, &ana).await;
+    the_widget_shows_the_source_and_offers_a_person(&edge).await
+}
+
+/// The folder's 72 files go in through the admin endpoint; operators may
+/// read them but not write; every limit is the edge's.
+fn articles_are_imported_within_their_limits(api: &Api, ana: &str, luis: &str) {
+    let import = KbImport {
+        articles: development_articles(),
+        replace: true,
+    };
+    let path = routes::knowledge(&shop());
+    let reply = put(api, &path, &import, ana);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let done: KbImported = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!((done.saved, done.removed), (72, 0));
+    let listed: Vec<KbArticle> = serde_json::from_str(&api.get(&path, Some(luis)).body).unwrap();
+    assert_eq!(listed.len(), 72);
+
+    // An operator reads but does not write.
+    assert_eq!(put(api, &path, &import, luis).status, 403);
+
+    // Too long an article, twice the same one, too big a body: refused
+    // with what is wrong, and nothing of them stored.
+    let mut long = import.articles[0].clone();
+    long.body = "x".repeat(MAX_ARTICLE_CHARS + 1);
+    let refused = problem(&put(
+        api,
+        &path,
+        &KbImport {
+            articles: vec![long],
+            replace: false,
+        },
+        ana,
+    ));
+    assert_eq!(refused.code, ErrorCode::Invalid);
+    assert!(
+        refused.message.contains("assembly (en)"),
+        "{}",
+        refused.message
+    );
+    let twice = KbImport {
+        articles: vec![import.articles[1].clone(), import.articles[1].clone()],
+        replace: false,
+    };
+    assert!(problem(&put(api, &path, &twice, ana))
+        .message
+        .contains("comes twice"));
+    let huge = "y".repeat(MAX_KNOWLEDGE_BODY_BYTES + 1);
+    let reply = api.request("PUT", &path, Some(&huge), &[("cookie", ana)]);
+    assert_eq!(reply.status, 413, "{}", reply.body);
+    let listed: Vec<KbArticle> = serde_json::from_str(&api.get(&path, Some(ana)).body).unwrap();
+    assert_eq!(listed.len(), 72, "a refused import stores nothing");
+
+    // An article with markup in it, to show it stays text; an unpublished
+    // one, which nobody outside sees.
+    let mut hostile = import.articles[0].clone();
+    hostile.slug = ArticleSlug::parse("markup").unwrap();
+    hostile.title = "<img src=x onerror=alert(1)> Markup".into();
+    hostile.body =
+        "<script>alert(1)</script> [click](javascript:alert) [ok](https://ok.test)".into();
+    let mut draft = import.articles[0].clone();
+    draft.slug = ArticleSlug::parse("draft").unwrap();
+    draft.published = false;
+    let reply = put(
+        api,
+        &path,
+        &KbImport {
+            articles: vec![hostile, draft],
+            replace: false,
+        },
+        ana,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
+
+/// The widget's search and article routes and the help page are public;
+/// they show published articles only, and markup as text.
+fn anyone_searches_and_reads_the_published_articles(api: &Api, ana: &str) {
+    let shop = shop();
+    let hits: Vec<KbHit> = serde_json::from_str(
+        &api.get(
+            &routes::search_knowledge(&shop, "devolución de un producto", Language::Es),
+            None,
+        )
+        .body,
+    )
+    .unwrap();
+    assert_eq!(hits[0].slug.as_str(), "returns", "{hits:?}");
+    assert_eq!(hits[0].title, "Devolver un producto");
+    let returns = ArticleSlug::parse("returns").unwrap();
+    let page: KbPage = serde_json::from_str(
+        &api.get(
+            &routes::knowledge_article(&shop, &returns, Language::Pt),
+            None,
+        )
+        .body,
+    )
+    .unwrap();
+    assert_eq!(page.title, "Devolver um produto");
+    assert_eq!(
+        page.url,
+        routes::help_article(&shop, &returns, Language::Pt)
+    );
+
+    let draft = ArticleSlug::parse("draft").unwrap();
+    let reply = api.get(
+        &routes::knowledge_article(&shop, &draft, Language::En),
+        None,
+    );
+    assert_eq!(reply.status, 404, "an unpublished article is not public");
+
+    let list = api.get(&routes::help_page(&shop, Language::Es), None);
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Devolver un producto"));
+    assert!(!list.body.contains("<img"), "titles are text");
+    let markup = ArticleSlug::parse("markup").unwrap();
+    let article = api.get(&routes::help_article(&shop, &markup, Language::En), None);
+    assert!(article
+        .body
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!article.body.contains("<script>"));
+    assert!(!article.body.contains("javascript:"));
+    assert!(article
+        .body
+        .contains("<a href=\"https://ok.test\" rel=\"noopener nofollow\">ok</a>"));
+    assert!(article
+        .header("content-security-policy")
+        .is_some_and(|csp| csp.contains("default-src 'none'")));
+
+    // Deleting one language of an article, then all of it.
+    let path = routes::article(&shop, &markup, Some(Language::En));
+    assert_eq!(api.delete(&path, ana).status, 204);
+    assert_eq!(api.delete(&path, ana).status, 404);
+}
+
+/// A question the articles answer gets their passage, signed by the
+/// assistant, with the article as its source; one they do not answer gets
+/// the fallback, which offers a person; neither queues the conversation.
+async fn a_question_gets_a_cited_answer_and_an_unknown_one_the_fallback(
+    edge: &LocalEdge,
+    api: &Api,
+) {
+    let (_, mut visitor) = start(edge, api, Language::Es).await;
+    say(&mut visitor, "q1", "¿Cuánto tarda en llegar el pedido?").await;
+    let answer = assistant_message(&mut visitor).await;
+    assert_eq!(answer.author.name, "Rueda");
+    assert!(answer.text.contains("días laborables"), "{}", answer.text);
+    let shipping = ArticleSlug::parse("shipping-times").unwrap();
+    assert_eq!(
+        answer.kind,
+        MessageKind::Sourced {
+            sources: vec![Source {
+                title: "Plazos y costes de entrega".into(),
+                url: routes::help_article(&shop(), &shipping, Language::Es),
+            }],
+            person: true,
+        }
+    );
+    say(&mut visitor, "q2", "¿vendéis patinetes eléctricos?").await;
+    let unsure = assistant_message(&mut visitor).await;
+    assert_eq!(unsure.kind, MessageKind::Unsure { person: true });
+    assert!(unsure.text.contains("No estoy seguro"), "{}", unsure.text);
+    assert!(
+        visitor
+            .is_quiet_for(std::time::Duration::from_millis(500))
+            .await,
+        "nothing else: no greeting, no queue"
+    );
+}
+
+/// "quiero hablar con una persona" goes to the queue at once: the visitor
+/// is told, the operators' note says why, and the assistant answers no
+/// more.
+async fn asking_for_a_person_hands_the_conversation_over(edge: &LocalEdge, api: &Api, luis: &str) {
+    let (created, mut visitor) = start(edge, api, Language::Es).await;
+    say(&mut visitor, "q1", "quiero hablar con una persona").await;
+    let told = message_from(&mut visitor, Role::System).await;
+    assert_eq!(told.text, "Una persona le responderá aquí en un momento.");
+    assert_eq!(
+        visitor.next_attending().await,
+        Attending::Waiting { place: 1 }
+    );
+    let note = handover_note(edge, &created.conversation, luis).await;
+    assert_eq!(
+        note,
+        "The assistant handed this conversation over: the visitor asked for a person."
+    );
+    say(&mut visitor, "q2", "¿Cuánto tarda en llegar el pedido?").await;
+    message_from(&mut visitor, Role::Visitor).await;
+    assert!(
+        visitor
+            .is_quiet_for(std::time::Duration::from_millis(800))
+            .await,
+        "the assistant is quiet once a person is asked for"
+    );
+}
+
+/// The "talk to a person" button under an answer hands over; where the
+/// assistant alone answers, its messages offer no person and the button
+/// does nothing.
+async fn the_button_hands_over_and_a_channel_without_people_never_does(
+    edge: &LocalEdge,
+    api: &Api,
+    ana: &str,
+) {
+    let (created, mut visitor) = start(edge, api, Language::En).await;
+    say(&mut visitor, "q1", "how do I reset my password").await;
+    let answer = assistant_message(&mut visitor).await;
+    assert!(matches!(
+        answer.kind,
+        MessageKind::Sourced { person: true, .. }
+    ));
+    visitor.send(&ClientFrame::AskForPerson).await;
+    let told = message_from(&mut visitor, Role::System).await;
+    assert_eq!(told.text, "A person will answer you here in a moment.");
+    let note = handover_note(edge, &created.conversation, ana).await;
+    assert!(note.ends_with("the visitor asked for a person."), "{note}");
+
+    api.configure(ana, SHOP, |s| {
+        s.options.assistant.mode = AssistantMode::Automatic;
+        s.options.assistant.hand_off = HandOffStyle::AtOnce;
+    });
+    // The channel's options are read again after a short while; a new
+    // conversation reads them now.
+    let (_, mut visitor) = start(edge, api, Language::En).await;
+    say(&mut visitor, "q1", "do you repair motorcycles?").await;
+    let unsure = assistant_message(&mut visitor).await;
+    assert_eq!(unsure.kind, MessageKind::Unsure { person: false });
+    say(&mut visitor, "q2", "I want to talk to a human").await;
+    let again = assistant_message(&mut visitor).await;
+    assert!(matches!(again.kind, MessageKind::Unsure { person: false }));
+    visitor.send(&ClientFrame::AskForPerson).await;
+    assert!(
+        visitor
+            .is_quiet_for(std::time::Duration::from_millis(800))
+            .await,
+        "nobody to hand over to"
+    );
+    api.configure(ana, SHOP, |s| {
+        s.options.assistant.mode = AssistantMode::Both
+    });
+}
+
+/// In the widget: the answer names its article as a link to the help page,
+/// "Talk to a person" shows under it, axe-core finds nothing serious, and
+/// the button brings a person.
+async fn the_widget_shows_the_source_and_offers_a_person(edge: &LocalEdge) -> HarnessResult<()> {
+    let driver = Chromedriver::start()?;
+    let visitor = driver.session().await?;
+    visitor
+        .goto(&format!("{}/embed.html?channel={SHOP}", edge.url()))
+        .await?;
+    open_widget(&visitor).await?;
+    type_into_widget(&visitor, "how long does delivery take?").await?;
+    let source = eventually("the answer's source", || async {
+        let found = in_widget(
+            &visitor,
+            "const a = root.querySelector('.charla-role-assistant .charla-source');
+             return a && { text: a.textContent, href: a.getAttribute('href'), rel: a.rel, target: a.target };",
+        )
+        .await;
+        (!found.is_null()).then_some(found)
+    })
+    .await?;
+    assert_eq!(source["text"], "Delivery times and costs");
+    let href = source["href"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        href.starts_with(&edge.url()) && href.ends_with("/help/shop/shipping-times?lang=en"),
+        "{href}"
+    );
+    assert_eq!(source["target"], "_blank");
+    assert!(source["rel"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("noopener"));
+    let person = eventually("the person button", || async {
+        let shown = in_widget(
+            &visitor,
+            "const b = root.querySelector('.charla-person'); return b && !b.hidden;",
+        )
+        .await;
+        (shown == serde_json::Value::Bool(true)).then_some(())
+    })
+    .await;
+    person?;
+    let violations = serious_accessibility_violations(&visitor).await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+    in_widget(
+        &visitor,
+        "root.querySelector('.charla-person').click(); return true;",
+    )
+    .await;
+    eventually("a person is coming", || async {
+        widget_texts(&visitor).await.filter(|t| {
+            t.iter()
+                .any(|t| t == "A person will answer you here in a moment.")
+        })
+    })
+    .await?;
+    visitor.close().await?;
+    Ok(())
+}
+
+fn shop() -> ChannelId {
+    ChannelId::parse(SHOP).unwrap()
+}
+
+/// The development set's articles, read as `cargo xtask kb import` reads
+/// them.
+fn development_articles() -> Vec<KbArticle> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/assistant/kb");
+    let mut articles: Vec<KbArticle> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let (stem, lang) = name.trim_end_matches(".md").rsplit_once('.').unwrap();
+            let (title, body) = text.split_once('\n').unwrap();
+            KbArticle {
+                slug: ArticleSlug::parse(stem).unwrap(),
+                language: Language::from_tag(lang).unwrap(),
+                title: title.trim_start_matches("# ").into(),
+                body: body.trim().into(),
+                tags: Vec::new(),
+                published: true,
+            }
+        })
+        .collect();
+    articles.sort_by(|a, b| {
+        (a.slug.as_str(), a.language.code()).cmp(&(b.slug.as_str(), b.language.code()))
+    });
+    articles
+}
+
+fn put<B: serde::Serialize>(
+    api: &Api,
+    path: &str,
+    body: &B,
+    cookie: &str,
+) -> charla_tests::client::Reply {
+    api.request(
+        "PUT",
+        path,
+        Some(&serde_json::to_string(body).unwrap()),
+        &[("cookie", cookie)],
+    )
+}
+
+fn problem(reply: &charla_tests::client::Reply) -> Problem {
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+/// A new conversation on the shop's channel, its visitor connected.
+async fn start(
+    edge: &LocalEdge,
+    api: &Api,
+    language: Language,
+) -> (charla_shared::api::ConversationCreated, Socket) {
+    let reply = api.post(
+        routes::CONVERSATIONS,
+        &charla_shared::api::CreateConversation {
+            channel: shop(),
+            visitor: charla_shared::identity::Visitor::default(),
+            chatbot: None,
+            language: Some(language),
+            visitor_key: None,
+        },
+        None,
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let created: charla_shared::api::ConversationCreated =
+        serde_json::from_str(&reply.body).unwrap();
+    let mut socket = Socket::visitor(edge, &created.conversation, &created.token, Seq(0))
+        .await
+        .unwrap();
+    socket.joined().await;
+    (created, socket)
+}
+
+async fn say(socket: &mut Socket, id: &str, text: &str) {
+    socket
+        .send(&ClientFrame::Send {
+            id: ClientMsgId::parse(id).unwrap(),
+            text: text.into(),
+        })
+        .await;
+}
+
+async fn assistant_message(socket: &mut Socket) -> Message {
+    message_from(socket, Role::Assistant).await
+}
+
+/// The next message written by someone in `role`.
+async fn message_from(socket: &mut Socket, role: Role) -> Message {
+    loop {
+        if let ServerFrame::Message { message } = socket.next().await {
+            if message.author.role == role {
+                return message;
+            }
+        }
+    }
+}
+
+/// The assistant's note on a conversation, as an operator sees it on
+/// joining.
+async fn handover_note(edge: &LocalEdge, conversation: &ConversationId, cookie: &str) -> String {
+    let mut operator = Socket::operator(edge, conversation, cookie, Seq(0))
+        .await
+        .unwrap();
+    operator.joined().await;
+    let (notes, _) = operator.staff().cloned().unwrap();
+    notes
+        .into_iter()
+        .map(|n| n.text)
+        .find(|t| t.starts_with("The assistant handed"))
+        .unwrap_or_default()
+}
