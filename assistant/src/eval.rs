@@ -16,7 +16,9 @@ use charla_shared::channel::Language;
 use serde::Deserialize;
 
 use crate::handoff::{detect, Speaker, Turn};
-use crate::knowledge::{Article, ArticleError, KnowledgeBase, Reply};
+use charla_shared::knowledge::KbArticle;
+
+use crate::knowledge::{Article, KnowledgeBase, Reply};
 
 /// A set, read.
 pub struct Set {
@@ -60,8 +62,8 @@ pub struct Lang(pub Language);
 /// Why a set cannot be read.
 #[derive(Debug, thiserror::Error)]
 pub enum SetError {
-    #[error("{file}: {source}")]
-    Article { file: String, source: ArticleError },
+    #[error("{0}")]
+    Article(String),
     #[error("{file}, line {line}: {message}")]
     Line {
         file: &'static str,
@@ -77,15 +79,12 @@ impl Set {
             .iter()
             .filter(|(name, _)| name.ends_with(".md"))
             .map(|(name, text)| {
-                Article::from_file(name, text).map_err(|source| SetError::Article {
-                    file: name.clone(),
-                    source,
-                })
+                KbArticle::from_file(name, text).map_err(|p| SetError::Article(p.message))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        articles.sort_by_key(Article::file_name);
+        articles.sort_by_key(KbArticle::file_name);
         Ok(Set {
-            kb: KnowledgeBase::new(articles),
+            kb: KnowledgeBase::new(articles.into_iter().map(Article::from).collect()),
             questions: lines("questions.jsonl", questions)?,
             conversations: lines("handoff.jsonl", handoff)?,
         })

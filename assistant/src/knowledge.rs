@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use charla_shared::channel::Language;
+use charla_shared::knowledge::KbArticle;
 
 use crate::text::{concept_key, Analyzer, Term};
 
@@ -31,50 +32,15 @@ pub struct Article {
     pub tags: Vec<String>,
 }
 
-/// Why a Markdown file is not an article.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum ArticleError {
-    #[error("the first line must be the title, as \"# Title\"")]
-    NoTitle,
-    #[error("the file name must be <slug>.<lang>.md with lang one of en, es, pt")]
-    BadName,
-}
-
-impl Article {
-    /// Reads the folder format: a file `<slug>.<lang>.md` whose first line
-    /// is `# Title` and whose rest is the body.
-    pub fn from_file(name: &str, text: &str) -> Result<Article, ArticleError> {
-        let stem = name.strip_suffix(".md").ok_or(ArticleError::BadName)?;
-        let (slug, lang) = stem.rsplit_once('.').ok_or(ArticleError::BadName)?;
-        let language = Language::from_tag(lang).ok_or(ArticleError::BadName)?;
-        if slug.is_empty() || lang.len() != 2 {
-            return Err(ArticleError::BadName);
+impl From<KbArticle> for Article {
+    fn from(article: KbArticle) -> Article {
+        Article {
+            slug: article.slug.as_str().to_owned(),
+            language: article.language,
+            title: article.title,
+            body: article.body,
+            tags: article.tags,
         }
-        let mut lines = text.trim_start_matches('\u{feff}').lines();
-        let title = lines
-            .next()
-            .and_then(|line| line.strip_prefix("# "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ArticleError::NoTitle)?;
-        let body = lines.collect::<Vec<_>>().join("\n").trim().to_owned();
-        Ok(Article {
-            slug: slug.to_owned(),
-            language,
-            title: title.to_owned(),
-            body,
-            tags: Vec::new(),
-        })
-    }
-
-    /// The folder format's file name.
-    pub fn file_name(&self) -> String {
-        format!("{}.{}.md", self.slug, self.language.code())
-    }
-
-    /// The folder format's contents.
-    pub fn to_file(&self) -> String {
-        format!("# {}\n\n{}\n", self.title, self.body)
     }
 }
 
@@ -772,27 +738,6 @@ mod tests {
         assert_eq!(
             answered(&kb, Language::Pt, "paypal visa mastercard").as_deref(),
             Some("payment")
-        );
-    }
-
-    #[test]
-    fn the_folder_format_reads_and_writes() {
-        let article = Article::from_file("returns.es.md", "# Devoluciones\n\nTexto.\n").unwrap();
-        assert_eq!(article.slug, "returns");
-        assert_eq!(article.language, Language::Es);
-        assert_eq!(article.title, "Devoluciones");
-        assert_eq!(article.body, "Texto.");
-        assert_eq!(
-            Article::from_file(&article.file_name(), &article.to_file()),
-            Ok(article)
-        );
-        assert_eq!(
-            Article::from_file("x.fr.md", "# T"),
-            Err(ArticleError::BadName)
-        );
-        assert_eq!(
-            Article::from_file("x.en.md", "Title"),
-            Err(ArticleError::NoTitle)
         );
     }
 

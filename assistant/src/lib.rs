@@ -11,4 +11,4 @@ pub mod text;
 pub mod words;
 
 pub use handoff::{detect, Reason, Speaker, Turn};
-pub use knowledge::{Answer, Article, ArticleError, Hit, KnowledgeBase, Reply};
+pub use knowledge::{Answer, Article, Hit, KnowledgeBase, Reply};

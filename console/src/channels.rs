@@ -8,15 +8,21 @@ use charla_shared::api::{
     ChannelSummary, ChatbotSummary, OperatorProfile, Session, WidgetConfig, WidgetPreview,
     PREVIEW_READY,
 };
-use charla_shared::channel::{ButtonMode, ChannelSettings, ChatMode, Language, NewChannel};
+use charla_shared::channel::{
+    AssistantMode, AssistantOptions, ButtonMode, ChannelSettings, ChatMode, HandOffStyle, Language,
+    NewChannel,
+};
 use charla_shared::hours;
 use charla_shared::identity::{ChannelSecrets, ChannelSecurity};
 use charla_shared::ids::ChannelId;
+use charla_shared::knowledge::{KbArticle, KbImport, KbImported};
+use charla_shared::limits::MAX_ASSISTANT_NAME_CHARS;
 use charla_shared::page_match::MatchKind;
 use charla_shared::routes;
 use charla_shared::routing::{Routing, Strategy};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::app::{confirm, page_edge};
 use crate::canned::CannedEditor;
@@ -106,10 +112,11 @@ enum Tab {
     Widget,
     Security,
     Canned,
+    Assistant,
 }
 
 /// Each tab with the English name its element id is made of.
-const TABS: [(Tab, &str); 7] = [
+const TABS: [(Tab, &str); 8] = [
     (Tab::Operators, "Operators"),
     (Tab::Options, "Options"),
     (Tab::Hours, "Office hours"),
@@ -117,6 +124,7 @@ const TABS: [(Tab, &str); 7] = [
     (Tab::Widget, "Widget"),
     (Tab::Security, "Security"),
     (Tab::Canned, "Canned responses"),
+    (Tab::Assistant, "Assistant"),
 ];
 
 /// One channel's settings.
@@ -247,6 +255,7 @@ fn ChannelEditor(
                 Tab::Widget => view! { <WidgetTab id=id.clone() /> }.into_any(),
                 Tab::Security => view! { <SecurityTab id=id.clone() /> }.into_any(),
                 Tab::Canned => view! { <CannedEditor channel=id.clone() /> }.into_any(),
+                Tab::Assistant => view! { <AssistantTab id=id.clone() draft=draft /> }.into_any(),
             }
         }
     };
@@ -1004,6 +1013,167 @@ fn WidgetTab(id: ChannelId) -> impl IntoView {
     }
 }
 
+/// The AI assistant: who answers first, the name its messages carry, what
+/// it does when a person is needed; and the channel's knowledge base: how
+/// many articles it has, its public help page, and an import of Markdown
+/// files (`<slug>.<lang>.md`, first line `# Title`), saved at once, all or
+/// nothing, with the edge's refusal shown as it is.
+#[component]
+fn AssistantTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView {
+    let assistant = move || {
+        draft.with(|d| {
+            d.as_ref()
+                .map(|d| d.settings().options.assistant.clone())
+                .unwrap_or_default()
+        })
+    };
+    let edit = move |change: Box<dyn FnOnce(&mut AssistantOptions)>| {
+        draft.update(|d| {
+            if let Some(d) = d {
+                d.set_assistant(change);
+            }
+        });
+    };
+    let articles = RwSignal::new(None::<usize>);
+    let notice = RwSignal::new(None::<String>);
+    let path = routes::knowledge(&id);
+    let count = {
+        let path = path.clone();
+        move || {
+            let path = path.clone();
+            leptos::task::spawn_local(async move {
+                match page_edge().get::<Vec<KbArticle>>(&path).await {
+                    Ok(list) => articles.set(Some(list.len())),
+                    Err(e) => notice.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    count();
+    let import = move |event: leptos::ev::Event| {
+        let Some(files) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+        else {
+            return;
+        };
+        let path = path.clone();
+        let count = count.clone();
+        leptos::task::spawn_local(async move {
+            let mut read = Vec::new();
+            for index in 0..files.length() {
+                let Some(file) = files.get(index) else {
+                    continue;
+                };
+                let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .unwrap_or_default();
+                match KbArticle::from_file(&file.name(), &text) {
+                    Ok(article) => read.push(article),
+                    Err(problem) => {
+                        notice.set(Some(problem.message));
+                        return;
+                    }
+                }
+            }
+            let import = KbImport {
+                articles: read,
+                replace: false,
+            };
+            match page_edge().put::<_, KbImported>(&path, &import).await {
+                Ok(done) => {
+                    notice.set(Some(trf("{} articles saved.", &[&done.saved.to_string()])));
+                    count();
+                }
+                Err(e) => notice.set(Some(e.to_string())),
+            }
+        });
+    };
+    let help = page_edge().url(&routes::help_page(&id, Language::En));
+    view! {
+        <fieldset class="assistant">
+            <legend>{tr("AI assistant")}</legend>
+            <div class="field">
+                <label for="assistant-mode">{tr("Who answers first")}</label>
+                <select
+                    id="assistant-mode"
+                    on:change=move |e| {
+                        let mode = match event_target_value(&e).as_str() {
+                            "automatic" => AssistantMode::Automatic,
+                            "both" => AssistantMode::Both,
+                            _ => AssistantMode::Manual,
+                        };
+                        edit(Box::new(move |a| a.mode = mode));
+                    }
+                >
+                    {[
+                        (AssistantMode::Manual, "manual", tr("Operators only: the assistant does not answer")),
+                        (AssistantMode::Both, "both", tr("The assistant first, then a person")),
+                        (AssistantMode::Automatic, "automatic", tr("The assistant only")),
+                    ]
+                        .into_iter()
+                        .map(|(mode, value, label)| {
+                            view! { <option value=value selected=move || assistant().mode == mode>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="assistant-name">{tr("Name on its messages")}</label>
+                <input
+                    id="assistant-name"
+                    maxlength=MAX_ASSISTANT_NAME_CHARS
+                    prop:value=move || assistant().name
+                    on:change=move |e| {
+                        let name = event_target_value(&e);
+                        edit(Box::new(move |a| a.name = name));
+                    }
+                />
+            </div>
+            <div class="field">
+                <label for="assistant-hand-off">{tr("When a person is needed")}</label>
+                <select
+                    id="assistant-hand-off"
+                    on:change=move |e| {
+                        let style = if event_target_value(&e) == "at_once" {
+                            HandOffStyle::AtOnce
+                        } else {
+                            HandOffStyle::Offer
+                        };
+                        edit(Box::new(move |a| a.hand_off = style));
+                    }
+                >
+                    {[
+                        (HandOffStyle::Offer, "offer", tr("Offer a person (a visitor who asks gets one at once)")),
+                        (HandOffStyle::AtOnce, "at_once", tr("Hand the conversation over at once")),
+                    ]
+                        .into_iter()
+                        .map(|(style, value, label)| {
+                            view! { <option value=value selected=move || assistant().hand_off == style>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+        </fieldset>
+        <fieldset class="knowledge">
+            <legend>{tr("Knowledge base")}</legend>
+            <p class="kb-count">
+                {move || articles.get().map(|n| trf("{} articles", &[&n.to_string()]))}
+            </p>
+            <label for="kb-files">{tr("Import Markdown files named slug.lang.md whose first line is # Title")}</label>
+            <input id="kb-files" type="file" multiple accept=".md,text/markdown" on:change=import />
+            <p class="hint">
+                {tr("Help page: ")}
+                <a href=help.clone() target="_blank" rel="noopener">{help.clone()}</a>
+            </p>
+            <p role="status">{move || notice.get()}</p>
+        </fieldset>
+    }
+}
+
 /// Allowed origins, signed-in visitors and the signing secret.
 #[component]
 fn SecurityTab(id: ChannelId) -> impl IntoView {
@@ -1135,6 +1305,7 @@ fn tab_name(tab: Tab) -> &'static str {
         Tab::Widget => tr("Widget"),
         Tab::Security => tr("Security"),
         Tab::Canned => tr("Canned responses"),
+        Tab::Assistant => tr("Assistant"),
     }
 }
 

@@ -2,7 +2,7 @@
 //! here, tested natively; the editor only renders the draft and calls them.
 
 use charla_shared::channel::{
-    ChannelSettings, ChannelTexts, ChatMode, Language, Rule, DEFAULT_COLOR,
+    AssistantOptions, ChannelSettings, ChannelTexts, ChatMode, Language, Rule, DEFAULT_COLOR,
 };
 use charla_shared::color::Rgb;
 use charla_shared::hours::{self, OfficeHours};
@@ -227,6 +227,12 @@ impl Draft {
     /// numbers' ranges when it is saved).
     pub fn set_routing(&mut self, change: impl FnOnce(&mut Routing)) {
         change(&mut self.settings.options.routing);
+    }
+
+    /// Changes the AI assistant's options (the edge checks them when the
+    /// channel is saved).
+    pub fn set_assistant(&mut self, change: impl FnOnce(&mut AssistantOptions)) {
+        change(&mut self.settings.options.assistant);
     }
 
     /// Adds a rule at the end that shows the button on every page.

@@ -482,6 +482,21 @@ const ES: &[(&str, &str)] = &[
     ("Inactivity limit (minutes)", "Límite de inactividad (minutos)"),
     ("Avatar colour (visitors see the initials on it; empty: none)", "Color del avatar (los visitantes ven las iniciales sobre él; vacío: ninguno)"),
     ("{} waiting", "{} en espera"),
+    ("Assistant", "Asistente"),
+    ("AI assistant", "Asistente de IA"),
+    ("Who answers first", "Quién responde primero"),
+    ("Operators only: the assistant does not answer", "Solo operadores: el asistente no responde"),
+    ("The assistant first, then a person", "Primero el asistente, después una persona"),
+    ("The assistant only", "Solo el asistente"),
+    ("Name on its messages", "Nombre en sus mensajes"),
+    ("When a person is needed", "Cuando hace falta una persona"),
+    ("Offer a person (a visitor who asks gets one at once)", "Ofrecer una persona (quien la pide la tiene al momento)"),
+    ("Hand the conversation over at once", "Pasar la conversación al momento"),
+    ("Knowledge base", "Base de conocimiento"),
+    ("{} articles", "{} artículos"),
+    ("{} articles saved.", "{} artículos guardados."),
+    ("Import Markdown files named slug.lang.md whose first line is # Title", "Importar archivos Markdown llamados slug.idioma.md cuya primera línea es # Título"),
+    ("Help page: ", "Página de ayuda: "),
 ];
 
 /// Portuguese.
@@ -874,6 +889,21 @@ const PT: &[(&str, &str)] = &[
     ("Inactivity limit (minutes)", "Limite de inatividade (minutos)"),
     ("Avatar colour (visitors see the initials on it; empty: none)", "Cor do avatar (os visitantes veem as iniciais sobre ela; vazio: nenhuma)"),
     ("{} waiting", "{} aguardando"),
+    ("Assistant", "Assistente"),
+    ("AI assistant", "Assistente de IA"),
+    ("Who answers first", "Quem responde primeiro"),
+    ("Operators only: the assistant does not answer", "Só operadores: o assistente não responde"),
+    ("The assistant first, then a person", "Primeiro o assistente, depois uma pessoa"),
+    ("The assistant only", "Só o assistente"),
+    ("Name on its messages", "Nome nas suas mensagens"),
+    ("When a person is needed", "Quando é preciso uma pessoa"),
+    ("Offer a person (a visitor who asks gets one at once)", "Oferecer uma pessoa (quem pede tem na hora)"),
+    ("Hand the conversation over at once", "Passar a conversa na hora"),
+    ("Knowledge base", "Base de conhecimento"),
+    ("{} articles", "{} artigos"),
+    ("{} articles saved.", "{} artigos guardados."),
+    ("Import Markdown files named slug.lang.md whose first line is # Title", "Importar ficheiros Markdown chamados slug.idioma.md cuja primeira linha é # Título"),
+    ("Help page: ", "Página de ajuda: "),
 ];
 
 #[cfg(test)]

@@ -201,19 +201,8 @@ pub async fn page_article(ctx: &Ctx<'_>) -> EdgeResult<Response> {
 pub async fn published(env: &worker::Env, channel: &ChannelId) -> EdgeResult<KnowledgeBase> {
     let articles = Db::new(env)?.articles(channel, true).await?;
     Ok(KnowledgeBase::new(
-        articles.into_iter().map(assistant_article).collect(),
+        articles.into_iter().map(Article::from).collect(),
     ))
-}
-
-/// A stored article as the assistant reads it.
-pub fn assistant_article(article: KbArticle) -> Article {
-    Article {
-        slug: article.slug.as_str().to_owned(),
-        language: article.language,
-        title: article.title,
-        body: article.body,
-        tags: article.tags,
-    }
 }
 
 async fn published_article(

@@ -70,6 +70,51 @@ pub struct KbPage {
 }
 
 impl KbArticle {
+    /// Reads the folder format: a file `<slug>.<lang>.md` whose first line
+    /// is `# Title` and whose rest is the body (published, no tags).
+    pub fn from_file(name: &str, text: &str) -> Result<KbArticle, Problem> {
+        let bad_name = || {
+            invalid(format!(
+                "{name}: a file name must be <slug>.<lang>.md, with a slug of a-z, 0-9 and '-' and lang one of en, es, pt."
+            ))
+        };
+        let stem = name.strip_suffix(".md").ok_or_else(bad_name)?;
+        let (slug, lang) = stem.rsplit_once('.').ok_or_else(bad_name)?;
+        let language = Language::from_tag(lang)
+            .filter(|_| lang.len() == 2)
+            .ok_or_else(bad_name)?;
+        let slug = ArticleSlug::parse(slug).map_err(|_| bad_name())?;
+        let mut lines = text.trim_start_matches('\u{feff}').lines();
+        let title = lines
+            .next()
+            .and_then(|line| line.strip_prefix("# "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                invalid(format!(
+                    "{name}: the first line must be the title, as \"# Title\"."
+                ))
+            })?;
+        Ok(KbArticle {
+            slug,
+            language,
+            title: title.to_owned(),
+            body: lines.collect::<Vec<_>>().join("\n").trim().to_owned(),
+            tags: Vec::new(),
+            published: true,
+        })
+    }
+
+    /// The folder format's file name.
+    pub fn file_name(&self) -> String {
+        format!("{}.{}.md", self.slug, self.language.code())
+    }
+
+    /// The folder format's contents.
+    pub fn to_file(&self) -> String {
+        format!("# {}\n\n{}\n", self.title, self.body)
+    }
+
     /// Checks the limits and trims the texts; the refusal names the
     /// article.
     pub fn validated(&self) -> Result<KbArticle, Problem> {
@@ -362,6 +407,30 @@ mod tests {
             refused.message
         );
         assert!(article("envios", " ", "x").validated().is_err());
+    }
+
+    #[test]
+    fn the_folder_format_reads_and_writes() {
+        let read = KbArticle::from_file("returns.es.md", "# Devoluciones\n\nTexto.\n").unwrap();
+        assert_eq!(read.slug.as_str(), "returns");
+        assert_eq!(read.language, Language::Es);
+        assert_eq!(
+            (read.title.as_str(), read.body.as_str()),
+            ("Devoluciones", "Texto.")
+        );
+        assert_eq!(
+            KbArticle::from_file(&read.file_name(), &read.to_file()),
+            Ok(read)
+        );
+        assert!(KbArticle::from_file("x.fr.md", "# T")
+            .unwrap_err()
+            .message
+            .contains("<slug>.<lang>.md"));
+        assert!(KbArticle::from_file("Bad Slug.en.md", "# T").is_err());
+        assert!(KbArticle::from_file("x.en.md", "Title")
+            .unwrap_err()
+            .message
+            .contains("# Title"));
     }
 
     #[test]

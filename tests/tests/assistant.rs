@@ -362,22 +362,10 @@ fn development_articles() -> Vec<KbArticle> {
         .map(|entry| {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_str().unwrap().to_owned();
-            let text = std::fs::read_to_string(&path).unwrap();
-            let (stem, lang) = name.trim_end_matches(".md").rsplit_once('.').unwrap();
-            let (title, body) = text.split_once('\n').unwrap();
-            KbArticle {
-                slug: ArticleSlug::parse(stem).unwrap(),
-                language: Language::from_tag(lang).unwrap(),
-                title: title.trim_start_matches("# ").into(),
-                body: body.trim().into(),
-                tags: Vec::new(),
-                published: true,
-            }
+            KbArticle::from_file(&name, &std::fs::read_to_string(&path).unwrap()).unwrap()
         })
         .collect();
-    articles.sort_by(|a, b| {
-        (a.slug.as_str(), a.language.code()).cmp(&(b.slug.as_str(), b.language.code()))
-    });
+    articles.sort_by_key(KbArticle::file_name);
     articles
 }
 

@@ -5,8 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use charla_assistant::Article;
-use charla_shared::ids::{ArticleSlug, ChannelId};
+use charla_shared::ids::ChannelId;
 use charla_shared::knowledge::{KbArticle, KbImport, KbImported};
 use charla_shared::protocol::Problem;
 use charla_shared::routes;
@@ -86,17 +85,7 @@ impl Kb {
                 continue;
             }
             let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-            let article = Article::from_file(name, &text)
-                .map_err(|e| Error::Check(format!("{}: {e}", path.display())))?;
-            articles.push(KbArticle {
-                slug: ArticleSlug::parse(&article.slug)
-                    .map_err(|e| Error::Check(format!("{}: {e}", path.display())))?,
-                language: article.language,
-                title: article.title,
-                body: article.body,
-                tags: article.tags,
-                published: true,
-            });
+            articles.push(KbArticle::from_file(name, &text).map_err(|p| Error::Check(p.message))?);
         }
         let body = KbImport {
             articles,
@@ -121,15 +110,8 @@ impl Kb {
             answer(api.get(&routes::knowledge(&self.channel), Some(cookie)))?;
         std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
         for article in &articles {
-            let file = Article {
-                slug: article.slug.as_str().to_owned(),
-                language: article.language,
-                title: article.title.clone(),
-                body: article.body.clone(),
-                tags: article.tags.clone(),
-            };
-            let path = self.dir.join(file.file_name());
-            std::fs::write(&path, file.to_file()).map_err(io(&path))?;
+            let path = self.dir.join(article.file_name());
+            std::fs::write(&path, article.to_file()).map_err(io(&path))?;
         }
         println!(
             "{} articles written to {}",
