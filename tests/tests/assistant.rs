@@ -183,7 +183,8 @@ fn anyone_searches_and_reads_the_published_articles(api: &Api, ana: &str) {
 
 /// A question the articles answer gets their passage, signed by the
 /// assistant, with the article as its source; one they do not answer gets
-/// the fallback, which offers a person; neither queues the conversation.
+/// the fallback, which offers a person; a thanks gets nothing; none of it
+/// queues the conversation.
 async fn a_question_gets_a_cited_answer_and_an_unknown_one_the_fallback(
     edge: &LocalEdge,
     api: &Api,
@@ -208,11 +209,13 @@ async fn a_question_gets_a_cited_answer_and_an_unknown_one_the_fallback(
     let unsure = assistant_message(&mut visitor).await;
     assert_eq!(unsure.kind, MessageKind::Unsure { person: true });
     assert!(unsure.text.contains("No estoy seguro"), "{}", unsure.text);
+    say(&mut visitor, "q3", "¡vale, gracias!").await;
+    message_from(&mut visitor, Role::Visitor).await;
     assert!(
         visitor
             .is_quiet_for(std::time::Duration::from_millis(500))
             .await,
-        "nothing else: no greeting, no queue"
+        "a thanks gets nothing: no fallback, no greeting, no queue"
     );
 }
 

@@ -92,6 +92,11 @@ impl Conversation {
                 return self.report(meta, &said);
             }
         }
+        // "Thanks!", "ok", "hola": nothing to look up, and "I'm not sure"
+        // would be an odd answer to them.
+        if kb.analyzer().terms(language, &message.text).is_empty() {
+            return Ok(());
+        }
         let said = match kb.answer(language, &message.text) {
             Reply::Answer(answer) => {
                 let channel = parse(ChannelId::parse(meta.channel.as_str()))?;
