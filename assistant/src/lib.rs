@@ -5,6 +5,7 @@
 
 pub mod concepts;
 pub mod eval;
+pub mod generate;
 pub mod handoff;
 pub mod knowledge;
 pub mod text;

@@ -945,6 +945,20 @@ mod tests {
     }
 
     #[test]
+    fn a_visitors_yes_and_thanks_leave_nothing_to_look_up() {
+        // What the widget's "Yes" under an answer sends, in each language:
+        // the assistant stays quiet on it.
+        let analyzer = Analyzer::new();
+        for (language, text) in [
+            (Language::En, "Yes, thanks!"),
+            (Language::Es, "Sí, gracias"),
+            (Language::Pt, "Sim, obrigado!"),
+        ] {
+            assert!(analyzer.terms(language, text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
     fn stop_words_are_dropped_and_concepts_cross_languages() {
         let analyzer = Analyzer::new();
         let en = analyzer.terms(Language::En, "How do I get my money back?");

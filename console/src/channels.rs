@@ -25,6 +25,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::app::{confirm, page_edge};
+use crate::articles::Articles;
 use crate::canned::CannedEditor;
 use crate::draft::{ColorField, Draft, TextField};
 use crate::pick::{NewNamedForm, PickList};
@@ -1034,22 +1035,9 @@ fn AssistantTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView 
             }
         });
     };
-    let articles = RwSignal::new(None::<usize>);
+    let changed = RwSignal::new(0u32);
     let notice = RwSignal::new(None::<String>);
     let path = routes::knowledge(&id);
-    let count = {
-        let path = path.clone();
-        move || {
-            let path = path.clone();
-            leptos::task::spawn_local(async move {
-                match page_edge().get::<Vec<KbArticle>>(&path).await {
-                    Ok(list) => articles.set(Some(list.len())),
-                    Err(e) => notice.set(Some(e.to_string())),
-                }
-            });
-        }
-    };
-    count();
     let import = move |event: leptos::ev::Event| {
         let Some(files) = event
             .target()
@@ -1059,7 +1047,6 @@ fn AssistantTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView 
             return;
         };
         let path = path.clone();
-        let count = count.clone();
         leptos::task::spawn_local(async move {
             let mut read = Vec::new();
             for index in 0..files.length() {
@@ -1086,7 +1073,7 @@ fn AssistantTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView 
             match page_edge().put::<_, KbImported>(&path, &import).await {
                 Ok(done) => {
                     notice.set(Some(trf("{} articles saved.", &[&done.saved.to_string()])));
-                    count();
+                    changed.update(|n| *n += 1);
                 }
                 Err(e) => notice.set(Some(e.to_string())),
             }
@@ -1157,12 +1144,22 @@ fn AssistantTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView 
                         .collect_view()}
                 </select>
             </div>
+            <div class="check">
+                <input
+                    id="assistant-model"
+                    type="checkbox"
+                    prop:checked=move || assistant().write_with_model
+                    on:change=move |e| {
+                        let on = event_target_checked(&e);
+                        edit(Box::new(move |a| a.write_with_model = on));
+                    }
+                />
+                <label for="assistant-model">{tr("Write answers with the language model (where the installation sets AI_BASE_URL and AI_MODEL); the article's passage is quoted when it fails")}</label>
+            </div>
         </fieldset>
         <fieldset class="knowledge">
             <legend>{tr("Knowledge base")}</legend>
-            <p class="kb-count">
-                {move || articles.get().map(|n| trf("{} articles", &[&n.to_string()]))}
-            </p>
+            <Articles id=id.clone() changed=changed />
             <label for="kb-files">{tr("Import Markdown files named slug.lang.md whose first line is # Title")}</label>
             <input id="kb-files" type="file" multiple accept=".md,text/markdown" on:change=import />
             <p class="hint">

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod app;
+mod articles;
 mod bots;
 mod canned;
 mod channels;

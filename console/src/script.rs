@@ -14,7 +14,7 @@ use crate::words::{tr, trf};
 
 /// The kinds of step, as the editor offers them: each one's form value
 /// and its name in the console's language.
-pub fn kinds() -> [(&'static str, &'static str); 9] {
+pub fn kinds() -> [(&'static str, &'static str); 10] {
     [
         ("text", tr("Text")),
         ("question", tr("Question")),
@@ -25,6 +25,7 @@ pub fn kinds() -> [(&'static str, &'static str); 9] {
         ("forward_to_operator", tr("Forward to operator")),
         ("create_lead", tr("Create lead")),
         ("create_ticket", tr("Create ticket")),
+        ("assistant", tr("Hand to the AI assistant")),
     ]
 }
 
@@ -263,6 +264,7 @@ impl ScriptDraft {
             "create_ticket" => StepKind::CreateTicket {
                 team: String::new(),
             },
+            "assistant" => StepKind::Assistant,
             _ => StepKind::Text,
         }
     }
@@ -280,6 +282,7 @@ pub fn kind_name(kind: &StepKind) -> &'static str {
         StepKind::ForwardToOperator => "forward_to_operator",
         StepKind::CreateLead => "create_lead",
         StepKind::CreateTicket { .. } => "create_ticket",
+        StepKind::Assistant => "assistant",
     }
 }
 
@@ -380,6 +383,9 @@ impl TestRun {
                     queue.extend(engine.recorded(&mut self.run, Some(0)).unwrap_or_default());
                 }
                 Output::HandedOff => {}
+                Output::Assistant => self.note(tr(
+                    "Test: the AI assistant answers from here on, from the channel's knowledge base.",
+                )),
                 Output::Ended => {
                     let text = bot::BuiltIn::of(self.language).ended.to_owned();
                     self.push(self.author(), text, MessageKind::Ended);

@@ -30,7 +30,8 @@ use crate::store::{Channel, Db};
 /// requests carry no `Origin`.)
 pub async fn widget_config(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
     let id = ctx.channel()?;
-    let channel = Db::new(ctx.env)?
+    let db = Db::new(ctx.env)?;
+    let channel = db
         .channel(id)
         .await?
         .ok_or_else(|| internal::no_channel(id))?;
@@ -42,6 +43,7 @@ pub async fn widget_config(req: &Request, ctx: &Ctx<'_>) -> EdgeResult<Response>
     let mut config = WidgetConfig::of(channel.id, channel.name, &channel.options, channel.rules);
     config.transcript_by_mail = Mailer::from_env(ctx.env).is_some();
     config.closed = !channel.options.answering(now());
+    config.help = db.has_published_articles(id).await?;
     let body = serde_json::to_string(&config)?;
     let etag = format!("\"{}\"", &token_digest(&body)[..32]);
     let headers = Headers::new();

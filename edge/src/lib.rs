@@ -26,6 +26,7 @@ mod internal;
 mod knowledge;
 mod limiter;
 mod mail;
+mod model;
 mod offline;
 mod operators;
 mod queue;

@@ -1221,6 +1221,24 @@ impl Db {
         }))
     }
 
+    /// Whether the channel has at least one published article.
+    pub async fn has_published_articles(&self, channel: &ChannelId) -> EdgeResult<bool> {
+        #[derive(Deserialize)]
+        struct Row {
+            found: f64,
+        }
+        let row: Option<Row> = self
+            .0
+            .prepare(
+                "SELECT EXISTS (SELECT 1 FROM kb_articles \
+                 WHERE channel_id = ?1 AND published = 1) AS found",
+            )
+            .bind(&[channel.as_str().into()])?
+            .first(None)
+            .await?;
+        Ok(row.is_some_and(|r| r.found > 0.0))
+    }
+
     /// Saves articles (adding or replacing the same slug and language) in
     /// one transaction; with `replace`, the channel's other articles go.
     pub async fn save_articles(

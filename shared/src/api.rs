@@ -311,6 +311,10 @@ pub struct WidgetConfig {
     /// Whether visitors can leave a message outside office hours.
     #[serde(default)]
     pub offline_messages: bool,
+    /// Whether the channel has published help articles, which the widget
+    /// then offers to search; the edge works it out on every request.
+    #[serde(default)]
+    pub help: bool,
 }
 
 /// What the console's channel editor sends the widget in its preview
@@ -350,6 +354,7 @@ impl WidgetConfig {
             transcript_by_mail: false,
             closed: false,
             offline_messages: options.offline_messages,
+            help: false,
         }
     }
 

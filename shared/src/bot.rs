@@ -121,6 +121,11 @@ pub enum StepKind {
         /// The team it goes to.
         team: String,
     },
+    /// Hands the conversation to the channel's AI assistant, which answers
+    /// what the visitor writes from then on from the knowledge base (and
+    /// hands it to a person where people answer after the bot). The steps
+    /// after it do not run.
+    Assistant,
 }
 
 /// An answer to a question.
@@ -210,6 +215,8 @@ pub enum Output {
     },
     /// An operator took the conversation; the bot is done.
     HandedOff,
+    /// The assistant has the conversation from now on; the bot is done.
+    Assistant,
     /// No step is left; the visitor may restart.
     Ended,
 }
@@ -273,6 +280,8 @@ pub enum RunState {
     Ended,
     /// An operator took over.
     HandedOff,
+    /// The assistant took over.
+    Assistant,
 }
 
 /// What the visitor reads in their language, beyond the script's texts.
@@ -535,6 +544,17 @@ impl<'a> Engine<'a> {
                 StepKind::CreateTicket { team } => {
                     outputs.push(Output::CreateTicket { team: team.clone() });
                     run.waiting = Some(Waiting::Record(index));
+                    return outputs;
+                }
+                StepKind::Assistant => {
+                    if !text.is_empty() {
+                        outputs.push(Output::Say {
+                            step: step.id,
+                            text,
+                        });
+                    }
+                    run.state = RunState::Assistant;
+                    outputs.push(Output::Assistant);
                     return outputs;
                 }
             }
@@ -817,13 +837,26 @@ pub fn assistant_offers_person(messages: &[Message]) -> bool {
     })
 }
 
+/// Whether the newest message is an answer of the assistant's, under which
+/// the visitor is asked if it answered their question.
+pub fn assistant_answered(messages: &[Message]) -> bool {
+    messages.last().is_some_and(|last| {
+        last.author.role == Role::Assistant && matches!(last.kind, MessageKind::Sourced { .. })
+    })
+}
+
 /// Whether a chatbot still has the conversation: a bot wrote, and neither
-/// an operator nor a hand-off came after it.
+/// an operator, a hand-off nor the assistant came after it.
 pub fn bot_active(messages: &[Message]) -> bool {
     messages
         .iter()
         .rev()
-        .find(|m| matches!(m.author.role, Role::Bot | Role::Operator | Role::System))
+        .find(|m| {
+            matches!(
+                m.author.role,
+                Role::Bot | Role::Operator | Role::System | Role::Assistant
+            )
+        })
         .is_some_and(|m| m.author.role == Role::Bot)
 }
 
@@ -882,7 +915,10 @@ pub fn validate(bot: &Chatbot) -> Vec<Issue> {
         }
         let needs_message = !matches!(
             step.kind,
-            StepKind::ForwardToOperator | StepKind::CreateLead | StepKind::CreateTicket { .. }
+            StepKind::ForwardToOperator
+                | StepKind::CreateLead
+                | StepKind::CreateTicket { .. }
+                | StepKind::Assistant
         );
         if needs_message && !step.message.has(bot.fallback_language) {
             error(
@@ -1150,6 +1186,48 @@ mod tests {
     }
 
     #[test]
+    fn an_assistant_step_hands_the_conversation_over_and_the_bot_stops() {
+        let mut bot = welcome_bot();
+        // "I am looking for your documentation" goes to the assistant
+        // before the steps that would end the script.
+        bot.steps.insert(
+            7,
+            Step {
+                id: 20,
+                kind: StepKind::Assistant,
+                message: Texts::one(Language::En, "Ask me anything about the product."),
+                only_if: vec![2],
+            },
+        );
+        assert!(validate(&bot).is_empty(), "{:?}", validate(&bot));
+        let engine = Engine::new(&bot, Language::En);
+        let (mut run, _) = engine.start();
+        let outputs = engine.choose(&mut run, 2).unwrap();
+        assert_eq!(
+            outputs,
+            [
+                Output::Say {
+                    step: 20,
+                    text: "Ask me anything about the product.".into()
+                },
+                Output::Assistant
+            ]
+        );
+        assert_eq!(run.state(), RunState::Assistant);
+        assert_eq!(
+            engine.typed(&mut run, "how do I install it?"),
+            Err(Refusal::NotWaitingForText)
+        );
+        assert!(engine.repeat(&run).is_empty());
+        assert_eq!(engine.restart(&mut run), Err(Refusal::NotEnded));
+        // Without a message of its own, the step says nothing.
+        bot.steps[7].message = Texts::default();
+        let engine = Engine::new(&bot, Language::En);
+        let (mut run, _) = engine.start();
+        assert_eq!(engine.choose(&mut run, 2).unwrap(), [Output::Assistant]);
+    }
+
+    #[test]
     fn other_answers_follow_their_own_steps_and_end() {
         let bot = welcome_bot();
         let engine = Engine::new(&bot, Language::Pt);
@@ -1343,6 +1421,7 @@ mod tests {
                 Just(StepKind::ForwardToOperator),
                 Just(StepKind::CreateLead),
                 Just(StepKind::CreateTicket { team: "t".into() }),
+                Just(StepKind::Assistant),
             ]
         }
 

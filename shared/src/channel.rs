@@ -274,6 +274,10 @@ pub struct AssistantOptions {
     /// The name its messages carry.
     pub name: String,
     pub hand_off: HandOffStyle,
+    /// Whether it writes its answers with the installation's language
+    /// model (where one is set), from the article it found; otherwise, and
+    /// whenever the model fails, it quotes the article's passage.
+    pub write_with_model: bool,
 }
 
 impl Default for AssistantOptions {
@@ -282,6 +286,7 @@ impl Default for AssistantOptions {
             mode: AssistantMode::Manual,
             name: "Assistant".into(),
             hand_off: HandOffStyle::Offer,
+            write_with_model: false,
         }
     }
 }
@@ -307,6 +312,7 @@ impl AssistantOptions {
                 name.to_owned()
             },
             hand_off: self.hand_off,
+            write_with_model: self.write_with_model,
         })
     }
 }

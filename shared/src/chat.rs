@@ -35,6 +35,8 @@ pub struct ChatLog {
     reads: Vec<ReadMark>,
     /// Who else is typing right now.
     typing: Vec<Author>,
+    /// An answer being written, and who writes it.
+    draft: Option<(Author, String)>,
     /// Operator-only notes, ascending by number (operators' logs only).
     notes: Vec<Note>,
     /// What operators know about the visitor (operators' logs only).
@@ -166,9 +168,18 @@ impl ChatLog {
         &self.typing
     }
 
-    /// Nobody has typed for a while: the indicator goes.
+    /// An answer being written (its author and its text so far), until
+    /// the answer itself arrives.
+    pub fn draft(&self) -> Option<&(Author, String)> {
+        self.draft.as_ref()
+    }
+
+    /// Nobody has typed for a while: the indicator goes, and so does a
+    /// draft whose answer never came (the edge stores an answer before it
+    /// is quiet that long, so this only clears one that was cut off).
     pub fn clear_typing(&mut self) {
         self.typing.clear();
+        self.draft = None;
     }
 
     /// How far each participant has read.
@@ -311,6 +322,7 @@ impl ChatLog {
                 }
                 // Whoever was typing before a reconnect says so again.
                 self.typing.clear();
+                self.draft = None;
                 self.known_last = self.known_last.max(last_seq);
                 self.syncing = true;
             }
@@ -346,6 +358,11 @@ impl ChatLog {
                     self.typing.push(author);
                     applied.typing = true;
                 }
+            }
+            ServerFrame::Draft { author, text } => {
+                self.typing.retain(|a| a.id != author.id);
+                self.draft = Some((author, text));
+                applied.typing = true;
             }
             ServerFrame::Read { mark } => self.merge_read(mark),
             ServerFrame::Notes { notes } => {
@@ -402,8 +419,15 @@ impl ChatLog {
         if self.is_own(&message) {
             self.outbox.retain(|o| o.id != message.id);
         }
-        // A message ends its author's typing.
+        // A message ends its author's typing, and their draft.
         self.typing.retain(|a| a.id != message.author.id);
+        if self
+            .draft
+            .as_ref()
+            .is_some_and(|(author, _)| author.id == message.author.id)
+        {
+            self.draft = None;
+        }
         self.messages.insert(message.seq, message.clone());
         while self.messages.contains_key(&self.frontier.next()) {
             self.frontier = self.frontier.next();
@@ -866,5 +890,43 @@ mod tests {
         log.apply(ServerFrame::Typing { author: operator() });
         log.clear_typing();
         assert!(log.typing().is_empty());
+    }
+
+    #[test]
+    fn a_draft_grows_in_place_until_its_answer_replaces_it() {
+        let mut log = connected(0);
+        let writer = operator_named("assistant", "Rueda");
+        log.apply(ServerFrame::Typing {
+            author: writer.clone(),
+        });
+        let applied = log.apply(ServerFrame::Draft {
+            author: writer.clone(),
+            text: "Orders".into(),
+        });
+        assert!(applied.typing, "a draft keeps the indicator's timer going");
+        assert!(log.typing().is_empty(), "the draft shows instead of typing");
+        log.apply(ServerFrame::Draft {
+            author: writer.clone(),
+            text: "Orders arrive in".into(),
+        });
+        assert_eq!(
+            log.draft(),
+            Some(&(writer.clone(), "Orders arrive in".to_owned()))
+        );
+        assert_eq!(log.messages().count(), 0, "a draft is not a message");
+        log.apply(ServerFrame::Message {
+            message: message(1, visitor(), "v1"),
+        });
+        assert!(log.draft().is_some(), "someone else's message leaves it");
+        log.apply(ServerFrame::Message {
+            message: message(2, writer.clone(), "a1"),
+        });
+        assert!(log.draft().is_none(), "the answer replaces it");
+        log.apply(ServerFrame::Draft {
+            author: writer,
+            text: "Cut".into(),
+        });
+        log.clear_typing();
+        assert!(log.draft().is_none(), "a draft cut off goes with time");
     }
 }

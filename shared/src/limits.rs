@@ -247,3 +247,13 @@ pub const MAX_PAGE_TITLE_CHARS: usize = 200;
 /// How long a chatbot "types" before each of its messages shows in the
 /// widget, in milliseconds.
 pub const BOT_TYPING_MS: u32 = 700;
+
+/// How long the assistant waits for a language model's first words, in
+/// milliseconds, before it gives the answer from the articles instead: a
+/// visitor never waits on a dead call.
+pub const MODEL_FIRST_WORDS_MS: u64 = 4_000;
+
+/// How long a language model may take to write a whole answer, in
+/// milliseconds; one still writing then is cut off and the answer from the
+/// articles is given instead.
+pub const MODEL_ANSWER_MS: u64 = 20_000;

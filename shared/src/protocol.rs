@@ -412,6 +412,16 @@ pub enum ServerFrame {
         /// Who.
         author: Author,
     },
+    /// The assistant is writing an answer with a language model: its text
+    /// so far, longer with every frame. Never stored; the complete answer
+    /// follows as a [`ServerFrame::Message`] (the one from the articles, if
+    /// the writing failed), which replaces it.
+    Draft {
+        /// Who writes.
+        author: Author,
+        /// The text so far.
+        text: String,
+    },
     /// Someone has read further.
     Read {
         /// Who, and how far.

@@ -2,13 +2,14 @@
 //! requests as a Resend-compatible provider would and keeps them, so tests
 //! read the e-mails the edge sent. The edge reaches it over real HTTP.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
 use serde::Deserialize;
 
+use crate::http::Incoming;
 use crate::{io_context, HarnessResult};
 
 /// The key the edge must present.
@@ -81,35 +82,15 @@ impl MailReceiver {
 /// Reads one request and answers it: `200` with an id for a well-formed,
 /// authorised `POST /emails`, `401` or `400` otherwise.
 fn answer(stream: TcpStream, sent: &Mutex<Vec<Sent>>) {
-    let mut reader = BufReader::new(&stream);
-    let mut first = String::new();
-    if reader.read_line(&mut first).is_err() {
+    let Some(request) = Incoming::read(&stream) else {
         return;
-    }
-    let mut length = 0;
-    let mut authorised = false;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
-            break;
-        }
-        let (name, value) = line.split_once(':').unwrap_or((&line, ""));
-        match name.trim().to_ascii_lowercase().as_str() {
-            "content-length" => length = value.trim().parse().unwrap_or(0),
-            "authorization" => authorised = value.trim() == format!("Bearer {KEY}"),
-            _ => {}
-        }
-    }
-    let mut body = vec![0; length];
-    if reader.read_exact(&mut body).is_err() {
-        return;
-    }
-    let status = if !first.starts_with("POST /emails ") {
+    };
+    let status = if !request.is("POST", "/emails") {
         "404 Not Found"
-    } else if !authorised {
+    } else if !request.bears(KEY) {
         "401 Unauthorized"
     } else {
-        match serde_json::from_slice::<Sent>(&body) {
+        match serde_json::from_slice::<Sent>(&request.body) {
             Ok(mail) => {
                 if let Ok(mut all) = sent.lock() {
                     all.push(mail);

@@ -12,7 +12,8 @@
 
 use std::path::Path;
 
-use charla_shared::channel::{AssistantMode, ChannelSettings, HandOffStyle, Language};
+use charla_shared::bot::{Answer, Chatbot, Step, StepKind, Texts};
+use charla_shared::channel::{AssistantMode, ChannelSettings, HandOffStyle, Language, Rule};
 use charla_shared::ids::{ArticleSlug, ChannelId, ClientMsgId, ConversationId, OperatorId, Seq};
 use charla_shared::knowledge::{KbArticle, KbHit, KbImport, KbImported, KbPage};
 use charla_shared::limits::{MAX_ARTICLE_CHARS, MAX_KNOWLEDGE_BODY_BYTES};
@@ -23,16 +24,25 @@ use charla_shared::routes;
 use charla_tests::browser::{eventually, serious_accessibility_violations, Chromedriver};
 use charla_tests::client::{Api, Socket};
 use charla_tests::edge::{test_edge, LocalEdge};
+use charla_tests::model::{Behaviour, FakeModel};
 use charla_tests::seed::{DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
-use charla_tests::ui::{in_widget, open_widget, type_into_widget, widget_texts};
+use charla_tests::ui::{
+    click, click_containing, in_widget, open_widget, shown_widget_element, sign_in_as,
+    type_into_widget, widget_texts, widget_texts_of,
+};
 use charla_tests::HarnessResult;
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
 
 /// The channel the suite creates, with the bike shop's articles.
 const SHOP: &str = "shop";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_assistant_answers_from_the_knowledge_base_and_hands_off() -> HarnessResult<()> {
-    let (edge, _state) = test_edge(&[])?;
+    let model = FakeModel::start()?;
+    let vars = model.vars();
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (edge, _state) = test_edge(&vars)?;
     let api = Api::new(&edge);
     let ana = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let luis = api.sign_in(OPERATOR_EMAIL, TEST_PASSWORD);
@@ -46,7 +56,9 @@ async fn the_assistant_answers_from_the_knowledge_base_and_hands_off() -> Harnes
     a_question_gets_a_cited_answer_and_an_unknown_one_the_fallback(&edge, &api).await;
     asking_for_a_person_hands_the_conversation_over(&edge, &api, &luis).await;
     the_button_hands_over_and_a_channel_without_people_never_does(&edge, &api, &ana).await;
-    the_widget_shows_the_source_and_offers_a_person(&edge).await
+    a_script_hands_the_conversation_to_the_assistant(&edge, &api, &ana).await;
+    the_model_writes_answers_that_stream_and_fall_back(&edge, &api, &ana, &model).await;
+    the_widget_shows_the_source_and_offers_a_person(&edge, &api, &ana).await
 }
 
 /// The folder's 72 files go in through the admin endpoint; operators may
@@ -292,16 +304,223 @@ async fn the_button_hands_over_and_a_channel_without_people_never_does(
     });
 }
 
+/// A chatbot's "hand to the AI assistant" step: the bot asks, and once the
+/// visitor's answer reaches the step, the assistant answers what they write
+/// next, with its source, even where the channel does not put the
+/// assistant first; people still come after it, as they come after the bot.
+async fn a_script_hands_the_conversation_to_the_assistant(edge: &LocalEdge, api: &Api, ana: &str) {
+    let bot = Chatbot {
+        name: "Recepción".into(),
+        fallback_language: Language::Es,
+        steps: vec![
+            Step {
+                id: 1,
+                kind: StepKind::Question {
+                    answers: vec![Answer {
+                        id: 1,
+                        label: Texts::one(Language::Es, "Tengo una pregunta"),
+                        link: None,
+                    }],
+                },
+                message: Texts::one(Language::Es, "¿En qué podemos ayudarle?"),
+                only_if: vec![],
+            },
+            Step {
+                id: 2,
+                kind: StepKind::Assistant,
+                message: Texts::one(Language::Es, "Pregúnteme lo que quiera."),
+                only_if: vec![],
+            },
+            Step {
+                id: 3,
+                kind: StepKind::Text,
+                message: Texts::one(Language::Es, "Esto no se dice nunca."),
+                only_if: vec![],
+            },
+        ],
+    };
+    let reply = put(api, &routes::chatbot("recepcion"), &bot, ana);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    api.configure(ana, SHOP, |s| {
+        s.options.assistant.mode = AssistantMode::Manual;
+        s.rules = vec![Rule {
+            chatbot: Some("recepcion".into()),
+            ..Rule::default()
+        }];
+    });
+    let reply = api.post(
+        routes::CONVERSATIONS,
+        &charla_shared::api::CreateConversation {
+            channel: shop(),
+            visitor: charla_shared::identity::Visitor::default(),
+            chatbot: Some("recepcion".into()),
+            language: Some(Language::Es),
+            visitor_key: None,
+        },
+        None,
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let created: charla_shared::api::ConversationCreated =
+        serde_json::from_str(&reply.body).unwrap();
+    let mut visitor = Socket::visitor(edge, &created.conversation, &created.token, Seq(0))
+        .await
+        .unwrap();
+    let (_, history) = visitor.joined().await;
+    assert_eq!(
+        history.last().map(|m| m.text.as_str()),
+        Some("¿En qué podemos ayudarle?")
+    );
+    // Before the step, the bot has the conversation: a question typed now
+    // only makes it ask again.
+    say(&mut visitor, "early", "¿Cuánto tarda en llegar el pedido?").await;
+    let asked = message_from(&mut visitor, Role::Bot).await;
+    assert_eq!(asked.text, "¿En qué podemos ayudarle?");
+    visitor
+        .send(&ClientFrame::Choose {
+            id: ClientMsgId::parse("c1").unwrap(),
+            answer: 1,
+        })
+        .await;
+    let handed = message_from(&mut visitor, Role::Bot).await;
+    assert_eq!(handed.text, "Pregúnteme lo que quiera.");
+    say(&mut visitor, "q1", "¿Cuánto tarda en llegar el pedido?").await;
+    let answer = assistant_message(&mut visitor).await;
+    assert!(answer.text.contains("días laborables"), "{}", answer.text);
+    assert!(
+        matches!(&answer.kind, MessageKind::Sourced { sources, person: true } if sources.len() == 1),
+        "{:?}",
+        answer.kind
+    );
+    visitor.send(&ClientFrame::AskForPerson).await;
+    let told = message_from(&mut visitor, Role::System).await;
+    assert_eq!(told.text, "Una persona le responderá aquí en un momento.");
+    api.configure(ana, SHOP, |s| {
+        s.options.assistant.mode = AssistantMode::Both;
+        s.rules = Vec::new();
+    });
+}
+
+/// With a language model (the local stand-in, speaking real server-sent
+/// events): the visitor sees the assistant typing, then its answer growing
+/// in frames that are never stored, then the answer stored once, with its
+/// source. A model that makes things up, fails or goes silent costs the
+/// visitor nothing: they get the article's passage.
+async fn the_model_writes_answers_that_stream_and_fall_back(
+    edge: &LocalEdge,
+    api: &Api,
+    ana: &str,
+    model: &FakeModel,
+) {
+    api.configure(ana, SHOP, |s| s.options.assistant.write_with_model = true);
+    let question = "how long does delivery take?";
+    let (created, mut visitor) = start(edge, api, Language::En).await;
+    say(&mut visitor, "q1", question).await;
+    let (typing, drafts, answer) = until_answer(&mut visitor).await;
+    assert!(typing, "the assistant types first");
+    assert!(drafts.len() >= 3, "{drafts:?}");
+    for pair in drafts.windows(2) {
+        assert!(
+            pair[1].starts_with(&pair[0]) && pair[1].len() > pair[0].len(),
+            "{pair:?}"
+        );
+    }
+    assert_eq!(
+        answer.text,
+        "We send orders from our warehouse in Valencia every weekday."
+    );
+    assert_eq!(drafts.last(), Some(&answer.text));
+    let MessageKind::Sourced { sources, .. } = &answer.kind else {
+        panic!("a cited answer: {:?}", answer.kind);
+    };
+    assert_eq!(sources[0].title, "Delivery times and costs");
+    let asked = model.requests().pop().unwrap_or_default();
+    assert_eq!(asked["model"], charla_tests::model::MODEL);
+    let prompt = asked["messages"][1]["content"].as_str().unwrap_or_default();
+    assert!(
+        prompt.starts_with("Article: Delivery times and costs\n\n"),
+        "{prompt}"
+    );
+    assert!(
+        prompt.ends_with(&format!("Question: {question}")),
+        "{prompt}"
+    );
+    // Stored once, complete; the drafts are nowhere in the transcript.
+    let mut again = Socket::visitor(edge, &created.conversation, &created.token, Seq(0))
+        .await
+        .unwrap();
+    let (_, history) = again.joined().await;
+    let written: Vec<&str> = history
+        .iter()
+        .filter(|m| m.author.role == Role::Assistant)
+        .map(|m| m.text.as_str())
+        .collect();
+    assert_eq!(written, [answer.text.as_str()]);
+
+    for (behaviour, what) in [
+        (Behaviour::MadeUp, "an answer the article does not hold"),
+        (Behaviour::Failing, "a failing model"),
+        (Behaviour::Silent, "a silent model"),
+    ] {
+        model.behave(behaviour);
+        let (_, mut visitor) = start(edge, api, Language::En).await;
+        say(&mut visitor, "q1", question).await;
+        let (_, _, answer) = until_answer(&mut visitor).await;
+        assert!(
+            answer.text.contains("working days") && !answer.text.contains("unicorn"),
+            "{what}: {}",
+            answer.text
+        );
+        assert!(matches!(answer.kind, MessageKind::Sourced { .. }), "{what}");
+    }
+    model.behave(Behaviour::Grounded);
+    api.configure(ana, SHOP, |s| s.options.assistant.write_with_model = false);
+}
+
+/// Reads frames until the assistant's answer: whether it typed first, the
+/// drafts on the way, and the answer.
+async fn until_answer(socket: &mut Socket) -> (bool, Vec<String>, Message) {
+    let (mut typing, mut drafts) = (false, Vec::new());
+    loop {
+        match socket.next().await {
+            ServerFrame::Typing { author } => typing |= author.role == Role::Assistant,
+            ServerFrame::Draft { text, .. } => drafts.push(text),
+            ServerFrame::Message { message } if message.author.role == Role::Assistant => {
+                return (typing, drafts, message)
+            }
+            _ => {}
+        }
+    }
+}
+
 /// In the widget: the answer names its article as a link to the help page,
 /// "Talk to a person" shows under it, axe-core finds nothing serious, and
 /// the button brings a person.
-async fn the_widget_shows_the_source_and_offers_a_person(edge: &LocalEdge) -> HarnessResult<()> {
+async fn the_widget_shows_the_source_and_offers_a_person(
+    edge: &LocalEdge,
+    api: &Api,
+    ana: &str,
+) -> HarnessResult<()> {
+    api.configure(ana, SHOP, |s| s.options.assistant.write_with_model = true);
     let driver = Chromedriver::start()?;
     let visitor = driver.session().await?;
     visitor
         .goto(&format!("{}/embed.html?channel={SHOP}", edge.url()))
         .await?;
     open_widget(&visitor).await?;
+    the_widget_searches_and_opens_help_articles(&visitor, edge).await?;
+    // Every text the draft shows, sampled far more often than the model
+    // writes.
+    in_widget(
+        &visitor,
+        "window.drafts = [];
+         setInterval(() => {
+           const d = root.querySelector('.charla-draft');
+           if (d && d.textContent && d.textContent !== window.drafts.at(-1))
+             window.drafts.push(d.textContent + (d.getAttribute('aria-hidden') === 'true' ? '' : ' (announced)'));
+         }, 10);
+         return true;",
+    )
+    .await;
     type_into_widget(&visitor, "how long does delivery take?").await?;
     let source = eventually("the answer's source", || async {
         let found = in_widget(
@@ -314,6 +533,24 @@ async fn the_widget_shows_the_source_and_offers_a_person(edge: &LocalEdge) -> Ha
     })
     .await?;
     assert_eq!(source["text"], "Delivery times and costs");
+    let written = "We send orders from our warehouse in Valencia every weekday.";
+    eventually("the answer in the log and the draft gone", || async {
+        let state = in_widget(
+            &visitor,
+            "return [root.querySelector('.charla-role-assistant .charla-text')?.textContent,
+                     root.querySelector('.charla-draft').textContent];",
+        )
+        .await;
+        (state == serde_json::json!([written, ""])).then_some(())
+    })
+    .await?;
+    let drafts = in_widget(&visitor, "return window.drafts;").await;
+    let drafts: Vec<String> = serde_json::from_value(drafts).unwrap_or_default();
+    assert!(drafts.len() >= 2, "the text grew in place: {drafts:?}");
+    assert!(
+        drafts.iter().all(|d| written.starts_with(d.as_str())),
+        "hidden from screen readers, growing towards the answer: {drafts:?}"
+    );
     let href = source["href"].as_str().unwrap_or_default().to_owned();
     assert!(
         href.starts_with(&edge.url()) && href.ends_with("/help/shop/shipping-times?lang=en"),
@@ -336,6 +573,38 @@ async fn the_widget_shows_the_source_and_offers_a_person(edge: &LocalEdge) -> Ha
     person?;
     let violations = serious_accessibility_violations(&visitor).await?;
     assert!(violations.is_empty(), "{violations:#?}");
+    // "Did this answer your question? Yes" thanks the assistant in the
+    // visitor's words, which it does not answer, and the question goes.
+    let asked = in_widget(
+        &visitor,
+        "const p = root.querySelector('.charla-helped');
+         if (!p || p.hidden) return null;
+         const text = p.textContent; p.querySelector('button').click(); return text;",
+    )
+    .await;
+    assert_eq!(asked, "Did this answer your question? Yes");
+    eventually("the visitor's thanks", || async {
+        widget_texts(&visitor)
+            .await
+            .filter(|t| t.last().is_some_and(|t| t == "Yes, thanks!"))
+    })
+    .await?;
+    let hidden = in_widget(
+        &visitor,
+        "return root.querySelector('.charla-helped').hidden && root.querySelector('.charla-person').hidden;",
+    )
+    .await;
+    assert_eq!(hidden, serde_json::Value::Bool(true));
+    type_into_widget(&visitor, "how do I reset my password?").await?;
+    eventually("a second answer", || async {
+        let count = in_widget(
+            &visitor,
+            "return root.querySelectorAll('.charla-role-assistant .charla-source').length;",
+        )
+        .await;
+        (count == serde_json::json!(2)).then_some(())
+    })
+    .await?;
     in_widget(
         &visitor,
         "root.querySelector('.charla-person').click(); return true;",
@@ -349,6 +618,176 @@ async fn the_widget_shows_the_source_and_offers_a_person(edge: &LocalEdge) -> Ha
     })
     .await?;
     visitor.close().await?;
+    admins_write_articles_in_the_console(&driver, edge, api, ana).await
+}
+
+/// In the console, an admin edits an article of the channel's knowledge
+/// base, writes a new one and deletes it; the edge has each change at
+/// once, and axe-core finds nothing serious in the form.
+async fn admins_write_articles_in_the_console(
+    driver: &Chromedriver,
+    edge: &LocalEdge,
+    api: &Api,
+    ana: &str,
+) -> HarnessResult<()> {
+    let admin = driver.session().await?;
+    sign_in_as(&admin, edge, DEMO_EMAIL, DEMO_PASSWORD).await?;
+    click_containing(&admin, "button", "Channels").await?;
+    click_containing(&admin, "button", "Channel shop").await?;
+    click(&admin, "#tab-Assistant").await?;
+    click(
+        &admin,
+        "button.edit-article[aria-label='Edit Gift cards (en)']",
+    )
+    .await?;
+    let title = eventually("the article's form", || async {
+        let field = admin.find(Locator::Css("#article-title")).await.ok()?;
+        (field.prop("value").await.ok()?? == "Gift cards").then_some(field)
+    })
+    .await?;
+    let violations = serious_accessibility_violations(&admin).await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+    title.clear().await?;
+    title.send_keys("Gift cards and vouchers").await?;
+    click(&admin, ".article-form button[type=submit]").await?;
+    let stored = |slug: &'static str| async move {
+        let reply = api.get(&routes::knowledge(&shop()), Some(ana));
+        let all: Vec<KbArticle> = serde_json::from_str(&reply.body).unwrap_or_default();
+        all.into_iter()
+            .find(|a| a.slug.as_str() == slug && a.language == Language::En)
+    };
+    eventually("the new title on the edge", || async {
+        stored("gift-cards")
+            .await
+            .filter(|a| a.title == "Gift cards and vouchers" && a.body.contains("20 to 500 euros"))
+    })
+    .await?;
+
+    click(&admin, "button.new-article").await?;
+    for (field, text) in [
+        ("#article-slug", "opening-hours"),
+        ("#article-title", "Opening hours"),
+        (
+            "#article-body",
+            "Both shops open from 10 am to 8 pm, Monday to Saturday.",
+        ),
+        ("#article-tags", "hours, shops"),
+    ] {
+        admin
+            .find(Locator::Css(field))
+            .await?
+            .send_keys(text)
+            .await?;
+    }
+    click(&admin, ".article-form button[type=submit]").await?;
+    let added = eventually("the new article on the edge", || async {
+        stored("opening-hours").await
+    })
+    .await?;
+    assert_eq!(added.tags, ["hours", "shops"]);
+    assert!(added.published);
+    click(
+        &admin,
+        "button.edit-article[aria-label='Edit Opening hours (en)']",
+    )
+    .await?;
+    click(&admin, "button.delete-article").await?;
+    eventually("the article gone from the edge", || async {
+        stored("opening-hours").await.is_none().then_some(())
+    })
+    .await?;
+    admin.close().await?;
+    Ok(())
+}
+
+/// The knowledge search in the widget: the help button (shown because the
+/// channel has published articles) loads the search, words typed list the
+/// matching titles, one opens inside the window with a link to the help
+/// page, and Escape goes back to the results and then to the chat, focus
+/// following each step.
+async fn the_widget_searches_and_opens_help_articles(
+    visitor: &Client,
+    edge: &LocalEdge,
+) -> HarnessResult<()> {
+    shown_widget_element(visitor, ".charla-help-button")
+        .await?
+        .click()
+        .await?;
+    let search = shown_widget_element(visitor, ".charla-help-input").await?;
+    eventually("the chat hidden behind the help", || async {
+        let state = in_widget(
+            visitor,
+            "return [root.activeElement?.className, getComputedStyle(root.querySelector('.charla-live')).display,
+                     root.querySelector('.charla-help-button').getAttribute('aria-expanded')];",
+        )
+        .await;
+        (state == serde_json::json!(["charla-help-input", "none", "true"])).then_some(())
+    })
+    .await?;
+    search.send_keys("gift card to pay part").await?;
+    let hits = eventually("the matching titles", || async {
+        widget_texts_of(visitor, ".charla-help-hit")
+            .await
+            .filter(|hits| !hits.is_empty())
+    })
+    .await?;
+    assert_eq!(hits[0], "Gift cards", "{hits:?}");
+    shown_widget_element(visitor, ".charla-help-hit")
+        .await?
+        .click()
+        .await?;
+    let article = eventually("the article inside the window", || async {
+        let shown = in_widget(
+            visitor,
+            "const a = root.querySelector('.charla-help-article');
+             if (!a || a.hidden) return null;
+             const link = a.querySelector('.charla-help-page');
+             return { title: a.querySelector('h3').textContent, focused: root.activeElement === a.querySelector('h3'),
+                      paragraphs: a.querySelectorAll('.charla-help-body p').length,
+                      href: link.href, target: link.target, rel: link.rel };",
+        )
+        .await;
+        (!shown.is_null()).then_some(shown)
+    })
+    .await?;
+    assert_eq!(article["title"], "Gift cards");
+    assert_eq!(article["focused"], true);
+    assert!(
+        article["paragraphs"].as_u64().unwrap_or(0) >= 2,
+        "{article}"
+    );
+    assert_eq!(
+        article["href"],
+        format!("{}/help/shop/gift-cards?lang=en", edge.url())
+    );
+    assert_eq!(article["target"], "_blank");
+    assert_eq!(article["rel"], "noopener nofollow");
+    let violations = serious_accessibility_violations(visitor).await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+
+    let escape = char::from(Key::Escape).to_string();
+    visitor.active_element().await?.send_keys(&escape).await?;
+    eventually("back to the results", || async {
+        let state = in_widget(
+            visitor,
+            "return [root.querySelector('.charla-help-article').hidden, root.activeElement?.textContent];",
+        )
+        .await;
+        (state == serde_json::json!([true, "Gift cards"])).then_some(())
+    })
+    .await?;
+    visitor.active_element().await?.send_keys(&escape).await?;
+    eventually("back to the chat", || async {
+        let state = in_widget(
+            visitor,
+            "return [root.querySelector('.charla-help').hidden, root.querySelector('.charla-window').hidden,
+                     root.activeElement?.className, getComputedStyle(root.querySelector('.charla-live')).display];",
+        )
+        .await;
+        (state[0] == true && state[1] == false && state[2] == "charla-help-button" && state[3] != "none")
+            .then_some(())
+    })
+    .await?;
     Ok(())
 }
 

@@ -21,7 +21,24 @@
   }
   var origin = new URL(script.src, document.baseURI).origin;
   var base = origin + "/widget/";
-  var picker = null;
+  // Parts few visitors use are modules of their own, imported the first
+  // time they are wanted: the emoji picker (widget/emoji) and the knowledge
+  // search (widget/help).
+  var parts = {};
+  function part(name, use) {
+    var file = base + name + "/charla-" + name;
+    parts[name] =
+      parts[name] ||
+      import(file + ".js").then(function (module) {
+        return module.default({ module_or_path: file + "_bg.wasm" }).then(function () {
+          return module;
+        });
+      });
+    parts[name].then(use, function (error) {
+      parts[name] = null; // the next press tries again
+      console.error("Charla: the " + name + " module did not load:", error);
+    });
+  }
   var early = Array.isArray(window.Charla) ? window.Charla : [];
   var queue = [];
   var api = {
@@ -32,25 +49,15 @@
       mode: script.getAttribute("data-mode"),
       lang: script.getAttribute("data-lang"),
       preview: script.hasAttribute("data-preview"),
-      // The emoji picker is a module of its own (widget/emoji), imported
-      // the first time a visitor presses the emoji button.
       emoji: function (button, input) {
-        picker =
-          picker ||
-          import(base + "emoji/charla-emoji.js").then(function (module) {
-            return module.default({ module_or_path: base + "emoji/charla-emoji_bg.wasm" }).then(function () {
-              return module;
-            });
-          });
-        picker.then(
-          function (module) {
-            module.toggle(button, input);
-          },
-          function (error) {
-            picker = null; // the next press tries again
-            console.error("Charla: the emoji picker did not load:", error);
-          }
-        );
+        part("emoji", function (module) {
+          module.toggle(button, input);
+        });
+      },
+      help: function (button, channel, lang) {
+        part("help", function (module) {
+          module.toggle(button, origin, channel, lang);
+        });
       },
     },
     push: function (call) {

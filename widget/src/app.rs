@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use charla_shared::channel::ChannelTexts;
-use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::ev::{KeyboardEvent, MouseEvent, SubmitEvent};
 use leptos::html::{Button, Input, Textarea};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -75,6 +75,16 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     && config.with(|c| c.as_ref().is_some_and(|c| c.mode == ChatMode::Both)))
         })
     };
+    let answered = move || messages.with(|m| bot::assistant_answered(m));
+    let draft = move || {
+        state.with(|s| {
+            s.chat()
+                .log()
+                .draft()
+                .map(|(_, text)| text.clone())
+                .unwrap_or_default()
+        })
+    };
     let pending = Signal::derive(move || state.with(|s| s.chat().log().outbox().to_vec()));
     let me = Signal::derive(move || state.with(|s| s.chat().log().you().map(|you| you.id.clone())));
     let name = move || config.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
@@ -134,6 +144,27 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
     let person = {
         let controller = controller.clone();
         move |_| controller.ask_for_person()
+    };
+    // The help articles are a module of their own, which the loader
+    // imports the first time they are opened (see `widget/help`).
+    let help = move |event: MouseEvent| {
+        let channel = config.with(|c| c.as_ref().map(|c| c.channel.as_str().to_owned()));
+        if let (Some(button), Some(channel)) = (event.current_target(), channel) {
+            crate::host::on_demand(
+                "help",
+                &[
+                    button.into(),
+                    channel.into(),
+                    language.get_untracked().code().into(),
+                ],
+            );
+        }
+    };
+    let helped = {
+        let controller = controller.clone();
+        move |_| {
+            let _ = controller.send(t().helped[2]);
+        }
     };
     let on_window_key = {
         let controller = controller.clone();
@@ -237,6 +268,18 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     </div>
                     <button
                         type="button"
+                        class="charla-help-button"
+                        aria-label=move || t().help
+                        aria-expanded="false"
+                        hidden=move || !config.with(|c| c.as_ref().is_some_and(|c| c.help))
+                        on:click=help
+                    >
+                        <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                            <path d="M4 5h6a2 2 0 0 1 2 2v12a2 2 0 0 0-2-2H4zM20 5h-6a2 2 0 0 0-2 2v12a2 2 0 0 1 2-2h6z"></path>
+                        </svg>
+                    </button>
+                    <button
+                        type="button"
                         class="charla-sound"
                         aria-label=move || t().sound
                         aria-pressed=move || sound.get().to_string()
@@ -275,6 +318,9 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     seen_label=Signal::derive(move || t().seen)
                     files=files
                 />
+                // An answer being written grows here; screen readers hear
+                // it once, complete, when it joins the log.
+                <p class="charla-draft" aria-hidden="true">{draft}</p>
                 <p class="charla-typing" aria-hidden="true">{typing}</p>
                 {ending}
                 <p class="charla-status" role="status">{status}</p>
@@ -300,6 +346,13 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     restart_label=Signal::derive(move || t().restart)
                     choices_label=Signal::derive(move || t().answers)
                 />
+                <p class="charla-helped" hidden=move || !answered()>
+                    {move || t().helped[0]}
+                    " "
+                    <button type="button" on:click=helped>
+                        {move || t().helped[1]}
+                    </button>
+                </p>
                 <button
                     type="button"
                     class="charla-person"

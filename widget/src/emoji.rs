@@ -22,7 +22,7 @@ pub fn EmojiButton(
     let button = NodeRef::<Button>::new();
     let toggle = move |_| {
         if let (Some(button), Some(input)) = (button.get_untracked(), input.get_untracked()) {
-            host::emoji_picker(&button, &input);
+            host::on_demand("emoji", &[button.into(), input.into()]);
         }
     };
     view! {

@@ -129,16 +129,17 @@ pub fn install(api: &Object, controller: Rc<Controller>) {
     let _ = Reflect::set(api, &"ready".into(), &JsValue::TRUE);
 }
 
-/// Opens or closes the emoji picker beside `button` through the loader,
-/// which imports the picker's module the first time. Without the loader
-/// (no `_cfg.emoji`) the button does nothing.
-pub fn emoji_picker(button: &JsValue, input: &JsValue) {
-    let picker = api()
+/// Asks the loader for one of the parts it imports on demand (`emoji`,
+/// the picker; `help`, the knowledge search), which imports the part's
+/// module the first time and hands it `args`. Without the loader (no
+/// `_cfg.emoji` or `_cfg.help`) nothing happens.
+pub fn on_demand(part: &str, args: &[JsValue]) {
+    let load = api()
         .and_then(|api| Reflect::get(&api, &"_cfg".into()).ok())
-        .and_then(|config| Reflect::get(&config, &"emoji".into()).ok())
-        .and_then(|picker| picker.dyn_into::<Function>().ok());
-    if let Some(picker) = picker {
-        let _ = picker.call2(&JsValue::NULL, button, input);
+        .and_then(|config| Reflect::get(&config, &part.into()).ok())
+        .and_then(|load| load.dyn_into::<Function>().ok());
+    if let Some(load) = load {
+        let _ = load.apply(&JsValue::NULL, &args.iter().collect::<Array>());
     }
 }
 

@@ -36,8 +36,13 @@ pub struct Texts {
     pub typing: &'static str,
     /// Asks for a person instead of the chatbot.
     pub talk_to_person: &'static str,
+    /// Asked under the assistant's answer; the button that says yes, and
+    /// what the visitor's message then says.
+    pub helped: [&'static str; 3],
     /// Ends the conversation (unlike closing the window).
     pub end_chat: &'static str,
+    /// The accessible name of the button that opens the help articles.
+    pub help: &'static str,
     /// Asked when the conversation ends.
     pub question: &'static str,
     /// The faces' names: satisfied, neutral, dissatisfied.
@@ -109,7 +114,9 @@ const EN: Texts = Texts {
     answers: "Answers",
     typing: "is typing…",
     talk_to_person: "Talk to a person",
+    helped: ["Did this answer your question?", "Yes", "Yes, thanks!"],
     end_chat: "End conversation",
+    help: "Help articles",
     question: "Did we correctly answer your question?",
     faces: ["Satisfied", "Neutral", "Dissatisfied"],
     reason: "What could we have done better?",
@@ -151,7 +158,9 @@ const ES: Texts = Texts {
     answers: "Respuestas",
     typing: "está escribiendo…",
     talk_to_person: "Hablar con una persona",
+    helped: ["¿Esto responde a su pregunta?", "Sí", "Sí, gracias"],
     end_chat: "Terminar la conversación",
+    help: "Artículos de ayuda",
     question: "¿Respondimos correctamente su pregunta?",
     faces: ["Satisfecho", "Neutral", "Insatisfecho"],
     reason: "¿Qué podríamos haber hecho mejor?",
@@ -197,7 +206,9 @@ const PT: Texts = Texts {
     answers: "Respostas",
     typing: "está digitando…",
     talk_to_person: "Falar com uma pessoa",
+    helped: ["Isso respondeu à sua pergunta?", "Sim", "Sim, obrigado!"],
     end_chat: "Encerrar a conversa",
+    help: "Artigos de ajuda",
     question: "Respondemos corretamente à sua pergunta?",
     faces: ["Satisfeito", "Neutro", "Insatisfeito"],
     reason: "O que poderíamos ter feito melhor?",

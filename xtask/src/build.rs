@@ -8,6 +8,8 @@
 //! dist/site/widget/                              the widget's glue and WebAssembly, and
 //!                                                widget.css (style/messages.css + style/widget.css)
 //! dist/site/widget/emoji/                        the emoji picker's module, loaded on demand
+//! dist/site/widget/help/                         the knowledge search's module and help.css,
+//!                                                loaded on demand
 //! dist/site/console/                             the operator console
 //! ```
 //!
@@ -70,9 +72,10 @@ pub fn all(edge_build: EdgeBuild) -> Result<(), Error> {
     assemble()
 }
 
-/// The widget and its emoji picker: Trunk on the pinned nightly with the
-/// standard library rebuilt, then their JavaScript (the loader and
-/// wasm-bindgen's glue) minified in place.
+/// The widget and the parts it loads on demand (the emoji picker, the
+/// knowledge search): Trunk on the pinned nightly with the standard library
+/// rebuilt, then their JavaScript (the loader and wasm-bindgen's glue)
+/// minified in place.
 fn widget() -> Result<(), Error> {
     run(for_size(trunk(
         "widget/index.html",
@@ -80,18 +83,20 @@ fn widget() -> Result<(), Error> {
         "/widget/",
         false,
     )))?;
-    run(for_size(trunk(
-        "widget/emoji/index.html",
-        "dist/widget-emoji",
-        "/widget/emoji/",
-        false,
-    )))?;
+    for part in PARTS {
+        run(for_size(trunk(
+            &format!("widget/{part}/index.html"),
+            &format!("dist/widget-{part}"),
+            &format!("/widget/{part}/"),
+            false,
+        )))?;
+    }
     let dist = paths::root().join("dist");
-    for file in [
-        "widget/charla-widget.js",
-        "widget/widget.js",
-        "widget-emoji/charla-emoji.js",
-    ] {
+    let parts = PARTS.map(|part| format!("widget-{part}/charla-{part}.js"));
+    for file in ["widget/charla-widget.js", "widget/widget.js"]
+        .into_iter()
+        .chain(parts.iter().map(String::as_str))
+    {
         minify(&dist.join(file))?;
     }
     Ok(())
@@ -122,6 +127,10 @@ fn minify(file: &Path) -> Result<(), Error> {
         .arg(format!("--outfile={}", file.display()));
     run(esbuild)
 }
+
+/// The widget's parts that the loader imports on demand, each a crate in
+/// `widget/<part>` built into its own module.
+const PARTS: [&str; 2] = ["emoji", "help"];
 
 fn trunk(target: &str, dist: &str, public_url: &str, filehash: bool) -> Command {
     let mut trunk = Command::new(cargo_bin().join("trunk"));
@@ -163,10 +172,16 @@ fn assemble() -> Result<(), Error> {
     copy_file(&widget.join("widget.js"), &site.join("widget.js"))?;
     // Trunk's index.html only drove the build, and the loader lives at the root.
     copy_dir(&widget, &site.join("widget"), &["index.html", "widget.js"])?;
-    copy_dir(
-        &root.join("dist").join("widget-emoji"),
-        &site.join("widget").join("emoji"),
-        &["index.html"],
+    for part in PARTS {
+        copy_dir(
+            &root.join("dist").join(format!("widget-{part}")),
+            &site.join("widget").join(part),
+            &["index.html"],
+        )?;
+    }
+    copy_file(
+        &root.join("style").join("help.css"),
+        &site.join("widget").join("help").join("help.css"),
     )?;
     // One stylesheet for the shadow root: the message list shared with the
     // console, then the widget's own rules.

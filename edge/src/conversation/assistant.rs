@@ -4,27 +4,31 @@
 //! when the visitor asks for a person or `charla_assistant::detect` sees
 //! that one is needed, with a note that tells operators why.
 //!
-//! It is quiet in a conversation a chatbot runs and once anyone has asked
-//! for a person (the conversation waits in the queue or someone holds it):
-//! from then on people answer. The channel's options and its knowledge
+//! It is quiet in a conversation a chatbot runs, until the script hands
+//! the conversation to it (then it answers even where the channel does not
+//! put it first), and once anyone has asked for a person (the conversation
+//! waits in the queue or someone holds it): from then on people answer. The channel's options and its knowledge
 //! base are kept in memory for a short while, so a visitor's message costs
 //! no D1 query on most turns; an object that hibernated simply reads them
 //! again.
 
 use std::rc::Rc;
 
+use charla_assistant::generate;
 use charla_assistant::words::{handed_over_note, Words};
-use charla_assistant::{detect, KnowledgeBase, Reason, Reply, Speaker, Turn};
-use charla_shared::bot::BuiltIn;
-use charla_shared::channel::{AssistantMode, AssistantOptions, HandOffStyle};
+use charla_assistant::{detect, Answer, KnowledgeBase, Reason, Reply, Speaker, Turn};
+use charla_shared::bot::{BuiltIn, RunState};
+use charla_shared::channel::{AssistantMode, AssistantOptions, ChatMode, HandOffStyle, Language};
 use charla_shared::ids::{ArticleSlug, ChannelId, ClientMsgId, ParticipantId, Seq};
-use charla_shared::protocol::{Author, Message, MessageKind, Role, Source};
+use charla_shared::limits::MAX_MESSAGE_CHARS;
+use charla_shared::protocol::{Author, Message, MessageKind, Role, ServerFrame, Source};
 use charla_shared::{routes, Millis};
 
 use super::store::Meta;
 use super::{summary, Conversation};
 use crate::error::{EdgeError, EdgeResult};
 use crate::knowledge::published;
+use crate::model::Model;
 use crate::now;
 use crate::store::Db;
 
@@ -38,29 +42,44 @@ const RECENT_TURNS: u64 = 20;
 /// What the assistant knows of its channel, kept in memory.
 pub(super) struct Knowledge {
     options: AssistantOptions,
-    version: (u64, Millis),
+    /// The articles' count and latest change; `None` while they were not
+    /// read because nobody asked the assistant.
+    version: Option<(u64, Millis)>,
     kb: Rc<KnowledgeBase>,
     read_at: Millis,
 }
 
 impl Conversation {
     /// The assistant's options and knowledge base if it answers this
-    /// conversation now: the channel lets it, no chatbot runs it, and
-    /// nobody has asked for a person yet. A failure to find out is logged
-    /// and counts as no (the conversation goes to people, nothing is lost).
+    /// conversation now: the channel lets it or a chatbot's script handed
+    /// the conversation to it, no chatbot runs it, and nobody has asked for
+    /// a person yet. A failure to find out is logged and counts as no (the
+    /// conversation goes to people, nothing is lost).
     pub(super) async fn assistant(
         &self,
         meta: &Meta,
     ) -> Option<(AssistantOptions, Rc<KnowledgeBase>)> {
-        if meta.is_direct() {
+        if meta.is_direct() || self.store.attending().ok()?.is_some() {
             return None;
         }
-        match self.assistant_state().await {
+        let by_script = match self.store.bot().ok()? {
+            Some(bot) if bot.run.state() == RunState::Assistant => true,
+            Some(_) => return None,
+            None => false,
+        };
+        match self.assistant_state(by_script).await {
             Ok(None) => None,
-            Ok(Some(found)) => {
-                let quiet =
-                    self.store.bot().ok()?.is_some() || self.store.attending().ok()?.is_some();
-                (!quiet).then_some(found)
+            Ok(Some((mut options, kb))) => {
+                // A script that hands over to an assistant the channel does
+                // not put first: people come after it where they come after
+                // the bot.
+                if options.mode == AssistantMode::Manual {
+                    options.mode = match meta.mode {
+                        ChatMode::Both => AssistantMode::Both,
+                        _ => AssistantMode::Automatic,
+                    };
+                }
+                Some((options, kb))
             }
             Err(error) => {
                 worker::console_error!("reading the assistant's knowledge: {error}");
@@ -101,13 +120,20 @@ impl Conversation {
             Reply::Answer(answer) => {
                 let channel = parse(ChannelId::parse(meta.channel.as_str()))?;
                 let slug = parse(ArticleSlug::parse(answer.slug.as_str()))?;
+                let text = match self
+                    .written(&options, &kb, language, &message.text, &answer)
+                    .await
+                {
+                    Some(written) => written,
+                    None => answer.passage,
+                };
                 let source = Source {
                     url: routes::help_article(&channel, &slug, language),
                     title: answer.title,
                 };
                 self.assistant_says(
                     &options,
-                    answer.passage,
+                    text,
                     MessageKind::Sourced {
                         sources: vec![source],
                         person,
@@ -134,6 +160,62 @@ impl Conversation {
             return self.hand_over(meta, Reason::Stalled).await;
         }
         Ok(())
+    }
+
+    /// The answer written by the installation's language model from the
+    /// article retrieval found, where the channel asks for one: everyone in
+    /// the conversation sees the assistant typing, then the text growing
+    /// (in `Draft` frames, never stored). `None`, and the article's passage
+    /// is given instead, when no model is set, it fails, it is too slow, or
+    /// what it wrote does not stand on the article.
+    async fn written(
+        &self,
+        options: &AssistantOptions,
+        kb: &KnowledgeBase,
+        language: Language,
+        question: &str,
+        answer: &Answer,
+    ) -> Option<String> {
+        if !options.write_with_model {
+            return None;
+        }
+        let model = Model::from_env(&self.env)?;
+        let article = kb.article(&answer.slug, language)?;
+        let author = assistant_author(options);
+        self.to_everyone(&ServerFrame::Typing {
+            author: author.clone(),
+        });
+        let request = generate::request(
+            model.name(),
+            language,
+            question,
+            &article.title,
+            &article.body,
+        );
+        let written = model
+            .write(&request, |text| {
+                self.to_everyone(&ServerFrame::Draft {
+                    author: author.clone(),
+                    text: text.to_owned(),
+                });
+            })
+            .await;
+        match written {
+            Ok(text)
+                if text.chars().count() <= MAX_MESSAGE_CHARS
+                    && generate::grounded(kb.analyzer(), language, &text, &article.body) =>
+            {
+                Some(text.trim().to_owned())
+            }
+            Ok(text) => {
+                worker::console_log!("the model wrote what the article does not say: {text}");
+                None
+            }
+            Err(error) => {
+                worker::console_error!("the assistant's model: {error}");
+                None
+            }
+        }
     }
 
     /// The visitor pressed "Talk to a person" under one of the assistant's
@@ -174,15 +256,19 @@ impl Conversation {
     }
 
     /// The channel's assistant options and published articles, from memory
-    /// while they are fresh; `None` where the assistant does not answer.
-    async fn assistant_state(&self) -> EdgeResult<Option<(AssistantOptions, Rc<KnowledgeBase>)>> {
+    /// while they are fresh; `None` where the assistant does not answer
+    /// (neither the channel nor a script, `by_script`, lets it).
+    async fn assistant_state(
+        &self,
+        by_script: bool,
+    ) -> EdgeResult<Option<(AssistantOptions, Rc<KnowledgeBase>)>> {
         let now = now();
         if let Some(known) = self.knowledge.borrow().as_ref() {
-            if now - known.read_at < KNOWLEDGE_TTL_MS {
-                return Ok(known
-                    .options
-                    .answers()
-                    .then(|| (known.options.clone(), known.kb.clone())));
+            let wanted = by_script || known.options.answers();
+            // Articles not read because nobody wanted them then are read now.
+            let read = known.version.is_some() || !wanted;
+            if now - known.read_at < KNOWLEDGE_TTL_MS && read {
+                return Ok(wanted.then(|| (known.options.clone(), known.kb.clone())));
             }
         }
         let meta = self.meta()?;
@@ -192,10 +278,11 @@ impl Conversation {
             return Ok(None);
         };
         let options = found.options.assistant;
-        let version = if options.answers() {
-            db.knowledge_version(&channel).await?
+        let wanted = by_script || options.answers();
+        let version = if wanted {
+            Some(db.knowledge_version(&channel).await?)
         } else {
-            (0, 0)
+            None
         };
         // The articles are read and indexed again only when they changed.
         let same = self
@@ -206,7 +293,7 @@ impl Conversation {
             .map(|known| known.kb.clone());
         let kb = match same {
             Some(kb) => kb,
-            None if options.answers() => Rc::new(published(&self.env, &channel).await?),
+            None if wanted => Rc::new(published(&self.env, &channel).await?),
             None => Rc::new(KnowledgeBase::new(Vec::new())),
         };
         *self.knowledge.borrow_mut() = Some(Knowledge {
@@ -215,7 +302,7 @@ impl Conversation {
             kb: kb.clone(),
             read_at: now,
         });
-        Ok(options.answers().then_some((options, kb)))
+        Ok(wanted.then_some((options, kb)))
     }
 
     /// The conversation's recent messages as turns for hand-off detection:
@@ -244,18 +331,22 @@ impl Conversation {
         text: String,
         kind: MessageKind,
     ) -> EdgeResult<Message> {
-        let author = Author {
-            role: Role::Assistant,
-            id: ParticipantId::assistant(),
-            name: options.name.clone(),
-        };
-        self.say(author, text, kind)
+        self.say(assistant_author(options), text, kind)
     }
 
     /// Tells the channel's inbox what the conversation's last message is.
     fn report(&self, meta: &Meta, said: &Message) -> EdgeResult<()> {
         self.tell_inbox(summary(meta, Some(said), self.visitor_online(None))?);
         Ok(())
+    }
+}
+
+/// The assistant as the author of its messages.
+fn assistant_author(options: &AssistantOptions) -> Author {
+    Author {
+        role: Role::Assistant,
+        id: ParticipantId::assistant(),
+        name: options.name.clone(),
     }
 }
 

@@ -187,6 +187,9 @@ impl Conversation {
                     self.wait_for_person(&self.meta()?).await;
                     Some(said)
                 }
+                // The run is stored as the assistant's: from now on the
+                // visitor's messages go to it (see `assistant.rs`).
+                Output::Assistant => None,
                 Output::Ended => {
                     let text = BuiltIn::of(state.language).ended.to_owned();
                     says(text, MessageKind::Ended)?
@@ -222,7 +225,7 @@ impl Conversation {
     }
 
     /// The bot, if it still has the conversation.
-    fn running_bot(&self) -> EdgeResult<Option<BotState>> {
+    pub(super) fn running_bot(&self) -> EdgeResult<Option<BotState>> {
         Ok(self
             .store
             .bot()?

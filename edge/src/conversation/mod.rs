@@ -451,7 +451,7 @@ impl Conversation {
                 self.choose(ws, &participant, id, answer).await
             }
             ClientFrame::Restart if visitor => self.restart_bot().await,
-            ClientFrame::AskForPerson if visitor && self.store.bot()?.is_some() => {
+            ClientFrame::AskForPerson if visitor && self.running_bot()?.is_some() => {
                 self.ask_for_person(&meta).await
             }
             ClientFrame::AskForPerson if visitor => self.assistant_asked_for_person(&meta).await,
@@ -729,10 +729,14 @@ impl Conversation {
 
     /// Sends a stored message to every socket of the conversation.
     fn relay(&self, message: &Message) {
-        let frame = ServerFrame::Message {
+        self.to_everyone(&ServerFrame::Message {
             message: message.clone(),
-        }
-        .encode();
+        });
+    }
+
+    /// Sends a frame to every socket of the conversation.
+    fn to_everyone(&self, frame: &ServerFrame) {
+        let frame = frame.encode();
         for socket in self.state.get_websockets() {
             // A socket that is closing cannot take frames; its client will
             // catch up with a sync when it reconnects.
