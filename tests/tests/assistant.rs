@@ -537,8 +537,8 @@ async fn the_widget_shows_the_source_and_offers_a_person(
     eventually("the answer in the log and the draft gone", || async {
         let state = in_widget(
             &visitor,
-            "return [root.querySelector('.charla-role-assistant .charla-text')?.textContent,
-                     root.querySelector('.charla-draft').textContent];",
+            "const text = root.querySelector('.charla-role-assistant .charla-text');
+             return [text?.firstChild?.textContent, root.querySelector('.charla-draft').textContent];",
         )
         .await;
         (state == serde_json::json!([written, ""])).then_some(())

@@ -306,18 +306,24 @@ impl Conversation {
     }
 
     /// The conversation's recent messages as turns for hand-off detection:
-    /// the visitor's, and the bot's and the assistant's.
+    /// the visitor's and the assistant's since it has the conversation
+    /// (after a chatbot's last word, where a script handed over: what the
+    /// visitor told the bot is not the assistant going round in circles).
     fn turns(&self) -> EdgeResult<Vec<Turn>> {
         let last = self.store.last_seq()?;
         let from = Seq(last.0.saturating_sub(RECENT_TURNS));
-        Ok(self
-            .store
-            .after(from, RECENT_TURNS as usize)?
+        let recent = self.store.after(from, RECENT_TURNS as usize)?;
+        let since = recent
+            .iter()
+            .rposition(|m| m.author.role == Role::Bot)
+            .map_or(0, |bot| bot + 1);
+        Ok(recent
             .into_iter()
+            .skip(since)
             .filter_map(|m| {
                 let from = match m.author.role {
                     Role::Visitor => Speaker::Visitor,
-                    Role::Bot | Role::Assistant => Speaker::Bot,
+                    Role::Assistant => Speaker::Bot,
                     _ => return None,
                 };
                 Some(Turn { from, text: m.text })
