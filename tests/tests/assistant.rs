@@ -12,8 +12,10 @@
 
 use std::path::Path;
 
+use charla_shared::api::ClockAdvance;
 use charla_shared::bot::{Answer, Chatbot, Step, StepKind, Texts};
 use charla_shared::channel::{AssistantMode, ChannelSettings, HandOffStyle, Language, Rule};
+use charla_shared::hours::OfficeHours;
 use charla_shared::ids::{ArticleSlug, ChannelId, ClientMsgId, ConversationId, OperatorId, Seq};
 use charla_shared::knowledge::{KbArticle, KbHit, KbImport, KbImported, KbPage};
 use charla_shared::limits::{MAX_ARTICLE_CHARS, MAX_KNOWLEDGE_BODY_BYTES};
@@ -57,6 +59,7 @@ async fn the_assistant_answers_from_the_knowledge_base_and_hands_off() -> Harnes
     asking_for_a_person_hands_the_conversation_over(&edge, &api, &luis).await;
     the_button_hands_over_and_a_channel_without_people_never_does(&edge, &api, &ana).await;
     a_script_hands_the_conversation_to_the_assistant(&edge, &api, &ana).await;
+    outside_office_hours_nobody_is_promised(&edge, &api, &ana).await;
     the_model_writes_answers_that_stream_and_fall_back(&edge, &api, &ana, &model).await;
     the_widget_shows_the_source_and_offers_a_person(&edge, &api, &ana).await
 }
@@ -398,6 +401,40 @@ async fn a_script_hands_the_conversation_to_the_assistant(edge: &LocalEdge, api:
         s.options.assistant.mode = AssistantMode::Both;
         s.rules = Vec::new();
     });
+}
+
+/// A conversation that began in office hours and asks for a person after
+/// closing time is not told that someone comes in a moment: it reads the
+/// channel's out-of-hours message, and waits in the queue for the morning.
+async fn outside_office_hours_nobody_is_promised(edge: &LocalEdge, api: &Api, ana: &str) {
+    let (_, mut visitor) = start(edge, api, Language::Es).await;
+    api.configure(ana, SHOP, |s| {
+        s.options.hours = Some(OfficeHours {
+            time_zone: "Europe/Madrid".into(),
+            week: Default::default(),
+            exceptions: Vec::new(),
+        });
+    });
+    // The object reads the channel's options again once they are older
+    // than its cache allows; the test clock gets it there at once.
+    let moved = api.request(
+        "PUT",
+        routes::TEST_CLOCK,
+        Some(&serde_json::to_string(&ClockAdvance { by_ms: 31_000 }).unwrap()),
+        &[("cookie", ana)],
+    );
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    say(&mut visitor, "q1", "quiero hablar con una persona").await;
+    let told = message_from(&mut visitor, Role::System).await;
+    let closed = charla_shared::channel::ChannelOptions::default()
+        .texts_for(Language::Es)
+        .out_of_hours_message;
+    assert_eq!(told.text, closed);
+    assert!(matches!(
+        visitor.next_attending().await,
+        Attending::Waiting { .. }
+    ));
+    api.configure(ana, SHOP, |s| s.options.hours = None);
 }
 
 /// With a language model (the local stand-in, speaking real server-sent

@@ -12,6 +12,7 @@
 //! no D1 query on most turns; an object that hibernated simply reads them
 //! again.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use charla_assistant::generate;
@@ -19,6 +20,7 @@ use charla_assistant::words::{handed_over_note, Words};
 use charla_assistant::{detect, Answer, KnowledgeBase, Reason, Reply, Speaker, Turn};
 use charla_shared::bot::{BuiltIn, RunState};
 use charla_shared::channel::{AssistantMode, AssistantOptions, ChatMode, HandOffStyle, Language};
+use charla_shared::hours::OfficeHours;
 use charla_shared::ids::{ArticleSlug, ChannelId, ClientMsgId, ParticipantId, Seq};
 use charla_shared::limits::MAX_MESSAGE_CHARS;
 use charla_shared::protocol::{Author, Message, MessageKind, Role, ServerFrame, Source};
@@ -42,6 +44,9 @@ const RECENT_TURNS: u64 = 20;
 /// What the assistant knows of its channel, kept in memory.
 pub(super) struct Knowledge {
     options: AssistantOptions,
+    /// When people answer, and what visitors are told outside those hours.
+    hours: Option<OfficeHours>,
+    closed_texts: BTreeMap<Language, String>,
     /// The articles' count and latest change; `None` while they were not
     /// read because nobody asked the assistant.
     version: Option<(u64, Millis)>,
@@ -230,8 +235,9 @@ impl Conversation {
     }
 
     /// Hands the conversation to the queue: operators get a note that says
-    /// why, the visitor is told a person is coming, and the channel's inbox
-    /// queues it (or assigns it at once).
+    /// why, the visitor is told a person is coming (outside office hours,
+    /// the channel's out-of-hours message), and the channel's inbox queues
+    /// it (or assigns it at once).
     async fn hand_over(&self, meta: &Meta, reason: Reason) -> EdgeResult<()> {
         let charla = Author {
             role: Role::System,
@@ -246,10 +252,16 @@ impl Conversation {
         if new {
             self.relay_note(note);
         }
-        let said = self.system_says(
-            BuiltIn::of(meta.language).handed_off.to_owned(),
-            MessageKind::Text,
-        )?;
+        // Outside office hours nobody is coming in a moment: the visitor
+        // reads the channel's out-of-hours message, and the conversation
+        // waits in the queue for the operators' return.
+        let closed = self.knowledge.borrow().as_ref().and_then(|known| {
+            let open = known.hours.as_ref().is_none_or(|h| h.is_open(now()));
+            let text = known.closed_texts.get(&meta.language)?;
+            (!open && !text.trim().is_empty()).then(|| text.clone())
+        });
+        let told = closed.unwrap_or_else(|| BuiltIn::of(meta.language).handed_off.to_owned());
+        let said = self.system_says(told, MessageKind::Text)?;
         self.report(meta, &said)?;
         self.wait_for_person(meta).await;
         Ok(())
@@ -277,6 +289,14 @@ impl Conversation {
         let Some(found) = db.channel(&channel).await? else {
             return Ok(None);
         };
+        let closed_texts = Language::ALL
+            .into_iter()
+            .map(|language| {
+                let text = found.options.texts_for(language).out_of_hours_message;
+                (language, text)
+            })
+            .collect();
+        let hours = found.options.hours;
         let options = found.options.assistant;
         let wanted = by_script || options.answers();
         let version = if wanted {
@@ -298,6 +318,8 @@ impl Conversation {
         };
         *self.knowledge.borrow_mut() = Some(Knowledge {
             options: options.clone(),
+            hours,
+            closed_texts,
             version,
             kb: kb.clone(),
             read_at: now,
