@@ -28,6 +28,7 @@ use crate::app::{confirm, page_edge};
 use crate::articles::Articles;
 use crate::canned::CannedEditor;
 use crate::draft::{ColorField, Draft, TextField};
+use crate::model::ChannelModel;
 use crate::pick::{NewNamedForm, PickList};
 use crate::words::{tr, trf};
 
@@ -1156,6 +1157,7 @@ fn AssistantTab(id: ChannelId, draft: RwSignal<Option<Draft>>) -> impl IntoView 
                 />
                 <label for="assistant-model">{tr("Write answers with the language model (where the installation sets AI_BASE_URL and AI_MODEL); the article's passage is quoted when it fails")}</label>
             </div>
+            <ChannelModel id=id.clone() />
         </fieldset>
         <fieldset class="knowledge">
             <legend>{tr("Knowledge base")}</legend>

@@ -16,6 +16,7 @@ mod dashboard;
 mod desk;
 mod draft;
 mod figures;
+mod model;
 mod offline;
 mod pane;
 mod pick;

@@ -514,6 +514,12 @@ const ES: &[(&str, &str)] = &[
     ("Published (the assistant and the help page use it)", "Publicado (lo usan el asistente y la página de ayuda)"),
     ("Save article", "Guardar artículo"),
     ("Delete article", "Eliminar artículo"),
+    ("Model saved.", "Modelo guardado."),
+    ("This channel's model: address of an OpenAI-compatible endpoint, up to /v1 (empty: the installation's)", "Modelo de este canal: dirección de un endpoint compatible con OpenAI, hasta /v1 (vacío: el de la instalación)"),
+    ("Model", "Modelo"),
+    ("API key (kept secret; leave empty to keep the saved one)", "Clave de API (se guarda en secreto; déjela vacía para conservar la guardada)"),
+    ("A key is saved.", "Hay una clave guardada."),
+    ("Save the model", "Guardar el modelo"),
 ];
 
 /// Portuguese.
@@ -938,6 +944,12 @@ const PT: &[(&str, &str)] = &[
     ("Published (the assistant and the help page use it)", "Publicado (o assistente e a página de ajuda o usam)"),
     ("Save article", "Salvar artigo"),
     ("Delete article", "Excluir artigo"),
+    ("Model saved.", "Modelo salvo."),
+    ("This channel's model: address of an OpenAI-compatible endpoint, up to /v1 (empty: the installation's)", "Modelo deste canal: endereço de um endpoint compatível com OpenAI, até /v1 (vazio: o da instalação)"),
+    ("Model", "Modelo"),
+    ("API key (kept secret; leave empty to keep the saved one)", "Chave de API (mantida em segredo; deixe vazia para manter a salva)"),
+    ("A key is saved.", "Há uma chave salva."),
+    ("Save the model", "Salvar o modelo"),
 ];
 
 #[cfg(test)]

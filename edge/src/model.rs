@@ -2,8 +2,9 @@
 //! OpenAI-compatible chat-completions endpoint (a hosted API, Cloudflare
 //! Workers AI's compatible endpoint, a local server), set for the whole
 //! installation as secrets or variables: `AI_BASE_URL` (up to `/v1`),
-//! `AI_MODEL` and `AI_API_KEY` (optional for local servers). A channel
-//! chooses whether its assistant uses it.
+//! `AI_MODEL` and `AI_API_KEY` (optional for local servers), or for one
+//! channel by its admins (`GET`/`PUT /api/channels/{c}/model`, the key
+//! write-only). A channel chooses whether its assistant uses one.
 //!
 //! The answer streams back as server-sent events; every piece is handed to
 //! the caller as it arrives so the visitor sees the text grow. Deadlines
@@ -15,10 +16,18 @@ use std::future::Future;
 use std::time::Duration;
 
 use charla_assistant::generate::{ChatRequest, Event, Events, StreamError};
+use charla_shared::ids::ChannelId;
+use charla_shared::knowledge::{ModelSettings, ModelView};
 use charla_shared::limits::{MODEL_ANSWER_MS, MODEL_FIRST_WORDS_MS};
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
-use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit};
+use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit, Response};
+
+use crate::error::{EdgeError, EdgeResult};
+use crate::http::{json, read_json};
+use crate::internal;
+use crate::router::Ctx;
+use crate::store::Db;
 
 /// Why no answer came from the model. Logged; the visitor gets the answer
 /// from the articles.
@@ -43,6 +52,18 @@ pub struct Model {
 }
 
 impl Model {
+    /// The channel's own model, else the installation's, if either is set.
+    pub async fn for_channel(env: &Env, channel: &ChannelId) -> EdgeResult<Option<Model>> {
+        Ok(match Db::new(env)?.channel_model(channel).await? {
+            Some(own) => Some(Model {
+                url: own.base_url,
+                key: own.api_key,
+                name: own.model,
+            }),
+            None => Model::from_env(env),
+        })
+    }
+
     /// The installation's model, if one is set.
     pub fn from_env(env: &Env) -> Option<Model> {
         let read = |name: &str| {
@@ -142,6 +163,35 @@ impl Model {
         }
         result
     }
+}
+
+/// `GET`: the channel's own model, without its key.
+pub async fn view(ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let channel = ctx.channel()?;
+    let own = Db::new(ctx.env)?.channel_model(channel).await?;
+    json(
+        200,
+        &own.map(|own| ModelView {
+            base_url: own.base_url,
+            model: own.model,
+            has_key: own.api_key.is_some(),
+        })
+        .unwrap_or_default(),
+    )
+}
+
+/// `PUT` a [`ModelSettings`]: sets the channel's own model (the saved key
+/// stays unless a new one comes), or removes it.
+pub async fn set(req: &mut Request, ctx: &Ctx<'_>) -> EdgeResult<Response> {
+    let channel = ctx.channel()?;
+    let settings: ModelSettings = read_json(req).await?;
+    let settings = settings.validated().map_err(EdgeError::Refused)?;
+    let db = Db::new(ctx.env)?;
+    if db.channel(channel).await?.is_none() {
+        return Err(internal::no_channel(channel));
+    }
+    db.set_channel_model(channel, &settings).await?;
+    view(ctx).await
 }
 
 /// `future`'s output if it comes within `ms` milliseconds.

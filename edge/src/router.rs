@@ -16,8 +16,8 @@ use crate::http::{allow_any_origin, expect_same_origin, problem_response, with_a
 use crate::internal::Admission;
 use crate::store::Db;
 use crate::{
-    canned, channels, chatbots, clock, direct, files, knowledge, now, offline, operators, queue,
-    ratings,
+    canned, channels, chatbots, clock, direct, files, knowledge, model, now, offline, operators,
+    queue, ratings,
 };
 
 /// Who is calling, as established before the handler runs.
@@ -196,6 +196,8 @@ async fn serve(mut req: Request, env: &Env, url: &Url, matched: &Matched) -> Edg
         RouteName::TestClock => clock::advance(req, &ctx).await,
         RouteName::Knowledge => knowledge::list(&ctx).await,
         RouteName::ImportKnowledge => knowledge::import(req, &ctx).await,
+        RouteName::ChannelModel => model::view(&ctx).await,
+        RouteName::SetChannelModel => model::set(req, &ctx).await,
         RouteName::DeleteArticle => knowledge::delete(&ctx).await,
         RouteName::SearchKnowledge => knowledge::search(&ctx).await,
         RouteName::KnowledgeArticle => knowledge::article(&ctx).await,

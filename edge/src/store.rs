@@ -10,7 +10,7 @@ use charla_shared::canned::Canned;
 use charla_shared::channel::{ChannelOptions, ChannelSettings, Language, Rule};
 use charla_shared::identity::ChannelSecurity;
 use charla_shared::ids::{ArticleSlug, ChannelId, ConversationId, OperatorId, VisitorKey};
-use charla_shared::knowledge::KbArticle;
+use charla_shared::knowledge::{KbArticle, ModelSettings};
 use charla_shared::limits::{RATING_REPORT_ROWS, RECORD_LIST, STATS_CONVERSATIONS};
 use charla_shared::protocol::Message;
 use charla_shared::rating::{ConversationStat, Rating, RatingFilter, RatingRecord};
@@ -1281,6 +1281,61 @@ impl Db {
         if !statements.is_empty() {
             self.0.batch(statements).await?;
         }
+        Ok(())
+    }
+
+    /// The channel's own language model (its address, name and key), if it
+    /// has one.
+    pub async fn channel_model(&self, channel: &ChannelId) -> EdgeResult<Option<ModelSettings>> {
+        #[derive(Deserialize)]
+        struct Row {
+            base_url: String,
+            model: String,
+            api_key: String,
+        }
+        let row: Option<Row> = self
+            .0
+            .prepare("SELECT base_url, model, api_key FROM channel_models WHERE channel_id = ?1")
+            .bind(&[channel.as_str().into()])?
+            .first(None)
+            .await?;
+        Ok(row.map(|r| ModelSettings {
+            base_url: r.base_url,
+            model: r.model,
+            api_key: (!r.api_key.is_empty()).then_some(r.api_key),
+        }))
+    }
+
+    /// Sets the channel's own language model (keeping the saved key when
+    /// none is given), or removes it when `settings` names none.
+    pub async fn set_channel_model(
+        &self,
+        channel: &ChannelId,
+        settings: &ModelSettings,
+    ) -> EdgeResult<()> {
+        let statement = if settings.base_url.is_empty() {
+            self.0
+                .prepare("DELETE FROM channel_models WHERE channel_id = ?1")
+                .bind(&[channel.as_str().into()])?
+        } else {
+            self.0
+                .prepare(
+                    "INSERT INTO channel_models (channel_id, base_url, model, api_key) \
+                     VALUES (?1, ?2, ?3, COALESCE(?4, '')) \
+                     ON CONFLICT (channel_id) DO UPDATE SET base_url = ?2, model = ?3, \
+                     api_key = COALESCE(?4, channel_models.api_key)",
+                )
+                .bind(&[
+                    channel.as_str().into(),
+                    settings.base_url.as_str().into(),
+                    settings.model.as_str().into(),
+                    settings
+                        .api_key
+                        .as_deref()
+                        .map_or(JsValue::NULL, JsValue::from_str),
+                ])?
+        };
+        statement.run().await?;
         Ok(())
     }
 

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::channel::Language;
 use crate::ids::ArticleSlug;
 use crate::limits::{
-    MAX_ARTICLES, MAX_ARTICLE_CHARS, MAX_ARTICLE_TAGS, MAX_ARTICLE_TITLE_CHARS, MAX_TAG_CHARS,
+    MAX_ARTICLES, MAX_ARTICLE_CHARS, MAX_ARTICLE_TAGS, MAX_ARTICLE_TITLE_CHARS,
+    MAX_MODEL_KEY_CHARS, MAX_MODEL_NAME_CHARS, MAX_TAG_CHARS, MAX_URL_CHARS,
 };
 use crate::protocol::{ErrorCode, Problem};
 use crate::transcript::escape_html;
@@ -67,6 +68,70 @@ pub struct KbPage {
     pub body: String,
     /// The article on the channel's public help page.
     pub url: String,
+}
+
+/// A channel's own language model, which its assistant writes with instead
+/// of the installation's (`AI_BASE_URL`, `AI_MODEL`, `AI_API_KEY`): what an
+/// admin sends. An empty base URL and model remove it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSettings {
+    /// An OpenAI-compatible endpoint up to `/v1`.
+    pub base_url: String,
+    pub model: String,
+    /// The key; `None` keeps the one saved. It is never sent back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+}
+
+/// A channel's own language model as the console reads it: no key, only
+/// whether one is saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelView {
+    pub base_url: String,
+    pub model: String,
+    pub has_key: bool,
+}
+
+impl ModelSettings {
+    /// Checks and trims the settings: both the address (`http` or
+    /// `https`) and the model, or neither.
+    pub fn validated(&self) -> Result<ModelSettings, Problem> {
+        let base_url = self.base_url.trim().trim_end_matches('/');
+        let model = self.model.trim();
+        let api_key = self.api_key.as_deref().map(str::trim);
+        if base_url.is_empty() && model.is_empty() {
+            return Ok(ModelSettings {
+                base_url: String::new(),
+                model: String::new(),
+                api_key: None,
+            });
+        }
+        let web = base_url.starts_with("https://") || base_url.starts_with("http://");
+        if !web
+            || base_url.chars().count() > MAX_URL_CHARS
+            || base_url.contains(char::is_whitespace)
+        {
+            return Err(invalid(format!(
+                "The model's address must be an http(s) address of at most {MAX_URL_CHARS} characters, like https://api.openai.com/v1."
+            )));
+        }
+        if model.is_empty() || model.chars().count() > MAX_MODEL_NAME_CHARS {
+            return Err(invalid(format!(
+                "Name the model in 1 to {MAX_MODEL_NAME_CHARS} characters."
+            )));
+        }
+        if api_key.is_some_and(|k| k.chars().count() > MAX_MODEL_KEY_CHARS) {
+            return Err(invalid(format!(
+                "The model's key may have at most {MAX_MODEL_KEY_CHARS} characters."
+            )));
+        }
+        Ok(ModelSettings {
+            base_url: base_url.to_owned(),
+            model: model.to_owned(),
+            api_key: api_key.map(str::to_owned),
+        })
+    }
 }
 
 impl KbArticle {
@@ -380,6 +445,36 @@ fn invalid(message: String) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_channels_model_needs_an_address_and_a_name_or_neither() {
+        let settings = |base_url: &str, model: &str, key: Option<&str>| ModelSettings {
+            base_url: base_url.into(),
+            model: model.into(),
+            api_key: key.map(str::to_owned),
+        };
+        let checked = settings(" https://api.example.com/v1/ ", " small ", Some(" k "))
+            .validated()
+            .unwrap();
+        assert_eq!(
+            checked,
+            settings("https://api.example.com/v1", "small", Some("k"))
+        );
+        assert_eq!(
+            settings(" ", "", Some("k")).validated().unwrap(),
+            settings("", "", None),
+            "nothing set removes it"
+        );
+        for bad in [
+            settings("ftp://example.com", "m", None),
+            settings("api.example.com", "m", None),
+            settings("https://example.com", "", None),
+            settings("https://example.com", &"m".repeat(101), None),
+            settings("https://example.com", "m", Some(&"k".repeat(501))),
+        ] {
+            assert!(bad.validated().is_err(), "{bad:?}");
+        }
+    }
 
     fn article(slug: &str, title: &str, body: &str) -> KbArticle {
         KbArticle {

@@ -248,6 +248,12 @@ pub const MAX_PAGE_TITLE_CHARS: usize = 200;
 /// widget, in milliseconds.
 pub const BOT_TYPING_MS: u32 = 700;
 
+/// The longest language model name a channel may set, in characters.
+pub const MAX_MODEL_NAME_CHARS: usize = 100;
+
+/// The longest language model API key a channel may set, in characters.
+pub const MAX_MODEL_KEY_CHARS: usize = 500;
+
 /// How long the assistant waits for a language model's first words, in
 /// milliseconds, before it gives the answer from the articles instead: a
 /// visitor never waits on a dead call.

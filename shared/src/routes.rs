@@ -190,6 +190,10 @@ pub enum RouteName {
     ImportKnowledge,
     /// Remove an article (one language, or all).
     DeleteArticle,
+    /// A channel's own language model (without its key).
+    ChannelModel,
+    /// Set or remove a channel's own language model.
+    SetChannelModel,
     /// Search a channel's published articles (the widget's knowledge
     /// search).
     SearchKnowledge,
@@ -280,6 +284,7 @@ const DUTY: &str = "/api/channels/{channel}/duty";
 const SUPERVISION: &str = "/api/channels/{channel}/supervision";
 const KNOWLEDGE: &str = "/api/channels/{channel}/knowledge";
 const ARTICLE: &str = "/api/channels/{channel}/knowledge/{article}";
+const CHANNEL_MODEL: &str = "/api/channels/{channel}/model";
 const SEARCH_KNOWLEDGE: &str = "/api/channels/{channel}/help";
 const KNOWLEDGE_ARTICLE: &str = "/api/channels/{channel}/help/{article}";
 const HELP_PAGE: &str = "/help/{channel}";
@@ -575,6 +580,18 @@ pub const TABLE: &[Route] = &[
         RouteName::DeleteArticle,
         Method::Delete,
         ARTICLE,
+        Access::Admin,
+    ),
+    route(
+        RouteName::ChannelModel,
+        Method::Get,
+        CHANNEL_MODEL,
+        Access::Admin,
+    ),
+    route(
+        RouteName::SetChannelModel,
+        Method::Put,
+        CHANNEL_MODEL,
         Access::Admin,
     ),
     route(
@@ -910,6 +927,13 @@ pub fn knowledge(channel: &ChannelId) -> String {
     fill(KNOWLEDGE, &[channel.as_str()])
 }
 
+/// `GET` (admins): the channel's own language model as a
+/// [`ModelView`](crate::knowledge::ModelView); `PUT` a
+/// [`ModelSettings`](crate::knowledge::ModelSettings) sets or removes it.
+pub fn channel_model(channel: &ChannelId) -> String {
+    fill(CHANNEL_MODEL, &[channel.as_str()])
+}
+
 /// `DELETE` (admins): an article in `language`, or in every language.
 pub fn article(channel: &ChannelId, slug: &ArticleSlug, language: Option<Language>) -> String {
     let path = fill(ARTICLE, &[channel.as_str(), slug.as_str()]);
@@ -1191,6 +1215,8 @@ mod tests {
             ("GET", supervision(&channel), RouteName::Supervision),
             ("GET", knowledge(&channel), RouteName::Knowledge),
             ("PUT", knowledge(&channel), RouteName::ImportKnowledge),
+            ("GET", channel_model(&channel), RouteName::ChannelModel),
+            ("PUT", channel_model(&channel), RouteName::SetChannelModel),
             (
                 "DELETE",
                 article(&channel, &slug, Some(Language::Es)),

@@ -19,7 +19,8 @@ use crate::{io_context, HarnessResult};
 /// The key the edge must present.
 pub const KEY: &str = "test-model-key";
 
-/// The model the edge must ask for.
+/// The model the installation names (the stand-in answers for any name,
+/// and keeps the name asked for).
 pub const MODEL: &str = "charla-test-model";
 
 /// What the model says when it makes things up.
@@ -73,6 +74,11 @@ impl FakeModel {
         })
     }
 
+    /// Its base URL, up to `/v1`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// The edge's settings that point it here.
     pub fn vars(&self) -> [(&'static str, String); 3] {
         [
@@ -96,7 +102,7 @@ impl FakeModel {
 }
 
 /// Answers one request: `401`, `404` or `400` for one that is not an
-/// authorised, streamed chat completion of [`MODEL`]; otherwise as the
+/// authorised, streamed chat completion of a named model; otherwise as the
 /// behaviour says.
 fn answer(stream: TcpStream, behaviour: &Mutex<Behaviour>, requests: &Mutex<Vec<Value>>) {
     let Some(request) = Incoming::read(&stream) else {
@@ -109,7 +115,7 @@ fn answer(stream: TcpStream, behaviour: &Mutex<Behaviour>, requests: &Mutex<Vec<
         Some("401 Unauthorized")
     } else if body
         .as_ref()
-        .is_none_or(|b| b["model"] != MODEL || b["stream"] != true)
+        .is_none_or(|b| !b["model"].is_string() || b["stream"] != true)
     {
         Some("400 Bad Request")
     } else {

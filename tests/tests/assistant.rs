@@ -17,7 +17,9 @@ use charla_shared::bot::{Answer, Chatbot, Step, StepKind, Texts};
 use charla_shared::channel::{AssistantMode, ChannelSettings, HandOffStyle, Language, Rule};
 use charla_shared::hours::OfficeHours;
 use charla_shared::ids::{ArticleSlug, ChannelId, ClientMsgId, ConversationId, OperatorId, Seq};
-use charla_shared::knowledge::{KbArticle, KbHit, KbImport, KbImported, KbPage};
+use charla_shared::knowledge::{
+    KbArticle, KbHit, KbImport, KbImported, KbPage, ModelSettings, ModelView,
+};
 use charla_shared::limits::{MAX_ARTICLE_CHARS, MAX_KNOWLEDGE_BODY_BYTES};
 use charla_shared::protocol::{
     Attending, ClientFrame, ErrorCode, Message, MessageKind, Problem, Role, ServerFrame, Source,
@@ -492,6 +494,7 @@ async fn the_model_writes_answers_that_stream_and_fall_back(
         .map(|m| m.text.as_str())
         .collect();
     assert_eq!(written, [answer.text.as_str()]);
+    a_channel_sets_its_own_model(edge, api, ana, model).await;
 
     for (behaviour, what) in [
         (Behaviour::MadeUp, "an answer the article does not hold"),
@@ -511,6 +514,59 @@ async fn the_model_writes_answers_that_stream_and_fall_back(
     }
     model.behave(Behaviour::Grounded);
     api.configure(ana, SHOP, |s| s.options.assistant.write_with_model = false);
+}
+
+/// An admin gives the channel a model of its own, which replaces the
+/// installation's; its key is never sent back; a wrong address is refused
+/// with a reason; empty settings remove it.
+async fn a_channel_sets_its_own_model(edge: &LocalEdge, api: &Api, ana: &str, model: &FakeModel) {
+    let path = routes::channel_model(&shop());
+    let wrong = ModelSettings {
+        base_url: "api.example.com".into(),
+        model: "m".into(),
+        api_key: None,
+    };
+    let refused = put(api, &path, &wrong, ana);
+    assert!(
+        problem(&refused).message.contains("http(s) address"),
+        "{}",
+        refused.body
+    );
+    let own = ModelSettings {
+        base_url: model.url().to_owned(),
+        model: "shop-model".into(),
+        api_key: Some(charla_tests::model::KEY.into()),
+    };
+    let saved = put(api, &path, &own, ana);
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let read = api.get(&path, Some(ana));
+    assert!(
+        !read.body.contains(charla_tests::model::KEY),
+        "{}",
+        read.body
+    );
+    let view: ModelView = serde_json::from_str(&read.body).unwrap();
+    assert_eq!(
+        view,
+        ModelView {
+            base_url: model.url().to_owned(),
+            model: "shop-model".into(),
+            has_key: true
+        }
+    );
+    let (_, mut visitor) = start(edge, api, Language::En).await;
+    say(&mut visitor, "q1", "how long does delivery take?").await;
+    until_answer(&mut visitor).await;
+    let asked = model.requests().pop().unwrap_or_default();
+    assert_eq!(asked["model"], "shop-model");
+    let removed = ModelSettings {
+        base_url: String::new(),
+        model: String::new(),
+        api_key: None,
+    };
+    assert_eq!(put(api, &path, &removed, ana).status, 200);
+    let view: ModelView = serde_json::from_str(&api.get(&path, Some(ana)).body).unwrap();
+    assert_eq!(view, ModelView::default());
 }
 
 /// Reads frames until the assistant's answer: whether it typed first, the

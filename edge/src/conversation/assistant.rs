@@ -126,7 +126,7 @@ impl Conversation {
                 let channel = parse(ChannelId::parse(meta.channel.as_str()))?;
                 let slug = parse(ArticleSlug::parse(answer.slug.as_str()))?;
                 let text = match self
-                    .written(&options, &kb, language, &message.text, &answer)
+                    .written(&options, &kb, &channel, language, &message.text, &answer)
                     .await
                 {
                     Some(written) => written,
@@ -177,6 +177,7 @@ impl Conversation {
         &self,
         options: &AssistantOptions,
         kb: &KnowledgeBase,
+        channel: &ChannelId,
         language: Language,
         question: &str,
         answer: &Answer,
@@ -184,7 +185,13 @@ impl Conversation {
         if !options.write_with_model {
             return None;
         }
-        let model = Model::from_env(&self.env)?;
+        let model = match Model::for_channel(&self.env, channel).await {
+            Ok(model) => model?,
+            Err(error) => {
+                worker::console_error!("reading the channel's model: {error}");
+                return None;
+            }
+        };
         let article = kb.article(&answer.slug, language)?;
         let author = assistant_author(options);
         self.to_everyone(&ServerFrame::Typing {
