@@ -644,7 +644,7 @@ async fn every_field_is_limited_on_the_edge() {
 
 /// A route's path with a sample id for each parameter: an existing
 /// conversation of the demo channel, the demo channel, the Welcome Bot, a
-/// record number.
+/// record number, an operator, an article.
 fn sample_path(pattern: &str, conversation: &ConversationId) -> String {
     let ids: Vec<&str> = pattern
         .split('/')
@@ -654,6 +654,7 @@ fn sample_path(pattern: &str, conversation: &ConversationId) -> String {
             "{bot}" => Some(charla_shared::bot::WELCOME_BOT),
             "{record}" => Some("1000"),
             "{operator}" => Some("luis"),
+            "{article}" => Some("returns"),
             _ => None,
         })
         .collect();
