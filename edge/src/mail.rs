@@ -9,6 +9,7 @@ use serde::Serialize;
 use worker::{Env, Fetch, Headers, Method, Request, RequestInit, SendEmail, SendEmailBuilder};
 
 use crate::error::{EdgeError, EdgeResult};
+use crate::settings::secret_or_var;
 
 /// The `send_email` binding Charla uses when it is configured.
 const BINDING: &str = "EMAIL";
@@ -51,13 +52,7 @@ pub enum Mailer {
 impl Mailer {
     /// The configured way to send mail, if there is one.
     pub fn from_env(env: &Env) -> Option<Mailer> {
-        let read = |name: &str| {
-            env.secret(name)
-                .map(|s| s.to_string())
-                .or_else(|_| env.var(name).map(|v| v.to_string()))
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-        };
+        let read = |name: &str| secret_or_var(env, name);
         let from = read("MAIL_FROM")?;
         if let (Some(url), Some(key)) = (read("MAIL_API_URL"), read("MAIL_API_KEY")) {
             return Some(Mailer::Http { url, key, from });

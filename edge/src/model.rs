@@ -27,6 +27,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json, read_json};
 use crate::internal;
 use crate::router::Ctx;
+use crate::settings::secret_or_var;
 use crate::store::Db;
 
 /// Why no answer came from the model. Logged; the visitor gets the answer
@@ -66,13 +67,7 @@ impl Model {
 
     /// The installation's model, if one is set.
     pub fn from_env(env: &Env) -> Option<Model> {
-        let read = |name: &str| {
-            env.secret(name)
-                .map(|s| s.to_string())
-                .or_else(|_| env.var(name).map(|v| v.to_string()))
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-        };
+        let read = |name: &str| secret_or_var(env, name);
         Some(Model {
             url: read("AI_BASE_URL")?.trim_end_matches('/').to_owned(),
             key: read("AI_API_KEY"),
