@@ -1,8 +1,33 @@
 //! What the local stand-ins for outside services (the mail service, the
-//! language model) share: reading one HTTP/1.1 request off a socket.
+//! language model) share: listening on a free port, and reading one
+//! HTTP/1.1 request off a socket.
 
 use std::io::{BufRead, BufReader, Read};
-use std::net::TcpStream;
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::thread;
+
+use crate::{io_context, HarnessResult};
+
+/// Listens on a free local port and answers every connection with
+/// `answer` on a thread of its own, for as long as the test process runs;
+/// returns the port. `what` names the stand-in in errors.
+pub fn serve(what: &str, answer: impl Fn(TcpStream) + Send + Sync + 'static) -> HarnessResult<u16> {
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(io_context(format!("starting {what}")))?;
+    let port = listener
+        .local_addr()
+        .map_err(io_context(format!("starting {what}")))?
+        .port();
+    let answer = Arc::new(answer);
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let answer = answer.clone();
+            thread::spawn(move || answer(stream));
+        }
+    });
+    Ok(port)
+}
 
 /// One request as a stand-in reads it.
 #[derive(Debug, Clone)]

@@ -3,14 +3,13 @@
 //! read the e-mails the edge sent. The edge reaches it over real HTTP.
 
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
-use std::thread;
 
 use serde::Deserialize;
 
-use crate::http::Incoming;
-use crate::{io_context, HarnessResult};
+use crate::http::{serve, Incoming};
+use crate::HarnessResult;
 
 /// The key the edge must present.
 pub const KEY: &str = "test-mail-key";
@@ -39,20 +38,9 @@ pub struct MailReceiver {
 impl MailReceiver {
     /// Listens on a free local port.
     pub fn start() -> HarnessResult<MailReceiver> {
-        let listener =
-            TcpListener::bind("127.0.0.1:0").map_err(io_context("starting the mail receiver"))?;
-        let port = listener
-            .local_addr()
-            .map_err(io_context("starting the mail receiver"))?
-            .port();
         let sent = Arc::new(Mutex::new(Vec::new()));
         let kept = sent.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let kept = kept.clone();
-                thread::spawn(move || answer(stream, &kept));
-            }
-        });
+        let port = serve("the mail receiver", move |stream| answer(stream, &kept))?;
         Ok(MailReceiver {
             url: format!("http://127.0.0.1:{port}"),
             sent,

@@ -6,15 +6,15 @@
 //! failing; or going silent. The edge reaches it over real HTTP.
 
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::http::Incoming;
-use crate::{io_context, HarnessResult};
+use crate::http::{serve, Incoming};
+use crate::HarnessResult;
 
 /// The key the edge must present.
 pub const KEY: &str = "test-model-key";
@@ -52,21 +52,10 @@ pub struct FakeModel {
 impl FakeModel {
     /// Listens on a free local port, answering from the article.
     pub fn start() -> HarnessResult<FakeModel> {
-        let listener =
-            TcpListener::bind("127.0.0.1:0").map_err(io_context("starting the fake model"))?;
-        let port = listener
-            .local_addr()
-            .map_err(io_context("starting the fake model"))?
-            .port();
         let behaviour = Arc::new(Mutex::new(Behaviour::Grounded));
         let requests = Arc::new(Mutex::new(Vec::new()));
         let (how, kept) = (behaviour.clone(), requests.clone());
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let (how, kept) = (how.clone(), kept.clone());
-                thread::spawn(move || answer(stream, &how, &kept));
-            }
-        });
+        let port = serve("the fake model", move |stream| answer(stream, &how, &kept))?;
         Ok(FakeModel {
             url: format!("http://127.0.0.1:{port}/v1"),
             behaviour,
