@@ -37,6 +37,8 @@ pub struct LocalEdge {
     state: PathBuf,
     log: PathBuf,
     vars: Vec<(String, String)>,
+    /// The V8 inspector's port of the current run (wrangler's proxy).
+    inspector: u16,
     child: Option<Child>,
 }
 
@@ -58,6 +60,7 @@ impl LocalEdge {
                 .chain(vars)
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
+            inspector: 0,
             child: None,
         };
         edge.launch(true)?;
@@ -67,6 +70,12 @@ impl LocalEdge {
     /// The address it listens on.
     pub fn addr(&self) -> std::net::SocketAddr {
         std::net::SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// The port of wrangler's V8 inspector proxy for this run: CPU profiles
+    /// of the worker and its objects (`cargo xtask profile-relay`).
+    pub fn inspector_port(&self) -> u16 {
+        self.inspector
     }
 
     /// The process group of `wrangler dev` and its workerd, while running.
@@ -172,7 +181,9 @@ impl LocalEdge {
         let err = log
             .try_clone()
             .map_err(io_context("opening the wrangler log"))?;
-        let mut command = dev_command(&self.state, self.port, &self.vars)?;
+        // Every instance needs its own inspector port to run beside others.
+        self.inspector = free_port()?;
+        let mut command = dev_command(&self.state, self.port, self.inspector, &self.vars)?;
         command
             .stdin(Stdio::null())
             .stdout(Stdio::from(log))
@@ -242,13 +253,13 @@ pub fn wrangler() -> Command {
 pub fn dev_command<K: AsRef<str>, V: AsRef<str>>(
     state: &Path,
     port: u16,
+    inspector: u16,
     vars: &[(K, V)],
 ) -> HarnessResult<Command> {
     let mut command = wrangler();
     command.args(["dev", "--local", "--ip", "127.0.0.1", "--port"]);
     command.arg(port.to_string());
-    // Every instance needs its own inspector port to run beside others.
-    command.args(["--inspector-port", &free_port()?.to_string()]);
+    command.args(["--inspector-port", &inspector.to_string()]);
     command.arg("--persist-to").arg(state);
     command.arg("--show-interactive-dev-session=false");
     for (name, value) in vars {

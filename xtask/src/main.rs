@@ -58,6 +58,7 @@ fn main() -> ExitCode {
         Some("deploy") => deploy(args[1..].iter().any(|a| a == "--dry-run")),
         Some("fuzz") => seconds_arg(&args[1..]).and_then(fuzz),
         Some("bench") => bench(args[1..].iter().any(|a| a == "--check")),
+        Some("profile-relay") => profile_relay(),
         Some("size") => size_command(args[1..].iter().any(|a| a == "--record")),
         Some("admin") => first_admin(&args[1..]),
         Some("kb") => kb::Kb::parse(&args[1..]).and_then(|kb| kb.run()),
@@ -74,7 +75,7 @@ fn main() -> ExitCode {
         Some("floor-relay") => port_arg(&args[1..]).and_then(bench::floor::serve),
         _ => {
             eprintln!(
-                "usage: cargo xtask dev [--port N] | test | build [--tests] | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | size [--record] | kb import|export DIR --channel ID | eval-ai DIR [--misses] | admin EMAIL NAME"
+                "usage: cargo xtask dev [--port N] | test | build [--tests] | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | profile-relay | size [--record] | kb import|export DIR --channel ID | eval-ai DIR [--misses] | admin EMAIL NAME"
             );
             return ExitCode::from(2);
         }
@@ -104,7 +105,8 @@ fn dev(port: u16) -> Result<(), Error> {
          Snippet:    <script async src=\"{base}/widget.js\" data-channel=\"{DEMO_CHANNEL}\"></script>\n\n  \
          State persists in .wrangler/state. Stop with Ctrl-C.\n"
     );
-    run(dev_command(&state, port, LOCAL_VARS)?)
+    // Wrangler's own default inspector port, for attaching DevTools.
+    run(dev_command(&state, port, 9229, LOCAL_VARS)?)
 }
 
 /// Everything CI checks.
@@ -322,6 +324,13 @@ fn bench(check: bool) -> Result<(), Error> {
     tools::ensure(tools::Need::Test)?;
     build::all(EdgeBuild::Release)?;
     bench::run(check)
+}
+
+/// Builds, then profiles Charla's relay under load (see bench/profile.rs).
+fn profile_relay() -> Result<(), Error> {
+    tools::ensure(tools::Need::Test)?;
+    build::all(EdgeBuild::Release)?;
+    bench::profile_relay()
 }
 
 /// Fuzzes the edge's frame decoder for a bounded time, starting from the

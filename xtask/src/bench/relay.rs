@@ -2,9 +2,11 @@
 //! socket each) where each visitor sends M messages, one after the other
 //! (the next once the operator has the previous), against Charla's edge on
 //! local workerd (persisting every message), a Socket.IO room relay on Node
-//! and a bare Rust WebSocket relay (both storing nothing). Then 1,000 idle
-//! conversations: the memory they hold, and whether Charla's objects
-//! hibernate.
+//! that stores every message in SQLite before relaying it (the honest peer),
+//! the same relay storing nothing, and a bare Rust WebSocket relay (the
+//! floor). For each: latency, throughput, and the CPU time the server's
+//! processes spent per relayed message. Then 1,000 idle conversations: the
+//! memory they hold, and whether Charla's objects hibernate.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -31,6 +33,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message as Ws;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+use super::profile::{breakdown, Breakdown, Profiler};
 use crate::cmd::{io, step, Error};
 
 /// Rate limits off: one machine is one address for thousands of sockets.
@@ -60,6 +63,9 @@ pub struct RelayRun {
     pub p99_ms: f64,
     /// Messages relayed per second.
     pub messages_per_second: f64,
+    /// CPU time the server's processes spent (user and system, all threads)
+    /// per relayed message, ms.
+    pub cpu_ms_per_message: f64,
     /// Peak resident memory of the server process(es), MB.
     pub peak_rss_mb: f64,
     /// Messages that did not arrive within 10 s.
@@ -95,7 +101,12 @@ pub struct Relay {
 pub async fn measure() -> Result<Relay, Error> {
     let mut runs = Vec::new();
     let mut idle = Vec::new();
-    for kind in [Kind::Floor, Kind::SocketIo, Kind::Charla] {
+    for kind in [
+        Kind::Floor,
+        Kind::SocketIo,
+        Kind::SocketIoStored,
+        Kind::Charla,
+    ] {
         for (k, m) in SCENARIOS {
             step(&format!(
                 "relay: {} with {k} conversations × {m} messages",
@@ -104,7 +115,9 @@ pub async fn measure() -> Result<Relay, Error> {
             let server = Server::start(kind).await?;
             let pairs = server.pairs(k).await?;
             let sampler = Sampler::start(server.pids());
+            let cpu_before = cpu_seconds(&server.pids());
             let (latencies, elapsed, lost) = load(&pairs, m).await;
+            let cpu = cpu_seconds(&server.pids()) - cpu_before;
             let peak = sampler.stop();
             let mut sorted = latencies.clone();
             sorted.sort_by(|a, b| a.total_cmp(b));
@@ -116,6 +129,7 @@ pub async fn measure() -> Result<Relay, Error> {
                 p95_ms: percentile(&sorted, 0.95),
                 p99_ms: percentile(&sorted, 0.99),
                 messages_per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+                cpu_ms_per_message: cpu * 1000.0 / latencies.len().max(1) as f64,
                 peak_rss_mb: peak,
                 lost,
             });
@@ -129,11 +143,51 @@ pub async fn measure() -> Result<Relay, Error> {
     Ok(Relay { runs, idle })
 }
 
+/// What one profiled run of Charla's relay found.
+#[derive(Debug, Clone)]
+pub struct Profiled {
+    /// Messages relayed while sampling.
+    pub messages: usize,
+    /// Where workerd's time went.
+    pub breakdown: Breakdown,
+    /// The profile itself, for DevTools.
+    pub profile: serde_json::Value,
+}
+
+/// Charla's relay under the 100-conversation load while workerd's V8
+/// inspector samples its isolate.
+pub async fn profile() -> Result<Profiled, Error> {
+    let (k, m) = SCENARIOS[1];
+    step(&format!(
+        "profiling Charla's relay with {k} conversations × {m} messages"
+    ));
+    let server = Server::start(Kind::Charla).await?;
+    let Server::Charla { edge, .. } = &server else {
+        return Err(Error::Check("not Charla's edge".into()));
+    };
+    let pairs = server.pairs(k).await?;
+    let mut profiler = Profiler::attach(edge.inspector_port()).await?;
+    profiler.start().await?;
+    let (latencies, _, lost) = load(&pairs, m).await;
+    let profile = profiler.stop().await?;
+    if lost > 0 {
+        return Err(Error::Check(format!(
+            "{lost} messages lost while profiling"
+        )));
+    }
+    Ok(Profiled {
+        messages: latencies.len(),
+        breakdown: breakdown(&profile)?,
+        profile,
+    })
+}
+
 /// Which server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Charla,
     SocketIo,
+    SocketIoStored,
     Floor,
 }
 
@@ -142,10 +196,20 @@ impl Kind {
         match self {
             Kind::Charla => "Charla (workerd, stored)",
             Kind::SocketIo => "Socket.IO (Node, not stored)",
+            Kind::SocketIoStored => STORED_SOCKET_IO,
             Kind::Floor => "Rust tokio relay (floor)",
         }
     }
+
+    /// Whether it speaks Socket.IO (Engine.IO pings, `42[…]` events).
+    fn socket_io(self) -> bool {
+        matches!(self, Kind::SocketIo | Kind::SocketIoStored)
+    }
 }
+
+/// The name of the storing Socket.IO relay, which Charla's throughput is
+/// held to.
+pub const STORED_SOCKET_IO: &str = "Socket.IO + SQLite (Node, stored)";
 
 /// A running server.
 enum Server {
@@ -159,6 +223,8 @@ enum Server {
         kind: Kind,
         child: Child,
         port: u16,
+        /// Where the storing relay keeps its database.
+        _state: Option<TempDir>,
     },
 }
 
@@ -176,6 +242,8 @@ struct Pair {
     /// Reads (and answers pings on) the visitor's socket, which also
     /// receives acknowledgements and echoes.
     drain: tokio::task::JoinHandle<()>,
+    /// The next Socket.IO acknowledgement id.
+    acks: AtomicU64,
 }
 
 impl Drop for Pair {
@@ -208,6 +276,23 @@ impl Server {
                     kind,
                     child: spawn_ready(command)?,
                     port,
+                    _state: None,
+                })
+            }
+            Kind::SocketIoStored => {
+                let dir = stored_relay()?;
+                let state = tempfile::tempdir().map_err(io("creating the relay's state"))?;
+                let port = free_port()?;
+                let mut command = Command::new("node");
+                command
+                    .arg(dir.join("relay.cjs"))
+                    .arg(port.to_string())
+                    .arg(state.path());
+                Ok(Server::Process {
+                    kind,
+                    child: spawn_ready(command)?,
+                    port,
+                    _state: Some(state),
                 })
             }
             Kind::Floor => {
@@ -219,6 +304,7 @@ impl Server {
                     kind,
                     child: spawn_ready(command)?,
                     port,
+                    _state: None,
                 })
             }
         }
@@ -305,7 +391,7 @@ impl Server {
                         }
                         let operator = sockets.pop().expect("two sockets");
                         let visitor = sockets.pop().expect("two sockets");
-                        Ok(Pair::new(Kind::SocketIo, room, visitor, operator))
+                        Ok(Pair::new(*kind, room, visitor, operator))
                     }
                 }
             }
@@ -369,7 +455,7 @@ impl Pair {
         let answer = visitor.clone();
         let drain = tokio::spawn(async move {
             while let Some(Ok(frame)) = visitor_rx.next().await {
-                if kind == Kind::SocketIo && frame.to_text().is_ok_and(|t| t == "2") {
+                if kind.socket_io() && frame.to_text().is_ok_and(|t| t == "2") {
                     let _ = answer.lock().await.send(Ws::text("3")).await;
                 }
             }
@@ -381,6 +467,7 @@ impl Pair {
             operator: Mutex::new(operator_rx),
             operator_sink: Arc::new(Mutex::new(operator_tx)),
             drain,
+            acks: AtomicU64::new(0),
         }
     }
 
@@ -395,6 +482,11 @@ impl Pair {
             .encode(),
             Kind::Floor => id.to_owned(),
             Kind::SocketIo => format!(r#"42["msg","{}",{{"id":"{id}"}}]"#, self.room),
+            // With an acknowledgement id: the relay answers once stored.
+            Kind::SocketIoStored => {
+                let ack = self.acks.fetch_add(1, Ordering::Relaxed);
+                format!(r#"42{ack}["msg","{}",{{"id":"{id}"}}]"#, self.room)
+            }
         };
         let sent = Instant::now();
         self.visitor.lock().await.send(Ws::text(frame)).await.ok()?;
@@ -415,7 +507,7 @@ impl Pair {
                 return Err(Error::Check("the socket closed".into()));
             };
             let Ok(text) = frame.to_text() else { continue };
-            if self.kind == Kind::SocketIo && text == "2" {
+            if self.kind.socket_io() && text == "2" {
                 let _ = self.operator_sink.lock().await.send(Ws::text("3")).await;
                 continue;
             }
@@ -454,7 +546,7 @@ fn carries(kind: Kind, text: &str, id: &str) -> bool {
             Ok(ServerFrame::Message { message }) if message.id.as_str() == id
         ),
         Kind::Floor => text == id,
-        Kind::SocketIo => {
+        Kind::SocketIo | Kind::SocketIoStored => {
             text.strip_prefix("42[\"msg\",{\"id\":\"")
                 .and_then(|rest| rest.split('"').next())
                 == Some(id)
@@ -559,6 +651,35 @@ impl Sampler {
         let _ = self.thread.join();
         self.peak_kb.load(Ordering::Relaxed) as f64 / 1024.0
     }
+}
+
+/// CPU seconds (user and system) the processes have used so far, from
+/// `/proc/PID/stat` (in clock ticks of 1/100 s, Linux's `USER_HZ`).
+fn cpu_seconds(pids: &[u32]) -> f64 {
+    let ticks: u64 = pids
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
+        .filter_map(|stat| {
+            // pid (comm) state … utime stime: fields 14 and 15, counted
+            // after the command name, which may hold spaces.
+            let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .sum();
+    ticks as f64 / 100.0
+}
+
+/// The storing relay's folder, its npm packages installed on first use
+/// (better-sqlite3 compiles SQLite, so `cargo xtask test` does not carry it).
+fn stored_relay() -> Result<std::path::PathBuf, Error> {
+    let dir = paths::root().join("xtask/assets/stored-relay");
+    if !dir.join("node_modules/better-sqlite3").exists() {
+        step("installing the storing Socket.IO relay's packages (npm ci)");
+        let mut ci = Command::new("npm");
+        ci.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir);
+        crate::cmd::run(ci)?;
+    }
+    Ok(dir)
 }
 
 fn rss_mb(pids: &[u32]) -> f64 {
