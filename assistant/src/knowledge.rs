@@ -5,6 +5,7 @@
 //! Below the confidence threshold the assistant does not guess.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use charla_shared::channel::Language;
 use charla_shared::knowledge::KbArticle;
@@ -74,7 +75,7 @@ pub struct Hit {
 
 /// The articles of one channel, indexed per language.
 pub struct KnowledgeBase {
-    analyzer: Analyzer,
+    analyzer: Rc<Analyzer>,
     threshold: f64,
     articles: Vec<Article>,
     shelves: HashMap<Language, Shelf>,
@@ -82,7 +83,7 @@ pub struct KnowledgeBase {
 
 impl KnowledgeBase {
     pub fn new(articles: Vec<Article>) -> KnowledgeBase {
-        let analyzer = Analyzer::new();
+        let analyzer = Analyzer::shared();
         let mut shelves: HashMap<Language, Shelf> = HashMap::new();
         for (index, article) in articles.iter().enumerate() {
             shelves

@@ -4,6 +4,7 @@
 //! "enviar" meet on one stem whichever way a visitor types them.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use charla_shared::channel::Language;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -125,6 +126,18 @@ impl Analyzer {
             return Vec::new();
         }
         words.iter().map(|w| self.stem(language, w)).collect()
+    }
+}
+
+impl Analyzer {
+    /// The analyzer every knowledge base of this thread shares. Making one
+    /// stems the whole lexicon (milliseconds), which a conversation object
+    /// should not pay for again each time it reads its channel's articles.
+    pub fn shared() -> Rc<Analyzer> {
+        thread_local! {
+            static SHARED: Rc<Analyzer> = Rc::new(Analyzer::new());
+        }
+        SHARED.with(Rc::clone)
     }
 }
 

@@ -320,7 +320,8 @@ impl Inbox {
                  summary = excluded.summary,
                  visitor_online = CASE WHEN ?7 THEN excluded.visitor_online
                                        ELSE conversations.visitor_online END
-             WHERE excluded.last_seq >= conversations.last_seq",
+             WHERE excluded.last_seq >= conversations.last_seq
+             RETURNING visitor_online",
             vec![
                 summary.id.as_str().into(),
                 summary.channel.as_str().into(),
@@ -332,8 +333,11 @@ impl Inbox {
                 members.into(),
             ],
         )?;
-        if cursor.rows_written() > 0 {
-            summary.visitor_online = self.visitor_online(&summary.id)?;
+        // A row comes back only when the summary was newer than the stored
+        // one, with the presence as stored (a report without presence keeps
+        // what the last presence update said).
+        if let Some(row) = cursor.to_array::<OnlineRow>()?.first() {
+            summary.visitor_online = row.visitor_online != 0;
             self.overlay(&mut summary)?;
             self.broadcast(&summary);
         }
@@ -663,23 +667,6 @@ impl Inbox {
             })
             .collect()
     }
-
-    /// Whether the last presence report said the visitor is connected.
-    fn visitor_online(&self, id: &ConversationId) -> EdgeResult<bool> {
-        #[derive(Deserialize)]
-        struct Row {
-            visitor_online: i64,
-        }
-        Ok(self
-            .sql
-            .exec(
-                "SELECT visitor_online FROM conversations WHERE id = ?",
-                vec![id.as_str().into()],
-            )?
-            .to_array::<Row>()?
-            .first()
-            .is_some_and(|row| row.visitor_online != 0))
-    }
 }
 
 /// Tells an operator their session has ended and closes their socket.
@@ -689,4 +676,10 @@ fn signed_out(ws: &WebSocket) {
     };
     let _ = ws.send_with_str(frame.encode());
     let _ = ws.close(Some(CLOSE_SIGNED_OUT), Some("signed out"));
+}
+
+/// Whether a conversation's visitor is connected, as the inbox stored it.
+#[derive(Deserialize)]
+struct OnlineRow {
+    visitor_online: i64,
 }

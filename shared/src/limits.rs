@@ -166,7 +166,7 @@ pub const SESSION_RECHECK_MS: i64 = 60_000;
 /// to the one inbox object, so a report per message would make it the
 /// channel's bottleneck; the list may lag a busy conversation by this much,
 /// the conversation itself never does.
-pub const INBOX_REPORT_INTERVAL_MS: i64 = 500;
+pub const INBOX_REPORT_INTERVAL_MS: i64 = 1_000;
 
 /// Most conversations an operator has open side by side in the console;
 /// opening another closes the oldest.

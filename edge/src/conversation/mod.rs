@@ -35,6 +35,7 @@ use charla_shared::protocol::{
     Author, ClientFrame, Contact, ConversationSummary, ErrorCode, Message, MessageKind, Preview,
     Problem, ReadMark, Role, Seen, ServerFrame, CLOSE_REFUSED, CLOSE_SIGNED_OUT, PROTOCOL_VERSION,
 };
+use charla_shared::rate::Rate;
 use charla_shared::Millis;
 use worker::{
     durable_object, wasm_bindgen, Delay, DurableObject, Env, Request, Response, State, WebSocket,
@@ -78,6 +79,9 @@ pub struct Conversation {
     visit_at: Cell<Millis>,
     /// The assistant's options and articles, read a short while ago.
     knowledge: RefCell<Option<assistant::Knowledge>>,
+    /// The visitor's message rate, read from the settings once per start
+    /// rather than for every message.
+    visitor_rate: Rate,
 }
 
 impl DurableObject for Conversation {
@@ -91,7 +95,6 @@ impl DurableObject for Conversation {
         worker::console_log!("{CONVERSATION_STARTED}");
         Conversation {
             state,
-            env,
             store,
             reports: Rc::default(),
             indexed: Rc::default(),
@@ -99,6 +102,8 @@ impl DurableObject for Conversation {
             typing: RefCell::default(),
             visit_at: Cell::new(Millis::MIN),
             knowledge: RefCell::default(),
+            visitor_rate: settings::visitor_rate(&env),
+            env,
         }
     }
 
@@ -531,15 +536,10 @@ impl Conversation {
         text: String,
         kind: MessageKind,
     ) -> EdgeResult<()> {
-        // Nothing awaits between this check and the insert, so a retry that
-        // arrives while the first attempt waited elsewhere is still stored
-        // once.
-        if self.acknowledge_retry(ws, &participant.author.id, &id)? {
-            return Ok(());
-        }
-        self.take_visitor_token(participant, &id)?;
         let heard = kind.is_text();
-        let message = self.append(participant.author.clone(), id, text, kind)?;
+        let Some(message) = self.store_once(ws, participant, id, text, kind)? else {
+            return Ok(());
+        };
         self.acknowledge_and_relay(ws, &message);
         // The first message of each side is a moment the dashboard counts;
         // D1 hears of it before the inbox does, so a dashboard that reloads
@@ -657,17 +657,56 @@ impl Conversation {
         if participant.author.role != Role::Visitor {
             return Ok(());
         }
-        let rate = settings::visitor_rate(&self.env);
-        match self.store.take(&participant.author.id, rate, now())? {
-            Ok(()) => Ok(()),
-            Err(wait) => Err(EdgeError::Refused(
-                Problem::rate_limited(
-                    "You are sending messages faster than this chat accepts. They will go out in a moment.",
-                    wait,
-                )
-                .for_message(id.clone()),
-            )),
+        self.store
+            .take(&participant.author.id, self.visitor_rate, now())?
+            .map_err(|wait| rate_limited(id, wait))
+    }
+
+    /// Stores a participant's message once per client id; `None` when it
+    /// was stored before (a retry), which is acknowledged again and neither
+    /// stored, relayed nor charged to the visitor's rate a second time.
+    /// The insert itself finds a retry (the client id is unique per sender),
+    /// so the common case costs one statement rather than a lookup first;
+    /// the rate is charged only once the message is in. Nothing awaits in
+    /// between, so a retry arriving meanwhile is still stored once.
+    fn store_once(
+        &self,
+        ws: &WebSocket,
+        participant: &Participant,
+        id: ClientMsgId,
+        text: String,
+        kind: MessageKind,
+    ) -> EdgeResult<Option<Message>> {
+        let sender = &participant.author.id;
+        let charge = match participant.author.role {
+            Role::Visitor => match self.store.try_take(sender, self.visitor_rate, now())? {
+                Ok(bucket) => Some(bucket),
+                // Out of tokens, a retry is still acknowledged.
+                Err(_) if self.acknowledge_retry(ws, sender, &id)? => return Ok(None),
+                Err(wait) => return Err(rate_limited(&id, wait)),
+            },
+            _ => None,
+        };
+        let message = Message {
+            seq: self.store.last_seq()?.next(),
+            id,
+            author: participant.author.clone(),
+            text,
+            at: now(),
+            kind,
+        };
+        if !self.store.insert_new(&message)? {
+            return match self.acknowledge_retry(ws, sender, &message.id)? {
+                true => Ok(None),
+                false => Err(EdgeError::Corrupt(
+                    "a message neither stored nor found".into(),
+                )),
+            };
         }
+        if let Some(bucket) = charge {
+            self.store.keep_bucket(sender, bucket)?;
+        }
+        Ok(Some(message))
     }
 
     /// Stores a message under the next sequence number. The object handles
@@ -982,6 +1021,17 @@ async fn send_reports(
             None => return,
         }
     }
+}
+
+/// The visitor's message `id` refused for their rate, with when to retry.
+fn rate_limited(id: &ClientMsgId, wait: u64) -> EdgeError {
+    EdgeError::Refused(
+        Problem::rate_limited(
+            "You are sending messages faster than this chat accepts. They will go out in a moment.",
+            wait,
+        )
+        .for_message(id.clone()),
+    )
 }
 
 /// Sends a frame; a socket that is already closing drops it.

@@ -7,6 +7,7 @@
 //! and reads storage again, so hibernation loses nothing.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use charla_shared::bot::{Chatbot, InputKind, Run};
 use charla_shared::channel::{ChatMode, Language};
@@ -203,8 +204,15 @@ pub struct Store {
     sql: SqlStorage,
     /// The schema was brought up to date since this instance started.
     upgraded: Cell<bool>,
+    // In-memory copies of rows every message would otherwise read again.
+    // Each is read from SQLite on first use by this instance (so after a
+    // wake-up from hibernation too) and kept equal to it by the writes below,
+    // which go to SQLite first; `None` means not read yet.
     meta: RefCell<Option<Meta>>,
     last: Cell<Option<Seq>>,
+    bot: RefCell<Option<Option<BotState>>>,
+    attending: RefCell<Option<AttendingRow>>,
+    buckets: RefCell<HashMap<ParticipantId, Bucket>>,
 }
 
 impl Store {
@@ -215,6 +223,9 @@ impl Store {
             upgraded: Cell::new(false),
             meta: RefCell::new(None),
             last: Cell::new(None),
+            bot: RefCell::new(None),
+            attending: RefCell::new(None),
+            buckets: RefCell::default(),
         }
     }
 
@@ -255,6 +266,9 @@ impl Store {
         self.upgraded.set(false);
         self.meta.replace(None);
         self.last.set(None);
+        self.bot.replace(None);
+        self.attending.replace(None);
+        self.buckets.borrow_mut().clear();
     }
 
     /// Creates the tables and stores the record of a new conversation.
@@ -455,6 +469,15 @@ impl Store {
 
     /// The conversation's chatbot, if it has one.
     pub fn bot(&self) -> EdgeResult<Option<BotState>> {
+        if let Some(known) = self.bot.borrow().as_ref() {
+            return Ok(known.clone());
+        }
+        let stored = self.read_bot()?;
+        self.bot.replace(Some(stored.clone()));
+        Ok(stored)
+    }
+
+    fn read_bot(&self) -> EdgeResult<Option<BotState>> {
         #[derive(Deserialize)]
         struct Row {
             bot_id: String,
@@ -490,6 +513,12 @@ impl Store {
                 serde_json::to_string(&state.language)?.into(),
             ],
         )?;
+        // What the upsert left: a new row, or only the run replaced.
+        match &mut *self.bot.borrow_mut() {
+            Some(Some(known)) => known.run = state.run.clone(),
+            known @ Some(None) => *known = Some(Some(state.clone())),
+            None => {}
+        }
         Ok(())
     }
 
@@ -547,9 +576,22 @@ impl Store {
 
     /// Stores a message under its sequence number.
     pub fn insert(&self, message: &Message) -> EdgeResult<()> {
-        self.sql.exec(
-            "INSERT INTO messages (seq, sender, client_id, role, author, body, at, kind)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        self.insert_with(message, "")?;
+        Ok(())
+    }
+
+    /// Stores a message unless its sender stored one with the same client
+    /// id before; whether it was stored now.
+    pub fn insert_new(&self, message: &Message) -> EdgeResult<bool> {
+        self.insert_with(message, " ON CONFLICT (sender, client_id) DO NOTHING")
+    }
+
+    fn insert_with(&self, message: &Message, on_conflict: &str) -> EdgeResult<bool> {
+        let cursor = self.sql.exec(
+            &format!(
+                "INSERT INTO messages (seq, sender, client_id, role, author, body, at, kind)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?){on_conflict}"
+            ),
             vec![
                 SqlStorageValue::from(message.seq.to_i64()),
                 message.author.id.as_str().into(),
@@ -564,8 +606,11 @@ impl Store {
                     .into(),
             ],
         )?;
-        self.last.set(Some(message.seq));
-        Ok(())
+        let stored = cursor.rows_written() > 0;
+        if stored {
+            self.last.set(Some(message.seq));
+        }
+        Ok(stored)
     }
 
     /// The last stored message, if any.
@@ -609,19 +654,39 @@ impl Store {
         rate: Rate,
         now: Millis,
     ) -> EdgeResult<Result<(), u64>> {
-        let stored: Option<Bucket> = self
-            .sql
-            .exec(
-                "SELECT tokens, at FROM rate WHERE sender = ?",
-                vec![sender.as_str().into()],
-            )?
-            .to_array::<Bucket>()?
-            .into_iter()
-            .next();
+        Ok(match self.try_take(sender, rate, now)? {
+            Ok(bucket) => Ok(self.keep_bucket(sender, bucket)?),
+            Err(wait) => Err(wait),
+        })
+    }
+
+    /// The participant's bucket with one token taken, not yet stored
+    /// ([`Store::keep_bucket`] does that); `Err(wait)` as for `take`.
+    pub fn try_take(
+        &self,
+        sender: &ParticipantId,
+        rate: Rate,
+        now: Millis,
+    ) -> EdgeResult<Result<Bucket, u64>> {
+        let known = self.buckets.borrow().get(sender).copied();
+        let stored = match known {
+            Some(bucket) => Some(bucket),
+            None => self
+                .sql
+                .exec(
+                    "SELECT tokens, at FROM rate WHERE sender = ?",
+                    vec![sender.as_str().into()],
+                )?
+                .to_array::<Bucket>()?
+                .into_iter()
+                .next(),
+        };
         let mut bucket = stored.unwrap_or_else(|| rate.full(now));
-        if let Err(wait) = bucket.take(rate, 1.0, now) {
-            return Ok(Err(wait));
-        }
+        Ok(bucket.take(rate, 1.0, now).map(|()| bucket))
+    }
+
+    /// Stores a participant's bucket (see [`Store::try_take`]).
+    pub fn keep_bucket(&self, sender: &ParticipantId, bucket: Bucket) -> EdgeResult<()> {
         self.sql.exec(
             "INSERT INTO rate (sender, tokens, at) VALUES (?, ?, ?)
              ON CONFLICT (sender) DO UPDATE SET tokens = excluded.tokens, at = excluded.at",
@@ -631,28 +696,31 @@ impl Store {
                 SqlStorageValue::from(bucket.at),
             ],
         )?;
-        Ok(Ok(()))
+        self.buckets.borrow_mut().insert(sender.clone(), bucket);
+        Ok(())
     }
 
     /// Who attends the conversation, if its inbox ever said.
     pub fn attending(&self) -> EdgeResult<Option<Attending>> {
-        self.attending_column("attending")
+        parse_column(self.attending_row()?.attending)
     }
 
     /// The operator who holds the conversation, if one does.
     pub fn holder(&self) -> EdgeResult<Option<Holder>> {
-        self.attending_column("holder")
+        parse_column(self.attending_row()?.holder)
     }
 
     /// Keeps what the inbox said about who attends the conversation.
     pub fn set_attending(&self, attending: &Attending, holder: Option<&Holder>) -> EdgeResult<()> {
+        let row = AttendingRow {
+            attending: Some(serde_json::to_string(attending)?),
+            holder: holder.map(serde_json::to_string).transpose()?,
+        };
         self.sql.exec(
             "UPDATE conversation SET attending = ?, holder = ?",
-            vec![
-                serde_json::to_string(attending)?.into(),
-                holder.map(serde_json::to_string).transpose()?.into(),
-            ],
+            vec![row.attending.clone().into(), row.holder.clone().into()],
         )?;
+        self.attending.replace(Some(row));
         Ok(())
     }
 
@@ -969,27 +1037,33 @@ impl MessageRow {
     }
 }
 
+/// Who attends and who holds the conversation, as stored (JSON).
+#[derive(Debug, Clone, Default, Deserialize)]
+struct AttendingRow {
+    attending: Option<String>,
+    holder: Option<String>,
+}
+
 impl Store {
-    fn attending_column<T: serde::de::DeserializeOwned>(
-        &self,
-        column: &str,
-    ) -> EdgeResult<Option<T>> {
-        #[derive(Deserialize)]
-        struct Row {
-            value: Option<String>,
+    fn attending_row(&self) -> EdgeResult<AttendingRow> {
+        if let Some(known) = self.attending.borrow().as_ref() {
+            return Ok(known.clone());
         }
         let row = self
             .sql
-            .exec(
-                &format!("SELECT {column} AS value FROM conversation"),
-                Vec::new(),
-            )?
-            .to_array::<Row>()?
+            .exec("SELECT attending, holder FROM conversation", Vec::new())?
+            .to_array::<AttendingRow>()?
             .into_iter()
-            .next();
-        Ok(match row.and_then(|r| r.value) {
-            Some(value) => Some(serde_json::from_str(&value)?),
-            None => None,
-        })
+            .next()
+            .unwrap_or_default();
+        self.attending.replace(Some(row.clone()));
+        Ok(row)
     }
+}
+
+fn parse_column<T: serde::de::DeserializeOwned>(value: Option<String>) -> EdgeResult<Option<T>> {
+    Ok(match value {
+        Some(value) => Some(serde_json::from_str(&value)?),
+        None => None,
+    })
 }
