@@ -38,13 +38,16 @@ pub fn profile_relay() -> Result<(), Error> {
         &profiled.profile.to_string(),
     )?;
     let md = format!(
-        "# Where Charla's relay spends its time
-
-         Written by `cargo xtask profile-relay` on {} at commit `{}`: 100 conversations,          20 messages each, sampled every 100 µs by workerd's V8 inspector. Self time          per function (the time with it on top of the stack); native work (SQLite,          sockets) counts to the JavaScript function that called it.
-
-{}",
+        "# Where Charla's relay spends its time\n\n\
+         Written by `cargo xtask profile-relay` on {} at commit `{}`: 100 \
+         conversations, 20 messages each, sampled every 100 µs by workerd's V8 \
+         inspector. Self time per function (the time with it on top of the stack); \
+         native work (SQLite, sockets) counts to the JavaScript function that called \
+         it. workerd's CPU time per message in this run (sampling included): \
+         {:.2} ms.\n\n{}",
         report::today(),
         report::commit(),
+        profiled.cpu_ms_per_message,
         profiled.breakdown.markdown(profiled.messages, 40)
     );
     write(out.join("relay-profile.md"), &md)?;

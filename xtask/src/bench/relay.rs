@@ -148,6 +148,9 @@ pub async fn measure() -> Result<Relay, Error> {
 pub struct Profiled {
     /// Messages relayed while sampling.
     pub messages: usize,
+    /// CPU time workerd spent per relayed message while sampling, ms (the
+    /// sampling itself adds to it).
+    pub cpu_ms_per_message: f64,
     /// Where workerd's time went.
     pub breakdown: Breakdown,
     /// The profile itself, for DevTools.
@@ -168,7 +171,9 @@ pub async fn profile() -> Result<Profiled, Error> {
     let pairs = server.pairs(k).await?;
     let mut profiler = Profiler::attach(edge.inspector_port()).await?;
     profiler.start().await?;
+    let cpu_before = cpu_seconds(&server.pids());
     let (latencies, _, lost) = load(&pairs, m).await;
+    let cpu = cpu_seconds(&server.pids()) - cpu_before;
     let profile = profiler.stop().await?;
     if lost > 0 {
         return Err(Error::Check(format!(
@@ -177,6 +182,7 @@ pub async fn profile() -> Result<Profiled, Error> {
     }
     Ok(Profiled {
         messages: latencies.len(),
+        cpu_ms_per_message: cpu * 1000.0 / latencies.len().max(1) as f64,
         breakdown: breakdown(&profile)?,
         profile,
     })
