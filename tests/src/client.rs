@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use charla_shared::api::{ConversationCreated, CreateConversation, SignIn};
+use charla_shared::api::{ClockAdvance, ConversationCreated, CreateConversation, SignIn};
 use charla_shared::channel::{ChannelSettings, NewChannel};
 use charla_shared::identity::Visitor;
 use charla_shared::ids::{ChannelId, ConversationId, Seq, VisitorToken};
@@ -105,6 +105,18 @@ impl Api {
             .body(body.unwrap_or_default().to_owned())
             .expect("test requests are well formed");
         reply(self.agent.run(request))
+    }
+
+    /// Moves the edge's test clock on by `by_ms` (an edge built with
+    /// `test-clock`), as an admin whose cookie is `admin`.
+    pub fn advance_clock(&self, by_ms: i64, admin: &str) {
+        let moved = self.request(
+            "PUT",
+            routes::TEST_CLOCK,
+            Some(&serde_json::to_string(&ClockAdvance { by_ms }).expect("a clock step")),
+            &[("cookie", admin)],
+        );
+        assert_eq!(moved.status, 200, "{}", moved.body);
     }
 
     /// A request with any method name, even one HTTP clients refuse to send

@@ -12,7 +12,6 @@
 
 use std::path::Path;
 
-use charla_shared::api::ClockAdvance;
 use charla_shared::bot::{Answer, Chatbot, Step, StepKind, Texts};
 use charla_shared::channel::{AssistantMode, ChannelSettings, HandOffStyle, Language, Rule};
 use charla_shared::hours::OfficeHours;
@@ -419,13 +418,7 @@ async fn outside_office_hours_nobody_is_promised(edge: &LocalEdge, api: &Api, an
     });
     // The object reads the channel's options again once they are older
     // than its cache allows; the test clock gets it there at once.
-    let moved = api.request(
-        "PUT",
-        routes::TEST_CLOCK,
-        Some(&serde_json::to_string(&ClockAdvance { by_ms: 31_000 }).unwrap()),
-        &[("cookie", ana)],
-    );
-    assert_eq!(moved.status, 200, "{}", moved.body);
+    api.advance_clock(31_000, ana);
     say(&mut visitor, "q1", "quiero hablar con una persona").await;
     let told = message_from(&mut visitor, Role::System).await;
     let closed = charla_shared::channel::ChannelOptions::default()

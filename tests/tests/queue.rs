@@ -10,8 +10,8 @@
 //! The suite starts one edge and gives every scenario a channel of its own.
 
 use charla_shared::api::{
-    ClockAdvance, ConversationCreated, CreateConversation, Duty, OperatorForm, PasswordChange,
-    StaffRole, Supervision, Transfer,
+    ConversationCreated, CreateConversation, Duty, OperatorForm, PasswordChange, StaffRole,
+    Supervision, Transfer,
 };
 use charla_shared::channel::{ChannelSettings, ChannelTexts, Language};
 use charla_shared::identity::Visitor;
@@ -290,18 +290,7 @@ async fn an_inactive_operator_leaves_the_rotation_until_they_come_back(
     let (mut ana_inbox, mut luis_inbox) =
         both_online(edge, api, (ana, luis), channel, Strategy::RoundRobin, 0).await;
     let minutes = i64::from(Routing::default().inactivity_minutes) + 1;
-    let moved = api.request(
-        "PUT",
-        routes::TEST_CLOCK,
-        Some(
-            &serde_json::to_string(&ClockAdvance {
-                by_ms: minutes * 60_000,
-            })
-            .unwrap(),
-        ),
-        &[("cookie", ana)],
-    );
-    assert_eq!(moved.status, 200, "{}", moved.body);
+    api.advance_clock(minutes * 60_000, ana);
 
     // Ana's console reports activity; Luis's is silent.
     ana_inbox.send_raw(&InboxRequest::Active.encode()).await;

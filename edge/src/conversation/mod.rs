@@ -57,12 +57,17 @@ use crate::{files, now, settings};
 /// checked just now.
 const RETRY_MS: u64 = 2_000;
 
+/// Most sockets whose participants a conversation keeps in memory; past
+/// it the list starts again (it is only a copy of the attachments).
+const PARTICIPANTS_KEPT: usize = 64;
+
 /// A conversation's Durable Object.
 #[durable_object]
 pub struct Conversation {
     state: State,
     env: Env,
-    store: Store,
+    /// Shared with the inbox reports, which go out after the event.
+    store: Rc<Store>,
     /// Reports to the channel's inbox, at most one in flight.
     reports: Rc<RefCell<Reports<ConversationSummary>>>,
     /// The last message whose text went to the inbox's search index. Only
@@ -82,13 +87,18 @@ pub struct Conversation {
     /// The visitor's message rate, read from the settings once per start
     /// rather than for every message.
     visitor_rate: Rate,
+    /// Who is behind each socket, as its attachment says: read once per
+    /// socket and start, since reading an attachment crosses into
+    /// JavaScript field by field (it cost more than the message's insert).
+    /// The attachment stays the truth: it is written first.
+    participants: RefCell<Vec<(WebSocket, Participant)>>,
 }
 
 impl DurableObject for Conversation {
     fn new(state: State, env: Env) -> Self {
         // Nothing is read or written here: an object woken for an id that
         // was never created (a guess, a typo) must not write anything.
-        let store = Store::new(state.storage().sql());
+        let store = Rc::new(Store::new(state.storage().sql()));
         internal::answer_heartbeats(&state);
         // One line per start, first use or wake-up from hibernation, so the
         // logs show how often objects are woken (a test counts them too).
@@ -103,6 +113,7 @@ impl DurableObject for Conversation {
             visit_at: Cell::new(Millis::MIN),
             knowledge: RefCell::default(),
             visitor_rate: settings::visitor_rate(&env),
+            participants: RefCell::default(),
             env,
         }
     }
@@ -147,6 +158,7 @@ impl DurableObject for Conversation {
         _was_clean: bool,
     ) -> worker::Result<()> {
         internal::finish_close(&ws)?;
+        self.forget_participant(&ws);
         if self
             .state
             .get_tags(&ws)
@@ -159,6 +171,7 @@ impl DurableObject for Conversation {
     }
 
     async fn websocket_error(&self, ws: WebSocket, error: worker::Error) -> worker::Result<()> {
+        self.forget_participant(&ws);
         internal::close_failed("conversation", &ws, &error)
     }
 }
@@ -218,7 +231,7 @@ impl Conversation {
         let tags = participant.tags();
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
         self.state.accept_websocket_with_tags(&server, &tags);
-        server.serialize_attachment(&participant)?;
+        self.keep_participant(&server, &participant)?;
         send(
             &server,
             &ServerFrame::Welcome {
@@ -390,9 +403,7 @@ impl Conversation {
     /// a visitor's token and page against the conversation as it stands,
     /// an operator's session against D1.
     async fn on_frame(&self, ws: &WebSocket, message: WebSocketIncomingMessage) -> EdgeResult<()> {
-        let participant: Participant = ws
-            .deserialize_attachment()?
-            .ok_or_else(|| EdgeError::Corrupt("socket without attachment".into()))?;
+        let participant = self.participant(ws)?;
         let meta = self
             .store
             .meta()?
@@ -896,7 +907,7 @@ impl Conversation {
         }
         self.rechecked.set(at);
         for socket in self.state.get_websockets_with_tag(Role::Operator.as_str()) {
-            let Ok(Some(mut participant)) = socket.deserialize_attachment::<Participant>() else {
+            let Ok(mut participant) = self.participant(&socket) else {
                 let _ = socket.close(Some(1011), Some("unreadable attachment"));
                 continue;
             };
@@ -909,7 +920,7 @@ impl Conversation {
             match self.session_is_live(session).await {
                 Ok(true) => {
                     *checked = at;
-                    if let Err(error) = socket.serialize_attachment(&participant) {
+                    if let Err(error) = self.keep_participant(&socket, &participant) {
                         worker::console_error!("operator attachment: {error}");
                     }
                 }
@@ -931,7 +942,7 @@ impl Conversation {
         };
         let last = self.store.latest()?;
         let mut summary = summary(&meta, last.as_ref(), online)?;
-        summary.visitor_seqs = store::visitor_seqs(&self.store.sql())?;
+        summary.visitor_seqs = self.store.visitor_seqs()?;
         Call::post(paths::PRESENCE, &summary)?
             .expect(&internal::inbox(&self.env, &summary.channel)?, 204)
             .await?;
@@ -957,6 +968,47 @@ impl Conversation {
             })
     }
 
+    /// Who is behind a socket (see `participants`).
+    fn participant(&self, ws: &WebSocket) -> EdgeResult<Participant> {
+        let known = self
+            .participants
+            .borrow()
+            .iter()
+            .find(|(socket, _)| js_sys::Object::is(socket.as_ref(), ws.as_ref()))
+            .map(|(_, participant)| participant.clone());
+        if let Some(participant) = known {
+            return Ok(participant);
+        }
+        let participant: Participant = ws
+            .deserialize_attachment()?
+            .ok_or_else(|| EdgeError::Corrupt("socket without attachment".into()))?;
+        self.remember_participant(ws, &participant);
+        Ok(participant)
+    }
+
+    /// Writes who is behind a socket to its attachment, then to memory.
+    fn keep_participant(&self, ws: &WebSocket, participant: &Participant) -> EdgeResult<()> {
+        ws.serialize_attachment(participant)?;
+        self.forget_participant(ws);
+        self.remember_participant(ws, participant);
+        Ok(())
+    }
+
+    fn remember_participant(&self, ws: &WebSocket, participant: &Participant) {
+        let mut known = self.participants.borrow_mut();
+        // Sockets that closed without an event would otherwise stay listed.
+        if known.len() >= PARTICIPANTS_KEPT {
+            known.clear();
+        }
+        known.push((ws.clone(), participant.clone()));
+    }
+
+    fn forget_participant(&self, ws: &WebSocket) {
+        self.participants
+            .borrow_mut()
+            .retain(|(socket, _)| !js_sys::Object::is(socket.as_ref(), ws.as_ref()));
+    }
+
     /// Sends a summary to the channel's inbox, spaced as [`Reports`] says,
     /// without holding up whatever reported it (a connection waits for
     /// nothing but its welcome).
@@ -964,7 +1016,7 @@ impl Conversation {
         if let Some(first) = self.reports.borrow_mut().offer(summary) {
             wasm_bindgen_futures::spawn_local(send_reports(
                 self.env.clone(),
-                self.store.sql(),
+                self.store.clone(),
                 self.reports.clone(),
                 self.indexed.clone(),
                 first,
@@ -980,7 +1032,7 @@ impl Conversation {
 /// every message, since most reports are skipped.
 async fn send_reports(
     env: Env,
-    sql: worker::SqlStorage,
+    store: Rc<Store>,
     reports: Rc<RefCell<Reports<ConversationSummary>>>,
     indexed: Rc<Cell<Seq>>,
     first: ConversationSummary,
@@ -994,7 +1046,8 @@ async fn send_reports(
         }
         let at = now();
         let sent = async {
-            next.visitor_seqs = store::visitor_seqs(&sql)?;
+            next.visitor_seqs = store.visitor_seqs()?;
+            let sql = store.sql();
             for member in &mut next.direct {
                 member.seqs = store::seqs_of(&sql, &ParticipantId::operator(&member.id))?;
             }

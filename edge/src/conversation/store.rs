@@ -7,7 +7,7 @@
 //! and reads storage again, so hibernation loses nothing.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use charla_shared::bot::{Chatbot, InputKind, Run};
 use charla_shared::channel::{ChatMode, Language};
@@ -213,6 +213,7 @@ pub struct Store {
     bot: RefCell<Option<Option<BotState>>>,
     attending: RefCell<Option<AttendingRow>>,
     buckets: RefCell<HashMap<ParticipantId, Bucket>>,
+    visitor_tail: RefCell<Option<VecDeque<Seq>>>,
 }
 
 impl Store {
@@ -226,6 +227,7 @@ impl Store {
             bot: RefCell::new(None),
             attending: RefCell::new(None),
             buckets: RefCell::default(),
+            visitor_tail: RefCell::new(None),
         }
     }
 
@@ -269,6 +271,7 @@ impl Store {
         self.bot.replace(None);
         self.attending.replace(None);
         self.buckets.borrow_mut().clear();
+        self.visitor_tail.replace(None);
     }
 
     /// Creates the tables and stores the record of a new conversation.
@@ -609,6 +612,14 @@ impl Store {
         let stored = cursor.rows_written() > 0;
         if stored {
             self.last.set(Some(message.seq));
+            if message.author.role == Role::Visitor {
+                if let Some(tail) = self.visitor_tail.borrow_mut().as_mut() {
+                    tail.push_back(message.seq);
+                    if tail.len() > UNREAD_TAIL {
+                        tail.pop_front();
+                    }
+                }
+            }
         }
         Ok(stored)
     }
@@ -853,8 +864,20 @@ impl Store {
             .collect())
     }
 
+    /// The sequence numbers of the visitor's latest [`UNREAD_TAIL`]
+    /// messages, ascending: what the console counts unread messages from.
+    pub fn visitor_seqs(&self) -> EdgeResult<Vec<Seq>> {
+        if let Some(tail) = self.visitor_tail.borrow().as_ref() {
+            return Ok(tail.iter().copied().collect());
+        }
+        let seqs = latest_seqs(&self.sql, "role", Role::Visitor.as_str())?;
+        self.visitor_tail
+            .replace(Some(seqs.iter().copied().collect()));
+        Ok(seqs)
+    }
+
     /// The storage itself, for work that outlives one event (the inbox
-    /// reports, which read [`visitor_seqs`] when they go out).
+    /// reports, which read the new messages' texts when they go out).
     pub fn sql(&self) -> SqlStorage {
         self.sql.clone()
     }
@@ -864,12 +887,6 @@ impl Store {
         self.meta()?
             .ok_or_else(|| EdgeError::Corrupt("the conversation record is missing".into()))
     }
-}
-
-/// The sequence numbers of the visitor's latest [`UNREAD_TAIL`] messages,
-/// ascending: what the console counts unread messages from.
-pub fn visitor_seqs(sql: &SqlStorage) -> EdgeResult<Vec<Seq>> {
-    latest_seqs(sql, "role", Role::Visitor.as_str())
 }
 
 /// The texts of the messages after `after` (at most [`INDEX_BATCH`]), for
