@@ -537,10 +537,7 @@ impl Inbox {
             .iter()
             .filter(|o| routing.is_active(o.last_active, at))
             .count();
-        let waiting = count(
-            self.rows("WHERE ended = 0 AND operator IS NULL", Vec::new())?
-                .iter(),
-        );
+        let waiting = self.count_rows("WHERE ended = 0 AND operator IS NULL", Vec::new())?;
         Ok(Availability {
             operators,
             waiting,
@@ -567,13 +564,24 @@ impl Inbox {
     }
 
     fn load(&self, operator: &OperatorId) -> EdgeResult<u32> {
-        Ok(count(
-            self.rows(
-                "WHERE ended = 0 AND operator = ?",
-                vec![operator.as_str().into()],
-            )?
-            .iter(),
-        ))
+        self.count_rows(
+            "WHERE ended = 0 AND operator = ?",
+            vec![operator.as_str().into()],
+        )
+    }
+
+    /// How many queue rows match, counted by SQLite rather than by reading
+    /// every row across into WebAssembly.
+    fn count_rows(&self, filter: &str, params: Vec<SqlStorageValue>) -> EdgeResult<u32> {
+        #[derive(Deserialize)]
+        struct Counted {
+            n: i64,
+        }
+        let counted = self
+            .sql
+            .exec(&format!("SELECT COUNT(*) AS n FROM queue {filter}"), params)?
+            .one::<Counted>()?;
+        Ok(u32::try_from(counted.n).unwrap_or(u32::MAX))
     }
 
     fn touch(&self, operator: &OperatorId, at: Millis) -> EdgeResult<()> {

@@ -23,7 +23,7 @@ db.exec(`CREATE TABLE IF NOT EXISTS messages (
 )`);
 // The next number is read inside the insert, so it is right after a restart.
 const insert = db.prepare(`INSERT INTO messages (room, seq, key, body, at)
-  SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4 FROM messages WHERE room = ?1
+  SELECT @room, COALESCE(MAX(seq), 0) + 1, @key, @body, @at FROM messages WHERE room = @room
   ON CONFLICT (room, key) DO NOTHING
   RETURNING seq`);
 const stored = db.prepare("SELECT seq FROM messages WHERE room = ? AND key = ?");
@@ -36,7 +36,7 @@ io.on("connection", (socket) => {
   });
   socket.on("msg", (room, payload, ack) => {
     const key = String(payload.id);
-    const row = insert.get(room, key, JSON.stringify(payload), Date.now());
+    const row = insert.get({ room, key, body: JSON.stringify(payload), at: Date.now() });
     if (row) {
       socket.to(room).emit("msg", payload);
       if (ack) ack({ seq: row.seq });
