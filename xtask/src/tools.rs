@@ -224,9 +224,13 @@ fn node_tools() -> Result<(), Error> {
         return Ok(());
     }
     step("installing wrangler, wasm-opt and esbuild from npm (package-lock.json)");
+    npm_ci(&root)
+}
+
+/// Installs exactly what a folder's package-lock.json pins.
+pub fn npm_ci(dir: &std::path::Path) -> Result<(), Error> {
     let mut ci = Command::new("npm");
-    ci.args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(&root);
+    ci.args(["ci", "--no-audit", "--no-fund"]).current_dir(dir);
     run(ci)
 }
 

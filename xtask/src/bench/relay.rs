@@ -664,11 +664,9 @@ impl Sampler {
 fn cpu_seconds(pids: &[u32]) -> f64 {
     let ticks: u64 = pids
         .iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
-        .filter_map(|stat| {
-            // pid (comm) state … utime stime: fields 14 and 15, counted
-            // after the command name, which may hold spaces.
-            let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+        .filter_map(|pid| {
+            // utime and stime: fields 14 and 15 of the line.
+            let (_, fields) = proc_stat(*pid)?;
             Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
         })
         .sum();
@@ -681,9 +679,7 @@ fn stored_relay() -> Result<std::path::PathBuf, Error> {
     let dir = paths::root().join("xtask/assets/stored-relay");
     if !dir.join("node_modules/better-sqlite3").exists() {
         step("installing the storing Socket.IO relay's packages (npm ci)");
-        let mut ci = Command::new("npm");
-        ci.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir);
-        crate::cmd::run(ci)?;
+        crate::tools::npm_ci(&dir)?;
     }
     Ok(dir)
 }
@@ -714,18 +710,27 @@ fn processes_in_group(group: u32, name: &str) -> Vec<u32> {
     entries
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-                // pid (comm) state ppid pgrp …; comm may hold spaces.
-                let Some(close) = stat.rfind(')') else {
-                    return false;
-                };
-                let comm = &stat[stat.find('(').map_or(0, |o| o + 1)..close];
-                let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+            // The process group is field 5 of the line.
+            proc_stat(*pid).is_some_and(|(comm, fields)| {
                 fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(group)
                     && comm.contains(name)
             })
         })
         .collect()
+}
+
+/// A process's `/proc/PID/stat` line, `pid (comm) state …`: its command
+/// name, and the fields after it (the third field of the line first). The
+/// name may hold spaces and parentheses, so it ends at the last `)`.
+fn proc_stat(pid: u32) -> Option<(String, Vec<String>)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let close = stat.rfind(')')?;
+    let comm = stat[stat.find('(').map_or(0, |o| o + 1)..close].to_owned();
+    let fields = stat[close + 1..]
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    Some((comm, fields))
 }
 
 /// Spawns a server in its own process group and waits for it to print
@@ -765,4 +770,18 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     }
     let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[rank.min(sorted.len() - 1)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_process_reads_from_proc_with_its_group_and_cpu_time() {
+        let (comm, fields) = proc_stat(std::process::id()).expect("a stat line");
+        assert!(!comm.is_empty());
+        let group: u32 = fields[2].parse().expect("a process group");
+        assert!(processes_in_group(group, &comm).contains(&std::process::id()));
+        assert!(cpu_seconds(&[std::process::id()]) >= 0.0);
+    }
 }
