@@ -698,14 +698,7 @@ impl Conversation {
             },
             _ => None,
         };
-        let message = Message {
-            seq: self.store.last_seq()?.next(),
-            id,
-            author: participant.author.clone(),
-            text,
-            at: now(),
-            kind,
-        };
+        let message = self.next_message(participant.author.clone(), id, text, kind)?;
         if !self.store.insert_new(&message)? {
             return match self.acknowledge_retry(ws, sender, &message.id)? {
                 true => Ok(None),
@@ -731,16 +724,27 @@ impl Conversation {
         text: String,
         kind: MessageKind,
     ) -> EdgeResult<Message> {
-        let message = Message {
+        let message = self.next_message(author, id, text, kind)?;
+        self.store.insert(&message)?;
+        Ok(message)
+    }
+
+    /// A message under the next sequence number, not stored yet.
+    fn next_message(
+        &self,
+        author: Author,
+        id: ClientMsgId,
+        text: String,
+        kind: MessageKind,
+    ) -> EdgeResult<Message> {
+        Ok(Message {
             seq: self.store.last_seq()?.next(),
             id,
             author,
             text,
             at: now(),
             kind,
-        };
-        self.store.insert(&message)?;
-        Ok(message)
+        })
     }
 
     /// Acknowledges a stored message to its sender, then relays it. The
