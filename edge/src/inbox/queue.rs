@@ -48,6 +48,13 @@ struct QueueRow {
     place: Option<u32>,
 }
 
+/// A waiting conversation's new place in line.
+#[derive(Deserialize)]
+struct Moved {
+    conversation: String,
+    place: u32,
+}
+
 impl QueueRow {
     fn holder(&self) -> Option<Holder> {
         let id = OperatorId::parse(self.operator.as_deref()?).ok()?;
@@ -364,16 +371,13 @@ impl Inbox {
             }
             Err(error) => worker::console_error!("routing: {error}"),
         }
-        let waiting = self
-            .rows(
-                "WHERE ended = 0 AND operator IS NULL ORDER BY since",
-                Vec::new(),
-            )
-            .unwrap_or_default();
-        // Whoever's place in the queue moved is told theirs.
-        for (place, row) in (1..).zip(&waiting) {
-            let listed = changes.iter().any(|c| c.conversation == row.conversation);
-            if !listed && row.place != Some(place) {
+        // Whoever's place in the queue moved is told theirs. SQLite ranks
+        // the queue and returns only the rows whose place moved: reading
+        // every waiting row across into WebAssembly on each arrival made a
+        // thousand arrivals cost a million rows.
+        let moved = self.moved().unwrap_or_default();
+        for row in &moved {
+            if !changes.iter().any(|c| c.conversation == row.conversation) {
                 changes.push(Change {
                     conversation: row.conversation.clone(),
                     note: None,
@@ -382,14 +386,16 @@ impl Inbox {
             }
         }
         for change in changes {
-            if let Err(error) = self.tell(&change, &waiting).await {
+            if let Err(error) = self.tell(&change, &moved).await {
                 worker::console_error!("telling {} who attends it: {error}", change.conversation);
             }
         }
     }
 
-    /// Tells one conversation who attends it, and the consoles.
-    async fn tell(&self, change: &Change, waiting: &[QueueRow]) -> EdgeResult<()> {
+    /// Tells one conversation who attends it, and the consoles; `moved`
+    /// holds the new places of the waiting conversations whose place
+    /// moved (any other waiting one keeps its own).
+    async fn tell(&self, change: &Change, moved: &[Moved]) -> EdgeResult<()> {
         let Some(row) = self.queue_row(&change.conversation)? else {
             return Ok(());
         };
@@ -397,10 +403,12 @@ impl Inbox {
         let place = match &holder {
             Some(_) => None,
             None => Some(
-                (1..)
-                    .zip(waiting)
-                    .find(|(_, w)| w.conversation == row.conversation)
-                    .map_or(1, |(place, _)| place),
+                moved
+                    .iter()
+                    .find(|m| m.conversation == row.conversation)
+                    .map(|m| m.place)
+                    .or(row.place)
+                    .unwrap_or(1),
             ),
         };
         let attending = match (&holder, place) {
@@ -444,7 +452,7 @@ impl Inbox {
         let mut changes = Vec::new();
         loop {
             let waiting = self.rows(
-                "WHERE ended = 0 AND operator IS NULL ORDER BY since LIMIT 1",
+                "WHERE ended = 0 AND operator IS NULL ORDER BY since, rowid LIMIT 1",
                 Vec::new(),
             )?;
             let Some(next) = waiting.into_iter().next() else {
@@ -613,6 +621,22 @@ impl Inbox {
             )?
             .into_iter()
             .next())
+    }
+
+    /// The waiting conversations whose place in line (oldest first) is not
+    /// the one they were last told, with their new place.
+    fn moved(&self) -> EdgeResult<Vec<Moved>> {
+        Ok(self
+            .sql
+            .exec(
+                "SELECT conversation, place FROM (
+                     SELECT conversation, place AS told,
+                            ROW_NUMBER() OVER (ORDER BY since, rowid) AS place
+                     FROM queue WHERE ended = 0 AND operator IS NULL
+                 ) WHERE told IS NOT place",
+                Vec::new(),
+            )?
+            .to_array::<Moved>()?)
     }
 
     fn rows(&self, filter: &str, params: Vec<SqlStorageValue>) -> EdgeResult<Vec<QueueRow>> {
