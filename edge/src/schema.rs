@@ -5,7 +5,7 @@
 //! anything else.
 
 use serde::Deserialize;
-use worker::{SqlStorage, SqlStorageValue};
+use worker::SqlStorage;
 
 use crate::error::{EdgeError, EdgeResult};
 
@@ -53,18 +53,22 @@ impl Schema {
 
     /// Runs the steps after `from` and records the new version.
     pub fn upgrade(&self, sql: &SqlStorage, from: usize) -> EdgeResult<()> {
-        for step in self.steps.get(from..).unwrap_or_default() {
-            sql.exec(step, None)?;
-        }
-        sql.exec(
+        // One script, one call: each call crosses into JavaScript, and a
+        // new conversation runs every step.
+        let mut script: String = self
+            .steps
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .map(|step| format!("{};\n", step.trim_end().trim_end_matches(';')))
+            .collect();
+        script.push_str(&format!(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-             DELETE FROM schema_version;",
-            None,
-        )?;
-        sql.exec(
-            "INSERT INTO schema_version (version) VALUES (?)",
-            vec![SqlStorageValue::from(self.steps.len() as i64)],
-        )?;
+             DELETE FROM schema_version;
+             INSERT INTO schema_version (version) VALUES ({});",
+            self.steps.len()
+        ));
+        sql.exec(&script, None)?;
         Ok(())
     }
 
