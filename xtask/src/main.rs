@@ -58,7 +58,7 @@ fn main() -> ExitCode {
         Some("deploy") => deploy(args[1..].iter().any(|a| a == "--dry-run")),
         Some("fuzz") => seconds_arg(&args[1..]).and_then(fuzz),
         Some("bench") => bench(args[1..].iter().any(|a| a == "--check")),
-        Some("profile-relay") => profile_relay(),
+        Some("profile-relay") => conversations_arg(&args[1..]).and_then(profile_relay),
         Some("size") => size_command(args[1..].iter().any(|a| a == "--record")),
         Some("admin") => first_admin(&args[1..]),
         Some("kb") => kb::Kb::parse(&args[1..]).and_then(|kb| kb.run()),
@@ -75,7 +75,7 @@ fn main() -> ExitCode {
         Some("floor-relay") => port_arg(&args[1..]).and_then(bench::floor::serve),
         _ => {
             eprintln!(
-                "usage: cargo xtask dev [--port N] | test | build [--tests] | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | profile-relay | size [--record] | kb import|export DIR --channel ID | eval-ai DIR [--misses] | admin EMAIL NAME"
+                "usage: cargo xtask dev [--port N] | test | build [--tests] | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | profile-relay [--conversations 10|100|1000] | size [--record] | kb import|export DIR --channel ID | eval-ai DIR [--misses] | admin EMAIL NAME"
             );
             return ExitCode::from(2);
         }
@@ -326,11 +326,12 @@ fn bench(check: bool) -> Result<(), Error> {
     bench::run(check)
 }
 
-/// Builds, then profiles Charla's relay under load (see bench/profile.rs).
-fn profile_relay() -> Result<(), Error> {
+/// Builds, then profiles Charla's relay under one of the bench's loads (see
+/// bench/profile.rs).
+fn profile_relay(conversations: usize) -> Result<(), Error> {
     tools::ensure(tools::Need::Test)?;
     build::all(EdgeBuild::Release)?;
-    bench::profile_relay()
+    bench::profile_relay(conversations)
 }
 
 /// Fuzzes the edge's frame decoder for a bounded time, starting from the
@@ -359,6 +360,16 @@ fn seconds_arg(args: &[String]) -> Result<u64, Error> {
         [flag, seconds] if flag == "--seconds" => seconds
             .parse()
             .map_err(|_| Error::Check(format!("--seconds takes a number, not {seconds}"))),
+        other => Err(Error::Check(format!("unknown arguments {other:?}"))),
+    }
+}
+
+fn conversations_arg(args: &[String]) -> Result<usize, Error> {
+    match args {
+        [] => Ok(100),
+        [flag, count] if flag == "--conversations" => count
+            .parse()
+            .map_err(|_| Error::Check(format!("--conversations takes a number, not {count}"))),
         other => Err(Error::Check(format!("unknown arguments {other:?}"))),
     }
 }

@@ -27,30 +27,53 @@ pub use report::Report;
 
 /// Profiles Charla's relay under load (workerd's V8 inspector) and writes
 /// where the time goes: `bench/relay-profile.md`, and the profile itself as
-/// `bench/out/relay.cpuprofile` for DevTools.
-pub fn profile_relay() -> Result<(), Error> {
+/// `bench/out/relay.cpuprofile` for DevTools. `conversations` picks one of
+/// the bench's loads; 100 is the one the committed profile comes from.
+pub fn profile_relay(conversations: usize) -> Result<(), Error> {
     let runtime = tokio::runtime::Runtime::new().map_err(io("starting tokio"))?;
-    let profiled = runtime.block_on(relay::profile())?;
+    let profiled = runtime.block_on(relay::profile(conversations))?;
+    let suffix = match conversations {
+        100 => String::new(),
+        other => format!("-{other}"),
+    };
     let out = paths::root().join("bench");
     std::fs::create_dir_all(out.join("out")).map_err(io("creating bench/out"))?;
     write(
-        out.join("out").join("relay.cpuprofile"),
+        out.join("out").join(format!("relay{suffix}.cpuprofile")),
         &profiled.profile.to_string(),
+    )?;
+    write(
+        out.join("out")
+            .join(format!("relay{suffix}-opening.cpuprofile")),
+        &profiled.opening.1.to_string(),
     )?;
     let md = format!(
         "# Where Charla's relay spends its time\n\n\
-         Written by `cargo xtask profile-relay` on {} at commit `{}`: 100 \
-         conversations, 20 messages each, sampled every 100 µs by workerd's V8 \
+         Written by `cargo xtask profile-relay` on {} at commit `{}`: {} \
+         conversations, {} messages each, sampled every 100 µs by workerd's V8 \
          inspector. Self time per function (the time with it on top of the stack); \
          native work (SQLite, sockets) counts to the JavaScript function that called \
          it. workerd's CPU time per message in this run (sampling included): \
-         {:.2} ms.\n\n{}",
+         {:.2} ms; messages that took longer than 10 s: {}.\n\n\
+         ## Relaying\n\n{}\n\
+         ## Opening the conversations\n\n\
+         Each created over HTTP, its visitor's and its operator's sockets joined; \
+         sampled from before the first until the isolate answered after the last.\n\n{}",
         report::today(),
         report::commit(),
+        profiled.conversations,
+        profiled.messages_each,
         profiled.cpu_ms_per_message,
-        profiled.breakdown.markdown(profiled.messages, 40)
+        profiled.lost,
+        profiled
+            .breakdown
+            .markdown(profiled.messages, "message", 40),
+        profiled
+            .opening
+            .0
+            .markdown(profiled.conversations, "conversation", 25)
     );
-    write(out.join("relay-profile.md"), &md)?;
+    write(out.join(format!("relay-profile{suffix}.md")), &md)?;
     println!("{md}");
     Ok(())
 }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as Ws;
@@ -20,10 +20,27 @@ use crate::cmd::Error;
 /// How often V8 samples the stack, µs (its default is 1,000).
 const SAMPLING_INTERVAL_US: u64 = 100;
 
+/// How long the inspector may take to answer: an isolate answers only
+/// between its events, so a backlog delays it.
+const ANSWER_WITHIN: Duration = Duration::from_secs(300);
+
 /// A profiling session on one isolate.
 pub struct Profiler {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
     next_id: u64,
+}
+
+/// What V8 holds in an isolate, MB, measured after a full garbage
+/// collection.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct HeapUsage {
+    /// Live JavaScript objects.
+    pub used_mb: f64,
+    /// The heap V8 has reserved for them.
+    pub total_mb: f64,
+    /// Array buffers outside the heap, the WebAssembly module's memory among
+    /// them.
+    pub buffers_mb: f64,
 }
 
 /// Where the time went: self time by function, summed over the profile.
@@ -84,6 +101,18 @@ impl Profiler {
         Ok(result["profile"].take())
     }
 
+    /// Collects garbage, then asks V8 what the isolate holds.
+    pub async fn heap_usage(&mut self) -> Result<HeapUsage, Error> {
+        self.call("HeapProfiler.collectGarbage", json!({})).await?;
+        let usage = self.call("Runtime.getHeapUsage", json!({})).await?;
+        let mb = |field: &str| usage[field].as_f64().unwrap_or(0.0) / 1_048_576.0;
+        Ok(HeapUsage {
+            used_mb: mb("usedSize"),
+            total_mb: mb("totalSize"),
+            buffers_mb: mb("backingStorageSize"),
+        })
+    }
+
     /// Sends one command and waits for its answer, skipping events.
     async fn call(&mut self, method: &str, params: Value) -> Result<Value, Error> {
         self.next_id += 1;
@@ -94,9 +123,14 @@ impl Profiler {
             .await
             .map_err(|e| Error::Check(format!("{method}: {e}")))?;
         loop {
-            let frame = tokio::time::timeout(Duration::from_secs(60), self.socket.next())
+            let frame = tokio::time::timeout(ANSWER_WITHIN, self.socket.next())
                 .await
-                .map_err(|_| Error::Check(format!("{method}: no answer within 60 s")))?;
+                .map_err(|_| {
+                    Error::Check(format!(
+                        "{method}: no answer within {} s",
+                        ANSWER_WITHIN.as_secs()
+                    ))
+                })?;
             let Some(Ok(Ws::Text(text))) = frame else {
                 if matches!(frame, Some(Ok(_))) {
                     continue;
@@ -155,8 +189,9 @@ pub fn breakdown(profile: &Value) -> Result<Breakdown, Error> {
 
 impl Breakdown {
     /// The largest `count` functions as a Markdown table, with each one's
-    /// time per relayed message.
-    pub fn markdown(&self, messages: usize, count: usize) -> String {
+    /// time per `unit` (a relayed message, an opened conversation) of which
+    /// there were `units`.
+    pub fn markdown(&self, units: usize, unit: &str, count: usize) -> String {
         let busy: f64 = self
             .functions
             .iter()
@@ -164,13 +199,13 @@ impl Breakdown {
             .map(|(.., ms)| ms)
             .sum();
         let mut md = format!(
-            "Sampled {:.0} ms, of which {:.0} ms busy, over {messages} relayed messages: \
-             {:.0} µs busy per message.\n\n\
-             | function | where | self ms | µs per message | share of busy |\n\
+            "Sampled {:.0} ms, of which {:.0} ms busy, over {units} × {unit}: \
+             {:.0} µs busy per {unit}.\n\n\
+             | function | where | self ms | µs per {unit} | share of busy |\n\
              |---|---|---:|---:|---:|\n",
             self.total_ms,
             busy,
-            busy * 1000.0 / messages.max(1) as f64
+            busy * 1000.0 / units.max(1) as f64
         );
         for (name, place, ms) in self
             .functions
@@ -184,7 +219,7 @@ impl Breakdown {
                 name.replace('|', "\\|"),
                 place,
                 ms,
-                ms * 1000.0 / messages.max(1) as f64,
+                ms * 1000.0 / units.max(1) as f64,
                 ms * 100.0 / busy.max(f64::MIN_POSITIVE)
             );
         }
@@ -241,8 +276,9 @@ mod tests {
                 ("(idle)".to_owned(), String::new(), 2.0),
             ]
         );
-        let md = found.markdown(2, 10);
+        let md = found.markdown(2, "message", 10);
         assert!(md.contains("4 ms busy"), "{md}");
+        assert!(md.contains("2000 µs busy per message"), "{md}");
         assert!(
             md.contains("| `fetch` | shim.js | 4.0 | 2000.0 | 100.0 % |"),
             "{md}"

@@ -33,7 +33,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message as Ws;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::profile::{breakdown, Breakdown, Profiler};
+use super::profile::{breakdown, Breakdown, HeapUsage, Profiler};
 use crate::cmd::{io, step, Error};
 
 /// Rate limits off: one machine is one address for thousands of sockets.
@@ -79,6 +79,8 @@ pub struct IdleRun {
     pub server: &'static str,
     /// Conversations (two sockets each).
     pub conversations: usize,
+    /// Resident memory once the server started, before any conversation, MB.
+    pub rss_start_mb: f64,
     /// Resident memory right after the load, MB.
     pub rss_busy_mb: f64,
     /// Resident memory after sitting idle, MB.
@@ -86,6 +88,9 @@ pub struct IdleRun {
     /// For Charla: of the conversations woken after the idle time, how many
     /// objects had to start again (evicted while their sockets stayed open).
     pub woken_after_hibernation: Option<String>,
+    /// For Charla, after the idle time and a full garbage collection: what
+    /// V8 itself holds of the resident memory (see [`HeapUsage`]).
+    pub heap: Option<HeapUsage>,
 }
 
 /// The relay benchmarks.
@@ -113,6 +118,7 @@ pub async fn measure() -> Result<Relay, Error> {
                 kind.name()
             ));
             let server = Server::start(kind).await?;
+            let rss_start = rss_mb(&server.pids());
             let pairs = server.pairs(k).await?;
             let sampler = Sampler::start(server.pids());
             let cpu_before = cpu_seconds(&server.pids());
@@ -134,7 +140,7 @@ pub async fn measure() -> Result<Relay, Error> {
                 lost,
             });
             if k == 1_000 {
-                idle.push(server.idle(&pairs, m).await?);
+                idle.push(server.idle(&pairs, m, rss_start).await?);
             }
             drop(pairs);
             drop(server);
@@ -146,21 +152,36 @@ pub async fn measure() -> Result<Relay, Error> {
 /// What one profiled run of Charla's relay found.
 #[derive(Debug, Clone)]
 pub struct Profiled {
+    /// Conversations at once.
+    pub conversations: usize,
+    /// Messages each visitor sent.
+    pub messages_each: usize,
     /// Messages relayed while sampling.
     pub messages: usize,
+    /// Messages that took longer than the bench's 10 s.
+    pub lost: usize,
     /// CPU time workerd spent per relayed message while sampling, ms (the
     /// sampling itself adds to it).
     pub cpu_ms_per_message: f64,
-    /// Where workerd's time went.
+    /// Where workerd's time went under the load.
     pub breakdown: Breakdown,
-    /// The profile itself, for DevTools.
+    /// The profile of the load itself, for DevTools.
     pub profile: serde_json::Value,
+    /// Where workerd's time went while the conversations were opened (each
+    /// created, both sockets joined), and its profile.
+    pub opening: (Breakdown, serde_json::Value),
 }
 
-/// Charla's relay under the 100-conversation load while workerd's V8
-/// inspector samples its isolate.
-pub async fn profile() -> Result<Profiled, Error> {
-    let (k, m) = SCENARIOS[1];
+/// Charla's relay under the bench's load with `conversations` conversations
+/// while workerd's V8 inspector samples its isolate. Messages that took too
+/// long are counted, not an error: the profile shows why.
+pub async fn profile(conversations: usize) -> Result<Profiled, Error> {
+    let Some(&(k, m)) = SCENARIOS.iter().find(|(k, _)| *k == conversations) else {
+        return Err(Error::Check(format!(
+            "the bench runs {:?} conversations, not {conversations}",
+            SCENARIOS.map(|(k, _)| k)
+        )));
+    };
     step(&format!(
         "profiling Charla's relay with {k} conversations × {m} messages"
     ));
@@ -168,23 +189,28 @@ pub async fn profile() -> Result<Profiled, Error> {
     let Server::Charla { edge, .. } = &server else {
         return Err(Error::Check("not Charla's edge".into()));
     };
-    let pairs = server.pairs(k).await?;
+    // Attached before the conversations open: an isolate still busy with
+    // their work answers the inspector only when it is done.
     let mut profiler = Profiler::attach(edge.inspector_port()).await?;
+    profiler.start().await?;
+    let pairs = server.pairs(k).await?;
+    step("conversations open; waiting for the isolate to finish their work");
+    let opening = profiler.stop().await?;
+    step("relaying");
     profiler.start().await?;
     let cpu_before = cpu_seconds(&server.pids());
     let (latencies, _, lost) = load(&pairs, m).await;
     let cpu = cpu_seconds(&server.pids()) - cpu_before;
     let profile = profiler.stop().await?;
-    if lost > 0 {
-        return Err(Error::Check(format!(
-            "{lost} messages lost while profiling"
-        )));
-    }
     Ok(Profiled {
+        conversations: k,
+        messages_each: m,
         messages: latencies.len(),
+        lost,
         cpu_ms_per_message: cpu * 1000.0 / latencies.len().max(1) as f64,
         breakdown: breakdown(&profile)?,
         profile,
+        opening: (breakdown(&opening)?, opening),
     })
 }
 
@@ -405,11 +431,20 @@ impl Server {
     }
 
     /// Leaves the conversations idle, then measures what they hold.
-    async fn idle(&self, pairs: &[Pair], m: usize) -> Result<IdleRun, Error> {
+    async fn idle(&self, pairs: &[Pair], m: usize, rss_start: f64) -> Result<IdleRun, Error> {
         step("relay: 1,000 idle conversations");
         let rss_busy = rss_mb(&self.pids());
         tokio::time::sleep(IDLE).await;
         let rss_idle = rss_mb(&self.pids());
+        let heap = match self {
+            Server::Charla { edge, .. } => Some(
+                Profiler::attach(edge.inspector_port())
+                    .await?
+                    .heap_usage()
+                    .await?,
+            ),
+            Server::Process { .. } => None,
+        };
         let woken = match self {
             Server::Charla { edge, .. } => {
                 let before = edge.log().matches(CONVERSATION_STARTED).count();
@@ -431,9 +466,11 @@ impl Server {
                 Server::Process { kind, .. } => kind.name(),
             },
             conversations: pairs.len(),
+            rss_start_mb: rss_start,
             rss_busy_mb: rss_busy,
             rss_idle_mb: rss_idle,
             woken_after_hibernation: woken,
+            heap,
         })
     }
 }
