@@ -819,7 +819,8 @@ pub fn pending(messages: &[Message]) -> Pending<'_> {
             | MessageKind::Rated { .. }
             | MessageKind::File { .. }
             | MessageKind::Sourced { .. }
-            | MessageKind::Unsure { .. } => Pending::Nothing,
+            | MessageKind::Unsure { .. }
+            | MessageKind::Offline => Pending::Nothing,
         },
         _ => Pending::Nothing,
     }

@@ -13,8 +13,8 @@ use crate::channel::Language;
 use crate::files::Attachment;
 use crate::ids::{ClientMsgId, Seq};
 use crate::protocol::{
-    Attending, Author, ClientFrame, Message, Note, Notice, Problem, ReadMark, Role, ServerFrame,
-    VisitorDetails,
+    Attending, Author, ClientFrame, Message, MessageKind, Note, Notice, Problem, ReadMark, Role,
+    ServerFrame, VisitorDetails,
 };
 use crate::rating::Rating;
 
@@ -166,6 +166,21 @@ impl ChatLog {
     /// Who else is typing.
     pub fn typing(&self) -> &[Author] {
         &self.typing
+    }
+
+    /// Whether the conversation went to people while nobody was on duty
+    /// and none has taken it since: the newest word from the edge or an
+    /// operator is the out-of-hours notice ([`MessageKind::Offline`]), and
+    /// no operator holds it. The visitor's window then offers the offline
+    /// form.
+    pub fn offline_offered(&self) -> bool {
+        !matches!(self.attending, Some(Attending::Online { .. }))
+            && self
+                .messages
+                .values()
+                .rev()
+                .find(|m| matches!(m.author.role, Role::System | Role::Operator))
+                .is_some_and(|m| m.kind == MessageKind::Offline)
     }
 
     /// An answer being written (its author and its text so far), until
@@ -449,7 +464,7 @@ impl ChatLog {
 mod tests {
     use super::*;
     use crate::ids::{ConversationId, OperatorId, ParticipantId};
-    use crate::protocol::{ErrorCode, MessageKind, Role, PROTOCOL_VERSION};
+    use crate::protocol::{ErrorCode, PROTOCOL_VERSION};
 
     fn id(text: &str) -> ClientMsgId {
         ClientMsgId::parse(text).unwrap()
@@ -772,6 +787,41 @@ mod tests {
             name: "Charla".into(),
         };
         message(seq, author, &format!("s{seq}"))
+    }
+
+    #[test]
+    fn the_offline_form_is_offered_after_an_out_of_hours_hand_off_until_an_operator_takes_it() {
+        let mut log = connected(0);
+        log.apply(history(vec![system(1)], false));
+        assert!(!log.offline_offered(), "a plain notice offers nothing");
+        let mut closed = system(2);
+        closed.kind = MessageKind::Offline;
+        log.apply(ServerFrame::Message { message: closed });
+        log.apply(ServerFrame::Attending {
+            attending: Attending::Waiting { place: 1 },
+        });
+        assert!(log.offline_offered());
+        log.apply(ServerFrame::Message {
+            message: message(3, visitor(), "v"),
+        });
+        assert!(
+            log.offline_offered(),
+            "the visitor writing more changes nothing"
+        );
+        log.apply(ServerFrame::Attending {
+            attending: Attending::Online {
+                operator: "Ana".into(),
+                color: String::new(),
+            },
+        });
+        assert!(!log.offline_offered(), "someone took it");
+        log.apply(ServerFrame::Attending {
+            attending: Attending::Waiting { place: 1 },
+        });
+        log.apply(ServerFrame::Message {
+            message: message(4, operator(), "o"),
+        });
+        assert!(!log.offline_offered(), "an operator answered after it");
     }
 
     #[test]

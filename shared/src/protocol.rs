@@ -185,6 +185,11 @@ pub enum MessageKind {
         #[serde(default)]
         person: bool,
     },
+    /// The conversation went to people while nobody is on duty (outside
+    /// the channel's office hours): a system message with the channel's
+    /// out-of-hours text, under which the visitor's window offers the
+    /// offline form until an operator takes the conversation.
+    Offline,
 }
 
 /// An article an answer quotes, with its page on the channel's help site.

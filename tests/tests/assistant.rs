@@ -6,7 +6,8 @@
 //! "talk to a person" button handing the conversation to the queue with
 //! the reason in a note for operators, and the assistant quiet from then
 //! on; then, in headless Chromium, a cited answer in the widget, with
-//! axe-core on it, and the hand-off from its button.
+//! axe-core on it, the hand-off from its button, and after hours the
+//! offline form under the out-of-hours message.
 //!
 //! The suite starts one edge; each scenario has a conversation of its own.
 
@@ -31,7 +32,7 @@ use charla_tests::model::{Behaviour, FakeModel};
 use charla_tests::seed::{DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
 use charla_tests::ui::{
     click, click_containing, in_widget, open_widget, shown_widget_element, sign_in_as,
-    type_into_widget, widget_texts, widget_texts_of,
+    type_into_widget, widget_element, widget_texts, widget_texts_of,
 };
 use charla_tests::HarnessResult;
 use fantoccini::key::Key;
@@ -425,6 +426,11 @@ async fn outside_office_hours_nobody_is_promised(edge: &LocalEdge, api: &Api, an
         .texts_for(Language::Es)
         .out_of_hours_message;
     assert_eq!(told.text, closed);
+    assert_eq!(
+        told.kind,
+        MessageKind::Offline,
+        "the widget offers its form"
+    );
     assert!(matches!(
         visitor.next_attending().await,
         Attending::Waiting { .. }
@@ -704,7 +710,108 @@ async fn the_widget_shows_the_source_and_offers_a_person(
     })
     .await?;
     visitor.close().await?;
+    after_hours_the_widget_offers_the_offline_form(&driver, edge, api, ana).await?;
     admins_write_articles_in_the_console(&driver, edge, api, ana).await
+}
+
+/// A conversation that began in office hours asks for a person after
+/// closing time: under the channel's out-of-hours message, in the log, the
+/// widget offers the offline form, and the message left there reaches the
+/// channel's operators. The message box stays: the conversation waits in
+/// the queue for the morning.
+async fn after_hours_the_widget_offers_the_offline_form(
+    driver: &Chromedriver,
+    edge: &LocalEdge,
+    api: &Api,
+    ana: &str,
+) -> HarnessResult<()> {
+    // The channel takes offline messages when the page loads, and is open.
+    api.configure(ana, SHOP, |s| s.options.offline_messages = true);
+    let visitor = driver.session().await?;
+    visitor
+        .goto(&format!("{}/embed.html?channel={SHOP}", edge.url()))
+        .await?;
+    open_widget(&visitor).await?;
+    type_into_widget(&visitor, "how do I reset my password?").await?;
+    eventually("the assistant's answer", || async {
+        let answered = in_widget(
+            &visitor,
+            "return root.querySelectorAll('.charla-role-assistant').length > 0;",
+        )
+        .await;
+        (answered == serde_json::Value::Bool(true)).then_some(())
+    })
+    .await?;
+    let form = "return [root.querySelector('.charla-closed').hidden,
+                        root.querySelector('.charla-closed-message').hidden,
+                        root.querySelector('.charla-offline').hidden,
+                        root.querySelector('.charla-live').hidden];";
+    assert_eq!(
+        in_widget(&visitor, form).await,
+        serde_json::json!([true, true, false, false]),
+        "no form while the channel is open"
+    );
+    api.configure(ana, SHOP, |s| {
+        s.options.hours = Some(OfficeHours {
+            time_zone: "Europe/Madrid".into(),
+            week: Default::default(),
+            exceptions: Vec::new(),
+        });
+    });
+    api.advance_clock(31_000, ana);
+    type_into_widget(&visitor, "I want to talk to a person").await?;
+    let closed = charla_shared::channel::ChannelOptions::default()
+        .texts_for(Language::En)
+        .out_of_hours_message;
+    eventually(
+        "the out-of-hours message with the form under it",
+        || async {
+            let shown = widget_texts(&visitor)
+                .await
+                .is_some_and(|t| t.contains(&closed));
+            (shown
+                && in_widget(&visitor, form).await
+                    == serde_json::json!([false, true, false, false]))
+            .then_some(())
+        },
+    )
+    .await?;
+    let violations = serious_accessibility_violations(&visitor).await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+    let left = "Please call me back tomorrow morning.";
+    for (field, typed) in [
+        ("#charla-offline-name", "Jo"),
+        ("#charla-offline-email", "jo@example.com"),
+        ("#charla-offline-text", left),
+    ] {
+        widget_element(&visitor, field)
+            .await?
+            .send_keys(typed)
+            .await?;
+    }
+    widget_element(&visitor, ".charla-offline button")
+        .await?
+        .click()
+        .await?;
+    eventually("the thanks", || async {
+        (in_widget(
+            &visitor,
+            "return [root.querySelector('.charla-offline-status').textContent,
+                     root.querySelector('.charla-offline').hidden]",
+        )
+        .await
+            == serde_json::json!(["Thank you: we will answer by e-mail.", true]))
+        .then_some(())
+    })
+    .await?;
+    let listed = api.get(&routes::offline_messages(&shop()), Some(ana));
+    assert!(listed.body.contains(left), "{}", listed.body);
+    api.configure(ana, SHOP, |s| {
+        s.options.hours = None;
+        s.options.offline_messages = false;
+    });
+    visitor.close().await?;
+    Ok(())
 }
 
 /// In the console, an admin edits an article of the channel's knowledge

@@ -326,11 +326,13 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                 <p class="charla-status" role="status">{status}</p>
                 <OutOfHours
                     controller=offline
+                    // Inside a conversation the out-of-hours notice is in
+                    // the log already.
                     message=Signal::derive(move || {
-                        if state.with(WidgetState::busy) {
-                            channel_text(|c| c.unavailable_message)
-                        } else {
-                            channel_text(|c| c.out_of_hours_message)
+                        match state.with(|s| (s.busy(), s.out_of_hours())) {
+                            (true, _) => channel_text(|c| c.unavailable_message),
+                            (false, true) => channel_text(|c| c.out_of_hours_message),
+                            (false, false) => String::new(),
                         }
                     })
                     prompt=Signal::derive(move || channel_text(|c| c.offline_prompt))

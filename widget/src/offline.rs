@@ -1,5 +1,6 @@
 //! Outside office hours: the channel's out-of-hours message and, when the
-//! channel takes them, a form to leave a message with an e-mail address.
+//! channel takes them, a form to leave a message with an e-mail address;
+//! also under a conversation handed to people while nobody is on duty.
 //! The browser's own form checks (required fields, an e-mail address, the
 //! lengths the edge allows) speak the visitor's language; the edge checks
 //! again and its refusal shows beside the button.
@@ -45,8 +46,10 @@ pub fn OutOfHours(
         controller.leave_message(value(name), value(email), written);
     };
     view! {
-        <div class="charla-closed" hidden=move || !state.with(|s| s.out_of_hours())>
-            <p class="charla-closed-message">{message}</p>
+        <div class="charla-closed" hidden=move || !state.with(|s| s.offers_offline_form())>
+            <p class="charla-closed-message" hidden=move || message.with(String::is_empty)>
+                {message}
+            </p>
             <form
                 class="charla-offline"
                 hidden=move || !takes_messages() || offline.get() == OfflineForm::Sent

@@ -84,6 +84,14 @@ impl WidgetState {
         self.closed || self.busy
     }
 
+    /// Whether the window offers the offline form: no conversation can
+    /// start (office hours, a full queue), or the one going went to people
+    /// while nobody is on duty and none has taken it yet.
+    pub fn offers_offline_form(&self) -> bool {
+        self.out_of_hours()
+            || (self.closing() == Closing::Open && self.chat.log().offline_offered())
+    }
+
     /// Whether it is the full queue, not the hours, that keeps the visitor
     /// from starting a conversation.
     pub fn busy(&self) -> bool {
@@ -579,6 +587,26 @@ mod tests {
         assert!(!state.send_offline(), "kept once");
         state.set_closed(false, false);
         assert!(!state.out_of_hours());
+    }
+
+    #[test]
+    fn a_conversation_handed_over_after_hours_offers_the_form_until_it_ends() {
+        let mut state = welcomed();
+        state.receive(live(1, Role::Visitor));
+        assert!(!state.offers_offline_form());
+        let ServerFrame::Message { mut message } = live(2, Role::System) else {
+            unreachable!()
+        };
+        message.kind = MessageKind::Offline;
+        state.receive(ServerFrame::Message { message });
+        assert!(state.offers_offline_form());
+        assert!(!state.out_of_hours(), "the message box stays");
+        let ServerFrame::Message { mut message } = live(3, Role::System) else {
+            unreachable!()
+        };
+        message.kind = MessageKind::Closed;
+        state.receive(ServerFrame::Message { message });
+        assert!(!state.offers_offline_form(), "the rating takes its place");
     }
 
     #[test]

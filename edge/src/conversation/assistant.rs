@@ -243,8 +243,9 @@ impl Conversation {
 
     /// Hands the conversation to the queue: operators get a note that says
     /// why, the visitor is told a person is coming (outside office hours,
-    /// the channel's out-of-hours message), and the channel's inbox queues
-    /// it (or assigns it at once).
+    /// the channel's out-of-hours message, under which the widget offers
+    /// the offline form), and the channel's inbox queues it (or assigns it
+    /// at once).
     async fn hand_over(&self, meta: &Meta, reason: Reason) -> EdgeResult<()> {
         let charla = Author {
             role: Role::System,
@@ -267,8 +268,14 @@ impl Conversation {
             let text = known.closed_texts.get(&meta.language)?;
             (!open && !text.trim().is_empty()).then(|| text.clone())
         });
-        let told = closed.unwrap_or_else(|| BuiltIn::of(meta.language).handed_off.to_owned());
-        let said = self.system_says(told, MessageKind::Text)?;
+        let (told, kind) = match closed {
+            Some(text) => (text, MessageKind::Offline),
+            None => (
+                BuiltIn::of(meta.language).handed_off.to_owned(),
+                MessageKind::Text,
+            ),
+        };
+        let said = self.system_says(told, kind)?;
         self.report(meta, &said)?;
         self.wait_for_person(meta).await;
         Ok(())
