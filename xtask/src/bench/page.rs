@@ -217,6 +217,7 @@ async fn isolation(driver: &Chromedriver, edge: &LocalEdge) -> Result<Isolation,
              const css = '/widget/widget.css';
              const heap = () => performance.memory ? performance.memory.usedJSHeapSize : 0;
              const markup = '<div class=\"charla\"><button class=\"charla-bubble\">Chat</button></div>';
+             let failed = 0;
              async function shadows(n) {
                const start = performance.now(), before = heap();
                await Promise.all(Array.from({length: n}, () => new Promise(resolve => {
@@ -224,6 +225,7 @@ async fn isolation(driver: &Chromedriver, edge: &LocalEdge) -> Result<Isolation,
                  const root = host.attachShadow({mode: 'open'});
                  const link = document.createElement('link');
                  link.rel = 'stylesheet'; link.href = css; link.onload = resolve;
+                 link.onerror = () => { failed += 1; resolve(); };
                  root.appendChild(link);
                  root.appendChild(document.createRange().createContextualFragment(markup));
                  document.body.appendChild(host);
@@ -236,18 +238,26 @@ async fn isolation(driver: &Chromedriver, edge: &LocalEdge) -> Result<Isolation,
                await Promise.all(Array.from({length: n}, () => new Promise(resolve => {
                  const frame = document.createElement('iframe');
                  frame.onload = resolve;
+                 frame.onerror = () => { failed += 1; resolve(); };
                  frame.srcdoc = '<!doctype html><link rel=stylesheet href=\"' + css + '\">' + markup;
                  document.body.appendChild(frame);
                })));
                document.body.offsetHeight;
                return [performance.now() - start, heap() - before];
              }
-             shadows(20).then(s => frames(20).then(f => done({s, f})));",
+             shadows(20).then(s => frames(20).then(f => done({s, f, failed})));",
             vec![],
         )
         .await
         .map_err(HarnessError::from)?;
     client.close().await.map_err(HarnessError::from)?;
+    // A stylesheet that failed to load would make its shell look fast
+    // (and one that never settled timed the script out).
+    if measured["failed"].as_u64() != Some(0) {
+        return Err(Error::Check(format!(
+            "isolation: the stylesheet failed to load: {measured}"
+        )));
+    }
     let number = |v: &Value| v.as_f64().unwrap_or(0.0);
     Ok(Isolation {
         count: 20,
