@@ -85,6 +85,9 @@ pub struct IdleRun {
     pub rss_busy_mb: f64,
     /// Resident memory after sitting idle, MB.
     pub rss_idle_mb: f64,
+    /// The same, per process, largest first (wrangler runs two workerd
+    /// processes).
+    pub rss_idle_each_mb: Vec<f64>,
     /// For Charla: of the conversations woken after the idle time, how many
     /// objects had to start again (evicted while their sockets stayed open).
     pub woken_after_hibernation: Option<String>,
@@ -119,6 +122,15 @@ pub async fn measure() -> Result<Relay, Error> {
             ));
             let server = Server::start(kind).await?;
             let rss_start = rss_mb(&server.pids());
+            // Attached before any conversation opens: attaching to an
+            // isolate that already holds a thousand objects left workerd and
+            // wrangler's inspector proxy growing by gigabytes.
+            let mut inspector = match (&server, k) {
+                (Server::Charla { edge, .. }, 1_000) => {
+                    Some(Profiler::attach(edge.inspector_port()).await?)
+                }
+                _ => None,
+            };
             let pairs = server.pairs(k).await?;
             let sampler = Sampler::start(server.pids());
             let cpu_before = cpu_seconds(&server.pids());
@@ -140,7 +152,11 @@ pub async fn measure() -> Result<Relay, Error> {
                 lost,
             });
             if k == 1_000 {
-                idle.push(server.idle(&pairs, m, rss_start).await?);
+                idle.push(
+                    server
+                        .idle(&pairs, m, rss_start, inspector.as_mut())
+                        .await?,
+                );
             }
             drop(pairs);
             drop(server);
@@ -431,19 +447,29 @@ impl Server {
     }
 
     /// Leaves the conversations idle, then measures what they hold.
-    async fn idle(&self, pairs: &[Pair], m: usize, rss_start: f64) -> Result<IdleRun, Error> {
+    async fn idle(
+        &self,
+        pairs: &[Pair],
+        m: usize,
+        rss_start: f64,
+        inspector: Option<&mut Profiler>,
+    ) -> Result<IdleRun, Error> {
         step("relay: 1,000 idle conversations");
         let rss_busy = rss_mb(&self.pids());
         tokio::time::sleep(IDLE).await;
         let rss_idle = rss_mb(&self.pids());
-        let heap = match self {
-            Server::Charla { edge, .. } => Some(
-                Profiler::attach(edge.inspector_port())
-                    .await?
-                    .heap_usage()
-                    .await?,
-            ),
-            Server::Process { .. } => None,
+        let mut rss_idle_each: Vec<f64> = self.pids().iter().map(|pid| rss_mb(&[*pid])).collect();
+        rss_idle_each.sort_by(|a, b| b.total_cmp(a));
+        // An isolate busy with a backlog answers late; the figure is then
+        // left out rather than holding up the bench.
+        let heap = match inspector {
+            Some(inspector) => {
+                tokio::time::timeout(Duration::from_secs(60), inspector.heap_usage())
+                    .await
+                    .ok()
+                    .transpose()?
+            }
+            None => None,
         };
         let woken = match self {
             Server::Charla { edge, .. } => {
@@ -469,6 +495,7 @@ impl Server {
             rss_start_mb: rss_start,
             rss_busy_mb: rss_busy,
             rss_idle_mb: rss_idle,
+            rss_idle_each_mb: rss_idle_each,
             woken_after_hibernation: woken,
             heap,
         })

@@ -271,9 +271,20 @@ impl Report {
                 || "—".to_owned(),
                 |h| format!("{:.0} / {:.0} / {:.0}", h.used_mb, h.total_mb, h.buffers_mb),
             );
+            let each = match idle.rss_idle_each_mb.as_slice() {
+                [_] | [] => String::new(),
+                several => format!(
+                    " ({})",
+                    several
+                        .iter()
+                        .map(|mb| format!("{mb:.0}"))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                ),
+            };
             let _ = writeln!(
                 md,
-                "| {} | {:.0} | {:.0} | {:.0} | {heap} | {} |",
+                "| {} | {:.0} | {:.0} | {:.0}{each} | {heap} | {} |",
                 idle.server,
                 idle.rss_start_mb,
                 idle.rss_busy_mb,
