@@ -138,6 +138,21 @@ impl Said {
             .collect()
     }
 
+    /// Whether the person at `position` is who something is for ("sizes
+    /// for tall people", "tallas para personas altas"), not who the
+    /// visitor wants: "for" right before them, or before their article,
+    /// unless the visitor is asking for them ("I'm asking for a human") or
+    /// to be put through to them ("me transfere para um humano").
+    fn beneficiary(&self, position: usize) -> bool {
+        let before = |n: usize| position.checked_sub(n).map(|i| self.words[i].as_str());
+        let at = match before(1) {
+            Some(word) if ARTICLES.contains(&word) => 2,
+            _ => 1,
+        };
+        before(at).is_some_and(|w| PURPOSE.contains(&w))
+            && !before(at + 1).is_some_and(|w| ASKING.iter().chain(TALK).any(|a| matches(a, w)))
+    }
+
     /// Whether a negation comes in the four words before `position` ("no
     /// need for a human").
     fn negated(&self, position: usize) -> bool {
@@ -184,7 +199,7 @@ fn asks_for_a_person(said: &Said) -> bool {
         .into_iter()
         .map(|n| (n, true))
         .chain(said.positions(SOMEONE).into_iter().map(|n| (n, false)))
-        .filter(|(n, _)| !said.negated(*n))
+        .filter(|(n, _)| !said.negated(*n) && !said.beneficiary(*n))
         .collect();
     if nouns.is_empty() {
         return false;
@@ -283,6 +298,17 @@ fn shouting(text: &str) -> bool {
 const NEGATIONS: &[&str] = &[
     "no", "not", "nao", "never", "nunca", "sin", "without", "sem",
 ];
+
+/// Words that say who something is for.
+const PURPOSE: &[&str] = &["for", "para", "pra"];
+
+/// Articles that may stand between "for" and a person.
+const ARTICLES: &[&str] = &[
+    "a", "an", "the", "un", "una", "um", "uma", "las", "los", "as", "os",
+];
+
+/// Verbs of asking, after which "for a person" is the request itself.
+const ASKING: &[&str] = &["ask*", "pid*", "ped*", "perguntando", "preguntando"];
 
 /// Words that say nothing in a short request ("a person, please").
 const FILLER: &[&str] = &[
@@ -769,6 +795,8 @@ mod tests {
             (Language::En, "representative"),
             (Language::Pt, "quero falar com um atendente"),
             (Language::Pt, "tem alguém aí pra me atender?"),
+            (Language::Pt, "pode me passar para um atendente?"),
+            (Language::En, "I'm asking for a human"),
         ] {
             assert_eq!(reason(language, text), Some(Reason::Asked), "{text}");
         }
@@ -785,6 +813,11 @@ mod tests {
             ),
             (Language::Es, "¿cuánto tarda el envío?"),
             (Language::Pt, "qual o prazo de entrega?"),
+            (Language::Pt, "que tamanhos vocês têm para pessoas altas"),
+            (
+                Language::En,
+                "is there a discount for an employee of a school?",
+            ),
         ] {
             assert_eq!(reason(language, text), None, "{text}");
         }

@@ -95,9 +95,12 @@ impl Analyzer {
 
     /// The concept a single (already folded) word names, if any.
     pub fn concept_of(&self, language: Language, word: &str) -> Option<&'static str> {
-        self.concepts
-            .get(&(language, self.stem(language, word)))
-            .copied()
+        self.concept_of_stem(language, &self.stem(language, word))
+    }
+
+    /// The concept a stem names, if any.
+    pub fn concept_of_stem(&self, language: Language, stem: &str) -> Option<&'static str> {
+        self.concepts.get(&(language, stem.to_owned())).copied()
     }
 
     /// The Snowball stem of one folded word, folded again. Snowball's
