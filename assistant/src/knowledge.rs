@@ -215,6 +215,11 @@ const B: f64 = 0.75;
 /// What a title word and a tag count for, against 1 for a body word.
 const TITLE_WEIGHT: f64 = 3.0;
 const TAG_WEIGHT: f64 = 2.0;
+/// How much an article's score counts the share of the question it covers
+/// (the "coordination factor" of classic Lucene ranking): of two articles
+/// that score alike, the one that has all the question's words ranks first,
+/// not the one that has one of them many times.
+const COORDINATION: f64 = 0.5;
 /// An article that scores this many times the next one's score is a clear
 /// winner, and answers with this share of the confidence threshold.
 const DOMINANCE: f64 = 1.8;
@@ -462,10 +467,11 @@ impl Shelf {
                         matched += 1;
                     }
                 }
+                let coverage = if total > 0.0 { covered / total } else { 0.0 };
                 (score > 0.0).then(|| Ranked {
                     doc: index,
-                    score,
-                    coverage: if total > 0.0 { covered / total } else { 0.0 },
+                    score: score * coverage.powf(COORDINATION),
+                    coverage,
                     matched,
                 })
             })
@@ -803,6 +809,29 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn the_article_with_all_the_words_ranks_before_one_with_a_word_many_times() {
+        let kb = KnowledgeBase::new(vec![
+            article(
+                "abroad",
+                Language::En,
+                "Shipping abroad",
+                "Shipping abroad: shipping to islands, shipping to other countries, shipping by air.",
+            ),
+            article(
+                "costs",
+                Language::En,
+                "Delivery",
+                "Orders over 50 euros go free; below that shipping costs 4 euros.",
+            ),
+            article("gifts", Language::En, "Gift cards", "A gift card costs 10 to 100 euros."),
+            article("rental", Language::En, "Rental", "Renting a bike costs 20 euros a day."),
+            article("hours", Language::En, "Opening hours", "We open at nine."),
+        ]);
+        let first = kb.search(Language::En, "how much is shipping", 3);
+        assert_eq!(first[0].slug, "costs", "{first:?}");
     }
 
     #[test]
