@@ -190,7 +190,8 @@ impl KnowledgeBase {
     /// no article mentions, such as a place or a part, still has one
     /// article that fits it best by far).
     fn confident(&self, best: &Ranked, runner_up: f64) -> bool {
-        best.coverage >= self.threshold
+        (best.coverage >= self.threshold
+            && (best.matched >= 2 || best.topical || best.coverage > ONE_WORD_COVERAGE))
             || (best.coverage >= self.threshold * DOMINANT_COVERAGE
                 && best.matched >= 2
                 && best.score >= DOMINANCE * runner_up)
@@ -220,6 +221,11 @@ const TAG_WEIGHT: f64 = 2.0;
 /// that score alike, the one that has all the question's words ranks first,
 /// not the one that has one of them many times.
 const COORDINATION: f64 = 0.5;
+/// An article that has only one of the question's words, and not in its
+/// title or tags, answers only if that word is more than this share of the
+/// question: "do you sell skateboards?" is not about the privacy article
+/// because it says "we never sell your data".
+const ONE_WORD_COVERAGE: f64 = 0.5;
 /// An article that scores this many times the next one's score is a clear
 /// winner, and answers with this share of the confidence threshold.
 const DOMINANCE: f64 = 1.8;
@@ -242,6 +248,8 @@ struct Shelf {
 struct Doc {
     article: usize,
     weights: HashMap<String, f64>,
+    /// The keys of its title and tags: what it is about.
+    heading: HashSet<String>,
     length: f64,
     paragraphs: Vec<Paragraph>,
 }
@@ -268,6 +276,8 @@ struct Ranked {
     coverage: f64,
     /// How many of the question's words it has.
     matched: usize,
+    /// Whether one of them is in its title or tags.
+    topical: bool,
 }
 
 impl Shelf {
@@ -285,13 +295,13 @@ impl Shelf {
                 surface.insert(term.word, term.stem);
             }
         };
-        count(
-            analyzer.terms(language, &article.title),
-            TITLE_WEIGHT,
-            &mut self.surface,
-        );
+        let title = analyzer.terms(language, &article.title);
+        let mut heading = keys(&title);
+        count(title, TITLE_WEIGHT, &mut self.surface);
         for tag in &article.tags {
-            count(analyzer.terms(language, tag), TAG_WEIGHT, &mut self.surface);
+            let tag = analyzer.terms(language, tag);
+            heading.extend(keys(&tag));
+            count(tag, TAG_WEIGHT, &mut self.surface);
         }
         count(
             analyzer.terms(language, &article.body),
@@ -310,6 +320,7 @@ impl Shelf {
             .collect();
         self.docs.push(Doc {
             article: index,
+            heading,
             length: weights.values().sum(),
             weights,
             paragraphs,
@@ -447,6 +458,7 @@ impl Shelf {
                 let mut score = 0.0;
                 let mut covered = 0.0;
                 let mut matched = 0;
+                let mut topical = false;
                 for slot in query {
                     // The word itself and the longer words it shortens
                     // count as one word, as rare as the most common of them.
@@ -465,6 +477,7 @@ impl Shelf {
                         score += best;
                         covered += slot.weight;
                         matched += 1;
+                        topical |= slot.is_in(&doc.heading);
                     }
                 }
                 let coverage = if total > 0.0 { covered / total } else { 0.0 };
@@ -473,6 +486,7 @@ impl Shelf {
                     score: score * coverage.powf(COORDINATION),
                     coverage,
                     matched,
+                    topical,
                 })
             })
             .collect();
@@ -502,14 +516,7 @@ impl Doc {
         let covered = |paragraph: &Paragraph| -> f64 {
             query
                 .iter()
-                .filter(|slot| {
-                    paragraph.keys.contains(&slot.stem)
-                        || slot.longer.iter().any(|k| paragraph.keys.contains(k))
-                        || slot
-                            .concept
-                            .as_ref()
-                            .is_some_and(|c| paragraph.keys.contains(c))
-                })
+                .filter(|slot| slot.is_in(&paragraph.keys))
                 .map(|slot| slot.weight)
                 .sum()
         };
@@ -538,6 +545,15 @@ fn unstressed(language: Language, stem: &str) -> impl Iterator<Item = String> + 
         stem.match_indices(stressed)
             .map(move |(at, _)| format!("{}{plain}{}", &stem[..at], &stem[at + stressed.len()..]))
     })
+}
+
+impl Slot {
+    /// Whether any of the word's keys is among `keys`.
+    fn is_in(&self, keys: &HashSet<String>) -> bool {
+        keys.contains(&self.stem)
+            || self.longer.iter().any(|k| keys.contains(k))
+            || self.concept.as_ref().is_some_and(|c| keys.contains(c))
+    }
 }
 
 /// Distance between two words with at most `limit` insertions, deletions,
@@ -832,6 +848,18 @@ mod tests {
         ]);
         let first = kb.search(Language::En, "how much is shipping", 3);
         assert_eq!(first[0].slug, "costs", "{first:?}");
+    }
+
+    #[test]
+    fn one_word_in_common_answers_only_when_the_article_is_about_it() {
+        let kb = shop();
+        // "parcel" is only in passing in the returns article.
+        assert_eq!(answered(&kb, Language::En, "do you rent parcels?"), None);
+        // "pay" is what the payment article is about.
+        assert_eq!(
+            answered(&kb, Language::En, "can I pay in bitcoin?").as_deref(),
+            Some("payment")
+        );
     }
 
     #[test]
