@@ -584,6 +584,9 @@ const SENSITIVE: &[&str] = &[
     "someone broke into",
     "someone used my",
     "someone changed my",
+    "without my permission",
+    "without permission",
+    "without my authori*",
     "identity theft",
     "account was stolen",
     "data breach",
@@ -600,7 +603,10 @@ const SENSITIVE: &[&str] = &[
     "acceso no autorizado",
     "alguien entr* cuenta",
     "entraron cuenta",
-    "alguien cambio mi",
+    "alguien cambi*",
+    "sin mi permiso",
+    "sin permiso",
+    "sin mi autorizacion",
     "datos personales",
     "borrar mis datos",
     "filtracion",
@@ -614,7 +620,10 @@ const SENSITIVE: &[&str] = &[
     "vazaram",
     "alguem entr* conta",
     "entraram conta",
-    "alguem mudou",
+    "alguem mud*",
+    "sem minha permissao",
+    "sem permissao",
+    "sem autorizacao",
     "lgpd",
     "roubaram minha conta",
     // Product safety.
@@ -852,6 +861,13 @@ mod tests {
         );
         assert_eq!(
             reason(Language::Es, "alguien entró en mi cuenta"),
+            Some(Reason::Sensitive)
+        );
+        assert_eq!(
+            reason(
+                Language::Es,
+                "alguien ha cambiado la contraseña de mi cuenta sin permiso"
+            ),
             Some(Reason::Sensitive)
         );
         assert_eq!(reason(Language::Es, "no puedo entrar a mi cuenta"), None);

@@ -179,15 +179,33 @@ pub fn words(language: Language, text: &str) -> Vec<String> {
     let folded = fold(text);
     let mut out = Vec::new();
     for word in folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .flat_map(hyphenated)
     {
-        match informal(language, word) {
+        match informal(language, &word) {
             Some(expansion) => out.extend(expansion.split(' ').map(str::to_owned)),
-            None => out.push(word.to_owned()),
+            None => out.push(word),
         }
     }
     out
+}
+
+/// The words of a hyphenated token: a short first part joins the next
+/// ("Wi-Fi" and "wifi", "e-mail" and "email" are one word), other parts
+/// stand apart ("click-and-collect", and Portuguese "reinicie-o").
+fn hyphenated(token: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut prefix = String::new();
+    for part in token.split('-').filter(|p| !p.is_empty()) {
+        prefix.push_str(part);
+        if part.chars().count() > 2 || prefix.len() > part.len() {
+            words.push(std::mem::take(&mut prefix));
+        }
+    }
+    if !prefix.is_empty() {
+        words.push(prefix);
+    }
+    words
 }
 
 /// The key a concept is indexed under, beside the stems.
@@ -914,6 +932,15 @@ const PT_STOP: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_first_part_joins_the_rest_of_a_hyphenated_word() {
+        assert_eq!(
+            words(Language::En, "Wi-Fi, e-mail or click-and-collect"),
+            ["wifi", "email", "or", "click", "and", "collect"]
+        );
+        assert_eq!(words(Language::Pt, "reinicie-o"), ["reinicie", "o"]);
+    }
 
     #[test]
     fn accents_and_case_fold_away() {
