@@ -85,9 +85,10 @@ pub struct IdleRun {
     pub rss_busy_mb: f64,
     /// Resident memory after sitting idle, MB.
     pub rss_idle_mb: f64,
-    /// The same, per process, largest first (wrangler runs two workerd
-    /// processes).
-    pub rss_idle_each_mb: Vec<f64>,
+    /// The same per process, largest first, with what each is: `wrangler
+    /// dev` runs the worker in one workerd process and its proxy in front
+    /// of it in another.
+    pub rss_idle_each_mb: Vec<(&'static str, f64)>,
     /// For Charla: of the conversations woken after the idle time, how many
     /// objects had to start again (evicted while their sockets stayed open).
     pub woken_after_hibernation: Option<String>,
@@ -114,6 +115,7 @@ pub async fn measure() -> Result<Relay, Error> {
         Kind::SocketIo,
         Kind::SocketIoStored,
         Kind::Charla,
+        Kind::CharlaProxied,
     ] {
         for (k, m) in SCENARIOS {
             step(&format!(
@@ -233,7 +235,12 @@ pub async fn profile(conversations: usize) -> Result<Profiled, Error> {
 /// Which server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    /// Clients connect to the worker's own workerd process, as they reach
+    /// the worker on Cloudflare.
     Charla,
+    /// Clients connect through `wrangler dev`'s proxy, a second workerd
+    /// process that forwards every request and frame to the worker's.
+    CharlaProxied,
     SocketIo,
     SocketIoStored,
     Floor,
@@ -242,7 +249,8 @@ enum Kind {
 impl Kind {
     fn name(self) -> &'static str {
         match self {
-            Kind::Charla => "Charla (workerd, stored)",
+            Kind::Charla => CHARLA,
+            Kind::CharlaProxied => "Charla through wrangler dev's proxy (workerd, stored)",
             Kind::SocketIo => "Socket.IO (Node, not stored)",
             Kind::SocketIoStored => STORED_SOCKET_IO,
             Kind::Floor => "Rust tokio relay (floor)",
@@ -255,6 +263,9 @@ impl Kind {
     }
 }
 
+/// The name of Charla's runs that the budgets hold.
+pub const CHARLA: &str = "Charla (workerd, stored)";
+
 /// The name of the storing Socket.IO relay, which Charla's throughput is
 /// held to.
 pub const STORED_SOCKET_IO: &str = "Socket.IO + SQLite (Node, stored)";
@@ -262,10 +273,13 @@ pub const STORED_SOCKET_IO: &str = "Socket.IO + SQLite (Node, stored)";
 /// A running server.
 enum Server {
     Charla {
+        kind: Kind,
         edge: LocalEdge,
         _state: TempDir,
         api: Arc<Api>,
         cookie: String,
+        /// `ws://127.0.0.1:PORT` of the worker's process or of the proxy.
+        ws_base: String,
     },
     Process {
         kind: Kind,
@@ -303,15 +317,21 @@ impl Drop for Pair {
 impl Server {
     async fn start(kind: Kind) -> Result<Server, Error> {
         match kind {
-            Kind::Charla => {
+            Kind::Charla | Kind::CharlaProxied => {
                 let (edge, state) = test_edge(UNLIMITED)?;
-                let api = Api::new(&edge);
+                let addr = match kind {
+                    Kind::Charla => format!("127.0.0.1:{}", worker_port(&edge)?),
+                    _ => edge.addr().to_string(),
+                };
+                let api = Api::at(&format!("http://{addr}"));
                 let cookie = api.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
                 Ok(Server::Charla {
+                    kind,
                     edge,
                     _state: state,
                     api: Arc::new(api),
                     cookie,
+                    ws_base: format!("ws://{addr}"),
                 })
             }
             Kind::SocketIo => {
@@ -358,15 +378,17 @@ impl Server {
         }
     }
 
-    /// The processes whose memory counts: workerd for Charla (not
-    /// wrangler's Node), the server process otherwise.
+    /// The processes whose memory and CPU time count: workerd for Charla
+    /// (not wrangler's Node), the server process otherwise.
     fn pids(&self) -> Vec<u32> {
+        self.roles().into_iter().map(|(pid, _)| pid).collect()
+    }
+
+    /// The processes of [`Server::pids`] with what each is.
+    fn roles(&self) -> Vec<(u32, &'static str)> {
         match self {
-            Server::Charla { edge, .. } => edge
-                .process_group()
-                .map(|group| processes_in_group(group, "workerd"))
-                .unwrap_or_default(),
-            Server::Process { child, .. } => vec![child.id()],
+            Server::Charla { edge, .. } => workerd_roles(edge),
+            Server::Process { child, .. } => vec![(child.id(), "server")],
         }
     }
 
@@ -387,7 +409,11 @@ impl Server {
     async fn pair(&self, i: usize) -> Result<Pair, Error> {
         match self {
             Server::Charla {
-                edge, api, cookie, ..
+                kind,
+                api,
+                cookie,
+                ws_base,
+                ..
             } => {
                 let api = api.clone();
                 let created =
@@ -396,16 +422,11 @@ impl Server {
                         .map_err(|e| Error::Check(e.to_string()))?;
                 let path = |token| {
                     let path = routes::conversation_socket(&created.conversation, Seq(0), token);
-                    format!("{}{path}", edge.ws_url())
+                    format!("{ws_base}{path}")
                 };
                 let visitor = connect(&path(Some(&created.token)), None).await?;
                 let operator = connect(&path(None), Some(cookie)).await?;
-                let pair = Pair::new(
-                    Kind::Charla,
-                    created.conversation.to_string(),
-                    visitor,
-                    operator,
-                );
+                let pair = Pair::new(*kind, created.conversation.to_string(), visitor, operator);
                 // Joined once the operator has its history.
                 pair.wait_operator(|text| {
                     matches!(
@@ -458,8 +479,12 @@ impl Server {
         let rss_busy = rss_mb(&self.pids());
         tokio::time::sleep(IDLE).await;
         let rss_idle = rss_mb(&self.pids());
-        let mut rss_idle_each: Vec<f64> = self.pids().iter().map(|pid| rss_mb(&[*pid])).collect();
-        rss_idle_each.sort_by(|a, b| b.total_cmp(a));
+        let mut rss_idle_each: Vec<(&'static str, f64)> = self
+            .roles()
+            .into_iter()
+            .map(|(pid, role)| (role, rss_mb(&[pid])))
+            .collect();
+        rss_idle_each.sort_by(|a, b| b.1.total_cmp(&a.1));
         // An isolate busy with a backlog answers late; the figure is then
         // left out rather than holding up the bench.
         let heap = match inspector {
@@ -488,7 +513,7 @@ impl Server {
         };
         Ok(IdleRun {
             server: match self {
-                Server::Charla { .. } => Kind::Charla.name(),
+                Server::Charla { kind, .. } => kind.name(),
                 Server::Process { kind, .. } => kind.name(),
             },
             conversations: pairs.len(),
@@ -545,7 +570,7 @@ impl Pair {
     /// it; the latency, or `None` if it did not arrive within 10 s.
     async fn exchange(&self, id: &str) -> Option<f64> {
         let frame = match self.kind {
-            Kind::Charla => ClientFrame::Send {
+            Kind::Charla | Kind::CharlaProxied => ClientFrame::Send {
                 id: ClientMsgId::parse(id).ok()?,
                 text: "How much is shipping to Lisbon?".into(),
             }
@@ -611,7 +636,7 @@ async fn load(pairs: &[Pair], m: usize) -> (Vec<f64>, Duration, usize) {
 fn carries(kind: Kind, text: &str, id: &str) -> bool {
     match kind {
         // A real client decodes every frame, so the benchmark does too.
-        Kind::Charla => matches!(
+        Kind::Charla | Kind::CharlaProxied => matches!(
             ServerFrame::decode(text),
             Ok(ServerFrame::Message { message }) if message.id.as_str() == id
         ),
@@ -721,6 +746,75 @@ impl Sampler {
         let _ = self.thread.join();
         self.peak_kb.load(Ordering::Relaxed) as f64 / 1024.0
     }
+}
+
+/// `wrangler dev`'s workerd processes and what each is: the one that
+/// listens on the edge's port is wrangler's proxy, which forwards every
+/// request and frame to the other, the worker's.
+fn workerd_roles(edge: &LocalEdge) -> Vec<(u32, &'static str)> {
+    let proxy = format!("127.0.0.1:{} ", edge.addr().port());
+    edge.process_group()
+        .map(|group| processes_in_group(group, "workerd"))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|pid| {
+            let command = std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
+                .unwrap_or_default()
+                .replace('\0', " ");
+            let role = if command.contains(&proxy) {
+                "wrangler's proxy"
+            } else {
+                "the worker"
+            };
+            (pid, role)
+        })
+        .collect()
+}
+
+/// The port on which the worker's own workerd process takes requests: of
+/// the ports it listens on (`/proc/net/tcp`, matched to its sockets), the
+/// one that answers the health check.
+fn worker_port(edge: &LocalEdge) -> Result<u16, Error> {
+    let Some((pid, _)) = workerd_roles(edge)
+        .into_iter()
+        .find(|(_, role)| *role == "the worker")
+    else {
+        return Err(Error::Check("no workerd process runs the worker".into()));
+    };
+    let sockets: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map_err(io("reading the worker's sockets"))?
+        .filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+        .filter_map(|link| {
+            let link = link.to_string_lossy().into_owned();
+            Some(link.strip_prefix("socket:[")?.strip_suffix(']')?.to_owned())
+        })
+        .collect();
+    let table = std::fs::read_to_string("/proc/net/tcp").map_err(io("reading /proc/net/tcp"))?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(2)))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            // local address, state and inode: fields 2, 4 and 10; 0A is
+            // LISTEN.
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let port = fields.get(1)?.rsplit(':').next()?;
+            (fields.get(3) == Some(&"0A")
+                && sockets.iter().any(|s| Some(&s.as_str()) == fields.get(9)))
+            .then(|| u16::from_str_radix(port, 16).ok())
+            .flatten()
+        })
+        .find(|port| {
+            agent
+                .get(format!("http://127.0.0.1:{port}{}", routes::HEALTH))
+                .call()
+                .is_ok_and(|response| response.status() == 200)
+        })
+        .ok_or_else(|| Error::Check("the worker's process answers on no port".into()))
 }
 
 /// CPU seconds (user and system) the processes have used so far, from

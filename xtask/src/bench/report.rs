@@ -7,7 +7,7 @@ use charla_tests::paths;
 use serde::Serialize;
 
 use super::page::PageImpact;
-use super::relay::{Relay, STORED_SOCKET_IO};
+use super::relay::{Relay, CHARLA, STORED_SOCKET_IO};
 use super::weight::Setting;
 use super::Budget;
 use crate::cmd::{io, probe, Error};
@@ -76,12 +76,12 @@ impl Report {
             relay
                 .runs
                 .iter()
-                .find(|r| r.server.starts_with(server) && r.conversations == conversations)
+                .find(|r| r.server == server && r.conversations == conversations)
         };
-        let charla_p95_100 = run("Charla", 100).map_or(f64::INFINITY, |r| r.p95_ms);
+        let charla_p95_100 = run(CHARLA, 100).map_or(f64::INFINITY, |r| r.p95_ms);
         // Charla's throughput as a share of the storing Socket.IO relay's.
         let against_stored = |conversations| match (
-            run("Charla", conversations),
+            run(CHARLA, conversations),
             run(STORED_SOCKET_IO, conversations),
         ) {
             (Some(charla), Some(peer)) if peer.messages_per_second > 0.0 => {
@@ -89,7 +89,7 @@ impl Report {
             }
             _ => 0.0,
         };
-        let charla_cpu_100 = run("Charla", 100).map_or(f64::INFINITY, |r| r.cpu_ms_per_message);
+        let charla_cpu_100 = run(CHARLA, 100).map_or(f64::INFINITY, |r| r.cpu_ms_per_message);
         let lost: usize = relay.runs.iter().map(|r| r.lost).sum();
         let budgets = vec![
             budget(
@@ -277,7 +277,7 @@ impl Report {
                     " ({})",
                     several
                         .iter()
-                        .map(|mb| format!("{mb:.0}"))
+                        .map(|(role, mb)| format!("{role} {mb:.0}"))
                         .collect::<Vec<_>>()
                         .join(" + ")
                 ),
