@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as Ws;
@@ -28,19 +28,6 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(300);
 pub struct Profiler {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
     next_id: u64,
-}
-
-/// What V8 holds in an isolate, MB, measured after a full garbage
-/// collection.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct HeapUsage {
-    /// Live JavaScript objects.
-    pub used_mb: f64,
-    /// The heap V8 has reserved for them.
-    pub total_mb: f64,
-    /// Array buffers outside the heap, the WebAssembly module's memory among
-    /// them.
-    pub buffers_mb: f64,
 }
 
 /// Where the time went: self time by function, summed over the profile.
@@ -99,18 +86,6 @@ impl Profiler {
     pub async fn stop(&mut self) -> Result<Value, Error> {
         let mut result = self.call("Profiler.stop", json!({})).await?;
         Ok(result["profile"].take())
-    }
-
-    /// Collects garbage, then asks V8 what the isolate holds.
-    pub async fn heap_usage(&mut self) -> Result<HeapUsage, Error> {
-        self.call("HeapProfiler.collectGarbage", json!({})).await?;
-        let usage = self.call("Runtime.getHeapUsage", json!({})).await?;
-        let mb = |field: &str| usage[field].as_f64().unwrap_or(0.0) / 1_048_576.0;
-        Ok(HeapUsage {
-            used_mb: mb("usedSize"),
-            total_mb: mb("totalSize"),
-            buffers_mb: mb("backingStorageSize"),
-        })
     }
 
     /// Sends one command and waits for its answer, skipping events.

@@ -33,7 +33,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message as Ws;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::profile::{breakdown, Breakdown, HeapUsage, Profiler};
+use super::profile::{breakdown, Breakdown, Profiler};
 use crate::cmd::{io, step, Error};
 
 /// Rate limits off: one machine is one address for thousands of sockets.
@@ -92,9 +92,6 @@ pub struct IdleRun {
     /// For Charla: of the conversations woken after the idle time, how many
     /// objects had to start again (evicted while their sockets stayed open).
     pub woken_after_hibernation: Option<String>,
-    /// For Charla, after the idle time and a full garbage collection: what
-    /// V8 itself holds of the resident memory (see [`HeapUsage`]).
-    pub heap: Option<HeapUsage>,
 }
 
 /// The relay benchmarks.
@@ -124,15 +121,9 @@ pub async fn measure() -> Result<Relay, Error> {
             ));
             let server = Server::start(kind).await?;
             let rss_start = rss_mb(&server.pids());
-            // Attached before any conversation opens: attaching to an
-            // isolate that already holds a thousand objects left workerd and
-            // wrangler's inspector proxy growing by gigabytes.
-            let mut inspector = match (&server, k) {
-                (Server::Charla { edge, .. }, 1_000) => {
-                    Some(Profiler::attach(edge.inspector_port()).await?)
-                }
-                _ => None,
-            };
+            // No inspector is attached here: at 1,000 conversations an
+            // attached one (even idle) slowed the worker by half and grew
+            // wrangler's proxy process by 600 MB.
             let pairs = server.pairs(k).await?;
             let sampler = Sampler::start(server.pids());
             let cpu_before = cpu_seconds(&server.pids());
@@ -154,11 +145,7 @@ pub async fn measure() -> Result<Relay, Error> {
                 lost,
             });
             if k == 1_000 {
-                idle.push(
-                    server
-                        .idle(&pairs, m, rss_start, inspector.as_mut())
-                        .await?,
-                );
+                idle.push(server.idle(&pairs, m, rss_start).await?);
             }
             drop(pairs);
             drop(server);
@@ -468,13 +455,7 @@ impl Server {
     }
 
     /// Leaves the conversations idle, then measures what they hold.
-    async fn idle(
-        &self,
-        pairs: &[Pair],
-        m: usize,
-        rss_start: f64,
-        inspector: Option<&mut Profiler>,
-    ) -> Result<IdleRun, Error> {
+    async fn idle(&self, pairs: &[Pair], m: usize, rss_start: f64) -> Result<IdleRun, Error> {
         step("relay: 1,000 idle conversations");
         let rss_busy = rss_mb(&self.pids());
         tokio::time::sleep(IDLE).await;
@@ -485,17 +466,6 @@ impl Server {
             .map(|(pid, role)| (role, rss_mb(&[pid])))
             .collect();
         rss_idle_each.sort_by(|a, b| b.1.total_cmp(&a.1));
-        // An isolate busy with a backlog answers late; the figure is then
-        // left out rather than holding up the bench.
-        let heap = match inspector {
-            Some(inspector) => {
-                tokio::time::timeout(Duration::from_secs(60), inspector.heap_usage())
-                    .await
-                    .ok()
-                    .transpose()?
-            }
-            None => None,
-        };
         let woken = match self {
             Server::Charla { edge, .. } => {
                 let before = edge.log().matches(CONVERSATION_STARTED).count();
@@ -522,7 +492,6 @@ impl Server {
             rss_idle_mb: rss_idle,
             rss_idle_each_mb: rss_idle_each,
             woken_after_hibernation: woken,
-            heap,
         })
     }
 }

@@ -265,12 +265,8 @@ impl Report {
             );
         }
         md += "\n![Latency percentiles per server and load](bench/latency.svg)\n";
-        md += "\n#### 1,000 idle conversations (2,000 sockets)\n\n| server | RSS at start, MB | RSS after the load, MB | RSS after 20 s idle, MB | of it V8: live objects / heap / array buffers, MB | hibernation |\n|---|---:|---:|---:|---:|---|\n";
+        md += "\n#### 1,000 idle conversations (2,000 sockets)\n\n| server | RSS at start, MB | RSS after the load, MB | RSS after 20 s idle, MB | hibernation |\n|---|---:|---:|---:|---|\n";
         for idle in &self.relay.idle {
-            let heap = idle.heap.map_or_else(
-                || "—".to_owned(),
-                |h| format!("{:.0} / {:.0} / {:.0}", h.used_mb, h.total_mb, h.buffers_mb),
-            );
             let each = match idle.rss_idle_each_mb.as_slice() {
                 [_] | [] => String::new(),
                 several => format!(
@@ -284,7 +280,7 @@ impl Report {
             };
             let _ = writeln!(
                 md,
-                "| {} | {:.0} | {:.0} | {:.0}{each} | {heap} | {} |",
+                "| {} | {:.0} | {:.0} | {:.0}{each} | {} |",
                 idle.server,
                 idle.rss_start_mb,
                 idle.rss_busy_mb,
