@@ -122,7 +122,16 @@ pub async fn measure() -> Result<PageImpact, Error> {
         tbt_with_ms: median(&tbt.with),
         tbt_added_ms: tbt.added(),
     };
-    let isolation = isolation(&driver, &edge).await?;
+    // A shell whose stylesheet never settles has been seen twice in full
+    // bench runs (its cause not found: the same page measures fine the next
+    // time), so a failed measurement is made once more, and said.
+    let isolation = match isolation(&driver, &edge).await {
+        Ok(isolation) => isolation,
+        Err(error) => {
+            step(&format!("isolation failed ({error}); measuring it again"));
+            isolation(&driver, &edge).await?
+        }
+    };
     Ok(PageImpact {
         direct,
         lighthouse,
@@ -218,14 +227,21 @@ async fn isolation(driver: &Chromedriver, edge: &LocalEdge) -> Result<Isolation,
              const heap = () => performance.memory ? performance.memory.usedJSHeapSize : 0;
              const markup = '<div class=\"charla\"><button class=\"charla-bubble\">Chat</button></div>';
              let failed = 0;
+             // A shell not styled within 10 s counts as failed, so that the
+             // script reports it instead of timing out.
+             const settle = (resolve) => {
+               const timer = setTimeout(() => { failed += 1; resolve(); }, 10000);
+               return [() => { clearTimeout(timer); resolve(); },
+                       () => { clearTimeout(timer); failed += 1; resolve(); }];
+             };
              async function shadows(n) {
                const start = performance.now(), before = heap();
                await Promise.all(Array.from({length: n}, () => new Promise(resolve => {
                  const host = document.createElement('div');
                  const root = host.attachShadow({mode: 'open'});
                  const link = document.createElement('link');
-                 link.rel = 'stylesheet'; link.href = css; link.onload = resolve;
-                 link.onerror = () => { failed += 1; resolve(); };
+                 link.rel = 'stylesheet'; link.href = css;
+                 [link.onload, link.onerror] = settle(resolve);
                  root.appendChild(link);
                  root.appendChild(document.createRange().createContextualFragment(markup));
                  document.body.appendChild(host);
@@ -237,8 +253,7 @@ async fn isolation(driver: &Chromedriver, edge: &LocalEdge) -> Result<Isolation,
                const start = performance.now(), before = heap();
                await Promise.all(Array.from({length: n}, () => new Promise(resolve => {
                  const frame = document.createElement('iframe');
-                 frame.onload = resolve;
-                 frame.onerror = () => { failed += 1; resolve(); };
+                 [frame.onload, frame.onerror] = settle(resolve);
                  frame.srcdoc = '<!doctype html><link rel=stylesheet href=\"' + css + '\">' + markup;
                  document.body.appendChild(frame);
                })));
@@ -255,7 +270,7 @@ async fn isolation(driver: &Chromedriver, edge: &LocalEdge) -> Result<Isolation,
     // (and one that never settled timed the script out).
     if measured["failed"].as_u64() != Some(0) {
         return Err(Error::Check(format!(
-            "isolation: the stylesheet failed to load: {measured}"
+            "isolation: a stylesheet failed to load or took over 10 s: {measured}"
         )));
     }
     let number = |v: &Value| v.as_f64().unwrap_or(0.0);
