@@ -916,4 +916,20 @@ pub const CONCEPTS: &[Concept] = &[
             ],
         ],
     },
+    Concept {
+        name: "router",
+        words: [
+            &["router", "modem", "wifi box", "hub"],
+            &["router", "modem", "rúter"],
+            &["router", "modem", "roteador"],
+        ],
+    },
+    Concept {
+        name: "slow",
+        words: [
+            &["slow", "slowly", "laggy", "lag", "sluggish"],
+            &["lento", "lenta", "lentisimo", "lentitud"],
+            &["lento", "lenta", "lentidao", "lentissimo"],
+        ],
+    },
 ];

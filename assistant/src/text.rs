@@ -1012,5 +1012,9 @@ mod tests {
         assert_eq!(es[0].concept, Some("refund"));
         let pt = analyzer.terms(Language::Pt, "como faço o estorno");
         assert!(pt.iter().any(|t| t.concept == Some("refund")), "{pt:?}");
+        // Words visitors use for the same device or trouble.
+        assert_eq!(analyzer.concept_of(Language::Es, "módem"), Some("router"));
+        assert_eq!(analyzer.concept_of(Language::En, "laggy"), Some("slow"));
+        assert_eq!(analyzer.concept_of(Language::Es, "lentísimo"), Some("slow"));
     }
 }
