@@ -137,6 +137,42 @@ pub async fn type_into_widget(visitor: &Client, text: &str) -> HarnessResult<()>
         .await?)
 }
 
+/// Fills in the widget's offline form (name, e-mail, message), sends it,
+/// and waits for `thanks` with the form hidden.
+pub async fn leave_offline_message(
+    visitor: &Client,
+    name: &str,
+    email: &str,
+    text: &str,
+    thanks: &str,
+) -> HarnessResult<()> {
+    for (field, typed) in [
+        ("#charla-offline-name", name),
+        ("#charla-offline-email", email),
+        ("#charla-offline-text", text),
+    ] {
+        widget_element(visitor, field)
+            .await?
+            .send_keys(typed)
+            .await?;
+    }
+    widget_element(visitor, ".charla-offline button")
+        .await?
+        .click()
+        .await?;
+    eventually("the thanks", || async {
+        (in_widget(
+            visitor,
+            "return [root.querySelector('.charla-offline-status').textContent,
+                     root.querySelector('.charla-offline').hidden]",
+        )
+        .await
+            == serde_json::json!([thanks, true]))
+        .then_some(())
+    })
+    .await
+}
+
 pub async fn sign_in_as(
     operator: &Client,
     edge: &LocalEdge,

@@ -31,8 +31,8 @@ use charla_tests::edge::{test_edge, LocalEdge};
 use charla_tests::model::{Behaviour, FakeModel};
 use charla_tests::seed::{DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, TEST_PASSWORD};
 use charla_tests::ui::{
-    click, click_containing, in_widget, open_widget, shown_widget_element, sign_in_as,
-    type_into_widget, widget_element, widget_texts, widget_texts_of,
+    click, click_containing, in_widget, leave_offline_message, open_widget, shown_widget_element,
+    sign_in_as, type_into_widget, widget_texts, widget_texts_of,
 };
 use charla_tests::HarnessResult;
 use fantoccini::key::Key;
@@ -410,16 +410,7 @@ async fn a_script_hands_the_conversation_to_the_assistant(edge: &LocalEdge, api:
 /// channel's out-of-hours message, and waits in the queue for the morning.
 async fn outside_office_hours_nobody_is_promised(edge: &LocalEdge, api: &Api, ana: &str) {
     let (_, mut visitor) = start(edge, api, Language::Es).await;
-    api.configure(ana, SHOP, |s| {
-        s.options.hours = Some(OfficeHours {
-            time_zone: "Europe/Madrid".into(),
-            week: Default::default(),
-            exceptions: Vec::new(),
-        });
-    });
-    // The object reads the channel's options again once they are older
-    // than its cache allows; the test clock gets it there at once.
-    api.advance_clock(31_000, ana);
+    close_the_shop(api, ana);
     say(&mut visitor, "q1", "quiero hablar con una persona").await;
     let told = message_from(&mut visitor, Role::System).await;
     let closed = charla_shared::channel::ChannelOptions::default()
@@ -751,14 +742,7 @@ async fn after_hours_the_widget_offers_the_offline_form(
         serde_json::json!([true, true, false, false]),
         "no form while the channel is open"
     );
-    api.configure(ana, SHOP, |s| {
-        s.options.hours = Some(OfficeHours {
-            time_zone: "Europe/Madrid".into(),
-            week: Default::default(),
-            exceptions: Vec::new(),
-        });
-    });
-    api.advance_clock(31_000, ana);
+    close_the_shop(api, ana);
     type_into_widget(&visitor, "I want to talk to a person").await?;
     let closed = charla_shared::channel::ChannelOptions::default()
         .texts_for(Language::En)
@@ -779,30 +763,13 @@ async fn after_hours_the_widget_offers_the_offline_form(
     let violations = serious_accessibility_violations(&visitor).await?;
     assert!(violations.is_empty(), "{violations:#?}");
     let left = "Please call me back tomorrow morning.";
-    for (field, typed) in [
-        ("#charla-offline-name", "Jo"),
-        ("#charla-offline-email", "jo@example.com"),
-        ("#charla-offline-text", left),
-    ] {
-        widget_element(&visitor, field)
-            .await?
-            .send_keys(typed)
-            .await?;
-    }
-    widget_element(&visitor, ".charla-offline button")
-        .await?
-        .click()
-        .await?;
-    eventually("the thanks", || async {
-        (in_widget(
-            &visitor,
-            "return [root.querySelector('.charla-offline-status').textContent,
-                     root.querySelector('.charla-offline').hidden]",
-        )
-        .await
-            == serde_json::json!(["Thank you: we will answer by e-mail.", true]))
-        .then_some(())
-    })
+    leave_offline_message(
+        &visitor,
+        "Jo",
+        "jo@example.com",
+        left,
+        "Thank you: we will answer by e-mail.",
+    )
     .await?;
     let listed = api.get(&routes::offline_messages(&shop()), Some(ana));
     assert!(listed.body.contains(left), "{}", listed.body);
@@ -1087,4 +1054,18 @@ async fn handover_note(edge: &LocalEdge, conversation: &ConversationId, cookie: 
         .map(|n| n.text)
         .find(|t| t.starts_with("The assistant handed"))
         .unwrap_or_default()
+}
+
+/// Gives the shop office hours with no open time at all, and moves the
+/// test clock past the conversation objects' cache of the channel's
+/// options, so that they read the closed hours at once.
+fn close_the_shop(api: &Api, ana: &str) {
+    api.configure(ana, SHOP, |s| {
+        s.options.hours = Some(OfficeHours {
+            time_zone: "Europe/Madrid".into(),
+            week: Default::default(),
+            exceptions: Vec::new(),
+        });
+    });
+    api.advance_clock(31_000, ana);
 }

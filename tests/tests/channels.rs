@@ -19,8 +19,9 @@ use charla_tests::seed::{
     DEMO_CHANNEL, DEMO_EMAIL, DEMO_PASSWORD, OPERATOR_EMAIL, OUTSIDER_EMAIL, TEST_PASSWORD,
 };
 use charla_tests::ui::{
-    in_widget, open_widget, pane_texts, remembered_conversation, send_from_widget, sign_in_as,
-    submit_sign_in, texts, type_into_widget, widget_element, widget_texts,
+    in_widget, leave_offline_message, open_widget, pane_texts, remembered_conversation,
+    send_from_widget, sign_in_as, submit_sign_in, texts, type_into_widget, widget_element,
+    widget_texts,
 };
 use charla_tests::HarnessResult;
 use fantoccini::key::Key;
@@ -849,30 +850,13 @@ async fn outside_office_hours_visitors_leave_a_message_that_operators_read() -> 
         .then_some(())
     })
     .await?;
-    for (field, typed) in [
-        ("#charla-offline-name", "Lucía"),
-        ("#charla-offline-email", "lucia@example.com"),
-        ("#charla-offline-text", "¿Hacen envíos a Canarias?"),
-    ] {
-        widget_element(&visitor, field)
-            .await?
-            .send_keys(typed)
-            .await?;
-    }
-    widget_element(&visitor, ".charla-offline button")
-        .await?
-        .click()
-        .await?;
-    eventually("the thanks", || async {
-        (in_widget(
-            &visitor,
-            "return [root.querySelector('.charla-offline-status').textContent,
-                     root.querySelector('.charla-offline').hidden]",
-        )
-        .await
-            == serde_json::json!(["Gracias: le responderemos por correo.", true]))
-        .then_some(())
-    })
+    leave_offline_message(
+        &visitor,
+        "Lucía",
+        "lucia@example.com",
+        "¿Hacen envíos a Canarias?",
+        "Gracias: le responderemos por correo.",
+    )
     .await?;
     visitor.close().await?;
 
