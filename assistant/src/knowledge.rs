@@ -184,11 +184,12 @@ impl KnowledgeBase {
         &self.analyzer
     }
 
-    /// Whether the best article answers: it covers enough of the
-    /// question, or a little less but two of its words at least and
-    /// clearly more than any other article does (a question with a detail
-    /// no article mentions, such as a place or a part, still has one
-    /// article that fits it best by far).
+    /// Whether the best article answers: it covers enough of the question
+    /// (on one word alone only if the article is about that word or the
+    /// word is most of the question), or a little less but with two of its
+    /// words at least and clearly more than any other article does (a
+    /// question with a detail no article mentions, such as a place or a
+    /// part, still has one article that fits it best by far).
     fn confident(&self, best: &Ranked, runner_up: f64) -> bool {
         (best.coverage >= self.threshold
             && (best.matched >= 2 || best.topical || best.coverage > ONE_WORD_COVERAGE))

@@ -46,6 +46,11 @@ const SCENARIOS: [(usize, usize); 3] = [(10, 50), (100, 20), (1_000, 5)];
 /// about ten seconds after its last event).
 const IDLE: Duration = Duration::from_secs(20);
 
+/// What the worker's own workerd process and wrangler's proxy in front of
+/// it are called in the report.
+const WORKER: &str = "the worker";
+const PROXY: &str = "wrangler's proxy";
+
 /// One server under one load.
 #[derive(Debug, Clone, Serialize)]
 pub struct RelayRun {
@@ -731,9 +736,9 @@ fn workerd_roles(edge: &LocalEdge) -> Vec<(u32, &'static str)> {
                 .unwrap_or_default()
                 .replace('\0', " ");
             let role = if command.contains(&proxy) {
-                "wrangler's proxy"
+                PROXY
             } else {
-                "the worker"
+                WORKER
             };
             (pid, role)
         })
@@ -746,7 +751,7 @@ fn workerd_roles(edge: &LocalEdge) -> Vec<(u32, &'static str)> {
 fn worker_port(edge: &LocalEdge) -> Result<u16, Error> {
     let Some((pid, _)) = workerd_roles(edge)
         .into_iter()
-        .find(|(_, role)| *role == "the worker")
+        .find(|(_, role)| *role == WORKER)
     else {
         return Err(Error::Check("no workerd process runs the worker".into()));
     };
