@@ -3,11 +3,13 @@
 //! knowledge base and its retrieval, and when to hand a conversation to a
 //! person. No I/O and no clock: callers pass articles and turns in.
 
+pub mod common;
 pub mod concepts;
 pub mod eval;
 pub mod generate;
 pub mod handoff;
 pub mod knowledge;
+pub mod places;
 pub mod text;
 pub mod words;
 

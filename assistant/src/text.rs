@@ -3,13 +3,15 @@
 //! Articles and questions go through the same steps, so "envío", "envio" and
 //! "enviar" meet on one stem whichever way a visitor types them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use charla_shared::channel::Language;
 use rust_stemmers::{Algorithm, Stemmer};
 
+use crate::common::COMMON;
 use crate::concepts::CONCEPTS;
+use crate::places::PLACES;
 
 /// One word of a text after analysis: the stem retrieval matches, the
 /// folded surface form typo correction compares, and the language-free
@@ -27,6 +29,10 @@ pub struct Analyzer {
     stemmers: [Stemmer; 3],
     /// (language, stems joined by a space) → concept.
     concepts: HashMap<(Language, String), &'static str>,
+    /// (language, stem) of the everyday words in `COMMON`.
+    common: HashSet<(Language, String)>,
+    /// (language, stems joined by a space) of the places in `PLACES`.
+    places: HashSet<(Language, String)>,
 }
 
 impl Analyzer {
@@ -39,7 +45,24 @@ impl Analyzer {
         let mut analyzer = Analyzer {
             stemmers,
             concepts: HashMap::new(),
+            common: HashSet::new(),
+            places: HashSet::new(),
         };
+        for language in Language::ALL {
+            for place in PLACES {
+                let stems: Vec<String> = words(language, place)
+                    .iter()
+                    .map(|w| analyzer.stem(language, w))
+                    .collect();
+                analyzer.places.insert((language, stems.join(" ")));
+            }
+        }
+        for (language, words) in Language::ALL.into_iter().zip(COMMON) {
+            for word in words {
+                let stem = analyzer.stem(language, &fold(word));
+                analyzer.common.insert((language, stem));
+            }
+        }
         for concept in CONCEPTS {
             for (language, phrases) in Language::ALL.into_iter().zip(concept.words) {
                 for phrase in phrases.iter() {
@@ -58,8 +81,9 @@ impl Analyzer {
 
     /// The terms of `text` in `language`, in order. A phrase of the
     /// lexicon ("how much", "money back", "where is my") becomes one term
-    /// that stands for its concept, even when it is made of stop words;
-    /// other stop words are left out.
+    /// that stands for its concept, even when it is made of stop words; a
+    /// place named in several words ("Estados Unidos", "New York") becomes
+    /// one term of its stems; other stop words are left out.
     pub fn terms(&self, language: Language, text: &str) -> Vec<Term> {
         let words = words(language, text);
         let stems: Vec<String> = words.iter().map(|w| self.stem(language, w)).collect();
@@ -70,7 +94,17 @@ impl Analyzer {
                 let Some(phrase) = stems.get(i..i + length) else {
                     continue;
                 };
-                if let Some(concept) = self.concepts.get(&(language, phrase.join(" "))) {
+                let joined = phrase.join(" ");
+                if self.places.contains(&(language, joined.clone())) {
+                    terms.push(Term {
+                        word: words[i..i + length].join(" "),
+                        stem: joined,
+                        concept: None,
+                    });
+                    i += length;
+                    continue 'words;
+                }
+                if let Some(concept) = self.concepts.get(&(language, joined)) {
                     terms.push(Term {
                         word: words[i..i + length].join(" "),
                         stem: concept_key(concept),
@@ -98,6 +132,17 @@ impl Analyzer {
         self.concept_of_stem(language, &self.stem(language, word))
     }
 
+    /// Whether `stem` (or stems joined by a space) names a place of
+    /// `PLACES`.
+    pub fn is_place(&self, language: Language, stem: &str) -> bool {
+        self.places.contains(&(language, stem.to_owned()))
+    }
+
+    /// Whether `stem` is one of the everyday words in `COMMON`.
+    pub fn is_common(&self, language: Language, stem: &str) -> bool {
+        self.common.contains(&(language, stem.to_owned()))
+    }
+
     /// The concept a stem names, if any.
     pub fn concept_of_stem(&self, language: Language, stem: &str) -> Option<&'static str> {
         self.concepts.get(&(language, stem.to_owned())).copied()
@@ -107,7 +152,7 @@ impl Analyzer {
     /// Spanish and Portuguese suffixes carry accents ("-ción", "-ções"), so
     /// the endings that lose them when folded get them back first: with
     /// and without accents, "devolución", "devolucion" and "devoluciones"
-    /// meet on one stem.
+    /// meet on one stem, and so do "vendéis", "vendeis" and "vender".
     pub fn stem(&self, language: Language, word: &str) -> String {
         let (stemmer, endings): (&Stemmer, &[(&str, &str)]) = match language {
             Language::En => (&self.stemmers[0], &[]),
@@ -309,7 +354,12 @@ fn informal(language: Language, word: &str) -> Option<&'static str> {
 const PHRASE_WORDS: usize = 3;
 
 /// Folded endings and their accented spelling, for the stemmers.
-const ES_ENDINGS: &[(&str, &str)] = &[("cion", "ción"), ("sion", "sión")];
+const ES_ENDINGS: &[(&str, &str)] = &[
+    ("cion", "ción"),
+    ("sion", "sión"),
+    ("ais", "áis"),
+    ("eis", "éis"),
+];
 const PT_ENDINGS: &[(&str, &str)] = &[
     ("coes", "ções"),
     ("cao", "ção"),
@@ -979,12 +1029,30 @@ mod tests {
         };
         assert_eq!(stems("envío"), stems("envio"));
         assert_eq!(stems("devoluciones"), stems("devolución"));
+        // Spain's "vosotros" verbs: "¿vendéis?" typed without its accent
+        // still finds "vender".
+        assert_eq!(stems("vendeis"), stems("vender"));
+        assert_eq!(stems("enviais"), stems("enviar"));
+        assert_eq!(stems("pais"), stems("país"));
         let pt: Vec<String> = analyzer
             .terms(Language::Pt, "entregas entrega")
             .into_iter()
             .map(|t| t.stem)
             .collect();
         assert_eq!(pt[0], pt[1]);
+    }
+
+    #[test]
+    fn places_are_known_whole_and_everyday_words_apart() {
+        let analyzer = Analyzer::new();
+        let terms = analyzer.terms(Language::Es, "¿Enviáis a Estados Unidos mañana?");
+        let united = &terms[1];
+        assert_eq!(united.word, "estados unidos");
+        assert!(analyzer.is_place(Language::Es, &united.stem));
+        assert!(analyzer.is_common(Language::Es, &terms[2].stem));
+        assert!(!analyzer.is_common(Language::Es, &terms[0].stem));
+        let pt = analyzer.terms(Language::Pt, "a palavra-passe do Wi-Fi");
+        assert_eq!(pt[0].concept, Some("login"));
     }
 
     #[test]
