@@ -317,9 +317,11 @@ mod tests {
     // them: a fictional bike shop (`tests/data/assistant`: 24 articles in
     // three languages, questions with typos, slang and other words than the
     // articles', and conversations that must or must not go to a person),
-    // and a fictional telecom operator (`tests/data/assistant-telecom`: 12
-    // articles), written after the assistant to check that what was tuned on
-    // the shop holds on another knowledge base. The floors sit just under
+    // a fictional telecom operator (`tests/data/assistant-telecom`: 12
+    // articles) and a fictional hotel (`tests/data/assistant-hotel`: 13
+    // articles), each written after the assistant to check that what was
+    // tuned on the sets before holds on another knowledge base (each was
+    // scored first as it came, then its misses were read). The floors sit just under
     // what the assistant reaches today, so a change that makes it worse
     // fails; a change that makes it better raises them.
 
@@ -338,8 +340,16 @@ mod tests {
     #[test]
     fn the_telecom_operator_stays_above_its_floors() {
         let (all, table) = scores("assistant-telecom", 36);
-        assert!(all.answer_accuracy().unwrap() >= 0.73, "{table}");
+        assert!(all.answer_accuracy().unwrap() >= 0.74, "{table}");
         assert!(all.fallback_accuracy().unwrap() >= 0.94, "{table}");
+        assert!(all.handoff_f1().unwrap() >= 0.97, "{table}");
+    }
+
+    #[test]
+    fn the_hotel_stays_above_its_floors() {
+        let (all, table) = scores("assistant-hotel", 39);
+        assert!(all.answer_accuracy().unwrap() >= 0.84, "{table}");
+        assert!(all.fallback_accuracy().unwrap() >= 0.85, "{table}");
         assert!(all.handoff_f1().unwrap() >= 0.97, "{table}");
     }
 

@@ -299,6 +299,7 @@ fn informal(language: Language, word: &str) -> Option<&'static str> {
         "pwd" | "passwd" => Some("password"),
         "asap" => Some("soon"),
         "wheres" => Some("where is"),
+        "amex" => Some("american express"),
         // Irregular English verbs, which Snowball leaves alone.
         "sent" => Some("send"),
         "bought" => Some("buy"),
@@ -754,6 +755,10 @@ const ES_STOP: &[&str] = &[
     "pueden",
     "puedes",
     "puedo",
+    "podemos",
+    "podriamos",
+    "tenemos",
+    "hacemos",
     "pues",
     "puse",
     "que",
@@ -934,6 +939,11 @@ const PT_STOP: &[&str] = &[
     "por",
     "porque",
     "posso",
+    "podemos",
+    "podiamos",
+    "temos",
+    "faco",
+    "fazemos",
     "pouco",
     "pra",
     "quais",
@@ -1040,6 +1050,39 @@ mod tests {
             .map(|t| t.stem)
             .collect();
         assert_eq!(pt[0], pt[1]);
+    }
+
+    #[test]
+    fn no_word_of_the_lexicon_names_two_concepts() {
+        // A stem maps to one concept only (the first that names it), so a
+        // word listed under two would silently belong to one of them.
+        let analyzer = Analyzer::new();
+        let mut twice = Vec::new();
+        for concept in CONCEPTS {
+            for (language, phrases) in Language::ALL.into_iter().zip(concept.words) {
+                for phrase in phrases.iter() {
+                    let stems = analyzer.stems(language, phrase);
+                    let named = analyzer.concepts.get(&(language, stems.join(" ")));
+                    if !stems.is_empty() && named != Some(&concept.name) {
+                        twice.push(format!(
+                            "{phrase:?} ({language:?}) in {} and {named:?}",
+                            concept.name
+                        ));
+                    }
+                }
+            }
+        }
+        // An everyday word that stems like a concept's word would stand
+        // for that concept ("mal", badly, is not "malas", suitcases).
+        for (language, words) in Language::ALL.into_iter().zip(COMMON) {
+            for word in words {
+                let stem = analyzer.stem(language, &fold(word));
+                if let Some(concept) = analyzer.concept_of_stem(language, &stem) {
+                    twice.push(format!("{word:?} ({language:?}) everyday and in {concept}"));
+                }
+            }
+        }
+        assert!(twice.is_empty(), "{twice:#?}");
     }
 
     #[test]
