@@ -1276,4 +1276,120 @@ pub const CONCEPTS: &[Concept] = &[
             ],
         ],
     },
+    Concept {
+        name: "lesson",
+        words: [
+            &["lesson", "lessons", "class", "classes"],
+            &["clase", "clases", "leccion", "lecciones"],
+            &["aula", "aulas", "licao", "licoes"],
+        ],
+    },
+    Concept {
+        name: "trial",
+        words: [
+            &["trial", "free trial", "try", "try out", "demo"],
+            &[
+                "prueba gratis",
+                "clase de prueba",
+                "periodo de prueba",
+                "probar",
+                "demo",
+            ],
+            &[
+                "experimental",
+                "experimentar",
+                "teste gratis",
+                "periodo de teste",
+                "demo",
+            ],
+        ],
+    },
+    Concept {
+        name: "camera",
+        words: [
+            &["camera", "webcam", "cam", "video"],
+            &["camara", "webcam", "video"],
+            &["camara", "camera", "webcam", "video"],
+        ],
+    },
+    Concept {
+        name: "sound",
+        words: [
+            &["sound", "audio", "microphone", "mic", "hear", "headphones"],
+            &[
+                "sonido",
+                "audio",
+                "microfono",
+                "oir",
+                "oye",
+                "oyes",
+                "auriculares",
+            ],
+            &[
+                "som",
+                "audio",
+                "microfone",
+                "ouvir",
+                "ouve",
+                "ouco",
+                "auscultadores",
+                "fones",
+            ],
+        ],
+    },
+    Concept {
+        name: "teacher",
+        words: [
+            &[
+                "teacher",
+                "teachers",
+                "tutor",
+                "tutors",
+                "instructor",
+                "trainer",
+                "coach",
+            ],
+            &[
+                "profesor",
+                "profesora",
+                "profesores",
+                "tutor",
+                "instructor",
+                "monitor",
+                "entrenador",
+            ],
+            &[
+                "professor",
+                "professora",
+                "professores",
+                "tutor",
+                "instrutor",
+                "formador",
+                "treinador",
+            ],
+        ],
+    },
+    Concept {
+        name: "choose",
+        words: [
+            &["choose", "choosing", "pick", "select", "choice"],
+            &[
+                "elegir",
+                "elijo",
+                "elige",
+                "escoger",
+                "escojo",
+                "seleccionar",
+            ],
+            &["escolher", "escolho", "escolha", "selecionar"],
+        ],
+    },
+    Concept {
+        name: "reschedule",
+        words: [
+            &["reschedule", "rescheduling", "postpone", "rearrange"],
+            &["reprogramar", "aplazar", "posponer", "reagendar"],
+            &["remarcar", "reagendar", "adiar", "reprogramar"],
+        ],
+    },
 ];
