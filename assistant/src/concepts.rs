@@ -390,12 +390,25 @@ pub const CONCEPTS: &[Concept] = &[
         name: "hours",
         words: [
             &[
-                "hours", "open", "opening", "opens", "closing", "closes", "schedule", "weekend",
-                "weekends", "sunday", "saturday", "holiday", "holidays",
+                "hours",
+                "open",
+                "opening",
+                "opens",
+                "closing",
+                "closes",
+                "schedule",
+                "weekend",
+                "weekends",
+                "sunday",
+                "saturday",
+                "holiday",
+                "holidays",
+                "christmas",
             ],
             &[
                 "horario", "horarios", "abierto", "abren", "abre", "cierran", "cierra", "domingo",
-                "domingos", "sabado", "sabados", "feriado", "feriados", "festivo",
+                "domingos", "sabado", "sabados", "feriado", "feriados", "natal", "festivo",
+                "navidad",
             ],
             &[
                 "horario",
@@ -703,6 +716,7 @@ pub const CONCEPTS: &[Concept] = &[
             &[
                 "international",
                 "internationally",
+                "roaming",
                 "abroad",
                 "overseas",
                 "countries",
@@ -713,6 +727,7 @@ pub const CONCEPTS: &[Concept] = &[
             &[
                 "internacional",
                 "internacionales",
+                "roaming",
                 "extranjero",
                 "paises",
                 "pais",
@@ -722,6 +737,7 @@ pub const CONCEPTS: &[Concept] = &[
             &[
                 "internacional",
                 "internacionais",
+                "roaming",
                 "exterior",
                 "paises",
                 "pais",
@@ -1390,6 +1406,193 @@ pub const CONCEPTS: &[Concept] = &[
             &["reschedule", "rescheduling", "postpone", "rearrange"],
             &["reprogramar", "aplazar", "posponer", "reagendar"],
             &["remarcar", "reagendar", "adiar", "reprogramar"],
+        ],
+    },
+    Concept {
+        name: "update",
+        words: [
+            &["change", "changing", "update", "edit", "modify", "rename"],
+            &["modificar", "actualizar", "editar", "renombrar"],
+            &[
+                "alterar",
+                "atualizar",
+                "actualizar",
+                "editar",
+                "modificar",
+                "renomear",
+            ],
+        ],
+    },
+    Concept {
+        name: "delete",
+        words: [
+            &["delete", "remove", "erase", "close my account"],
+            &["borrar", "eliminar", "suprimir", "cerrar mi cuenta"],
+            &["apagar", "eliminar", "excluir", "remover", "fechar conta"],
+        ],
+    },
+    Concept {
+        name: "missing",
+        words: [
+            &[
+                "missing",
+                "lost",
+                "never arrived",
+                "not received",
+                "didnt arrive",
+                "never came",
+            ],
+            &["perdido", "extraviado", "falta"],
+            &["perdido", "extraviado", "nao recebi", "falta"],
+        ],
+    },
+    Concept {
+        name: "newsletter",
+        words: [
+            &[
+                "newsletter",
+                "newsletters",
+                "mailing list",
+                "promotional emails",
+            ],
+            &[
+                "newsletter",
+                "boletin",
+                "correos promocionales",
+                "lista de correo",
+            ],
+            &[
+                "newsletter",
+                "boletim",
+                "descadastrar",
+                "emails promocionais",
+            ],
+        ],
+    },
+    Concept {
+        name: "loyalty",
+        words: [
+            &["loyalty", "points", "rewards", "reward"],
+            &["fidelidad", "puntos", "recompensas", "club"],
+            &["fidelidade", "pontos", "recompensas", "clube"],
+        ],
+    },
+    Concept {
+        name: "language",
+        words: [
+            &[
+                "language",
+                "languages",
+                "english",
+                "spanish",
+                "portuguese",
+                "translation",
+            ],
+            &[
+                "idioma",
+                "idiomas",
+                "ingles",
+                "espanol",
+                "castellano",
+                "portugues",
+                "traduccion",
+            ],
+            &[
+                "idioma",
+                "idiomas",
+                "lingua",
+                "ingles",
+                "espanhol",
+                "portugues",
+                "traducao",
+            ],
+        ],
+    },
+    Concept {
+        name: "documents",
+        words: [
+            &[
+                "passport",
+                "id card",
+                "identity card",
+                "identification",
+                "driving licence",
+                "drivers license",
+            ],
+            &[
+                "dni",
+                "pasaporte",
+                "documento de identidad",
+                "carnet de conducir",
+                "nie",
+            ],
+            &[
+                "passaporte",
+                "cartao de cidadao",
+                "bilhete de identidade",
+                "rg",
+                "cpf",
+                "carta de conducao",
+            ],
+        ],
+    },
+    Concept {
+        name: "technician",
+        words: [
+            &["technician", "engineer", "repairman"],
+            &["tecnico", "tecnicos"],
+            &["tecnico", "tecnicos"],
+        ],
+    },
+    Concept {
+        name: "porting",
+        words: [
+            &[
+                "port my number",
+                "keep my number",
+                "number transfer",
+                "portability",
+                "porting",
+            ],
+            &[
+                "portabilidad",
+                "portar",
+                "mantener mi numero",
+                "conservar mi numero",
+                "conservar el numero",
+            ],
+            &["portabilidade", "manter o numero", "manter o meu numero"],
+        ],
+    },
+    Concept {
+        name: "doctor",
+        words: [
+            &[
+                "doctor",
+                "doctors",
+                "physician",
+                "gp",
+                "specialist",
+                "nurse",
+            ],
+            &[
+                "medico",
+                "medica",
+                "medicos",
+                "doctor",
+                "doctora",
+                "especialista",
+                "enfermera",
+            ],
+            &[
+                "medico",
+                "medica",
+                "medicos",
+                "doutor",
+                "doutora",
+                "especialista",
+                "enfermeira",
+            ],
         ],
     },
 ];

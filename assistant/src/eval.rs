@@ -342,7 +342,7 @@ mod tests {
     #[test]
     fn the_telecom_operator_stays_above_its_floors() {
         let (all, table) = scores("assistant-telecom", 36);
-        assert!(all.answer_accuracy().unwrap() >= 0.74, "{table}");
+        assert!(all.answer_accuracy().unwrap() >= 0.77, "{table}");
         assert!(all.fallback_accuracy().unwrap() >= 0.94, "{table}");
         assert!(all.handoff_f1().unwrap() >= 0.97, "{table}");
     }
