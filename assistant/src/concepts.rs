@@ -238,6 +238,9 @@ pub const CONCEPTS: &[Concept] = &[
         name: "payment",
         words: [
             &[
+                "split the payment",
+                "split payments",
+                "split the cost",
                 "pay",
                 "paying",
                 "payment",
@@ -254,6 +257,9 @@ pub const CONCEPTS: &[Concept] = &[
                 "cash",
             ],
             &[
+                "fraccionar",
+                "fraccionado",
+                "en cuotas",
                 "pagar",
                 "pago",
                 "pagos",
@@ -269,6 +275,9 @@ pub const CONCEPTS: &[Concept] = &[
                 "a meses",
             ],
             &[
+                "prestacoes",
+                "prestacao",
+                "fracionar",
                 "pagar",
                 "pagamento",
                 "pagamentos",
@@ -327,6 +336,10 @@ pub const CONCEPTS: &[Concept] = &[
                 "username",
             ],
             &[
+                "darse de alta",
+                "date de alta",
+                "dar de alta",
+                "me doy de alta",
                 "cuenta",
                 "cuentas",
                 "perfil",
@@ -336,6 +349,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "usuario",
             ],
             &[
+                "registe",
+                "registar me",
                 "conta",
                 "contas",
                 "perfil",
@@ -431,6 +446,9 @@ pub const CONCEPTS: &[Concept] = &[
         name: "location",
         words: [
             &[
+                "how to get here",
+                "get here",
+                "directions",
                 "address",
                 "location",
                 "located",
@@ -445,6 +463,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "where are you",
             ],
             &[
+                "como llegar",
+                "llegar aqui",
                 "direccion",
                 "ubicacion",
                 "ubicados",
@@ -459,6 +479,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "donde quedan",
             ],
             &[
+                "como chegar",
+                "chegar aqui",
                 "endereco",
                 "loja",
                 "lojas",
@@ -919,6 +941,7 @@ pub const CONCEPTS: &[Concept] = &[
         name: "time",
         words: [
             &[
+                "duration",
                 "how long",
                 "days",
                 "soon",
@@ -930,6 +953,9 @@ pub const CONCEPTS: &[Concept] = &[
                 "how many days",
             ],
             &[
+                "cuanto dura",
+                "cuanto duran",
+                "duracion",
                 "tarda",
                 "tardan",
                 "demora",
@@ -944,6 +970,9 @@ pub const CONCEPTS: &[Concept] = &[
                 "cuantos dias",
             ],
             &[
+                "quanto dura",
+                "quanto duram",
+                "duracao",
                 "demora",
                 "demoram",
                 "prazo",
@@ -1414,6 +1443,8 @@ pub const CONCEPTS: &[Concept] = &[
             &["change", "changing", "update", "edit", "modify", "rename"],
             &["modificar", "actualizar", "editar", "renombrar"],
             &[
+                "mudar",
+                "mudo",
                 "alterar",
                 "atualizar",
                 "actualizar",
@@ -1592,6 +1623,39 @@ pub const CONCEPTS: &[Concept] = &[
                 "doutora",
                 "especialista",
                 "enfermeira",
+            ],
+        ],
+    },
+    Concept {
+        name: "remote",
+        words: [
+            &[
+                "online",
+                "remote",
+                "remotely",
+                "virtual",
+                "video call",
+                "videocall",
+                "video consultation",
+                "telemedicine",
+            ],
+            &[
+                "online",
+                "en linea",
+                "a distancia",
+                "virtual",
+                "videollamada",
+                "videoconsulta",
+                "teleconsulta",
+            ],
+            &[
+                "online",
+                "a distancia",
+                "remoto",
+                "virtual",
+                "videochamada",
+                "teleconsulta",
+                "videoconsulta",
             ],
         ],
     },

@@ -319,8 +319,9 @@ mod tests {
     // articles', and conversations that must or must not go to a person),
     // a fictional telecom operator (`tests/data/assistant-telecom`: 12
     // articles), a fictional hotel (`tests/data/assistant-hotel`: 13
-    // articles) and a fictional online language school
-    // (`tests/data/assistant-school`: 13 articles), each written after the
+    // articles), a fictional online language school
+    // (`tests/data/assistant-school`: 13 articles) and a fictional medical
+    // clinic (`tests/data/assistant-clinic`: 12 articles), each written after the
     // assistant to check that what was
     // tuned on the sets before holds on another knowledge base (each was
     // scored first as it came, then its misses were read). The floors sit just under
@@ -342,7 +343,7 @@ mod tests {
     #[test]
     fn the_telecom_operator_stays_above_its_floors() {
         let (all, table) = scores("assistant-telecom", 36);
-        assert!(all.answer_accuracy().unwrap() >= 0.77, "{table}");
+        assert!(all.answer_accuracy().unwrap() >= 0.78, "{table}");
         assert!(all.fallback_accuracy().unwrap() >= 0.94, "{table}");
         assert!(all.handoff_f1().unwrap() >= 0.97, "{table}");
     }
@@ -360,6 +361,14 @@ mod tests {
         let (all, table) = scores("assistant-school", 39);
         assert!(all.answer_accuracy().unwrap() >= 0.82, "{table}");
         assert!(all.fallback_accuracy().unwrap() >= 0.85, "{table}");
+        assert!(all.handoff_f1().unwrap() >= 0.97, "{table}");
+    }
+
+    #[test]
+    fn the_clinic_stays_above_its_floors() {
+        let (all, table) = scores("assistant-clinic", 36);
+        assert!(all.answer_accuracy().unwrap() >= 0.89, "{table}");
+        assert!(all.fallback_accuracy().unwrap() >= 0.86, "{table}");
         assert!(all.handoff_f1().unwrap() >= 0.97, "{table}");
     }
 

@@ -86,8 +86,9 @@ pub fn is_fallback(language: Language, text: &str) -> bool {
 
 /// How many other words may come between the words of a phrase: "charged
 /// my card twice" is "charged twice", "no es lo que te pregunté" is "no
-/// es lo que pregunté".
-const GAP: usize = 2;
+/// es lo que pregunté", "cobraram-me a consulta duas vezes" is "cobraram
+/// duas vezes".
+const GAP: usize = 3;
 
 /// A message's words, folded, ready for phrase matching.
 struct Said {
@@ -366,7 +367,19 @@ const PERSON: &[&str] = &[
 
 /// Someone, who is a person only when asked for.
 const SOMEONE: &[&str] = &[
-    "someone", "somebody", "anyone", "alguien", "alguem", "team", "equipo", "equipe",
+    "someone",
+    "somebody",
+    "anyone",
+    "alguien",
+    "alguem",
+    "team",
+    "equipo",
+    "equipe",
+    "reception",
+    "front desk",
+    "recepcion",
+    "rececao",
+    "recepcao",
 ];
 
 /// Verbs of talking to, being put through to, or being served by someone.
@@ -453,6 +466,10 @@ const UPSET: &[&str] = &[
     "joke of a",
     "what a joke",
     "wtf",
+    "disgrace*",
+    "shameful",
+    "appalling",
+    "outrageous",
     "mierda",
     "joder",
     "jodido",
@@ -475,6 +492,8 @@ const UPSET: &[&str] = &[
     "ladron*",
     "estafador*",
     "indignante",
+    "vergonzoso",
+    "escandalos*",
     "inaceptable",
     "porqueria",
     "furios*",
@@ -488,6 +507,8 @@ const UPSET: &[&str] = &[
     "lixo",
     "pessim*",
     "vergonha",
+    "vergonhoso",
+    "escandalos*",
     "absurdo",
     "palhacada",
     "ladroes",
@@ -676,6 +697,43 @@ const SENSITIVE: &[&str] = &[
     "superaquec*",
     "reacao alergica",
     "perigos*",
+    // Someone's health in danger now.
+    "chest pain",
+    "severe pain",
+    "terrible pain",
+    "cannot breathe",
+    "can not breathe",
+    "heart attack",
+    "stroke",
+    "bleeding",
+    "unconscious",
+    "overdose",
+    "suicid*",
+    "kill myself",
+    "is an emergency",
+    "medical emergency",
+    "dolor en el pecho",
+    "dolor de pecho",
+    "dolor muy fuerte",
+    "mucho dolor",
+    "no puedo respirar",
+    "infarto",
+    "ictus",
+    "sangrando",
+    "hemorragia",
+    "inconsciente",
+    "sobredosis",
+    "es una emergencia",
+    "es una urgencia",
+    "dor no peito",
+    "dor muito forte",
+    "muita dor",
+    "nao consigo respirar",
+    "enfarte",
+    "avc",
+    "desmai*",
+    "e uma emergencia",
+    "e uma urgencia",
 ];
 
 /// The visitor says the answers miss the point.
@@ -806,6 +864,8 @@ mod tests {
             (Language::Pt, "tem alguém aí pra me atender?"),
             (Language::Pt, "pode me passar para um atendente?"),
             (Language::En, "I'm asking for a human"),
+            (Language::En, "put me through to reception please"),
+            (Language::Es, "¿me pasas con recepción?"),
         ] {
             assert_eq!(reason(language, text), Some(Reason::Asked), "{text}");
         }
@@ -827,6 +887,7 @@ mod tests {
                 Language::En,
                 "is there a discount for an employee of a school?",
             ),
+            (Language::En, "what time does reception open?"),
         ] {
             assert_eq!(reason(language, text), None, "{text}");
         }
@@ -879,6 +940,40 @@ mod tests {
             reason(Language::Pt, "não foi isso que perguntei"),
             Some(Reason::Stalled)
         );
+        assert_eq!(
+            reason(Language::En, "I waited an hour, this is a disgrace"),
+            Some(Reason::Upset)
+        );
+        // Three words may stand between the charge and "twice".
+        assert_eq!(
+            reason(Language::Pt, "cobraram-me a consulta duas vezes"),
+            Some(Reason::Sensitive)
+        );
+    }
+
+    #[test]
+    fn someone_in_danger_now_goes_to_a_person() {
+        for (language, text) in [
+            (Language::En, "i have terrible chest pain right now"),
+            (
+                Language::Es,
+                "mi padre no puede respirar bien, es una emergencia",
+            ),
+            (Language::Pt, "estou com muita dor no peito"),
+        ] {
+            assert_eq!(reason(language, text), Some(Reason::Sensitive), "{text}");
+        }
+        // Asking about care is not being in danger.
+        for (language, text) in [
+            (Language::En, "do you have emergency care?"),
+            (
+                Language::Es,
+                "¿cuándo están los resultados del análisis de sangre?",
+            ),
+            (Language::Pt, "fazem análises ao sangue?"),
+        ] {
+            assert_eq!(reason(language, text), None, "{text}");
+        }
     }
 
     #[test]

@@ -153,9 +153,11 @@ impl Analyzer {
     /// the endings that lose them when folded get them back first: with
     /// and without accents, "devolución", "devolucion" and "devoluciones"
     /// meet on one stem, and so do "vendéis", "vendeis" and "vender".
+    /// English names for who practises a field become the field first
+    /// ("dermatologist", "dermatology"), which Snowball leaves apart.
     pub fn stem(&self, language: Language, word: &str) -> String {
         let (stemmer, endings): (&Stemmer, &[(&str, &str)]) = match language {
-            Language::En => (&self.stemmers[0], &[]),
+            Language::En => (&self.stemmers[0], EN_ENDINGS),
             Language::Es => (&self.stemmers[1], ES_ENDINGS),
             Language::Pt => (&self.stemmers[2], PT_ENDINGS),
         };
@@ -355,6 +357,14 @@ fn informal(language: Language, word: &str) -> Option<&'static str> {
 const PHRASE_WORDS: usize = 3;
 
 /// Folded endings and their accented spelling, for the stemmers.
+const EN_ENDINGS: &[(&str, &str)] = &[
+    ("ologists", "ology"),
+    ("ologist", "ology"),
+    ("iatricians", "iatrics"),
+    ("iatrician", "iatrics"),
+    ("therapists", "therapy"),
+    ("therapist", "therapy"),
+];
 const ES_ENDINGS: &[(&str, &str)] = &[
     ("cion", "ción"),
     ("sion", "sión"),
@@ -756,6 +766,9 @@ const ES_STOP: &[&str] = &[
     "puedes",
     "puedo",
     "podemos",
+    "haceis",
+    "hacen",
+    "estais",
     "necesito",
     "necesitamos",
     "vais",
@@ -944,6 +957,7 @@ const PT_STOP: &[&str] = &[
     "porque",
     "posso",
     "podemos",
+    "fazem",
     "preciso",
     "precisamos",
     "vao",
@@ -1060,6 +1074,17 @@ mod tests {
             .map(|t| t.stem)
             .collect();
         assert_eq!(pt[0], pt[1]);
+        // Who practises a field meets the field.
+        let en = |text| -> Vec<String> {
+            analyzer
+                .terms(Language::En, text)
+                .into_iter()
+                .map(|t| t.stem)
+                .collect()
+        };
+        assert_eq!(en("dermatologist"), en("dermatology"));
+        assert_eq!(en("paediatrician"), en("paediatrics"));
+        assert_eq!(en("physiotherapists"), en("physiotherapy"));
     }
 
     #[test]
