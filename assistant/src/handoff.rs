@@ -335,6 +335,8 @@ const PERSON: &[&str] = &[
     "adviser",
     "supervisor",
     "manager",
+    "account manager",
+    "banker",
     "customer service",
     "customer support",
     "support team",
@@ -353,11 +355,16 @@ const PERSON: &[&str] = &[
     "encargad*",
     "emplead*",
     "gerente",
+    "gestor",
+    "gestora",
     "atencion al cliente",
     "servicio al cliente",
     "pessoa",
     "pessoas",
     "atendente*",
+    "assistente",
+    "gestor",
+    "gestora",
     "consultor*",
     "funcionari*",
     "atendimento humano",
@@ -377,6 +384,12 @@ const SOMEONE: &[&str] = &[
     "equipe",
     "reception",
     "front desk",
+    "specialist",
+    "technician",
+    "especialista",
+    "tecnico",
+    "responsable",
+    "responsavel",
     "recepcion",
     "rececao",
     "recepcao",
@@ -467,6 +480,13 @@ const UPSET: &[&str] = &[
     "what a joke",
     "wtf",
     "disgrace*",
+    "thief",
+    "thieves",
+    "crooks",
+    "liars",
+    "rip off",
+    "ripoff",
+    "shame on you",
     "shameful",
     "appalling",
     "outrageous",
@@ -493,6 +513,9 @@ const UPSET: &[&str] = &[
     "estafador*",
     "indignante",
     "vergonzoso",
+    "mentiros*",
+    "sinverguenza*",
+    "estafadores",
     "escandalos*",
     "inaceptable",
     "porqueria",
@@ -508,6 +531,12 @@ const UPSET: &[&str] = &[
     "pessim*",
     "vergonha",
     "vergonhoso",
+    "farto",
+    "farta",
+    "fartos",
+    "cansad* de",
+    "mentiros*",
+    "ladrao",
     "escandalos*",
     "absurdo",
     "palhacada",
@@ -570,6 +599,11 @@ const SENSITIVE: &[&str] = &[
     "stolen card",
     "chargeback",
     "unknown charge",
+    "emptied my account",
+    "money disappeared",
+    "money has disappeared",
+    "money is missing",
+    "money missing",
     "do not recognize",
     "do not recognise",
     "fraude*",
@@ -584,6 +618,13 @@ const SENSITIVE: &[&str] = &[
     "cargo no reconocido",
     "no reconozco",
     "cobro indebido",
+    "vaciado la cuenta",
+    "vaciaron la cuenta",
+    "vaciado mi cuenta",
+    "desaparecido dinero",
+    "desaparecio dinero",
+    "no autorice",
+    "no he autorizado",
     "me robaron",
     "foi golpe",
     "e golpe",
@@ -592,6 +633,10 @@ const SENSITIVE: &[&str] = &[
     "cobranca duplicada",
     "cobranca indevida",
     "nao reconheco",
+    "esvaziaram",
+    "desapareceu dinheiro",
+    "dinheiro desapareceu",
+    "nao autorizei",
     "clonad*",
     "cobr* em dobro",
     "cobr* a mais",
@@ -866,6 +911,8 @@ mod tests {
             (Language::En, "I'm asking for a human"),
             (Language::En, "put me through to reception please"),
             (Language::Es, "¿me pasas con recepción?"),
+            (Language::Es, "pásame con un gestor por favor"),
+            (Language::Pt, "quero falar com um assistente"),
         ] {
             assert_eq!(reason(language, text), Some(Reason::Asked), "{text}");
         }
@@ -943,6 +990,25 @@ mod tests {
         assert_eq!(
             reason(Language::En, "I waited an hour, this is a disgrace"),
             Some(Reason::Upset)
+        );
+        assert_eq!(
+            reason(Language::En, "you people are thieves, where is my money"),
+            Some(Reason::Upset)
+        );
+        assert_eq!(
+            reason(Language::Pt, "estou farto, o cartão falhou outra vez"),
+            Some(Reason::Upset)
+        );
+        assert_eq!(
+            reason(Language::En, "someone emptied my account overnight"),
+            Some(Reason::Sensitive)
+        );
+        assert_eq!(
+            reason(
+                Language::Pt,
+                "fizeram uma transferência que eu não autorizei"
+            ),
+            Some(Reason::Sensitive)
         );
         // Three words may stand between the charge and "twice".
         assert_eq!(

@@ -301,7 +301,11 @@ impl Shelf {
                     }
                 }
                 *weights.entry(term.stem.clone()).or_default() += weight;
-                surface.insert(term.word, term.stem);
+                // Typos and shortenings are of single words, not of a
+                // phrase that became one term ("cartão de cidadão").
+                if !term.word.contains(' ') {
+                    surface.insert(term.word, term.stem);
+                }
             }
         };
         let title = analyzer.terms(language, &article.title);
@@ -962,6 +966,19 @@ mod tests {
         };
         assert_eq!(stems("the ward"), ["ward"], "not \"card\"");
         assert_eq!(stems("the crad"), ["card"]);
+    }
+
+    #[test]
+    fn a_word_is_not_a_shortening_of_a_phrase_it_starts() {
+        let kb = KnowledgeBase::new(vec![article(
+            "documents",
+            Language::Pt,
+            "Documentos",
+            "Traga o cartão de cidadão ou o passaporte.",
+        )]);
+        let shelf = &kb.shelves[&Language::Pt];
+        let query = shelf.query(&kb.analyzer, Language::Pt, "cartao");
+        assert!(query[0].longer.is_empty(), "{:?}", query[0].longer);
     }
 
     #[test]

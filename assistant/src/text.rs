@@ -575,6 +575,8 @@ const EN_STOP: &[&str] = &[
     "thanks",
     "that",
     "the",
+    "thats",
+    "theres",
     "their",
     "them",
     "then",
