@@ -360,7 +360,7 @@ mod tests {
     #[test]
     fn the_language_school_stays_above_its_floors() {
         let (all, table) = scores("assistant-school", 39);
-        assert!(all.answer_accuracy().unwrap() >= 0.81, "{table}");
+        assert!(all.answer_accuracy().unwrap() >= 0.82, "{table}");
         assert!(all.fallback_accuracy().unwrap() >= 0.85, "{table}");
         assert!(all.handoff_f1().unwrap() >= 0.97, "{table}");
     }
