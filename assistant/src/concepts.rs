@@ -157,6 +157,7 @@ pub const CONCEPTS: &[Concept] = &[
                 "still waiting",
             ],
             &[
+                "tracking",
                 "seguimiento",
                 "rastrear",
                 "rastreo",
@@ -168,6 +169,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "no me llego",
             ],
             &[
+                "tracking",
+                "seguimento",
                 "rastreio",
                 "rastrear",
                 "rastreamento",
@@ -548,6 +551,13 @@ pub const CONCEPTS: &[Concept] = &[
         name: "warranty",
         words: [
             &[
+                "hole",
+                "holes",
+                "ripped",
+                "torn",
+                "stain",
+                "stained",
+                "scratched",
                 "warranty",
                 "guarantee",
                 "broken",
@@ -560,6 +570,14 @@ pub const CONCEPTS: &[Concept] = &[
                 "stopped working",
             ],
             &[
+                "agujero",
+                "agujeros",
+                "rasgado",
+                "rasgada",
+                "descosido",
+                "mancha",
+                "manchado",
+                "rayado",
                 "garantia",
                 "roto",
                 "rota",
@@ -575,6 +593,14 @@ pub const CONCEPTS: &[Concept] = &[
                 "funciona",
             ],
             &[
+                "buraco",
+                "buracos",
+                "rasgado",
+                "rasgada",
+                "descosido",
+                "mancha",
+                "manchado",
+                "riscado",
                 "garantia",
                 "quebrado",
                 "quebrou",
@@ -718,9 +744,32 @@ pub const CONCEPTS: &[Concept] = &[
     Concept {
         name: "gift",
         words: [
-            &["gift", "gifts", "present", "wrap", "wrapping"],
-            &["regalo", "regalos", "envolver", "obsequio"],
-            &["presente", "presentes", "embrulhar", "embrulho"],
+            &[
+                "gift voucher",
+                "gift vouchers",
+                "gift",
+                "gifts",
+                "present",
+                "wrap",
+                "wrapping",
+            ],
+            &[
+                "vale regalo",
+                "cheque regalo",
+                "regalo",
+                "regalos",
+                "envolver",
+                "obsequio",
+            ],
+            &[
+                "vale de oferta",
+                "vale oferta",
+                "vale presente",
+                "presente",
+                "presentes",
+                "embrulhar",
+                "embrulho",
+            ],
         ],
     },
     Concept {
@@ -2038,6 +2087,99 @@ pub const CONCEPTS: &[Concept] = &[
             &["dimensions", "weight", "how heavy", "weigh", "weighs"],
             &["dimensiones", "peso", "cuanto pesa", "pesa"],
             &["dimensoes", "peso", "quanto pesa", "pesa"],
+        ],
+    },
+    Concept {
+        name: "colour",
+        words: [
+            &[
+                "colour", "colours", "color", "colors", "black", "white", "red", "blue", "green",
+                "yellow", "pink", "grey", "gray", "brown", "beige", "navy", "purple", "orange",
+            ],
+            &[
+                "color", "colores", "negro", "blanco", "rojo", "azul", "verde", "amarillo", "rosa",
+                "gris", "marron", "beis", "morado", "naranja",
+            ],
+            &[
+                "cor", "cores", "preto", "branco", "vermelho", "azul", "verde", "amarelo", "rosa",
+                "cinzento", "cinza", "castanho", "bege", "roxo", "laranja",
+            ],
+        ],
+    },
+    Concept {
+        name: "swimwear",
+        words: [
+            &[
+                "swimwear",
+                "swimsuit",
+                "swimsuits",
+                "bikini",
+                "bikinis",
+                "swimming costume",
+                "trunks",
+            ],
+            &["banador", "banadores", "bikini", "bikinis", "traje de bano"],
+            &[
+                "fato de banho",
+                "fatos de banho",
+                "biquini",
+                "biquinis",
+                "maio",
+            ],
+        ],
+    },
+    Concept {
+        name: "knitwear",
+        words: [
+            &[
+                "jumper", "jumpers", "sweater", "sweaters", "pullover", "cardigan", "hoodie",
+            ],
+            &["jersey", "jerseis", "sueter", "sudadera", "rebeca"],
+            &[
+                "camisola",
+                "camisolas",
+                "sueter",
+                "moletom",
+                "casaco de malha",
+            ],
+        ],
+    },
+    Concept {
+        name: "trousers",
+        words: [
+            &["jeans", "trousers", "pants", "denim"],
+            &["vaqueros", "tejanos", "pantalon", "pantalones"],
+            &["calcas de ganga", "jeans", "calcas", "calca"],
+        ],
+    },
+    Concept {
+        name: "coat",
+        words: [
+            &["jacket", "jackets", "coat", "coats", "parka", "blazer"],
+            &[
+                "chaqueta",
+                "chaquetas",
+                "abrigo",
+                "abrigos",
+                "cazadora",
+                "parka",
+            ],
+            &["casaco", "casacos", "blusao", "parka", "sobretudo"],
+        ],
+    },
+    Concept {
+        name: "shoes",
+        words: [
+            &["shoes", "shoe", "sneakers", "boots", "sandals"],
+            &["zapatos", "zapato", "zapatillas", "botas", "sandalias"],
+            &[
+                "sapatos",
+                "sapato",
+                "sapatilhas",
+                "tenis",
+                "botas",
+                "sandalias",
+            ],
         ],
     },
 ];

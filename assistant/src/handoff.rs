@@ -591,6 +591,8 @@ const SENSITIVE: &[&str] = &[
     "charg* two times",
     "bill* twice",
     "double charge*",
+    "paid twice",
+    "pay twice",
     "double charged",
     "duplicate charge",
     "unauthori*",
@@ -609,6 +611,8 @@ const SENSITIVE: &[&str] = &[
     "fraude*",
     "estafa*",
     "cobr* dos veces",
+    "pag* dos veces",
+    "pago duplicado",
     "cobr* doble",
     "doble cobro",
     "cobr* de mas",
@@ -630,6 +634,8 @@ const SENSITIVE: &[&str] = &[
     "e golpe",
     "golpista*",
     "cobr* duas vezes",
+    "pag* duas vezes",
+    "pagamento duplicado",
     "cobranca duplicada",
     "cobranca indevida",
     "nao reconheco",
@@ -1008,6 +1014,10 @@ mod tests {
                 Language::Pt,
                 "fizeram uma transferência que eu não autorizei"
             ),
+            Some(Reason::Sensitive)
+        );
+        assert_eq!(
+            reason(Language::En, "i paid twice for the same order"),
             Some(Reason::Sensitive)
         );
         // Three words may stand between the charge and "twice".

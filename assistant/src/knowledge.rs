@@ -10,7 +10,7 @@ use std::rc::Rc;
 use charla_shared::channel::Language;
 use charla_shared::knowledge::KbArticle;
 
-use crate::text::{concept_key, Analyzer, Term};
+use crate::text::{concept_key, is_number, unstressed, Analyzer, Term};
 
 /// The confidence below which the assistant says it is not sure rather
 /// than answer: the share of the question's weight (rare words weigh more,
@@ -234,8 +234,10 @@ const DOMINANT_COVERAGE: f64 = 0.6;
 /// An everyday word no article has ("afternoon", "upstairs") weighs this
 /// share of an unknown word of the question's topic.
 const COMMON_SHARE: f64 = 0.3;
-/// The concept a place no article names stands for.
+/// The concept a place no article names stands for, when the articles
+/// speak of abroad; else it stands for any place they name.
 const ABROAD: &str = "abroad";
+const PLACE: &str = "place";
 /// A concept match scores this share of a match on the word itself, so an
 /// article with the visitor's own word ranks first.
 const CONCEPT_SHARE: f64 = 0.7;
@@ -300,6 +302,12 @@ impl Shelf {
                         *weights.entry(concept).or_default() += weight;
                     }
                 }
+                // Naming places makes an article one about places once,
+                // however many it lists.
+                if analyzer.is_place(language, &term.stem) {
+                    let place = weights.entry(concept_key(PLACE)).or_default();
+                    *place = place.max(weight);
+                }
                 *weights.entry(term.stem.clone()).or_default() += weight;
                 // Typos and shortenings are of single words, not of a
                 // phrase that became one term ("cartão de cidadão").
@@ -351,6 +359,17 @@ impl Shelf {
         Some((1.0 + (n - df + 0.5) / (df + 0.5)).ln())
     }
 
+    /// What a place no article names stands for: abroad, if an article
+    /// speaks of it ("we ship internationally"), or else the places the
+    /// articles name ("we deliver to Spain, Portugal and France").
+    fn elsewhere(&self) -> &'static str {
+        if self.df.contains_key(&concept_key(ABROAD)) {
+            ABROAD
+        } else {
+            PLACE
+        }
+    }
+
     /// The weight of a word no article has: what the rarest word of the
     /// articles (in one of them) weighs.
     fn unknown_weight(&self) -> f64 {
@@ -367,13 +386,18 @@ impl Shelf {
                 continue;
             }
             // A place no article names is most likely one the articles call
-            // abroad: "do you ship to Norway?" is about shipping abroad.
+            // abroad, or one like those they name: "do you ship to Norway?"
+            // is about shipping abroad.
             let place =
                 !self.df.contains_key(&term.stem) && analyzer.is_place(language, &term.stem);
-            let concept = term.concept.or(place.then_some(ABROAD)).map(concept_key);
-            // A number no article has (an order number, a height) says
-            // nothing about which article answers, so it weighs nothing.
-            let unknown = if term.word.chars().any(|c| c.is_ascii_digit()) {
+            let concept = term
+                .concept
+                .or(place.then(|| self.elsewhere()))
+                .map(concept_key);
+            // A number no article has (an order number, a height, "two
+            // codes") says nothing about which article answers, so it
+            // weighs nothing.
+            let unknown = if is_number(language, &term.word) {
                 0.0
             } else if analyzer.is_common(language, &term.stem) {
                 COMMON_SHARE * self.unknown_weight()
@@ -555,22 +579,6 @@ impl Doc {
         }
         best.map(|(p, _)| shorten(&p.text)).unwrap_or_default()
     }
-}
-
-/// A Spanish verb's stressed stem with its vowel as the infinitive has it:
-/// "devuelvo" and "devolver", "quiero" and "querer", "cierra" and "cerrar"
-/// stem apart, so a question with one form finds an article with the other.
-/// Tried only on a stem no article has, since "cuenta" (an account) and
-/// "contar" (to count) are different words.
-fn unstressed(language: Language, stem: &str) -> impl Iterator<Item = String> + '_ {
-    let pairs: &[(&str, &str)] = match language {
-        Language::Es => &[("ue", "o"), ("ie", "e")],
-        Language::En | Language::Pt => &[],
-    };
-    pairs.iter().flat_map(move |(stressed, plain)| {
-        stem.match_indices(stressed)
-            .map(move |(at, _)| format!("{}{plain}{}", &stem[..at], &stem[at + stressed.len()..]))
-    })
 }
 
 impl Slot {
@@ -942,6 +950,25 @@ mod tests {
         // A place alone says where, not what the visitor wants to know.
         assert_eq!(answered(&kb, Language::En, "what's new in Norway?"), None);
         assert_eq!(answered(&kb, Language::En, "is it sunny in Norway?"), None);
+        // Articles that never say "abroad" but name the places they serve.
+        let kb = KnowledgeBase::new(vec![
+            article(
+                "delivery",
+                Language::En,
+                "Delivery",
+                "We deliver to Spain, Portugal, France and Italy.",
+            ),
+            article(
+                "payment",
+                Language::En,
+                "Payment",
+                "Your card is charged when the order is delivered.",
+            ),
+        ]);
+        assert_eq!(
+            answered(&kb, Language::En, "do you deliver to Germany?").as_deref(),
+            Some("delivery")
+        );
     }
 
     #[test]

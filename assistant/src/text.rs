@@ -119,7 +119,10 @@ impl Analyzer {
                 terms.push(Term {
                     word: word.clone(),
                     stem: stems[i].clone(),
-                    concept: self.concepts.get(&(language, stems[i].clone())).copied(),
+                    concept: self.concept_of_stem(language, &stems[i]).or_else(|| {
+                        unstressed(language, &stems[i])
+                            .find_map(|stem| self.concept_of_stem(language, &stem))
+                    }),
                 });
             }
             i += 1;
@@ -255,6 +258,40 @@ fn hyphenated(token: &str) -> Vec<String> {
     words
 }
 
+/// A Spanish verb's stressed stem with its vowel as the infinitive has it:
+/// "devuelvo" and "devolver", "quiero" and "querer", "cierra" and "cerrar"
+/// stem apart, so a question with one form finds an article with the other.
+/// Retrieval tries it only on a stem no article has, and the lexicon only
+/// on a word it does not know, since "cuenta" (an account) and "contar" (to
+/// count) are different words.
+pub fn unstressed(language: Language, stem: &str) -> impl Iterator<Item = String> + '_ {
+    let pairs: &[(&str, &str)] = match language {
+        Language::Es => &[("ue", "o"), ("ie", "e")],
+        Language::En | Language::Pt => &[],
+    };
+    pairs.iter().flat_map(move |(stressed, plain)| {
+        stem.match_indices(stressed)
+            .map(move |(at, _)| format!("{}{plain}{}", &stem[..at], &stem[at + stressed.len()..]))
+    })
+}
+
+/// Whether `word` (folded) is a number, in digits or in words up to ten:
+/// "two codes" and "2 codes" ask the same.
+pub fn is_number(language: Language, word: &str) -> bool {
+    let words: &[&str] = match language {
+        Language::En => &[
+            "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        ],
+        Language::Es => &[
+            "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez",
+        ],
+        Language::Pt => &[
+            "dois", "duas", "tres", "quatro", "cinco", "seis", "sete", "oito", "nove", "dez",
+        ],
+    };
+    word.chars().any(|c| c.is_ascii_digit()) || words.contains(&word)
+}
+
 /// The key a concept is indexed under, beside the stems.
 pub fn concept_key(concept: &str) -> String {
     format!("~{concept}")
@@ -368,6 +405,8 @@ const EN_ENDINGS: &[(&str, &str)] = &[
 const ES_ENDINGS: &[(&str, &str)] = &[
     ("cion", "ción"),
     ("sion", "sión"),
+    // "-asteis", "-isteis" ("mandasteis") have no accent to give back.
+    ("steis", "steis"),
     ("ais", "áis"),
     ("eis", "éis"),
 ];
@@ -1071,6 +1110,7 @@ mod tests {
         assert_eq!(stems("vendeis"), stems("vender"));
         assert_eq!(stems("enviais"), stems("enviar"));
         assert_eq!(stems("pais"), stems("país"));
+        assert_eq!(stems("mandasteis"), stems("mandar"));
         let pt = stems_in(Language::Pt, "entregas entrega");
         assert_eq!(pt[0], pt[1]);
         // Who practises a field meets the field.
@@ -1124,6 +1164,11 @@ mod tests {
         assert!(!analyzer.is_common(Language::Es, &terms[0].stem));
         let pt = analyzer.terms(Language::Pt, "a palavra-passe do Wi-Fi");
         assert_eq!(pt[0].concept, Some("login"));
+        // A stressed Spanish verb the lexicon lists as its infinitive.
+        let es = analyzer.terms(Language::Es, "¿cómo devuelvo un jersey?");
+        assert_eq!(es[0].concept, Some("return"));
+        assert!(is_number(Language::En, "two") && is_number(Language::Pt, "duas"));
+        assert!(is_number(Language::Es, "2") && !is_number(Language::Es, "dosis"));
     }
 
     #[test]
