@@ -195,6 +195,9 @@ fn asks_for_a_person(said: &Said) -> bool {
     if said.any(ABOUT_THE_BOT, 0) {
         return false;
     }
+    if said.any(DIRECT, 0) || refuses_the_bot(said) {
+        return true;
+    }
     let nouns: Vec<(usize, bool)> = said
         .positions(PERSON)
         .into_iter()
@@ -222,13 +225,29 @@ fn asks_for_a_person(said: &Said) -> bool {
     {
         return true;
     }
+    // Nothing but the person named: "Agent!", "human agent please",
+    // "atención al cliente". "Do you have staff discounts?" names one
+    // and asks about something else.
+    let person_words: Vec<String> = PERSON.iter().flat_map(|p| phrase_words(p)).collect();
     let others = said
         .words
         .iter()
         .filter(|w| !crate::text::is_stop(Language::En, w))
         .filter(|w| !FILLER.contains(&w.as_str()))
+        .filter(|w| !person_words.iter().any(|p| matches(p, w)))
         .count();
-    nouns.iter().any(|(_, strong)| *strong) && others <= 2
+    nouns.iter().any(|(_, strong)| *strong) && others == 0
+}
+
+/// Not wanting the bot: "I don't want to talk to a bot", "no quiero
+/// hablar con un robot", "stop the bot".
+fn refuses_the_bot(said: &Said) -> bool {
+    said.positions(ROBOT).into_iter().any(|at| {
+        let before = &said.words[at.saturating_sub(6)..at];
+        before
+            .iter()
+            .any(|w| NEGATIONS.contains(&w.as_str()) || REFUSING.iter().any(|r| matches(r, w)))
+    })
 }
 
 /// Whether the bot's last two messages were both fallbacks.
@@ -341,6 +360,8 @@ const PERSON: &[&str] = &[
     "customer support",
     "support team",
     "live agent",
+    "live chat",
+    "live person",
     "live support",
     "persona",
     "personas",
@@ -371,6 +392,35 @@ const PERSON: &[&str] = &[
     "atendimento ao cliente",
     "suporte humano",
 ];
+
+/// Asking for a person without naming one: someone being there, being put
+/// through, being called back.
+const DIRECT: &[&str] = &[
+    "anyone there",
+    "anybody there",
+    "someone there",
+    "transfer me",
+    "put me through",
+    "connect me",
+    "escalate",
+    "call me back",
+    "llamadme",
+    "llamame",
+    "llamenme",
+    "transfiereme",
+    "me transfieres",
+    "liguem me",
+    "ligue me",
+    "me liguem",
+    "me transfere",
+];
+
+/// What visitors call a bot, refused after a negation or a verb of
+/// stopping.
+const ROBOT: &[&str] = &[
+    "bot", "bots", "chatbot", "robot*", "robo", "robos", "machine", "maquina",
+];
+const REFUSING: &[&str] = &["stop", "enough", "basta", "deja", "chega", "para"];
 
 /// Someone, who is a person only when asked for.
 const SOMEONE: &[&str] = &[
@@ -430,6 +480,8 @@ const TALK: &[&str] = &[
     "passe",
     "atend*",
     "cham*",
+    "llam*",
+    "lig*",
 ];
 
 /// Wishes that ask for what follows: "I want a person", "un agente, ya".
@@ -480,6 +532,13 @@ const UPSET: &[&str] = &[
     "what a joke",
     "wtf",
     "disgrace*",
+    "frustrat*",
+    "disappoint*",
+    "kidding me",
+    "taking forever",
+    "terrible service",
+    "awful service",
+    "horrible service",
     "thief",
     "thieves",
     "crooks",
@@ -513,6 +572,12 @@ const UPSET: &[&str] = &[
     "estafador*",
     "indignante",
     "vergonzoso",
+    "estoy molest*",
+    "muy molest*",
+    "decepcion*",
+    "peor servicio",
+    "hasta las narices",
+    "desastre",
     "mentiros*",
     "sinverguenza*",
     "estafadores",
@@ -531,6 +596,9 @@ const UPSET: &[&str] = &[
     "pessim*",
     "vergonha",
     "vergonhoso",
+    "chatead*",
+    "decepcionad*",
+    "horrivel",
     "farto",
     "farta",
     "fartos",
@@ -655,6 +723,11 @@ const SENSITIVE: &[&str] = &[
     "someone got into",
     "someone broke into",
     "someone used my",
+    "someone using my",
+    "formal complaint",
+    "official complaint",
+    "file a complaint",
+    "police",
     "someone changed my",
     "without my permission",
     "without permission",
@@ -676,6 +749,11 @@ const SENSITIVE: &[&str] = &[
     "alguien entr* cuenta",
     "entraron cuenta",
     "alguien cambi*",
+    "alguien usando mi",
+    "alguien usa mi",
+    "suplant*",
+    "hoja de reclamaciones",
+    "policia",
     "sin mi permiso",
     "sin permiso",
     "sin mi autorizacion",
@@ -693,6 +771,10 @@ const SENSITIVE: &[&str] = &[
     "alguem entr* conta",
     "entraram conta",
     "alguem mud*",
+    "alguem usar meu",
+    "alguem usando meu",
+    "livro de reclamacoes",
+    "queixa policia",
     "sem minha permissao",
     "sem permissao",
     "sem autorizacao",
@@ -747,6 +829,9 @@ const SENSITIVE: &[&str] = &[
     "choque eletrico",
     "superaquec*",
     "reacao alergica",
+    "rash",
+    "sarpullido",
+    "erupcion",
     "perigos*",
     // Someone's health in danger now.
     "chest pain",
@@ -816,6 +901,8 @@ const MISSED: &[&str] = &[
     "no me ayuda",
     "no me ayudas",
     "no ayuda",
+    "no me estas ayudando",
+    "no estas ayudando",
     "no entiendes",
     "no me entiendes",
     "ya te dije",
@@ -831,6 +918,10 @@ const MISSED: &[&str] = &[
     "nao ajudou",
     "nao ajuda",
     "nao me ajuda",
+    "nao esta ajudar",
+    "nao esta a ajudar",
+    "nao estas a ajudar",
+    "nao esta ajudando",
     "voce nao entende",
     "nao entendeu",
     "ja falei",
@@ -1025,6 +1116,262 @@ mod tests {
             reason(Language::Pt, "cobraram-me a consulta duas vezes"),
             Some(Reason::Sensitive)
         );
+    }
+
+    #[test]
+    fn each_reason_in_the_phrasings_visitors_use() {
+        // Written after the development sets, to hold what they taught in
+        // other words: wanting no bot, being called back, frustration,
+        // someone using a card, a complaint form, and what is none of it.
+        let cases: Vec<(Language, &str, Option<Reason>)> = vec![
+            (Language::En, "is anyone there?", Some(Reason::Asked)),
+            (
+                Language::En,
+                "i don't want to talk to a bot",
+                Some(Reason::Asked),
+            ),
+            (
+                Language::En,
+                "stop, I want a real human",
+                Some(Reason::Asked),
+            ),
+            (
+                Language::En,
+                "can someone call me back",
+                Some(Reason::Asked),
+            ),
+            (Language::En, "let me talk to someone", Some(Reason::Asked)),
+            (Language::En, "connect me to an agent", Some(Reason::Asked)),
+            (Language::En, "live chat please", Some(Reason::Asked)),
+            (Language::En, "human", Some(Reason::Asked)),
+            (Language::En, "not a bot please", Some(Reason::Asked)),
+            (
+                Language::En,
+                "I need help from a real person",
+                Some(Reason::Asked),
+            ),
+            (
+                Language::En,
+                "can I speak with your manager",
+                Some(Reason::Asked),
+            ),
+            (Language::En, "transfer me please", Some(Reason::Asked)),
+            (Language::En, "get me a person", Some(Reason::Asked)),
+            (Language::En, "human agent please", Some(Reason::Asked)),
+            (Language::Es, "hay alguien ahí?", Some(Reason::Asked)),
+            (
+                Language::Es,
+                "no quiero hablar con un robot",
+                Some(Reason::Asked),
+            ),
+            (Language::Es, "que me llame alguien", Some(Reason::Asked)),
+            (Language::Es, "llamadme por favor", Some(Reason::Asked)),
+            (Language::Es, "persona real por favor", Some(Reason::Asked)),
+            (
+                Language::Es,
+                "quiero que me atienda un humano",
+                Some(Reason::Asked),
+            ),
+            (
+                Language::Es,
+                "me comunicas con un agente",
+                Some(Reason::Asked),
+            ),
+            (Language::Es, "atención al cliente", Some(Reason::Asked)),
+            (
+                Language::Es,
+                "necesito hablar con el encargado",
+                Some(Reason::Asked),
+            ),
+            (Language::Pt, "tem alguém aí?", Some(Reason::Asked)),
+            (
+                Language::Pt,
+                "não quero falar com um robô",
+                Some(Reason::Asked),
+            ),
+            (Language::Pt, "alguém me pode ligar?", Some(Reason::Asked)),
+            (
+                Language::Pt,
+                "quero atendimento humano",
+                Some(Reason::Asked),
+            ),
+            (Language::Pt, "me passa para um humano", Some(Reason::Asked)),
+            (
+                Language::Pt,
+                "preciso falar com o gerente",
+                Some(Reason::Asked),
+            ),
+            (
+                Language::Pt,
+                "pessoa de verdade por favor",
+                Some(Reason::Asked),
+            ),
+            (
+                Language::En,
+                "this is taking forever, terrible service",
+                Some(Reason::Upset),
+            ),
+            (Language::En, "I'm so frustrated", Some(Reason::Upset)),
+            (Language::En, "are you kidding me?", Some(Reason::Upset)),
+            (Language::En, "worst experience ever", Some(Reason::Upset)),
+            (Language::En, "i am very disappointed", Some(Reason::Upset)),
+            (Language::En, "this is a scam", Some(Reason::Sensitive)),
+            (Language::Es, "estoy muy molesto", Some(Reason::Upset)),
+            (Language::Es, "es el peor servicio", Some(Reason::Upset)),
+            (
+                Language::Es,
+                "me tenéis hasta las narices",
+                Some(Reason::Upset),
+            ),
+            (Language::Es, "estoy decepcionado", Some(Reason::Upset)),
+            (Language::Es, "qué desastre", Some(Reason::Upset)),
+            (Language::Pt, "estou muito chateado", Some(Reason::Upset)),
+            (Language::Pt, "que serviço horrível", Some(Reason::Upset)),
+            (Language::Pt, "estou decepcionado", Some(Reason::Upset)),
+            (Language::Pt, "isto é uma vergonha", Some(Reason::Upset)),
+            (
+                Language::En,
+                "i will report you to the police",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::En,
+                "someone is using my card",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::En,
+                "i want to file a formal complaint",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::En,
+                "the product gave my child a rash",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::En,
+                "there's a charge i don't recognise",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Es,
+                "voy a poner una denuncia",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Es,
+                "me han suplantado la identidad",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Es,
+                "alguien está usando mi tarjeta",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Es,
+                "hay un cargo que no reconozco",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Es,
+                "quiero poner una hoja de reclamaciones",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Pt,
+                "vou fazer queixa à polícia",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Pt,
+                "alguém está a usar o meu cartão",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Pt,
+                "quero o livro de reclamações",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Pt,
+                "há uma cobrança que não reconheço",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::En,
+                "you're not helping at all",
+                Some(Reason::Stalled),
+            ),
+            (
+                Language::En,
+                "that doesn't answer my question",
+                Some(Reason::Stalled),
+            ),
+            (Language::Es, "no me estás ayudando", Some(Reason::Stalled)),
+            (
+                Language::Es,
+                "eso no responde a mi pregunta",
+                Some(Reason::Stalled),
+            ),
+            (
+                Language::Pt,
+                "não está a ajudar nada",
+                Some(Reason::Stalled),
+            ),
+            (
+                Language::Pt,
+                "isso não responde à minha pergunta",
+                Some(Reason::Stalled),
+            ),
+            (Language::En, "do you have staff discounts?", None),
+            (Language::En, "how do I contact you by phone", None),
+            (
+                Language::En,
+                "can I return a product I bought for my son",
+                None,
+            ),
+            (
+                Language::Es,
+                "cuál es vuestro horario de atención al cliente",
+                None,
+            ),
+            (
+                Language::Es,
+                "cuánto cuesta el envío para una persona en Canarias",
+                None,
+            ),
+            (Language::Pt, "qual é o horário do atendimento?", None),
+            (Language::Pt, "vocês têm tamanhos para pessoas altas?", None),
+            (
+                Language::En,
+                "the delivery person left it at the door",
+                None,
+            ),
+            (Language::Es, "el repartidor no llamó al timbre", None),
+            (Language::Pt, "como ligo o router", None),
+            (Language::En, "does the bot work on weekends", None),
+            (Language::Es, "perdone que le moleste, una pregunta", None),
+            (Language::En, "can you call me a taxi", None),
+            (Language::Pt, "liguei o router e não funciona", None),
+            (Language::Es, "la máquina de café está rota", None),
+            (Language::En, "is the machine washable", None),
+            (Language::En, "how do i connect my phone", None),
+            (
+                Language::En,
+                "do you have live chat on sundays",
+                Some(Reason::Asked),
+            ),
+        ];
+        let mut wrong = Vec::new();
+        for (language, text, want) in cases {
+            let got = reason(language, text);
+            if got != want {
+                wrong.push(format!("{language:?} {text:?}: {got:?}, not {want:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 
     #[test]
