@@ -450,10 +450,13 @@ impl Shelf {
     /// "info"), and matches nothing else.
     fn corrected(&self, analyzer: &Analyzer, language: Language, term: Term) -> Term {
         let length = term.word.chars().count();
+        // A word the lexicon knows is a word, not a typo: "congelar" is not
+        // "cancelar" misspelt, nor "entro" "enero".
         if self.df.contains_key(&term.stem)
             || term.concept.is_some()
             || length < 4
             || analyzer.is_place(language, &term.stem)
+            || analyzer.is_common(language, &term.stem)
         {
             return term;
         }
@@ -1006,6 +1009,29 @@ mod tests {
         let shelf = &kb.shelves[&Language::Pt];
         let query = shelf.query(&kb.analyzer, Language::Pt, "cartao");
         assert!(query[0].longer.is_empty(), "{:?}", query[0].longer);
+    }
+
+    #[test]
+    fn a_word_the_lexicon_knows_is_not_a_typo() {
+        let kb = KnowledgeBase::new(vec![article(
+            "cancel",
+            Language::Es,
+            "Cancelar",
+            "Puedes cancelar antes del día 25; en enero no hay matrícula.",
+        )]);
+        let shelf = &kb.shelves[&Language::Es];
+        let stems = |question: &str| -> Vec<String> {
+            shelf
+                .query(&kb.analyzer, Language::Es, question)
+                .into_iter()
+                .map(|slot| slot.stem)
+                .collect()
+        };
+        // Two letters from "cancelar", one from "enero", and words all the
+        // same: a pause and an entrance.
+        assert_ne!(stems("congelar"), stems("cancelar"));
+        assert_ne!(stems("entro"), stems("enero"));
+        assert_eq!(stems("canselar"), stems("cancelar"));
     }
 
     #[test]
