@@ -20,7 +20,6 @@ pub const COMMON: [&[&str]; 3] = [
         "night",
         "week",
         "month",
-        "year",
         "next",
         "last",
         "later",

@@ -397,6 +397,7 @@ pub const CONCEPTS: &[Concept] = &[
         name: "login",
         words: [
             &[
+                "access",
                 "password",
                 "login",
                 "log in",
@@ -682,7 +683,7 @@ pub const CONCEPTS: &[Concept] = &[
         name: "invoice",
         words: [
             &[
-                "invoice", "invoices", "receipt", "receipts", "bill", "billing", "tax",
+                "invoice", "invoices", "receipt", "receipts", "bill", "billing",
             ],
             &[
                 "factura",
@@ -1235,8 +1236,6 @@ pub const CONCEPTS: &[Concept] = &[
         name: "accessibility",
         words: [
             &[
-                "accessible",
-                "accessibility",
                 "wheelchair",
                 "disabled",
                 "disability",
@@ -2269,6 +2268,115 @@ pub const CONCEPTS: &[Concept] = &[
                 "debito direto",
                 "iban",
             ],
+        ],
+    },
+    Concept {
+        name: "yearly",
+        words: [
+            &["yearly", "annual", "annually", "per year", "a year"],
+            &["anual", "anualmente", "al ano", "por ano"],
+            &["anual", "anualmente", "ao ano", "por ano"],
+        ],
+    },
+    Concept {
+        name: "team",
+        words: [
+            &[
+                "team",
+                "teammate",
+                "teammates",
+                "colleague",
+                "colleagues",
+                "coworker",
+                "coworkers",
+                "users",
+                "seats",
+            ],
+            &[
+                "equipo",
+                "companero",
+                "companera",
+                "companeros",
+                "colega",
+                "colegas",
+            ],
+            &[
+                "equipa",
+                "equipe",
+                "colega",
+                "colegas",
+                "colaborador",
+                "colaboradores",
+            ],
+        ],
+    },
+    Concept {
+        name: "accountant",
+        words: [
+            &["bookkeeper", "tax adviser"],
+            &[
+                "contable",
+                "contables",
+                "gestor",
+                "gestoria",
+                "asesor fiscal",
+            ],
+            &["contabilista", "contabilistas", "contador", "gestor"],
+        ],
+    },
+    Concept {
+        name: "export",
+        words: [
+            &["export", "exporting", "backup", "back up", "full copy"],
+            &["exportar", "exportacion", "copia de seguridad", "backup"],
+            &["exportar", "exportacao", "copia de seguranca", "backup"],
+        ],
+    },
+    Concept {
+        name: "import",
+        words: [
+            &[
+                "import",
+                "importing",
+                "migrate",
+                "migration",
+                "move over",
+                "switch from",
+            ],
+            &["importar", "importacion", "migrar", "migracion"],
+            &["importar", "importacao", "migrar", "migracao"],
+        ],
+    },
+    Concept {
+        name: "reminder",
+        words: [
+            &[
+                "reminder",
+                "reminders",
+                "remind",
+                "chase",
+                "overdue",
+                "unpaid",
+                "late payment",
+            ],
+            &[
+                "recordatorio",
+                "recordatorios",
+                "recordar",
+                "impago",
+                "impagada",
+                "impagadas",
+                "moroso",
+            ],
+            &["lembrete", "lembretes", "lembrar", "em atraso", "por pagar"],
+        ],
+    },
+    Concept {
+        name: "tax",
+        words: [
+            &["tax", "taxes", "vat", "sales tax"],
+            &["impuesto", "impuestos", "iva"],
+            &["imposto", "impostos", "iva"],
         ],
     },
 ];
