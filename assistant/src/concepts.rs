@@ -88,6 +88,9 @@ pub const CONCEPTS: &[Concept] = &[
         name: "shipping",
         words: [
             &[
+                "driver",
+                "rider",
+                "delivery driver",
                 "shipping",
                 "ship",
                 "ships",
@@ -106,6 +109,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "package",
             ],
             &[
+                "repartidor",
+                "repartidores",
                 "envio",
                 "envios",
                 "enviar",
@@ -124,6 +129,10 @@ pub const CONCEPTS: &[Concept] = &[
                 "mandan",
             ],
             &[
+                "estafeta",
+                "estafetas",
+                "entregador",
+                "motoboy",
                 "envio",
                 "enviar",
                 "enviam",
@@ -249,6 +258,8 @@ pub const CONCEPTS: &[Concept] = &[
         name: "payment",
         words: [
             &[
+                "tip",
+                "tips",
                 "split the payment",
                 "split payments",
                 "split the cost",
@@ -268,6 +279,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "cash",
             ],
             &[
+                "propina",
+                "propinas",
                 "fraccionar",
                 "fraccionado",
                 "en cuotas",
@@ -285,6 +298,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "a meses",
             ],
             &[
+                "gorjeta",
+                "gorjetas",
                 "prestacoes",
                 "prestacao",
                 "fracionar",
@@ -1380,6 +1395,11 @@ pub const CONCEPTS: &[Concept] = &[
         name: "allergy",
         words: [
             &[
+                "vegan",
+                "vegetarian",
+                "plant based",
+                "halal",
+                "dietary",
                 "allergy",
                 "allergies",
                 "allergic",
@@ -1392,6 +1412,12 @@ pub const CONCEPTS: &[Concept] = &[
                 "intolerance",
             ],
             &[
+                "vegano",
+                "vegana",
+                "vegetariano",
+                "vegetariana",
+                "halal",
+                "dieta",
                 "alergia",
                 "alergias",
                 "alergico",
@@ -1403,6 +1429,12 @@ pub const CONCEPTS: &[Concept] = &[
                 "intolerancia",
             ],
             &[
+                "vegano",
+                "vegana",
+                "vegetariano",
+                "vegetariana",
+                "halal",
+                "dieta",
                 "alergia",
                 "alergias",
                 "alergico",
@@ -2377,6 +2409,88 @@ pub const CONCEPTS: &[Concept] = &[
             &["tax", "taxes", "vat", "sales tax"],
             &["impuesto", "impuestos", "iva"],
             &["imposto", "impostos", "iva"],
+        ],
+    },
+    Concept {
+        name: "food",
+        words: [
+            &[
+                "food", "meal", "meals", "dish", "dishes", "lunch", "dinner", "menu",
+            ],
+            &[
+                "comida", "comidas", "plato", "platos", "almuerzo", "cena", "menu", "carta",
+            ],
+            &[
+                "comida",
+                "comidas",
+                "prato",
+                "pratos",
+                "refeicao",
+                "refeicoes",
+                "almoco",
+                "jantar",
+                "menu",
+                "ementa",
+            ],
+        ],
+    },
+    Concept {
+        name: "event",
+        words: [
+            &[
+                "party",
+                "parties",
+                "event",
+                "events",
+                "catering",
+                "celebration",
+            ],
+            &[
+                "fiesta",
+                "fiestas",
+                "evento",
+                "eventos",
+                "catering",
+                "celebracion",
+            ],
+            &[
+                "festa",
+                "festas",
+                "evento",
+                "eventos",
+                "catering",
+                "celebracao",
+            ],
+        ],
+    },
+    Concept {
+        name: "packaging",
+        words: [
+            &[
+                "container",
+                "containers",
+                "box",
+                "boxes",
+                "cutlery",
+                "napkins",
+            ],
+            &[
+                "envase",
+                "envases",
+                "embalaje",
+                "recipiente",
+                "recipientes",
+                "cubiertos",
+                "servilletas",
+            ],
+            &[
+                "embalagem",
+                "embalagens",
+                "recipiente",
+                "recipientes",
+                "talheres",
+                "guardanapos",
+            ],
         ],
     },
 ];

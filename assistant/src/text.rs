@@ -50,11 +50,8 @@ impl Analyzer {
         };
         for language in Language::ALL {
             for place in PLACES {
-                let stems: Vec<String> = words(language, place)
-                    .iter()
-                    .map(|w| analyzer.stem(language, w))
-                    .collect();
-                analyzer.places.insert((language, stems.join(" ")));
+                let keys = analyzer.keys(language, &words(language, place));
+                analyzer.places.insert((language, keys.join(" ")));
             }
         }
         for (language, words) in Language::ALL.into_iter().zip(COMMON) {
@@ -86,7 +83,7 @@ impl Analyzer {
     /// one term of its stems; other stop words are left out.
     pub fn terms(&self, language: Language, text: &str) -> Vec<Term> {
         let words = words(language, text);
-        let stems: Vec<String> = words.iter().map(|w| self.stem(language, w)).collect();
+        let stems = self.keys(language, &words);
         let mut terms = Vec::with_capacity(words.len());
         let mut i = 0;
         'words: while i < words.len() {
@@ -178,7 +175,24 @@ impl Analyzer {
         if words.len() == 1 && !is_content(language, &words[0]) {
             return Vec::new();
         }
-        words.iter().map(|w| self.stem(language, w)).collect()
+        self.keys(language, &words)
+    }
+
+    /// What each word of a phrase is matched by: the stem of a content
+    /// word, a stop word as written. Stems of stop words meet content
+    /// words' ("como" and "comida" are both "com" in Portuguese), so "a
+    /// comida chegou" would read as "como chegar", how to get here.
+    fn keys(&self, language: Language, words: &[String]) -> Vec<String> {
+        words
+            .iter()
+            .map(|word| {
+                if is_content(language, word) {
+                    self.stem(language, word)
+                } else {
+                    word.clone()
+                }
+            })
+            .collect()
     }
 }
 
@@ -806,6 +820,10 @@ const ES_STOP: &[&str] = &[
     "pueden",
     "puedes",
     "puedo",
+    "soy",
+    "somos",
+    "sois",
+    "eres",
     "podemos",
     "haceis",
     "hacen",
@@ -997,6 +1015,9 @@ const PT_STOP: &[&str] = &[
     "por",
     "porque",
     "posso",
+    "sou",
+    "somos",
+    "sao",
     "podemos",
     "fazem",
     "preciso",
@@ -1164,6 +1185,17 @@ mod tests {
         assert!(!analyzer.is_common(Language::Es, &terms[0].stem));
         let pt = analyzer.terms(Language::Pt, "a palavra-passe do Wi-Fi");
         assert_eq!(pt[0].concept, Some("login"));
+        // A phrase's stop words match as written: "comida" and "como"
+        // share a Portuguese stem, but the food arriving is no directions.
+        let concepts = |text| -> Vec<Option<&str>> {
+            analyzer
+                .terms(Language::Pt, text)
+                .into_iter()
+                .map(|t| t.concept)
+                .collect()
+        };
+        assert_eq!(concepts("como chegar"), [Some("location")]);
+        assert!(!concepts("a comida chegou fria").contains(&Some("location")));
         // A stressed Spanish verb the lexicon lists as its infinitive.
         let es = analyzer.terms(Language::Es, "¿cómo devuelvo un jersey?");
         assert_eq!(es[0].concept, Some("return"));
