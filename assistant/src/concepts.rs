@@ -1281,11 +1281,37 @@ pub const CONCEPTS: &[Concept] = &[
     Concept {
         name: "luggage",
         words: [
-            &["luggage", "baggage", "bag", "bags", "suitcase", "suitcases"],
             &[
-                "equipaje", "maleta", "maletas", "valija", "valijas", "consigna",
+                "hand luggage",
+                "carry on",
+                "cabin bag",
+                "cabin bags",
+                "luggage",
+                "baggage",
+                "bag",
+                "bags",
+                "suitcase",
+                "suitcases",
             ],
-            &["bagagem", "bagagens"],
+            &[
+                "equipaje de mano",
+                "maleta de mano",
+                "maletas de mano",
+                "equipaje",
+                "maleta",
+                "maletas",
+                "valija",
+                "valijas",
+                "consigna",
+            ],
+            &[
+                "bagagem de mao",
+                "mala de mao",
+                "mala de cabine",
+                "malas de cabine",
+                "bagagem",
+                "bagagens",
+            ],
         ],
     },
     Concept {
@@ -1650,9 +1676,9 @@ pub const CONCEPTS: &[Concept] = &[
     Concept {
         name: "loyalty",
         words: [
-            &["loyalty", "points", "rewards", "reward"],
-            &["fidelidad", "puntos", "recompensas", "club"],
-            &["fidelidade", "pontos", "recompensas", "clube"],
+            &["miles", "loyalty", "points", "rewards", "reward"],
+            &["millas", "fidelidad", "puntos", "recompensas", "club"],
+            &["milhas", "fidelidade", "pontos", "recompensas", "clube"],
         ],
     },
     Concept {
@@ -2491,6 +2517,36 @@ pub const CONCEPTS: &[Concept] = &[
                 "talheres",
                 "guardanapos",
             ],
+        ],
+    },
+    Concept {
+        name: "flight",
+        words: [
+            &["flight", "flights", "plane", "aircraft"],
+            &["vuelo", "vuelos", "avion"],
+            &["voo", "voos", "aviao"],
+        ],
+    },
+    Concept {
+        name: "expiry",
+        words: [
+            &[
+                "expire",
+                "expires",
+                "expiry",
+                "expiration",
+                "validity",
+                "valid until",
+            ],
+            &[
+                "caducar",
+                "caducan",
+                "caduca",
+                "caducidad",
+                "vencimiento",
+                "validez",
+            ],
+            &["expirar", "expiram", "expira", "caducar", "validade"],
         ],
     },
 ];

@@ -304,7 +304,7 @@ impl Shelf {
                 }
                 // Naming places makes an article one about places once,
                 // however many it lists.
-                if analyzer.is_place(language, &term.stem) {
+                if analyzer.is_place(&term.word) {
                     let place = weights.entry(concept_key(PLACE)).or_default();
                     *place = place.max(weight);
                 }
@@ -388,8 +388,7 @@ impl Shelf {
             // A place no article names is most likely one the articles call
             // abroad, or one like those they name: "do you ship to Norway?"
             // is about shipping abroad.
-            let place =
-                !self.df.contains_key(&term.stem) && analyzer.is_place(language, &term.stem);
+            let place = !self.df.contains_key(&term.stem) && analyzer.is_place(&term.word);
             let concept = term
                 .concept
                 .or(place.then(|| self.elsewhere()))
@@ -455,7 +454,7 @@ impl Shelf {
         if self.df.contains_key(&term.stem)
             || term.concept.is_some()
             || length < 4
-            || analyzer.is_place(language, &term.stem)
+            || analyzer.is_place(&term.word)
             || analyzer.is_common(language, &term.stem)
         {
             return term;

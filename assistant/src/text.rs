@@ -31,8 +31,10 @@ pub struct Analyzer {
     concepts: HashMap<(Language, String), &'static str>,
     /// (language, stem) of the everyday words in `COMMON`.
     common: HashSet<(Language, String)>,
-    /// (language, stems joined by a space) of the places in `PLACES`.
-    places: HashSet<(Language, String)>,
+    /// The places in `PLACES`, as folded words joined by a space: matched
+    /// as written, since a place's stem may be another word's ("Viena" and
+    /// "viene" are both "vien" in Spanish).
+    places: HashSet<String>,
 }
 
 impl Analyzer {
@@ -48,11 +50,8 @@ impl Analyzer {
             common: HashSet::new(),
             places: HashSet::new(),
         };
-        for language in Language::ALL {
-            for place in PLACES {
-                let keys = analyzer.keys(language, &words(language, place));
-                analyzer.places.insert((language, keys.join(" ")));
-            }
+        for place in PLACES {
+            analyzer.places.insert(words(Language::En, place).join(" "));
         }
         for (language, words) in Language::ALL.into_iter().zip(COMMON) {
             for word in words {
@@ -92,9 +91,10 @@ impl Analyzer {
                     continue;
                 };
                 let joined = phrase.join(" ");
-                if self.places.contains(&(language, joined.clone())) {
+                let written = words[i..i + length].join(" ");
+                if self.places.contains(&written) {
                     terms.push(Term {
-                        word: words[i..i + length].join(" "),
+                        word: written,
                         stem: joined,
                         concept: None,
                     });
@@ -132,10 +132,10 @@ impl Analyzer {
         self.concept_of_stem(language, &self.stem(language, word))
     }
 
-    /// Whether `stem` (or stems joined by a space) names a place of
+    /// Whether `word` (folded, or words joined by a space) names a place of
     /// `PLACES`.
-    pub fn is_place(&self, language: Language, stem: &str) -> bool {
-        self.places.contains(&(language, stem.to_owned()))
+    pub fn is_place(&self, word: &str) -> bool {
+        self.places.contains(word)
     }
 
     /// Whether `stem` is one of the everyday words in `COMMON`.
@@ -824,6 +824,8 @@ const ES_STOP: &[&str] = &[
     "somos",
     "sois",
     "eres",
+    "conmigo",
+    "contigo",
     "podemos",
     "haceis",
     "hacen",
@@ -1018,6 +1020,10 @@ const PT_STOP: &[&str] = &[
     "sou",
     "somos",
     "sao",
+    "comigo",
+    "contigo",
+    "connosco",
+    "conosco",
     "podemos",
     "fazem",
     "preciso",
@@ -1180,7 +1186,9 @@ mod tests {
         let terms = analyzer.terms(Language::Es, "¿Enviáis a Estados Unidos mañana?");
         let united = &terms[1];
         assert_eq!(united.word, "estados unidos");
-        assert!(analyzer.is_place(Language::Es, &united.stem));
+        assert!(analyzer.is_place(&united.word));
+        // "viene" (comes) stems like "Viena" (Vienna), and is no place.
+        assert!(!analyzer.is_place("viene") && analyzer.is_place("viena"));
         assert!(analyzer.is_common(Language::Es, &terms[2].stem));
         assert!(!analyzer.is_common(Language::Es, &terms[0].stem));
         let pt = analyzer.terms(Language::Pt, "a palavra-passe do Wi-Fi");
