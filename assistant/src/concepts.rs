@@ -751,6 +751,9 @@ pub const CONCEPTS: &[Concept] = &[
         name: "stock",
         words: [
             &[
+                "preorder",
+                "pre order",
+                "pre orders",
                 "stock",
                 "available",
                 "availability",
@@ -760,6 +763,9 @@ pub const CONCEPTS: &[Concept] = &[
                 "inventory",
             ],
             &[
+                "preventa",
+                "prerreserva",
+                "pre reserva",
                 "stock",
                 "disponible",
                 "disponibilidad",
@@ -768,6 +774,9 @@ pub const CONCEPTS: &[Concept] = &[
                 "reponer",
             ],
             &[
+                "pre reserva",
+                "pre venda",
+                "prevenda",
                 "estoque",
                 "disponivel",
                 "disponibilidade",
@@ -2547,6 +2556,121 @@ pub const CONCEPTS: &[Concept] = &[
                 "validez",
             ],
             &["expirar", "expiram", "expira", "caducar", "validade"],
+        ],
+    },
+    Concept {
+        name: "television",
+        words: [
+            &["tv", "tvs", "television", "televisions", "telly"],
+            &["tv", "television", "televisor", "televisores"],
+            &["tv", "televisao", "televisor", "televisores"],
+        ],
+    },
+    Concept {
+        name: "appliance",
+        words: [
+            &[
+                "appliance",
+                "appliances",
+                "fridge",
+                "washing machine",
+                "dishwasher",
+                "oven",
+                "freezer",
+            ],
+            &[
+                "electrodomestico",
+                "electrodomesticos",
+                "nevera",
+                "frigorifico",
+                "lavadora",
+                "lavavajillas",
+                "horno",
+            ],
+            &[
+                "eletrodomestico",
+                "eletrodomesticos",
+                "frigorifico",
+                "geladeira",
+                "maquina de lavar",
+                "forno",
+            ],
+        ],
+    },
+    Concept {
+        name: "computer",
+        words: [
+            &[
+                "laptop",
+                "laptops",
+                "notebook",
+                "computer",
+                "computers",
+                "pc",
+            ],
+            &["portatil", "portatiles", "computadora", "pc"],
+            &[
+                "portatil",
+                "portateis",
+                "computador",
+                "computadores",
+                "notebook",
+                "pc",
+            ],
+        ],
+    },
+    Concept {
+        name: "accident",
+        words: [
+            &[
+                "accident",
+                "accidental",
+                "accidentally",
+                "by accident",
+                "by mistake",
+            ],
+            &[
+                "accidente",
+                "accidental",
+                "sin querer",
+                "por accidente",
+                "por error",
+            ],
+            &[
+                "acidente",
+                "acidental",
+                "sem querer",
+                "por acidente",
+                "por engano",
+            ],
+        ],
+    },
+    Concept {
+        name: "business",
+        words: [
+            &[
+                "business",
+                "businesses",
+                "company",
+                "companies",
+                "office",
+                "corporate",
+            ],
+            &[
+                "empresa",
+                "empresas",
+                "oficina",
+                "negocio",
+                "autonomo",
+                "autonomos",
+            ],
+            &[
+                "empresa",
+                "empresas",
+                "escritorio",
+                "negocio",
+                "empresarial",
+            ],
         ],
     },
 ];
