@@ -2009,6 +2009,8 @@ pub const CONCEPTS: &[Concept] = &[
         name: "sustainability",
         words: [
             &[
+                "green energy",
+                "clean energy",
                 "sustainable",
                 "sustainability",
                 "eco friendly",
@@ -2018,6 +2020,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "environmental",
             ],
             &[
+                "energia verde",
+                "energia limpia",
                 "sostenible",
                 "sostenibilidad",
                 "ecologico",
@@ -2026,6 +2030,10 @@ pub const CONCEPTS: &[Concept] = &[
                 "medio ambiente",
             ],
             &[
+                "renovavel",
+                "renovaveis",
+                "energia verde",
+                "energia limpa",
                 "sustentavel",
                 "sustentabilidade",
                 "ecologico",
@@ -2670,6 +2678,59 @@ pub const CONCEPTS: &[Concept] = &[
                 "escritorio",
                 "negocio",
                 "empresarial",
+            ],
+        ],
+    },
+    Concept {
+        name: "provider",
+        words: [
+            &[
+                "provider",
+                "providers",
+                "supplier",
+                "suppliers",
+                "switch supplier",
+                "switch provider",
+            ],
+            &[
+                "comercializadora",
+                "proveedor",
+                "proveedores",
+                "cambiar de compania",
+            ],
+            &[
+                "fornecedor",
+                "fornecedores",
+                "comercializador",
+                "mudar de fornecedor",
+            ],
+        ],
+    },
+    Concept {
+        name: "outage",
+        words: [
+            &[
+                "power cut",
+                "power cuts",
+                "blackout",
+                "outage",
+                "no electricity",
+                "no power",
+            ],
+            &[
+                "corte de luz",
+                "cortes de luz",
+                "apagon",
+                "sin luz",
+                "se ha ido la luz",
+                "se fue la luz",
+            ],
+            &[
+                "corte de luz",
+                "falha de luz",
+                "apagao",
+                "sem luz",
+                "falta de luz",
             ],
         ],
     },

@@ -809,6 +809,7 @@ const SENSITIVE: &[&str] = &[
     "roubaram minha conta",
     // Product safety.
     "burn*",
+    "smell of burning",
     "caught fire",
     "on fire",
     "smoke",
@@ -837,6 +838,7 @@ const SENSITIVE: &[&str] = &[
     "unsafe",
     "hospital",
     "quemo",
+    "quemado",
     "quemadura*",
     "quemaron",
     "se quemo",
@@ -859,6 +861,7 @@ const SENSITIVE: &[&str] = &[
     "peligros*",
     "incendi*",
     "queimou",
+    "queimado",
     "queimadura*",
     "queimei",
     "fogo",
