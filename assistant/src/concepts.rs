@@ -1209,6 +1209,7 @@ pub const CONCEPTS: &[Concept] = &[
         name: "deposit",
         words: [
             &[
+                "security deposit",
                 "deposit",
                 "deposits",
                 "hold",
@@ -2732,6 +2733,88 @@ pub const CONCEPTS: &[Concept] = &[
                 "sem luz",
                 "falta de luz",
             ],
+        ],
+    },
+    Concept {
+        name: "breakdown",
+        words: [
+            &[
+                "breakdown",
+                "broke down",
+                "broken down",
+                "wont start",
+                "will not start",
+                "flat tyre",
+                "flat tire",
+                "puncture",
+                "roadside assistance",
+            ],
+            &[
+                "no arranca",
+                "pinchazo",
+                "pinchado",
+                "rueda pinchada",
+                "asistencia en carretera",
+                "grua",
+            ],
+            &[
+                "nao pega",
+                "pneu furado",
+                "furo",
+                "assistencia em viagem",
+                "reboque",
+            ],
+        ],
+    },
+    Concept {
+        name: "fines",
+        words: [
+            &[
+                "traffic fine",
+                "traffic fines",
+                "parking fine",
+                "speeding ticket",
+                "parking ticket",
+                "penalty",
+                "speeding",
+            ],
+            &["multa", "multas", "sancion", "exceso de velocidad"],
+            &["multa", "multas", "coima", "excesso de velocidade"],
+        ],
+    },
+    Concept {
+        name: "fuel",
+        words: [
+            &["fuel", "petrol", "diesel", "refuel", "refuelling"],
+            &["gasolina", "combustible", "gasoil", "repostar", "repostaje"],
+            &[
+                "gasolina",
+                "combustivel",
+                "gasoleo",
+                "abastecer",
+                "abastecimento",
+            ],
+        ],
+    },
+    Concept {
+        name: "van",
+        words: [
+            &["van", "vans", "minibus", "minibuses", "minivan"],
+            &["furgoneta", "furgonetas", "monovolumen", "minibus"],
+            &["carrinha", "carrinhas", "monovolume", "minibus"],
+        ],
+    },
+    Concept {
+        name: "oneway",
+        words: [
+            &[
+                "one way",
+                "different city",
+                "another city",
+                "another office",
+            ],
+            &["solo ida", "otra ciudad", "otra oficina"],
+            &["so de ida", "outra cidade", "outro balcao"],
         ],
     },
 ];

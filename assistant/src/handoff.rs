@@ -63,7 +63,10 @@ pub fn detect(kb: &KnowledgeBase, language: Language, turns: &[Turn]) -> Option<
         return two_fallbacks(language, turns).then_some(Reason::Stalled);
     }
     let said = Said::new(language, &last.text);
-    if said.any(SENSITIVE, GAP) || said.near(CHARGED, TWICE, CHARGED_TWICE) {
+    if said.any(SENSITIVE, GAP)
+        || said.near(CHARGED, TWICE, CHARGED_TWICE)
+        || said.near(CHARGED, NOT_MINE, CHARGED_TWICE)
+    {
         return Some(Reason::Sensitive);
     }
     if said.any(UPSET, GAP) || shouting(&last.text) {
@@ -96,6 +99,24 @@ const TWICE: &[&str] = &[
     "duplicad*",
     "duas vezes",
     "em dobro",
+];
+
+/// Being charged for something the visitor did not do or order: "me
+/// habéis cobrado daños que yo no hice".
+const NOT_MINE: &[&str] = &[
+    "did not do",
+    "did not make",
+    "did not cause",
+    "did not order",
+    "never ordered",
+    "no hice",
+    "yo no hice",
+    "no he hecho",
+    "no pedi",
+    "nunca pedi",
+    "nao fiz",
+    "nao pedi",
+    "nunca pedi",
 ];
 
 /// How many other words may come between the words of a phrase: "charged
@@ -1433,6 +1454,21 @@ mod tests {
             (Language::En, "can I pay for a double room?", None),
             (Language::Es, "¿puedo pagar una habitación doble?", None),
             (Language::En, "does the app support android?", None),
+            (
+                Language::Es,
+                "me habéis cobrado daños que yo no hice",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::En,
+                "you charged me for a scratch I did not make",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::En,
+                "I did not make it to the airport, can I still be charged?",
+                None,
+            ),
         ];
         let mut wrong = Vec::new();
         for (language, text, want) in cases {
