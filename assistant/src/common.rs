@@ -71,7 +71,6 @@ pub const COMMON: [&[&str]; 3] = [
         "stop",
         "finish",
         "turn",
-        "show",
         "mean",
         "seem",
         "feel",
