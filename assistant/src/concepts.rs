@@ -2950,4 +2950,59 @@ pub const CONCEPTS: &[Concept] = &[
             ],
         ],
     },
+    Concept {
+        name: "deadline",
+        words: [
+            &["deadline", "deadlines", "closing date", "last day to"],
+            &["plazo", "plazos", "fecha limite", "ultimo dia para"],
+            &["data limite", "ultimo dia para"],
+        ],
+    },
+    Concept {
+        name: "housing",
+        words: [
+            &[
+                "dorm",
+                "dorms",
+                "dormitory",
+                "halls of residence",
+                "student housing",
+                "accommodation",
+            ],
+            &[
+                "residencia de estudiantes",
+                "colegio mayor",
+                "alojamiento",
+                "piso compartido",
+            ],
+            &[
+                "residencia de estudantes",
+                "alojamento",
+                "quarto partilhado",
+            ],
+        ],
+    },
+    Concept {
+        name: "scholarship",
+        words: [
+            &[
+                "scholarship",
+                "scholarships",
+                "grant",
+                "grants",
+                "bursary",
+                "financial aid",
+                "financial help",
+            ],
+            &["beca", "becas", "ayudas al estudio", "ayuda economica"],
+            &[
+                "bolsa de estudo",
+                "bolsas de estudo",
+                "bolsa",
+                "bolsas",
+                "apoio social",
+                "apoios sociais",
+            ],
+        ],
+    },
 ];

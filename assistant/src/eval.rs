@@ -332,7 +332,8 @@ mod tests {
     // (`tests/data/assistant-electronics`: 12 articles), a fictional
     // electricity supplier (`tests/data/assistant-energy`: 12 articles), a
     // fictional car rental (`tests/data/assistant-carrental`: 12 articles)
-    // and a fictional streaming service (`tests/data/assistant-streaming`:
+    // a fictional streaming service (`tests/data/assistant-streaming`: 12
+    // articles) and a fictional university (`tests/data/assistant-university`:
     // 12 articles), each written after the
     // assistant to check that what was
     // tuned on the sets before holds on another knowledge base (each was
@@ -417,6 +418,11 @@ mod tests {
     #[test]
     fn the_streaming_service_stays_above_its_floors() {
         holds("assistant-streaming", 36, 0.76, 0.86);
+    }
+
+    #[test]
+    fn the_university_stays_above_its_floors() {
+        holds("assistant-university", 36, 0.77, 0.73);
     }
 
     /// Whether the set in `tests/data/<name>` (with at least `articles`

@@ -484,6 +484,15 @@ const SOMEONE: &[&str] = &[
     "equipe",
     "reception",
     "front desk",
+    "secretary",
+    "admissions",
+    "administration",
+    "department",
+    "secretaria",
+    "departamento",
+    "administracion",
+    "administracao",
+    "servicos academicos",
     "specialist",
     "technician",
     "especialista",
@@ -584,6 +593,8 @@ const UPSET: &[&str] = &[
     "what a joke",
     "wtf",
     "disgrace*",
+    "shambles",
+    "what a mess",
     "theft",
     "robbery",
     "frustrat*",
@@ -653,6 +664,7 @@ const UPSET: &[&str] = &[
     "pessim*",
     "vergonha",
     "vergonhoso",
+    "desgraca",
     "porcaria",
     "que nojo",
     "e um roubo",
@@ -681,6 +693,15 @@ const UPSET: &[&str] = &[
 ];
 
 const SENSITIVE: &[&str] = &[
+    // Someone harassed, bullied or discriminated against.
+    "harass*",
+    "bully*",
+    "discriminat*",
+    "acoso",
+    "acosa*",
+    "acosad*",
+    "discrimin*",
+    "assedi*",
     // Legal threats.
     "lawyer*",
     "attorney*",
@@ -1464,6 +1485,26 @@ mod tests {
             (Language::En, "can I pay for a double room?", None),
             (Language::Es, "¿puedo pagar una habitación doble?", None),
             (Language::En, "does the app support android?", None),
+            (
+                Language::En,
+                "a lecturer has been harassing me",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Pt,
+                "estou a ser assediada por um colega",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Es,
+                "quiero hablar con secretaría",
+                Some(Reason::Asked),
+            ),
+            (
+                Language::En,
+                "what time does the admissions office open?",
+                None,
+            ),
             (
                 Language::En,
                 "you took money from my account after I cancelled",
