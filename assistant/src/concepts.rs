@@ -3005,4 +3005,12 @@ pub const CONCEPTS: &[Concept] = &[
             ],
         ],
     },
+    Concept {
+        name: "noise",
+        words: [
+            &["noise", "noisy", "loud", "loud music"],
+            &["ruido", "ruidos", "ruidoso", "musica alta"],
+            &["barulho", "ruido", "barulhento", "musica alta"],
+        ],
+    },
 ];
