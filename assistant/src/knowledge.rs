@@ -274,8 +274,9 @@ struct Slot {
     /// "bicicleta"): a visitor's shortening matches them too.
     longer: Vec<String>,
     concept: Option<String>,
-    /// A place no article names, standing for abroad: it says where, not
-    /// what, so it adds to an article's coverage but never matches alone.
+    /// A place no article names, standing for abroad or for the places the
+    /// articles name: it says where, not what, so it adds to an article's
+    /// coverage but never matches alone.
     place: bool,
     /// How much matching this word is worth, for the coverage.
     weight: f64,
