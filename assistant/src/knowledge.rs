@@ -767,6 +767,15 @@ mod tests {
         ])
     }
 
+    /// The stems `kb` looks up for `question`, after typo correction.
+    fn query_stems(kb: &KnowledgeBase, language: Language, question: &str) -> Vec<String> {
+        kb.shelves[&language]
+            .query(&kb.analyzer, language, question)
+            .into_iter()
+            .map(|slot| slot.stem)
+            .collect()
+    }
+
     fn answered(kb: &KnowledgeBase, language: Language, question: &str) -> Option<String> {
         match kb.answer(language, question) {
             Reply::Answer(answer) => Some(answer.slug),
@@ -986,14 +995,7 @@ mod tests {
     #[test]
     fn a_typo_keeps_its_first_letter() {
         let kb = shop();
-        let shelf = &kb.shelves[&Language::En];
-        let stems = |question: &str| -> Vec<String> {
-            shelf
-                .query(&kb.analyzer, Language::En, question)
-                .into_iter()
-                .map(|slot| slot.stem)
-                .collect()
-        };
+        let stems = |question| query_stems(&kb, Language::En, question);
         assert_eq!(stems("the ward"), ["ward"], "not \"card\"");
         assert_eq!(stems("the crad"), ["card"]);
     }
@@ -1019,14 +1021,7 @@ mod tests {
             "Cancelar",
             "Puedes cancelar antes del día 25; en enero no hay matrícula.",
         )]);
-        let shelf = &kb.shelves[&Language::Es];
-        let stems = |question: &str| -> Vec<String> {
-            shelf
-                .query(&kb.analyzer, Language::Es, question)
-                .into_iter()
-                .map(|slot| slot.stem)
-                .collect()
-        };
+        let stems = |question| query_stems(&kb, Language::Es, question);
         // Two letters from "cancelar", one from "enero", and words all the
         // same: a pause and an entrance.
         assert_ne!(stems("congelar"), stems("cancelar"));
