@@ -5,15 +5,18 @@
 use std::rc::Rc;
 
 use charla_client::chat::HasChat;
+use charla_client::json;
 use charla_client::net::Edge;
 use charla_client::ui::{FileSource, MessageList};
+use charla_shared::api::WidgetConfig;
 use charla_shared::channel::Language;
+use charla_shared::channel::{ChannelOptions, ChannelTexts};
 use charla_shared::chat::Outgoing;
 use charla_shared::files::Attachment;
 use charla_shared::ids::{
     ChannelId, ClientMsgId, ConversationId, OperatorId, ParticipantId, Seq, VisitorToken,
 };
-use charla_shared::protocol::{Author, Message, MessageKind, Role};
+use charla_shared::protocol::{Author, Message, MessageKind, Role, ServerFrame};
 use charla_shared::routes;
 use charla_widget::controller::{Controller, Layout};
 use charla_widget::App;
@@ -296,6 +299,111 @@ async fn an_empty_message_is_refused_with_a_reason() {
         .text_content()
         .unwrap_or_default();
     assert!(status.contains("needs some text"), "{status}");
+}
+
+/// Every frame the edge sends, as the edge writes it (serde_json), reads
+/// the same through the widget's decoder (the browser's `JSON.parse` and
+/// `charla_client::json`) as through serde_json itself.
+#[wasm_bindgen_test]
+fn the_edge_s_frames_read_the_same_in_the_browser() {
+    let author = r#"{"role":"operator","id":"operator:lucia","name":"Lucía"}"#;
+    let message = |kind: &str| {
+        format!(
+            r#"{{"seq":7,"id":"c-1","author":{author},"text":"Hola ✓","at":1765000000000{kind}}}"#
+        )
+    };
+    let mut frames = vec![
+        format!(
+            r#"{{"welcome":{{"protocol":3,"conversation":"0123456789abcdef0123456789abcdef","you":{author},"last_seq":12,"reads":[{{"reader":"visitor","role":"visitor","seq":11}}]}}}}"#
+        ),
+        r#"{"welcome":{"protocol":3,"conversation":"0123456789abcdef0123456789abcdef","you":{"role":"visitor","id":"visitor","name":"Ana"},"last_seq":0}}"#.to_owned(),
+        format!(r#"{{"history":{{"messages":[{},{}],"more":true}}}}"#, message(""), message(r#","kind":"ended""#)),
+        r#"{"ack":{"id":"c-2","seq":8}}"#.to_owned(),
+        r#"{"error":{"problem":{"code":"rate_limited","message":"Slow down.","id":"c-3","retry_after_ms":1500}}}"#.to_owned(),
+        r#"{"error":{"problem":{"code":"too_large","message":"Too long."}}}"#.to_owned(),
+        r#"{"notice":{"notice":{"copy_sent":{"email":"ana@example.com"}}}}"#.to_owned(),
+        format!(r#"{{"typing":{{"author":{author}}}}}"#),
+        format!(r#"{{"draft":{{"author":{author},"text":"Our shop opens"}}}}"#),
+        r#"{"read":{"mark":{"reader":"operator:lucia","role":"operator","seq":7}}}"#.to_owned(),
+        format!(r#"{{"notes":{{"notes":[{{"n":1,"id":"n-1","author":{author},"text":"VIP","at":5}}]}}}}"#),
+        format!(r#"{{"note_added":{{"note":{{"n":2,"id":"n-2","author":{author},"text":"called","at":6}}}}}}"#),
+        r#"{"visitor":{"details":{"name":"Ana","contact":{"email":"ana@example.com"},"language":"pt","country":"BR","browser":"Firefox","os":"Linux","offset_min":-180,"visits":3,"started_on":{"url":"https://shop.example/","title":"Shop","at":1},"pages":[{"url":"https://shop.example/a","title":"A","at":2}]}}}"#.to_owned(),
+        r#"{"visitor":{"details":{"name":"","contact":{},"language":"es","country":null,"browser":"","os":"","offset_min":null,"visits":1,"started_on":null,"pages":[]}}}"#.to_owned(),
+        r#"{"attending":{"attending":{"waiting":{"place":2}}}}"#.to_owned(),
+        r##"{"attending":{"attending":{"online":{"operator":"Lucía","color":"#1f6f5c"}}}}"##.to_owned(),
+        r#"{"attending":{"attending":{"online":{"operator":"Luis"}}}}"#.to_owned(),
+    ];
+    for kind in [
+        r#","kind":{"question":{"choices":[{"id":1,"label":"Prices"},{"id":2,"label":"Docs","link":"https://example.com/docs"}]}}"#,
+        r#","kind":{"prompt":{"input":"email"}}"#,
+        r#","kind":{"answer":{"answer":1}}"#,
+        r#","kind":"closed""#,
+        r#","kind":{"rated":{"rating":"dissatisfied","reason":"slow"}}"#,
+        r#","kind":{"rated":{"rating":"satisfied"}}"#,
+        r#","kind":{"file":{"attachment":{"file":42,"name":"invoice.pdf","size":123456,"mime":"application/pdf"}}}"#,
+        r#","kind":{"sourced":{"sources":[{"title":"Returns","url":"/help/demo/returns"}],"person":true}}"#,
+        r#","kind":{"unsure":{"person":false}}"#,
+        r#","kind":"offline""#,
+    ] {
+        frames.push(format!(r#"{{"message":{{"message":{}}}}}"#, message(kind)));
+    }
+    for frame in &frames {
+        let expected = ServerFrame::decode(frame).unwrap_or_else(|e| panic!("{e}: {frame}"));
+        let read = json::parse::<ServerFrame>(frame).unwrap_or_else(|e| panic!("{e}: {frame}"));
+        assert_eq!(read, expected, "{frame}");
+    }
+
+    // A role of a newer edge is shown neutrally, as serde_json reads it.
+    let newer = r#"{"typing":{"author":{"role":"translator","id":"translator:x","name":"T"}}}"#;
+    assert_eq!(
+        json::parse::<ServerFrame>(newer).unwrap(),
+        ServerFrame::decode(newer).unwrap()
+    );
+    // Fields a newer edge adds are ignored.
+    let ServerFrame::Ack { seq, .. } =
+        json::parse::<ServerFrame>(r#"{"ack":{"id":"c-2","seq":8,"shard":"eu"}}"#).unwrap()
+    else {
+        panic!("not an ack");
+    };
+    assert_eq!(seq, Seq(8));
+    // What is not a frame is refused, not guessed at.
+    for bad in [
+        r#"{"ack":{"id":"c-2","seq":"8"}}"#,
+        r#"{"ack":{"id":"c-2","seq":8.5}}"#,
+        r#"{"ack":{"id":"c-2","seq":-1}}"#,
+        r#"{"ack":{"id":"c-2"}}"#,
+        r#"{"ack":{"id":"c-2","seq":8},"read":{}}"#,
+        r#"{"shout":{"text":"hi"}}"#,
+        r#""ack""#,
+        r#"[1,2]"#,
+        r#"null"#,
+        r#"{"history":{"messages":{},"more":false}}"#,
+        "not json",
+    ] {
+        assert!(json::parse::<ServerFrame>(bad).is_err(), "{bad}");
+        assert!(ServerFrame::decode(bad).is_err(), "{bad}");
+    }
+}
+
+/// The channel's configuration, as the edge writes it, reads back whole.
+#[wasm_bindgen_test]
+fn the_channel_configuration_reads_the_same_in_the_browser() {
+    let mut options = ChannelOptions::default();
+    options.texts.insert(
+        Language::Pt,
+        ChannelTexts {
+            welcome_message: "Olá! 👋".into(),
+            ..ChannelTexts::built_in(Language::Pt)
+        },
+    );
+    let config = WidgetConfig::of(
+        ChannelId::parse("demo").unwrap(),
+        "Demo".into(),
+        &options,
+        vec![],
+    );
+    let text = serde_json::to_string(&config).unwrap();
+    assert_eq!(json::parse::<WidgetConfig>(&text).unwrap(), config);
 }
 
 #[wasm_bindgen_test]
