@@ -7,7 +7,10 @@ use charla_shared::channel::Language;
 use charla_shared::chat::{Applied, ChatLog, Outgoing, Rated};
 use charla_shared::files::Attachment;
 use charla_shared::ids::ClientMsgId;
-use charla_shared::protocol::{message_text, ClientFrame, ErrorCode, Problem, ServerFrame};
+use charla_shared::protocol::{
+    message_text, ClientFrame, ErrorCode, Problem, ServerFrame, StaffFrame, StaffPart,
+};
+use serde::de::DeserializeOwned;
 
 use crate::net::Link;
 
@@ -89,9 +92,14 @@ pub trait HasChat: 'static {
     fn chat(&self) -> &ChatView;
     /// The conversation, to change it.
     fn chat_mut(&mut self) -> &mut ChatView;
+    /// How this state reads the frames only operators receive: the
+    /// console as [`StaffFrame`](charla_shared::protocol::StaffFrame)s, the
+    /// widget not at all, so that it carries no code to decode them.
+    type Staff: StaffPart + DeserializeOwned;
+
     /// Applies a frame from the edge. States that count unread messages
     /// wrap this.
-    fn receive(&mut self, frame: ServerFrame) -> Applied {
+    fn receive(&mut self, frame: ServerFrame<Self::Staff>) -> Applied {
         self.chat_mut().receive(frame)
     }
 }
@@ -148,7 +156,7 @@ impl ChatView {
 
     /// Applies a frame from the edge; a refusal becomes the notice, and a
     /// request to slow down lasts until the edge acknowledges again.
-    pub fn receive(&mut self, frame: ServerFrame) -> Applied {
+    pub fn receive<S: StaffPart>(&mut self, frame: ServerFrame<S>) -> Applied {
         let ack = matches!(frame, ServerFrame::Ack { .. });
         let applied = self.log.apply(frame);
         if let Some(problem) = &applied.problem {
@@ -186,6 +194,8 @@ impl ChatView {
 }
 
 impl HasChat for ChatView {
+    type Staff = StaffFrame;
+
     fn chat(&self) -> &ChatView {
         self
     }
@@ -198,6 +208,9 @@ impl HasChat for ChatView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Frames as the edge writes them.
+    type Frame = ServerFrame;
     use charla_shared::ids::{ConversationId, ParticipantId, Seq};
     use charla_shared::limits::MAX_MESSAGE_CHARS;
     use charla_shared::protocol::{Author, ErrorCode, Role, PROTOCOL_VERSION};
@@ -210,7 +223,7 @@ mod tests {
 
     fn welcomed() -> ChatView {
         let mut chat = ChatView::default();
-        chat.receive(ServerFrame::Welcome {
+        chat.receive(Frame::Welcome {
             protocol: PROTOCOL_VERSION,
             conversation: ConversationId::from_random([1; 16]),
             you: Author {
@@ -221,7 +234,7 @@ mod tests {
             last_seq: Seq(0),
             reads: vec![],
         });
-        chat.receive(ServerFrame::History {
+        chat.receive(Frame::History {
             messages: vec![],
             more: false,
         });
@@ -269,13 +282,13 @@ mod tests {
         let mut chat = welcomed();
         let id = ClientMsgId::parse("fast").unwrap();
         chat.compose(id.clone(), "x").unwrap();
-        let applied = chat.receive(ServerFrame::Error {
+        let applied = chat.receive(Frame::Error {
             problem: Problem::rate_limited("Slow down.", 500).for_message(id.clone()),
         });
         assert_eq!(applied.resend_after_ms, Some(500));
         assert_eq!(chat.connection().status(&WORDS), "Slow down.");
         assert_eq!(chat.log().outbox().len(), 1, "kept to go again");
-        chat.receive(ServerFrame::Ack { id, seq: Seq(1) });
+        chat.receive(Frame::Ack { id, seq: Seq(1) });
         assert_eq!(chat.connection().notice(), None);
     }
 
@@ -283,7 +296,7 @@ mod tests {
     fn the_end_of_a_session_is_remembered() {
         let mut chat = welcomed();
         assert!(!chat.session_ended());
-        chat.receive(ServerFrame::Error {
+        chat.receive(Frame::Error {
             problem: Problem::session_ended(),
         });
         assert!(chat.session_ended());
@@ -292,7 +305,7 @@ mod tests {
     #[test]
     fn an_edge_refusal_becomes_the_notice() {
         let mut chat = welcomed();
-        chat.receive(ServerFrame::Error {
+        chat.receive(Frame::Error {
             problem: Problem::new(ErrorCode::RateLimited, "Slow down."),
         });
         assert_eq!(chat.connection().notice(), Some("Slow down."));

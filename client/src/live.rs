@@ -200,7 +200,7 @@ impl<S: HasChat + Send + Sync> Live<S> {
 
     /// Applies one frame; returns the messages that newly appeared.
     fn receive(&self, raw: &str) -> Vec<Message> {
-        let frame = match json::parse::<ServerFrame>(raw) {
+        let frame = match json::parse::<ServerFrame<S::Staff>>(raw) {
             Ok(frame) => frame,
             Err(e) => {
                 leptos::logging::error!("Charla: unreadable frame from the edge: {e}");

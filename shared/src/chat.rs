@@ -14,7 +14,7 @@ use crate::files::Attachment;
 use crate::ids::{ClientMsgId, Seq};
 use crate::protocol::{
     Attending, Author, ClientFrame, Message, MessageKind, Note, Notice, Problem, ReadMark, Role,
-    ServerFrame, VisitorDetails,
+    ServerFrame, StaffFrame, StaffPart, VisitorDetails,
 };
 use crate::rating::Rating;
 
@@ -320,7 +320,7 @@ impl ChatLog {
     }
 
     /// Applies a frame from the edge.
-    pub fn apply(&mut self, frame: ServerFrame) -> Applied {
+    pub fn apply<S: StaffPart>(&mut self, frame: ServerFrame<S>) -> Applied {
         let mut applied = Applied::default();
         match frame {
             ServerFrame::Welcome {
@@ -380,14 +380,17 @@ impl ChatLog {
                 applied.typing = true;
             }
             ServerFrame::Read { mark } => self.merge_read(mark),
-            ServerFrame::Notes { notes } => {
-                for note in notes {
-                    self.insert_note(note);
-                }
-            }
-            ServerFrame::NoteAdded { note } => self.insert_note(note),
-            ServerFrame::Visitor { details } => self.visitor = Some(details),
             ServerFrame::Attending { attending } => self.attending = Some(attending),
+            ServerFrame::Staff(staff) => match staff.into_frame() {
+                Some(StaffFrame::Notes { notes }) => {
+                    for note in notes {
+                        self.insert_note(note);
+                    }
+                }
+                Some(StaffFrame::NoteAdded { note }) => self.insert_note(note),
+                Some(StaffFrame::Visitor { details }) => self.visitor = Some(details),
+                None => {}
+            },
         }
         if self.known_last > self.frontier && !self.syncing && self.has_gap() {
             self.syncing = true;
@@ -463,6 +466,9 @@ impl ChatLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Frames as the edge writes them (and the console reads them).
+    type Frame = ServerFrame;
     use crate::ids::{ConversationId, OperatorId, ParticipantId};
     use crate::protocol::{ErrorCode, PROTOCOL_VERSION};
 
@@ -534,7 +540,7 @@ mod tests {
         ));
         assert_eq!(applied.new_messages.len(), 2);
         assert_eq!(applied.reply, None);
-        log.apply(ServerFrame::Message {
+        log.apply(Frame::Message {
             message: message(3, operator(), "c"),
         });
         assert_eq!(seqs(&log), [1, 2, 3]);
@@ -546,13 +552,13 @@ mod tests {
         let mut log = connected(0);
         let m = message(1, operator(), "a");
         assert_eq!(
-            log.apply(ServerFrame::Message { message: m.clone() })
+            log.apply(Frame::Message { message: m.clone() })
                 .new_messages
                 .len(),
             1
         );
         assert!(log
-            .apply(ServerFrame::Message { message: m })
+            .apply(Frame::Message { message: m })
             .new_messages
             .is_empty());
         assert_eq!(seqs(&log), [1]);
@@ -562,11 +568,11 @@ mod tests {
     fn a_gap_asks_for_a_sync_once() {
         let mut log = connected(1);
         log.apply(history(vec![message(1, operator(), "a")], false));
-        let applied = log.apply(ServerFrame::Message {
+        let applied = log.apply(Frame::Message {
             message: message(3, operator(), "c"),
         });
         assert_eq!(applied.reply, Some(ClientFrame::Sync { after: Seq(1) }));
-        let again = log.apply(ServerFrame::Message {
+        let again = log.apply(Frame::Message {
             message: message(4, operator(), "d"),
         });
         assert_eq!(again.reply, None, "one sync is enough");
@@ -584,7 +590,7 @@ mod tests {
         let mut log = connected(0);
         log.apply(history(vec![], false));
         log.compose(id("mine"), "hi".into());
-        let applied = log.apply(ServerFrame::Ack {
+        let applied = log.apply(Frame::Ack {
             id: id("mine"),
             seq: Seq(1),
         });
@@ -610,11 +616,11 @@ mod tests {
                 },
             ]
         );
-        log.apply(ServerFrame::Message {
+        log.apply(Frame::Message {
             message: message(1, visitor(), "one"),
         });
         assert_eq!(log.outbox().len(), 1);
-        log.apply(ServerFrame::Ack {
+        log.apply(Frame::Ack {
             id: id("two"),
             seq: Seq(2),
         });
@@ -625,7 +631,7 @@ mod tests {
     fn a_refused_message_leaves_the_outbox_with_its_reason() {
         let mut log = connected(0);
         log.compose(id("long"), "x".into());
-        let applied = log.apply(ServerFrame::Error {
+        let applied = log.apply(Frame::Error {
             problem: Problem::new(ErrorCode::MessageTooLong, "too long").for_message(id("long")),
         });
         assert!(log.outbox().is_empty());
@@ -732,7 +738,7 @@ mod tests {
     fn a_message_the_edge_could_not_take_now_stays_to_go_again() {
         let mut log = connected(0);
         log.compose(id("later"), "x".into());
-        let applied = log.apply(ServerFrame::Error {
+        let applied = log.apply(Frame::Error {
             problem: Problem::unavailable("Try again.", 2_000).for_message(id("later")),
         });
         assert_eq!(log.outbox().len(), 1);
@@ -743,7 +749,7 @@ mod tests {
     fn a_message_refused_for_speed_stays_to_go_again() {
         let mut log = connected(0);
         log.compose(id("fast"), "x".into());
-        let applied = log.apply(ServerFrame::Error {
+        let applied = log.apply(Frame::Error {
             problem: Problem::rate_limited("Slow down.", 1_500).for_message(id("fast")),
         });
         assert_eq!(log.outbox().len(), 1);
@@ -761,7 +767,7 @@ mod tests {
     #[test]
     fn own_means_the_same_participant_not_the_same_name() {
         let mut log = ChatLog::new();
-        log.apply(ServerFrame::Welcome {
+        log.apply(Frame::Welcome {
             protocol: PROTOCOL_VERSION,
             conversation: ConversationId::from_random([0; 16]),
             you: operator_named("ana", "Ana"),
@@ -796,29 +802,29 @@ mod tests {
         assert!(!log.offline_offered(), "a plain notice offers nothing");
         let mut closed = system(2);
         closed.kind = MessageKind::Offline;
-        log.apply(ServerFrame::Message { message: closed });
-        log.apply(ServerFrame::Attending {
+        log.apply(Frame::Message { message: closed });
+        log.apply(Frame::Attending {
             attending: Attending::Waiting { place: 1 },
         });
         assert!(log.offline_offered());
-        log.apply(ServerFrame::Message {
+        log.apply(Frame::Message {
             message: message(3, visitor(), "v"),
         });
         assert!(
             log.offline_offered(),
             "the visitor writing more changes nothing"
         );
-        log.apply(ServerFrame::Attending {
+        log.apply(Frame::Attending {
             attending: Attending::Online {
                 operator: "Ana".into(),
                 color: String::new(),
             },
         });
         assert!(!log.offline_offered(), "someone took it");
-        log.apply(ServerFrame::Attending {
+        log.apply(Frame::Attending {
             attending: Attending::Waiting { place: 1 },
         });
-        log.apply(ServerFrame::Message {
+        log.apply(Frame::Message {
             message: message(4, operator(), "o"),
         });
         assert!(!log.offline_offered(), "an operator answered after it");
@@ -837,16 +843,16 @@ mod tests {
         ));
         assert_eq!(log.unread(), 2, "Charla's notices are not unread");
         assert_eq!(log.read_frame(), Some(ClientFrame::Read { seq: Seq(3) }));
-        log.apply(ServerFrame::Read {
+        log.apply(Frame::Read {
             mark: mark(&visitor(), 3),
         });
         assert_eq!(log.unread(), 0);
         assert_eq!(log.read_frame(), None, "known already");
-        log.apply(ServerFrame::Message {
+        log.apply(Frame::Message {
             message: message(4, operator(), "c"),
         });
         assert_eq!(log.unread(), 1);
-        log.apply(ServerFrame::Message {
+        log.apply(Frame::Message {
             message: message(5, visitor(), "d"),
         });
         assert_eq!(log.unread(), 0, "writing answers what came before");
@@ -855,7 +861,7 @@ mod tests {
     #[test]
     fn a_mark_from_the_edge_survives_a_reload_and_never_goes_back() {
         let mut log = ChatLog::new();
-        log.apply(ServerFrame::Welcome {
+        log.apply(Frame::Welcome {
             protocol: PROTOCOL_VERSION,
             conversation: ConversationId::from_random([0; 16]),
             you: visitor(),
@@ -869,11 +875,11 @@ mod tests {
             false,
         ));
         assert_eq!(log.unread(), 1);
-        log.apply(ServerFrame::Read {
+        log.apply(Frame::Read {
             mark: mark(&visitor(), 1),
         });
         assert_eq!(log.unread(), 1, "an older mark changes nothing");
-        log.apply(ServerFrame::Read {
+        log.apply(Frame::Read {
             mark: mark(&visitor(), 3),
         });
         assert_eq!(log.unread(), 0, "read in another tab");
@@ -891,15 +897,15 @@ mod tests {
             false,
         ));
         assert_eq!(log.seen(), None);
-        log.apply(ServerFrame::Read {
+        log.apply(Frame::Read {
             mark: mark(&visitor(), 3),
         });
         assert_eq!(log.seen(), None, "the reader's own mark says nothing");
-        log.apply(ServerFrame::Read {
+        log.apply(Frame::Read {
             mark: mark(&operator(), 2),
         });
         assert_eq!(log.seen(), Some(Seq(1)));
-        log.apply(ServerFrame::Read {
+        log.apply(Frame::Read {
             mark: mark(&operator_named("bo", "Bo"), 3),
         });
         assert_eq!(log.seen(), Some(Seq(3)), "any operator counts");
@@ -915,10 +921,10 @@ mod tests {
             text: format!("note {n}"),
             at: 0,
         };
-        log.apply(ServerFrame::NoteAdded { note: note(2) });
-        log.apply(ServerFrame::Notes {
+        log.apply(Frame::Staff(StaffFrame::NoteAdded { note: note(2) }));
+        log.apply(Frame::Staff(StaffFrame::Notes {
             notes: vec![note(1), note(2)],
-        });
+        }));
         let ns: Vec<u64> = log.notes().iter().map(|n| n.n).collect();
         assert_eq!(ns, [1, 2]);
         assert_eq!(log.messages().count(), 0, "notes are not messages");
@@ -927,17 +933,17 @@ mod tests {
     #[test]
     fn typing_shows_others_until_they_write_or_it_is_cleared() {
         let mut log = connected(0);
-        let applied = log.apply(ServerFrame::Typing { author: visitor() });
+        let applied = log.apply(Frame::Typing { author: visitor() });
         assert!(!applied.typing, "the client's own typing is not shown");
         assert!(log.typing().is_empty());
-        assert!(log.apply(ServerFrame::Typing { author: operator() }).typing);
-        log.apply(ServerFrame::Typing { author: operator() });
+        assert!(log.apply(Frame::Typing { author: operator() }).typing);
+        log.apply(Frame::Typing { author: operator() });
         assert_eq!(log.typing(), [operator()], "once per typist");
-        log.apply(ServerFrame::Message {
+        log.apply(Frame::Message {
             message: message(1, operator(), "a"),
         });
         assert!(log.typing().is_empty(), "the message ends it");
-        log.apply(ServerFrame::Typing { author: operator() });
+        log.apply(Frame::Typing { author: operator() });
         log.clear_typing();
         assert!(log.typing().is_empty());
     }
@@ -946,16 +952,16 @@ mod tests {
     fn a_draft_grows_in_place_until_its_answer_replaces_it() {
         let mut log = connected(0);
         let writer = operator_named("assistant", "Rueda");
-        log.apply(ServerFrame::Typing {
+        log.apply(Frame::Typing {
             author: writer.clone(),
         });
-        let applied = log.apply(ServerFrame::Draft {
+        let applied = log.apply(Frame::Draft {
             author: writer.clone(),
             text: "Orders".into(),
         });
         assert!(applied.typing, "a draft keeps the indicator's timer going");
         assert!(log.typing().is_empty(), "the draft shows instead of typing");
-        log.apply(ServerFrame::Draft {
+        log.apply(Frame::Draft {
             author: writer.clone(),
             text: "Orders arrive in".into(),
         });
@@ -964,15 +970,15 @@ mod tests {
             Some(&(writer.clone(), "Orders arrive in".to_owned()))
         );
         assert_eq!(log.messages().count(), 0, "a draft is not a message");
-        log.apply(ServerFrame::Message {
+        log.apply(Frame::Message {
             message: message(1, visitor(), "v1"),
         });
         assert!(log.draft().is_some(), "someone else's message leaves it");
-        log.apply(ServerFrame::Message {
+        log.apply(Frame::Message {
             message: message(2, writer.clone(), "a1"),
         });
         assert!(log.draft().is_none(), "the answer replaces it");
-        log.apply(ServerFrame::Draft {
+        log.apply(Frame::Draft {
             author: writer,
             text: "Cut".into(),
         });

@@ -14,6 +14,7 @@
 //! Architecture Invariant: this module is the only definition of the frames;
 //! nobody builds or picks apart frame JSON by hand.
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use crate::bot::{AnswerId, Choice, InputKind};
@@ -25,8 +26,9 @@ use crate::Millis;
 
 /// The protocol version this build speaks. Clients send it as the `v` query
 /// parameter; the edge refuses versions it does not speak. Version 2 names
-/// every author by a stable participant id.
-pub const PROTOCOL_VERSION: u16 = 2;
+/// every author by a stable participant id; version 3 sends what only
+/// operators receive under one `staff` key.
+pub const PROTOCOL_VERSION: u16 = 3;
 
 /// The heartbeat a client sends as a plain text frame (not JSON). The edge
 /// answers [`PONG`] without waking the Durable Object, so a client learns
@@ -361,10 +363,12 @@ pub struct Note {
     pub at: Millis,
 }
 
-/// A frame the edge sends on a conversation socket.
+/// A frame the edge sends on a conversation socket. `S` is how the client
+/// reads the frames only operators receive (see [`StaffPart`]); the edge
+/// writes and the console reads [`StaffFrame`]s.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ServerFrame {
+pub enum ServerFrame<S = StaffFrame> {
     /// The first frame of every connection.
     Welcome {
         /// The protocol version the edge speaks.
@@ -432,6 +436,23 @@ pub enum ServerFrame {
         /// Who, and how far.
         mark: ReadMark,
     },
+    /// Whether a person attends the conversation: after each connection's
+    /// history, once it waits for one, and whenever that changes. Never
+    /// stored as a message.
+    Attending {
+        /// Where it stands.
+        attending: Attending,
+    },
+    /// What only operators receive.
+    Staff(S),
+}
+
+/// The frames the edge sends to operators only. They travel inside
+/// [`ServerFrame::Staff`] so that a visitor's client can skip them unread
+/// (`ServerFrame<IgnoredAny>`): the widget carries no code to decode them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffFrame {
     /// Every note of the conversation, to operators only, after the
     /// history of each connection.
     Notes {
@@ -449,13 +470,25 @@ pub enum ServerFrame {
         /// The details.
         details: VisitorDetails,
     },
-    /// Whether a person attends the conversation: after each connection's
-    /// history, once it waits for one, and whenever that changes. Never
-    /// stored as a message.
-    Attending {
-        /// Where it stands.
-        attending: Attending,
-    },
+}
+
+/// How a client reads [`ServerFrame::Staff`]: the console as a
+/// [`StaffFrame`], the widget not at all ([`IgnoredAny`]).
+pub trait StaffPart {
+    /// The staff frame, if this client reads it.
+    fn into_frame(self) -> Option<StaffFrame>;
+}
+
+impl StaffPart for StaffFrame {
+    fn into_frame(self) -> Option<StaffFrame> {
+        Some(self)
+    }
+}
+
+impl StaffPart for IgnoredAny {
+    fn into_frame(self) -> Option<StaffFrame> {
+        None
+    }
 }
 
 /// Whether a person attends a conversation, as its visitor sees it.

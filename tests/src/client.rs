@@ -9,7 +9,7 @@ use charla_shared::identity::Visitor;
 use charla_shared::ids::{ChannelId, ConversationId, Seq, VisitorToken};
 use charla_shared::protocol::{
     Attending, Author, ClientFrame, InboxFrame, Message, Note, Problem, Role, ServerFrame,
-    VisitorDetails,
+    StaffFrame, VisitorDetails,
 };
 use charla_shared::routes;
 use futures_util::{SinkExt, StreamExt};
@@ -512,10 +512,10 @@ impl Socket {
         };
         let history = self.history().await;
         if you.role != Role::Visitor {
-            let ServerFrame::Notes { notes } = self.next().await else {
+            let ServerFrame::Staff(StaffFrame::Notes { notes }) = self.next().await else {
                 panic!("an operator's history is followed by the notes");
             };
-            let ServerFrame::Visitor { details } = self.next().await else {
+            let ServerFrame::Staff(StaffFrame::Visitor { details }) = self.next().await else {
                 panic!("an operator's notes are followed by the visitor's details");
             };
             self.staff = Some((notes, details));

@@ -21,7 +21,7 @@ use charla_shared::ids::{
 };
 use charla_shared::inbox::Inbox;
 use charla_shared::protocol::{
-    ClientFrame, ConversationSummary, ErrorCode, PageView, ReadMark, Role, ServerFrame,
+    ClientFrame, ConversationSummary, ErrorCode, PageView, ReadMark, Role, ServerFrame, StaffFrame,
 };
 use charla_shared::routes;
 use charla_tests::browser::{eventually, script, serious_accessibility_violations, Chromedriver};
@@ -497,7 +497,7 @@ fn write_note(id: &str, text: &str) -> ClientFrame {
 /// Reads an operator's frames until a note from Charla arrives; its text.
 async fn answer(operator: &mut Socket) -> String {
     loop {
-        if let ServerFrame::NoteAdded { note } = operator.next().await {
+        if let ServerFrame::Staff(StaffFrame::NoteAdded { note }) = operator.next().await {
             if note.author.role == Role::System {
                 return note.text;
             }
@@ -554,7 +554,7 @@ async fn notes_and_commands_over_the_wire(edge: &LocalEdge, api: &Api) {
             .await;
     }
     for socket in [&mut operator, &mut colleague] {
-        let ServerFrame::Visitor { details } = socket.next().await else {
+        let ServerFrame::Staff(StaffFrame::Visitor { details }) = socket.next().await else {
             panic!("operators hear of the visit");
         };
         assert_eq!(details.pages, pages);
@@ -567,7 +567,7 @@ async fn notes_and_commands_over_the_wire(edge: &LocalEdge, api: &Api) {
         .send(&write_note("n1", "The customer seems upset"))
         .await;
     for socket in [&mut operator, &mut colleague] {
-        let ServerFrame::NoteAdded { note } = socket.next().await else {
+        let ServerFrame::Staff(StaffFrame::NoteAdded { note }) = socket.next().await else {
             panic!("the note reaches operators");
         };
         assert_eq!(
@@ -578,7 +578,7 @@ async fn notes_and_commands_over_the_wire(edge: &LocalEdge, api: &Api) {
     operator
         .send(&write_note("n1", "The customer seems upset"))
         .await;
-    let ServerFrame::NoteAdded { note } = operator.next().await else {
+    let ServerFrame::Staff(StaffFrame::NoteAdded { note }) = operator.next().await else {
         panic!("the retry is answered");
     };
     assert_eq!(note.n, 1, "stored once");

@@ -7,6 +7,7 @@ use charla_shared::chat::Applied;
 use charla_shared::ids::Seq;
 use charla_shared::protocol::{Attending, Message, MessageKind, Notice, Role, ServerFrame};
 use charla_shared::rating::Rating;
+use serde::de::IgnoredAny;
 
 /// Everything the widget shows.
 #[derive(Debug, Clone, Default)]
@@ -305,6 +306,9 @@ impl WidgetState {
 }
 
 impl HasChat for WidgetState {
+    /// A visitor is never sent what only operators receive.
+    type Staff = IgnoredAny;
+
     fn chat(&self) -> &ChatView {
         &self.chat
     }
@@ -313,7 +317,7 @@ impl HasChat for WidgetState {
         &mut self.chat
     }
 
-    fn receive(&mut self, frame: ServerFrame) -> Applied {
+    fn receive(&mut self, frame: ServerFrame<IgnoredAny>) -> Applied {
         // History of a conversation from before this page shows at once;
         // only what is new here is revealed one by one.
         let shows_history = matches!(frame, ServerFrame::History { .. }) && !self.fresh;
@@ -364,7 +368,7 @@ mod tests {
         state
     }
 
-    fn live(seq: u64, role: Role) -> ServerFrame {
+    fn live(seq: u64, role: Role) -> ServerFrame<IgnoredAny> {
         ServerFrame::Message {
             message: Message {
                 seq: Seq(seq),
@@ -455,7 +459,7 @@ mod tests {
         assert_eq!(state.typing(), None);
     }
 
-    fn bot_message(seq: u64) -> ServerFrame {
+    fn bot_message(seq: u64) -> ServerFrame<IgnoredAny> {
         let ServerFrame::Message { mut message } = live(seq, Role::Bot) else {
             unreachable!("live builds a message frame");
         };
@@ -485,7 +489,7 @@ mod tests {
         assert!(!state.reveal_next());
     }
 
-    fn closed() -> ServerFrame {
+    fn closed() -> ServerFrame<IgnoredAny> {
         let ServerFrame::Message { mut message } = live(5, Role::System) else {
             unreachable!("a message frame");
         };

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use charla_client::chat::HasChat;
 use charla_client::json;
+use serde::de::IgnoredAny;
 use charla_client::net::Edge;
 use charla_client::ui::{FileSource, MessageList};
 use charla_shared::api::WidgetConfig;
@@ -325,10 +326,10 @@ fn the_edge_s_frames_read_the_same_in_the_browser() {
         format!(r#"{{"typing":{{"author":{author}}}}}"#),
         format!(r#"{{"draft":{{"author":{author},"text":"Our shop opens"}}}}"#),
         r#"{"read":{"mark":{"reader":"operator:lucia","role":"operator","seq":7}}}"#.to_owned(),
-        format!(r#"{{"notes":{{"notes":[{{"n":1,"id":"n-1","author":{author},"text":"VIP","at":5}}]}}}}"#),
-        format!(r#"{{"note_added":{{"note":{{"n":2,"id":"n-2","author":{author},"text":"called","at":6}}}}}}"#),
-        r#"{"visitor":{"details":{"name":"Ana","contact":{"email":"ana@example.com"},"language":"pt","country":"BR","browser":"Firefox","os":"Linux","offset_min":-180,"visits":3,"started_on":{"url":"https://shop.example/","title":"Shop","at":1},"pages":[{"url":"https://shop.example/a","title":"A","at":2}]}}}"#.to_owned(),
-        r#"{"visitor":{"details":{"name":"","contact":{},"language":"es","country":null,"browser":"","os":"","offset_min":null,"visits":1,"started_on":null,"pages":[]}}}"#.to_owned(),
+        format!(r#"{{"staff":{{"notes":{{"notes":[{{"n":1,"id":"n-1","author":{author},"text":"VIP","at":5}}]}}}}}}"#),
+        format!(r#"{{"staff":{{"note_added":{{"note":{{"n":2,"id":"n-2","author":{author},"text":"called","at":6}}}}}}}}"#),
+        r#"{"staff":{"visitor":{"details":{"name":"Ana","contact":{"email":"ana@example.com"},"language":"pt","country":"BR","browser":"Firefox","os":"Linux","offset_min":-180,"visits":3,"started_on":{"url":"https://shop.example/","title":"Shop","at":1},"pages":[{"url":"https://shop.example/a","title":"A","at":2}]}}}}"#.to_owned(),
+        r#"{"staff":{"visitor":{"details":{"name":"","contact":{},"language":"es","country":null,"browser":"","os":"","offset_min":null,"visits":1,"started_on":null,"pages":[]}}}}"#.to_owned(),
         r#"{"attending":{"attending":{"waiting":{"place":2}}}}"#.to_owned(),
         r##"{"attending":{"attending":{"online":{"operator":"Lucía","color":"#1f6f5c"}}}}"##.to_owned(),
         r#"{"attending":{"attending":{"online":{"operator":"Luis"}}}}"#.to_owned(),
@@ -351,6 +352,15 @@ fn the_edge_s_frames_read_the_same_in_the_browser() {
         let expected = ServerFrame::decode(frame).unwrap_or_else(|e| panic!("{e}: {frame}"));
         let read = json::parse::<ServerFrame>(frame).unwrap_or_else(|e| panic!("{e}: {frame}"));
         assert_eq!(read, expected, "{frame}");
+        // The widget reads the same frames, skipping what only operators
+        // receive.
+        let widget = json::parse::<ServerFrame<IgnoredAny>>(frame)
+            .unwrap_or_else(|e| panic!("{e}: {frame}"));
+        assert_eq!(
+            matches!(widget, ServerFrame::Staff(IgnoredAny)),
+            matches!(expected, ServerFrame::Staff(_)),
+            "{frame}"
+        );
     }
 
     // A role of a newer edge is shown neutrally, as serde_json reads it.

@@ -33,7 +33,8 @@ use charla_shared::limits::{HISTORY_PAGE, SESSION_RECHECK_MS, TYPING_EVERY_MS, V
 use charla_shared::logs::CONVERSATION_STARTED;
 use charla_shared::protocol::{
     Author, ClientFrame, Contact, ConversationSummary, ErrorCode, Message, MessageKind, Preview,
-    Problem, ReadMark, Role, Seen, ServerFrame, CLOSE_REFUSED, CLOSE_SIGNED_OUT, PROTOCOL_VERSION,
+    Problem, ReadMark, Role, Seen, ServerFrame, StaffFrame, CLOSE_REFUSED, CLOSE_SIGNED_OUT,
+    PROTOCOL_VERSION,
 };
 use charla_shared::rate::Rate;
 use charla_shared::Millis;
@@ -247,9 +248,9 @@ impl Conversation {
             self.send_notes(&server)?;
             send(
                 &server,
-                &ServerFrame::Visitor {
+                &ServerFrame::Staff(StaffFrame::Visitor {
                     details: self.store.visitor_details(&meta)?,
-                },
+                }),
             );
         }
         self.send_attending(&server)?;

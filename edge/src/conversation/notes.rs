@@ -11,7 +11,9 @@ use charla_shared::command::{help_text, reference, Command, TICKET_TEAM};
 use charla_shared::ids::{ChannelId, ClientMsgId, ParticipantId};
 use charla_shared::limits::MAX_PAGE_VIEWS;
 use charla_shared::mention::{mentioned, notice};
-use charla_shared::protocol::{Author, ErrorCode, MessageKind, Note, Problem, Role, ServerFrame};
+use charla_shared::protocol::{
+    Author, ErrorCode, MessageKind, Note, Problem, Role, ServerFrame, StaffFrame,
+};
 use charla_shared::transcript::utc;
 use worker::WebSocket;
 
@@ -32,9 +34,9 @@ impl Conversation {
     pub(super) fn send_notes(&self, ws: &WebSocket) -> EdgeResult<()> {
         send(
             ws,
-            &ServerFrame::Notes {
+            &ServerFrame::Staff(StaffFrame::Notes {
                 notes: self.store.notes()?,
-            },
+            }),
         );
         Ok(())
     }
@@ -57,7 +59,7 @@ impl Conversation {
             .insert_note(&participant.author, &id, &text, now())?;
         if !new {
             // A retry: its sender lost the first answer with a connection.
-            send(ws, &ServerFrame::NoteAdded { note });
+            send(ws, &ServerFrame::Staff(StaffFrame::NoteAdded { note }));
             return Ok(());
         }
         self.relay_note(note.clone());
@@ -202,14 +204,14 @@ impl Conversation {
 
     /// Sends what is known about the visitor to every operator socket.
     pub(super) fn tell_operators_about_the_visitor(&self, meta: &Meta) -> EdgeResult<()> {
-        self.to_operators(&ServerFrame::Visitor {
+        self.to_operators(&ServerFrame::Staff(StaffFrame::Visitor {
             details: self.store.visitor_details(meta)?,
-        });
+        }));
         Ok(())
     }
 
     pub(super) fn relay_note(&self, note: Note) {
-        self.to_operators(&ServerFrame::NoteAdded { note });
+        self.to_operators(&ServerFrame::Staff(StaffFrame::NoteAdded { note }));
     }
 
     /// Sends a frame to every operator socket of the conversation, and to
