@@ -12,6 +12,9 @@ pub const COMMON: [&[&str]; 3] = [
     &[
         "today",
         "tomorrow",
+        "motorway",
+        "highway",
+        "freeway",
         "yesterday",
         "tonight",
         "morning",
@@ -104,6 +107,8 @@ pub const COMMON: [&[&str]; 3] = [
         "receive",
     ],
     &[
+        "autopista",
+        "autovia",
         "hoy",
         "mañana",
         "ayer",
@@ -182,6 +187,7 @@ pub const COMMON: [&[&str]; 3] = [
         "final",
     ],
     &[
+        "autoestrada",
         "hoje",
         "amanhã",
         "ontem",

@@ -6,7 +6,6 @@ use std::rc::Rc;
 
 use charla_client::chat::HasChat;
 use charla_client::json;
-use serde::de::IgnoredAny;
 use charla_client::net::Edge;
 use charla_client::ui::{FileSource, MessageList};
 use charla_shared::api::WidgetConfig;
@@ -22,6 +21,7 @@ use charla_shared::routes;
 use charla_widget::controller::{Controller, Layout};
 use charla_widget::App;
 use leptos::prelude::*;
+use serde::de::IgnoredAny;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
