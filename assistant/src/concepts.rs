@@ -936,7 +936,13 @@ pub const CONCEPTS: &[Concept] = &[
                 "vacancies",
             ],
             &[
-                "empleo", "empleos", "trabajo", "vacante", "vacantes", "trabajar",
+                "contratando personal",
+                "empleo",
+                "empleos",
+                "trabajo",
+                "vacante",
+                "vacantes",
+                "trabajar",
             ],
             &[
                 "emprego",
@@ -2686,6 +2692,10 @@ pub const CONCEPTS: &[Concept] = &[
         name: "accident",
         words: [
             &[
+                "crash",
+                "crashed",
+                "collision",
+                "collided",
                 "accident",
                 "accidental",
                 "accidentally",
@@ -2693,6 +2703,9 @@ pub const CONCEPTS: &[Concept] = &[
                 "by mistake",
             ],
             &[
+                "golpe",
+                "chocado",
+                "colision",
                 "accidente",
                 "accidental",
                 "sin querer",
@@ -2700,6 +2713,7 @@ pub const CONCEPTS: &[Concept] = &[
                 "por error",
             ],
             &[
+                "colisao",
                 "acidente",
                 "acidental",
                 "sem querer",
@@ -3011,6 +3025,36 @@ pub const CONCEPTS: &[Concept] = &[
             &["noise", "noisy", "loud", "loud music"],
             &["ruido", "ruidos", "ruidoso", "musica alta"],
             &["barulho", "ruido", "barulhento", "musica alta"],
+        ],
+    },
+    Concept {
+        name: "automatic",
+        words: [
+            &["automatic", "automatically", "by itself", "on its own"],
+            &["automatico", "automaticamente", "por si solo"],
+            &[
+                "automatico",
+                "automaticamente",
+                "sozinho",
+                "sozinha",
+                "por si so",
+            ],
+        ],
+    },
+    Concept {
+        name: "compare",
+        words: [
+            &["compare", "comparison"],
+            &["comparar", "comparativa"],
+            &["comparar", "comparacao", "diferenca", "diferencas"],
+        ],
+    },
+    Concept {
+        name: "coverage",
+        words: [
+            &["cover", "covers", "covered", "coverage"],
+            &["cubre", "cubrir", "cubris", "cobertura"],
+            &["coberto", "cobertura"],
         ],
     },
 ];

@@ -65,6 +65,7 @@ pub fn detect(kb: &KnowledgeBase, language: Language, turns: &[Turn]) -> Option<
     let said = Said::new(language, &last.text);
     if said.any(SENSITIVE, GAP)
         || said.near(CHARGED, TWICE, CHARGED_TWICE)
+        || said.near(TWICE, CHARGED, CHARGED_TWICE)
         || said.near(CHARGED, NOT_MINE, CHARGED_TWICE)
     {
         return Some(Reason::Sensitive);
@@ -87,11 +88,24 @@ pub fn is_fallback(language: Language, text: &str) -> bool {
     Said::new(language, text).any(FALLBACK, 0)
 }
 
-/// Being charged, and twice, this many words apart at most: "you
-/// charged me for the annual plan twice", "cobraram-me o plano anual duas
-/// vezes" are double charges.
+/// Being charged, and twice, this many words apart at most and in either
+/// order: "you charged me for the annual plan twice", "cobraram-me o plano
+/// anual duas vezes", "me habéis quitado dos veces la cuota de mi cuenta"
+/// are double charges.
 const CHARGED_TWICE: usize = 8;
-const CHARGED: &[&str] = &["charg*", "bill*", "paid", "pay", "cobr*", "pag*", "cargad*"];
+const CHARGED: &[&str] = &[
+    "charg*",
+    "bill*",
+    "paid",
+    "pay",
+    "debit*",
+    "from my account",
+    "cobr*",
+    "pag*",
+    "cargad*",
+    "de mi cuenta",
+    "da minha conta",
+];
 const TWICE: &[&str] = &[
     "twice",
     "two times",
@@ -809,6 +823,8 @@ const SENSITIVE: &[&str] = &[
     "police",
     "someone changed my",
     "without my permission",
+    "without my knowledge",
+    "without my consent",
     "without permission",
     "without my authori*",
     "identity theft",
@@ -834,6 +850,8 @@ const SENSITIVE: &[&str] = &[
     "hoja de reclamaciones",
     "policia",
     "sin mi permiso",
+    "sin que yo lo sepa",
+    "sin mi consentimiento",
     "sin permiso",
     "sin mi autorizacion",
     "datos personales",
@@ -855,6 +873,9 @@ const SENSITIVE: &[&str] = &[
     "livro de reclamacoes",
     "queixa policia",
     "sem minha permissao",
+    "sem eu saber",
+    "sem o meu conhecimento",
+    "sem o meu consentimento",
     "sem permissao",
     "sem autorizacao",
     "lgpd",
@@ -1559,6 +1580,47 @@ mod tests {
             (
                 Language::En,
                 "I did not make it to the airport, can I still be charged?",
+                None,
+            ),
+            // Labelled before the car insurer's set was scored against them.
+            (
+                Language::En,
+                "you took the premium from my account twice this month",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::En,
+                "they debited my card two times",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Es,
+                "me habéis quitado dos veces la cuota de mi cuenta",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Pt,
+                "tiraram duas vezes o prémio da minha conta",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Es,
+                "alguien ha contratado un seguro con mis datos sin que yo lo sepa",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::En,
+                "someone opened a policy in my name without my knowledge",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Pt,
+                "fizeram uma compra com o meu cartão sem eu saber",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::En,
+                "the repair took twice as long as the garage said",
                 None,
             ),
         ];
