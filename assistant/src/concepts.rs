@@ -3057,4 +3057,86 @@ pub const CONCEPTS: &[Concept] = &[
             &["coberto", "cobertura"],
         ],
     },
+    Concept {
+        name: "vaccine",
+        words: [
+            &[
+                "vaccine",
+                "vaccines",
+                "vaccination",
+                "vaccinate",
+                "shots",
+                "jab",
+                "jabs",
+                "booster",
+                "boosters",
+            ],
+            &[
+                "vacuna",
+                "vacunas",
+                "vacunar",
+                "vacunacion",
+                "refuerzo",
+                "refuerzos",
+            ],
+            &[
+                "vacina",
+                "vacinas",
+                "vacinar",
+                "vacinacao",
+                "reforco",
+                "reforcos",
+            ],
+        ],
+    },
+    Concept {
+        name: "neuter",
+        words: [
+            &[
+                "neuter",
+                "neutered",
+                "neutering",
+                "spay",
+                "spayed",
+                "spaying",
+                "castrate",
+                "castration",
+                "sterilise",
+                "sterilize",
+            ],
+            &["castrar", "castracion", "esterilizar", "esterilizacion"],
+            &["castrar", "castracao", "esterilizar", "esterilizacao"],
+        ],
+    },
+    Concept {
+        name: "overweight",
+        words: [
+            &["overweight", "obese", "fat"],
+            &["sobrepeso", "gordo", "gorda", "obeso", "obesa", "adelgazar"],
+            &[
+                "excesso de peso",
+                "gordo",
+                "gorda",
+                "obeso",
+                "obesa",
+                "emagrecer",
+            ],
+        ],
+    },
+    Concept {
+        name: "grooming",
+        words: [
+            &[
+                "grooming", "groom", "groomer", "groomers", "haircut", "trim",
+            ],
+            &["peluqueria", "peluquero", "peluqueros", "corte de pelo"],
+            &[
+                "tosquia",
+                "tosquiar",
+                "tosquiador",
+                "tosquiadores",
+                "cortar o pelo",
+            ],
+        ],
+    },
 ];
