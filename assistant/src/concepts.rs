@@ -828,6 +828,8 @@ pub const CONCEPTS: &[Concept] = &[
         name: "subscription",
         words: [
             &[
+                "extend",
+                "extension",
                 "subscription",
                 "subscriptions",
                 "plan",
@@ -840,6 +842,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "premium",
             ],
             &[
+                "ampliar",
+                "prorrogar",
                 "suscripcion",
                 "suscripciones",
                 "plan",
@@ -850,6 +854,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "mensualidad",
             ],
             &[
+                "prolongar",
+                "prorrogar",
                 "assinatura",
                 "assinaturas",
                 "plano",

@@ -73,7 +73,7 @@ pub fn detect(kb: &KnowledgeBase, language: Language, turns: &[Turn]) -> Option<
     if said.any(UPSET, GAP) || shouting(&last.text) {
         return Some(Reason::Upset);
     }
-    if asks_for_a_person(&said) {
+    if asks_for_a_person(&said) || asks_for_a_role(&said, kb.analyzer(), language) {
         return Some(Reason::Asked);
     }
     if said.any(MISSED, GAP) || stalled(kb, language, turns) {
@@ -297,6 +297,35 @@ fn asks_for_a_person(said: &Said) -> bool {
     nouns.iter().any(|(_, strong)| *strong) && others == 0
 }
 
+/// Asking to talk with someone named by what they do: "can I chat with a
+/// librarian", "quiero hablar con la farmacéutica", "posso falar com o
+/// técnico". Every business has its own trades, so they are known by
+/// their endings ([`ROLE_ENDINGS`]), and only right after a verb of
+/// talking and "to" or "with" ("talk to the pharmacist", not "talk about
+/// the pharmacist's advice"), and never when the word is one the lexicon
+/// knows as something else ("hablar con el horario").
+fn asks_for_a_role(said: &Said, analyzer: &Analyzer, language: Language) -> bool {
+    let words = &said.words;
+    said.positions(TALK).into_iter().any(|cue| {
+        (cue + 1..words.len().min(cue + 3))
+            .find(|at| TO_OR_WITH.contains(&words[*at].as_str()))
+            .is_some_and(|to| {
+                let mut role = to + 1;
+                if words
+                    .get(role)
+                    .is_some_and(|w| DETERMINERS.contains(&w.as_str()))
+                {
+                    role += 1;
+                }
+                words.get(role).is_some_and(|w| {
+                    w.chars().count() > 4
+                        && ROLE_ENDINGS.iter().any(|end| w.ends_with(end))
+                        && analyzer.concept_of(language, w).is_none()
+                })
+            })
+    })
+}
+
 /// Not wanting the bot: "I don't want to talk to a bot", "no quiero
 /// hablar con un robot", "stop the bot".
 fn refuses_the_bot(said: &Said) -> bool {
@@ -393,6 +422,26 @@ const FILLER: &[&str] = &[
     "por", "favor", "porfavor", "una", "un", "uma", "um", "con", "com", "el", "la", "o", "a",
     "quiero", "quero", "necesito", "preciso", "ahora", "agora", "ya", "real", "de", "verdad",
     "verdade",
+];
+
+/// How the names of trades end in English, Spanish and Portuguese, folded:
+/// librarian, pharmacist, counsellor; bibliotecaria, dentista, técnico,
+/// enfermero; secretária, farmacêutico, enfermeira. Not "-er", which ends
+/// as many things ("order", "number") as trades.
+const ROLE_ENDINGS: &[&str] = &[
+    "ian", "ians", "ist", "ists", "or", "ors", "ista", "istas", "ario", "aria", "arios", "arias",
+    "ico", "ica", "icos", "icas", "ero", "era", "eros", "eras", "eiro", "eira", "eiros", "eiras",
+    "ora", "oras", "ores",
+];
+
+/// What joins a verb of talking to whom: "talk to", "hablar con", "falar
+/// com", "pásame al".
+const TO_OR_WITH: &[&str] = &["to", "with", "con", "com", "al", "ao", "a"];
+
+/// What may stand between "to" or "with" and whom.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "your", "el", "la", "los", "las", "un", "una", "su", "vuestro", "vuestra",
+    "o", "os", "as", "um", "uma", "seu", "sua", "vosso", "vossa",
 ];
 
 /// Someone who is unmistakably a person on the business's side.
@@ -594,6 +643,13 @@ const ABOUT_THE_BOT: &[&str] = &[
 
 const UPSET: &[&str] = &[
     "fuck*",
+    "disrespect*",
+    "nobody helps me",
+    "no one helps me",
+    "falta de respeto",
+    "nadie me ayuda",
+    "falta de respeito",
+    "ninguem me ajuda",
     "shit*",
     "crap",
     "damn",
@@ -722,6 +778,14 @@ const UPSET: &[&str] = &[
 const SENSITIVE: &[&str] = &[
     // Someone harassed, bullied or discriminated against.
     "harass*",
+    "stalk*",
+    "following me",
+    "me esta siguiendo",
+    "me sigue",
+    "me persigue",
+    "esta a seguir-me",
+    "me esta a seguir",
+    "me segue",
     "bully*",
     "discriminat*",
     "acoso",
@@ -1020,6 +1084,8 @@ const SENSITIVE: &[&str] = &[
     "infarto",
     "ictus",
     "sangrando",
+    "sangra",
+    "a sangrar",
     "hemorragia",
     "inconsciente",
     "sobredosis",
@@ -1684,6 +1750,46 @@ mod tests {
                 Some(Reason::Sensitive),
             ),
             (Language::Es, "sois unos incompetentes", Some(Reason::Upset)),
+            // Labelled before the public library's set was scored against
+            // them: trades by their endings.
+            (
+                Language::En,
+                "could I speak to a pharmacist about this?",
+                Some(Reason::Asked),
+            ),
+            (
+                Language::Es,
+                "quiero hablar con la farmacéutica",
+                Some(Reason::Asked),
+            ),
+            (
+                Language::Pt,
+                "posso falar com o técnico?",
+                Some(Reason::Asked),
+            ),
+            (
+                Language::Es,
+                "pásame con la secretaria por favor",
+                Some(Reason::Asked),
+            ),
+            (Language::En, "can I talk to other users in the forum", None),
+            (Language::Es, "puedo hablar con el horario de verano", None),
+            (
+                Language::En,
+                "there is a man following me around the building",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Pt,
+                "o meu filho caiu e está a sangrar",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Es,
+                "qué falta de respeto, nadie me ayuda",
+                Some(Reason::Upset),
+            ),
+            (Language::En, "is the following week a holiday", None),
         ];
         let mut wrong = Vec::new();
         for (language, text, want) in cases {
