@@ -3145,4 +3145,55 @@ pub const CONCEPTS: &[Concept] = &[
             ],
         ],
     },
+    Concept {
+        name: "borrow",
+        words: [
+            &[
+                "borrow",
+                "borrowing",
+                "borrowed",
+                "take out",
+                "loan",
+                "loans",
+            ],
+            &["prestamo", "prestamos", "prestar", "prestado", "prestados"],
+            &[
+                "emprestimo",
+                "emprestimos",
+                "emprestar",
+                "emprestado",
+                "requisitar",
+            ],
+        ],
+    },
+    Concept {
+        name: "ebook",
+        words: [
+            &[
+                "ebook",
+                "ebooks",
+                "e-book",
+                "e-books",
+                "kindle",
+                "audiobook",
+                "audiobooks",
+            ],
+            &[
+                "libro electronico",
+                "libros electronicos",
+                "ebook",
+                "kindle",
+                "audiolibro",
+                "audiolibros",
+            ],
+            &[
+                "livro digital",
+                "livros digitais",
+                "ebook",
+                "kindle",
+                "audiolivro",
+                "audiolivros",
+            ],
+        ],
+    },
 ];
