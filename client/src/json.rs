@@ -50,7 +50,8 @@ pub fn stringify<T: Serialize + ?Sized>(value: &T) -> String {
 
 /// Why a value could not be read: serde's message in debug builds, a fixed
 /// sentence in release builds (see the module's comment).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 struct Invalid(String);
 
 impl de::Error for Invalid {
@@ -64,14 +65,6 @@ impl de::Error for Invalid {
         })
     }
 }
-
-impl std::fmt::Display for Invalid {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Invalid {}
 
 /// Deserializer methods that read as another method of the same shape.
 macro_rules! read_as {
