@@ -24,7 +24,7 @@ use crate::controller::{Controller, Layout};
 use crate::emoji::EmojiButton;
 use crate::offline::OutOfHours;
 use crate::state::{Closing, WidgetState};
-use crate::texts::texts;
+use crate::texts::{say, texts};
 
 /// The whole widget.
 #[component]
@@ -269,7 +269,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     <button
                         type="button"
                         class="charla-help-button"
-                        aria-label=move || t().help
+                        aria-label=say(language, |t| t.help)
                         aria-expanded="false"
                         hidden=move || !config.with(|c| c.as_ref().is_some_and(|c| c.help))
                         on:click=help
@@ -281,7 +281,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     <button
                         type="button"
                         class="charla-sound"
-                        aria-label=move || t().sound
+                        aria-label=say(language, |t| t.sound)
                         aria-pressed=move || sound.get().to_string()
                         on:click=toggle_sound
                     >
@@ -290,12 +290,12 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                         </svg>
                     </button>
                     <button type="button" class="charla-end" hidden=move || !can_end.get() on:click=end>
-                        {move || t().end_chat}
+                        {say(language, |t| t.end_chat)}
                     </button>
                     <button
                         type="button"
                         class="charla-close"
-                        aria-label=move || t().close_chat
+                        aria-label=say(language, |t| t.close_chat)
                         hidden=page
                         node_ref=close_button
                         on:click=close
@@ -310,12 +310,12 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     pending=pending
                     me=me
                     intro=Signal::derive(move || channel_text(|c| c.welcome_message))
-                    label=Signal::derive(move || t().log_label)
-                    you=Signal::derive(move || t().you)
-                    sending=Signal::derive(move || t().sending)
+                    label=say(language, |t| t.log_label)
+                    you=say(language, |t| t.you)
+                    sending=say(language, |t| t.sending)
                     language=language
                     seen=seen
-                    seen_label=Signal::derive(move || t().seen)
+                    seen_label=say(language, |t| t.seen)
                     files=files
                 />
                 // An answer being written grows here; screen readers hear
@@ -345,14 +345,14 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     messages=messages
                     choose=choose
                     restart=restart
-                    restart_label=Signal::derive(move || t().restart)
-                    choices_label=Signal::derive(move || t().answers)
+                    restart_label=say(language, |t| t.restart)
+                    choices_label=say(language, |t| t.answers)
                 />
                 <p class="charla-helped" hidden=move || !answered()>
-                    {move || t().helped[0]}
+                    {say(language, |t| t.helped[0])}
                     " "
                     <button type="button" on:click=helped>
-                        {move || t().helped[1]}
+                        {say(language, |t| t.helped[1])}
                     </button>
                 </p>
                 <button
@@ -361,28 +361,28 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                     hidden=move || !asks_for_person()
                     on:click=person
                 >
-                    {move || t().talk_to_person}
+                    {say(language, |t| t.talk_to_person)}
                 </button>
                 <Composer
                     class="charla-compose"
                     id="charla-input"
-                    label=Signal::derive(move || t().message_label)
+                    label=say(language, |t| t.message_label)
                     placeholder=Signal::derive(move || channel_text(|c| c.input_placeholder))
-                    button_label=Signal::derive(move || t().send)
+                    button_label=say(language, |t| t.send)
                     send=send
                     input=input
                     expects=expects
                     on_typing=typing_now
                     tools=Box::new(move || {
                         view! {
-                            <EmojiButton input=input label=Signal::derive(move || t().emoji) />
+                            <EmojiButton input=input label=say(language, |t| t.emoji) />
                             <AttachFile
                                 files=files
                                 posted=attach
                                 start=start
-                                label=Signal::derive(move || t().attach)
-                                retry=Signal::derive(move || t().retry)
-                                dismiss=Signal::derive(move || t().dismiss)
+                                label=say(language, |t| t.attach)
+                                retry=say(language, |t| t.retry)
+                                dismiss=say(language, |t| t.dismiss)
                             />
                         }
                         .into_any()
@@ -401,7 +401,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                 <button
                     type="button"
                     class="charla-note-dismiss"
-                    aria-label=move || t().dismiss
+                    aria-label=say(language, |t| t.dismiss)
                     on:click=dismiss
                 >
                     <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -423,7 +423,7 @@ pub fn App(controller: Rc<Controller>) -> impl IntoView {
                 </svg>
                 <span class="charla-unread" hidden=move || unread.get() == 0>
                     {move || unread.get()}
-                    <span class="charla-sr">" " {move || t().unread}</span>
+                    <span class="charla-sr">" " {say(language, |t| t.unread)}</span>
                 </span>
             </button>
         </div>
@@ -575,25 +575,25 @@ fn ClosingPanel(
         <section class="charla-closing" aria-labelledby="charla-question" hidden=move || closing.get() == Closing::Open>
             <p class="charla-closing-text">{closing_message}</p>
             <div hidden=move || closing.get() != Closing::Ask>
-                <p id="charla-question">{move || t().question}</p>
+                <p id="charla-question">{say(language, |t| t.question)}</p>
                 <div class="charla-faces" role="group" aria-labelledby="charla-question">{faces}</div>
             </div>
             <form class="charla-reason" hidden=move || !matches!(closing.get(), Closing::Reason(_)) on:submit=send_reason>
-                <label for="charla-reason">{move || t().reason}</label>
+                <label for="charla-reason">{say(language, |t| t.reason)}</label>
                 <textarea id="charla-reason" maxlength=MAX_REASON_CHARS node_ref=reason></textarea>
-                <button type="submit">{move || t().send}</button>
+                <button type="submit">{say(language, |t| t.send)}</button>
             </form>
-            <p class="charla-thanks" hidden=move || closing.get() != Closing::Thanks>{move || t().thanks}</p>
+            <p class="charla-thanks" hidden=move || closing.get() != Closing::Thanks>{say(language, |t| t.thanks)}</p>
             <form class="charla-copy" hidden=move || !by_mail() on:submit=send_copy>
-                <label for="charla-copy">{move || t().copy}</label>
+                <label for="charla-copy">{say(language, |t| t.copy)}</label>
                 <input id="charla-copy" type="email" autocomplete="email" node_ref=email />
-                <button type="submit">{move || t().send_copy}</button>
+                <button type="submit">{say(language, |t| t.send_copy)}</button>
                 <p role="status">
                     {move || state.with(|s| s.copy_sent().map(|to| format!("{} {to}.", t().copy_sent)))}
                 </p>
             </form>
-            <button type="button" class="charla-download" on:click=download>{move || t().download}</button>
-            <button type="button" class="charla-finish" on:click=finish>{move || t().close_conversation}</button>
+            <button type="button" class="charla-download" on:click=download>{say(language, |t| t.download)}</button>
+            <button type="button" class="charla-finish" on:click=finish>{say(language, |t| t.close_conversation)}</button>
         </section>
     }
 }

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use crate::controller::Controller;
 use crate::state::OfflineForm;
-use crate::texts::texts;
+use crate::texts::{say, texts};
 
 /// The out-of-hours message, and the offline form when the channel takes
 /// messages.
@@ -29,10 +29,8 @@ pub fn OutOfHours(
 ) -> impl IntoView {
     let state = controller.state;
     let config = controller.config;
-    let t = {
-        let language = controller.language;
-        move || texts(language.get())
-    };
+    let language = controller.language;
+    let t = move || texts(language.get());
     let takes_messages = move || config.with(|c| c.as_ref().is_some_and(|c| c.offline_messages));
     let offline = Memo::new(move |_| state.with(|s| s.offline().clone()));
     let name = NodeRef::<Input>::new();
@@ -56,7 +54,7 @@ pub fn OutOfHours(
                 on:submit=leave
             >
                 <p>{prompt}</p>
-                <label for="charla-offline-name">{move || t().your_name}</label>
+                <label for="charla-offline-name">{say(language, |t| t.your_name)}</label>
                 <input
                     id="charla-offline-name"
                     autocomplete="name"
@@ -64,7 +62,7 @@ pub fn OutOfHours(
                     maxlength=MAX_NAME_CHARS
                     node_ref=name
                 />
-                <label for="charla-offline-email">{move || t().your_email}</label>
+                <label for="charla-offline-email">{say(language, |t| t.your_email)}</label>
                 <input
                     id="charla-offline-email"
                     type="email"
@@ -73,7 +71,7 @@ pub fn OutOfHours(
                     maxlength=MAX_EMAIL_CHARS
                     node_ref=email
                 />
-                <label for="charla-offline-text">{move || t().message_label}</label>
+                <label for="charla-offline-text">{say(language, |t| t.message_label)}</label>
                 <textarea
                     id="charla-offline-text"
                     rows="4"
@@ -82,7 +80,7 @@ pub fn OutOfHours(
                     node_ref=text
                 ></textarea>
                 <button type="submit" disabled=move || offline.get() == OfflineForm::Sending>
-                    {move || t().leave_message}
+                    {say(language, |t| t.leave_message)}
                 </button>
             </form>
             <p class="charla-offline-status" role="status">

@@ -4,6 +4,7 @@
 
 use charla_client::chat::StatusWords;
 use charla_shared::channel::Language;
+use leptos::prelude::{Get, RwSignal, Signal};
 
 /// The widget's fixed texts in one language.
 #[derive(Debug)]
@@ -93,6 +94,17 @@ pub fn texts(language: Language) -> &'static Texts {
         Language::Es => &ES,
         Language::Pt => &PT,
     }
+}
+
+/// One of the fixed texts, following the widget's language. Every text of
+/// the window is this one type of signal, so the renderer's code for a
+/// text that changes with the language is in the widget once, not once
+/// per text.
+pub fn say(
+    language: RwSignal<Language>,
+    pick: fn(&'static Texts) -> &'static str,
+) -> Signal<&'static str> {
+    Signal::derive(move || pick(texts(language.get())))
 }
 
 const EN: Texts = Texts {
