@@ -377,7 +377,10 @@ fn stalled(kb: &KnowledgeBase, language: Language, turns: &[Turn]) -> bool {
 }
 
 /// Whether two messages ask the same thing: most of their content words
-/// (stemmed) are the same, and there are at least two.
+/// (stemmed) are the same, and there are at least two; or, in a short
+/// question with one content word ("where is my parcel", then "my parcel,
+/// where is it?"), that word is the same and so are most of the words
+/// around it.
 fn same_question(analyzer: &Analyzer, language: Language, a: &str, b: &str) -> bool {
     let stems = |text: &str| -> HashSet<String> {
         analyzer
@@ -386,12 +389,33 @@ fn same_question(analyzer: &Analyzer, language: Language, a: &str, b: &str) -> b
             .map(|t| t.stem)
             .collect()
     };
-    let (a, b) = (stems(a), stems(b));
-    if a.len() < 2 || b.len() < 2 {
-        return false;
+    let all = |text: &str| -> HashSet<String> { words(language, text).into_iter().collect() };
+    let (content_a, content_b) = (stems(a), stems(b));
+    if content_a.len() >= 2 && content_b.len() >= 2 {
+        return mostly_shared(&content_a, &content_b);
     }
-    let shared = a.intersection(&b).count() as f64;
-    let union = a.union(&b).count() as f64;
+    // The concepts a phrase stands for depend on the words' order ("where
+    // is my" asks for tracking, "my parcel, where is it" does not), so
+    // only the words themselves are compared here.
+    let word_stems = |content: HashSet<String>| -> HashSet<String> {
+        content
+            .into_iter()
+            .filter(|t| !t.starts_with('~'))
+            .collect()
+    };
+    let (content_a, content_b) = (word_stems(content_a), word_stems(content_b));
+    let (all_a, all_b) = (all(a), all(b));
+    content_a.len() == 1
+        && content_a == content_b
+        && all_a.len() >= 3
+        && all_b.len() >= 3
+        && mostly_shared(&all_a, &all_b)
+}
+
+/// Whether at least 60 % of the words in either set are in both.
+fn mostly_shared(a: &HashSet<String>, b: &HashSet<String>) -> bool {
+    let shared = a.intersection(b).count() as f64;
+    let union = a.union(b).count() as f64;
     shared / union >= 0.6
 }
 
@@ -833,7 +857,8 @@ const SENSITIVE: &[&str] = &[
     "unauthori*",
     "did not authorize",
     "did not authorise",
-    "stolen card",
+    "stolen",
+    "stole",
     "chargeback",
     "took money",
     "taken money",
@@ -847,6 +872,8 @@ const SENSITIVE: &[&str] = &[
     "money is missing",
     "money missing",
     "do not recognize",
+    "was not me",
+    "it wasnt me",
     "do not recognise",
     "fraude*",
     "estafa*",
@@ -858,6 +885,7 @@ const SENSITIVE: &[&str] = &[
     "dos cargos",
     "cargo no reconocido",
     "no reconozco",
+    "no fui yo",
     "cobro indebido",
     "quitado dinero",
     "llamar a mi banco",
@@ -869,6 +897,9 @@ const SENSITIVE: &[&str] = &[
     "no autorice",
     "no he autorizado",
     "me robaron",
+    "robado",
+    "robada",
+    "robaron",
     "foi golpe",
     "e golpe",
     "golpista*",
@@ -876,6 +907,7 @@ const SENSITIVE: &[&str] = &[
     "cobranca duplicada",
     "cobranca indevida",
     "nao reconheco",
+    "nao fui eu",
     "tiraram dinheiro",
     "ligar ao banco",
     "esvaziaram",
@@ -956,7 +988,9 @@ const SENSITIVE: &[&str] = &[
     "sem permissao",
     "sem autorizacao",
     "lgpd",
-    "roubaram minha conta",
+    "roubaram",
+    "roubou",
+    "roubad*",
     // Product safety.
     "burn*",
     "smell of burning",
@@ -974,6 +1008,17 @@ const SENSITIVE: &[&str] = &[
     "hurt myself",
     "got hurt",
     "hurt my",
+    "hit me",
+    "hit my child",
+    "hit my kid",
+    "hit my son",
+    "hit my daughter",
+    "me golpeo",
+    "golpeo a mi",
+    "me bateu",
+    "bateu-me",
+    "bateu no meu",
+    "bateu na minha",
     "electric shock",
     "shocked me",
     "overheat*",
@@ -1534,6 +1579,31 @@ mod tests {
             ),
             (
                 Language::En,
+                "someone signed for my parcel and it wasn't me",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Es,
+                "han firmado la entrega y no fui yo",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Pt,
+                "alguém abriu a caixa e roubou o telemóvel",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Es,
+                "me han robado el paquete del portal",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::En,
+                "the driver threw the box and it hit my son",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::En,
                 "you're not helping at all",
                 Some(Reason::Stalled),
             ),
@@ -1843,6 +1913,21 @@ mod tests {
             visitor("but when does my order arrive?"),
         ];
         assert_eq!(detect(&kb, Language::En, &again), Some(Reason::Stalled));
+        let short_again = [
+            visitor("where is my parcel"),
+            bot("I'm not sure I have the answer to that."),
+            visitor("my parcel where is it"),
+        ];
+        assert_eq!(
+            detect(&kb, Language::En, &short_again),
+            Some(Reason::Stalled)
+        );
+        let another = [
+            visitor("where is my parcel"),
+            bot("I'm not sure I have the answer to that."),
+            visitor("where is my refund"),
+        ];
+        assert_eq!(detect(&kb, Language::En, &another), None);
         let fine = [
             visitor("when does my order arrive"),
             bot("Orders ship within 24 hours and arrive in 2 to 4 days."),
