@@ -446,6 +446,11 @@ mod tests {
         holds("assistant-library", 36, 0.66, 0.80);
     }
 
+    #[test]
+    fn the_parcel_courier_stays_above_its_floors() {
+        holds("assistant-courier", 36, 0.75, 0.66);
+    }
+
     /// Whether the set in `tests/data/<name>` (with at least `articles`
     /// articles) reaches its floors: `answers` and `fallback` accuracy, and
     /// a hand-off F1 of 0.97.
