@@ -123,7 +123,12 @@ const NOT_MINE: &[&str] = &[
     "did not cause",
     "did not order",
     "never ordered",
+    "never took",
+    "never made",
+    "never used",
     "no hice",
+    "nunca hice",
+    "nunca use",
     "yo no hice",
     "no he hecho",
     "no pedi",
@@ -131,6 +136,8 @@ const NOT_MINE: &[&str] = &[
     "nao fiz",
     "nao pedi",
     "nunca pedi",
+    "nunca fiz",
+    "nunca usei",
 ];
 
 /// How many other words may come between the words of a phrase: "charged
@@ -800,8 +807,31 @@ const UPSET: &[&str] = &[
 ];
 
 const SENSITIVE: &[&str] = &[
-    // Someone harassed, bullied or discriminated against.
+    // Someone harassed, bullied, assaulted or discriminated against.
     "harass*",
+    "assault*",
+    "grope*",
+    "groped",
+    "touched me",
+    "not let me out",
+    "wouldnt let me out",
+    "didnt let me out",
+    "locked me",
+    "agresion",
+    "agredi*",
+    "me toco",
+    "me manose*",
+    "no me dejaba salir",
+    "no me dejo salir",
+    "agressao",
+    "me tocou",
+    "nao me deixava sair",
+    "nao me deixou sair",
+    // Someone driving or working drunk.
+    "drunk",
+    "borrach*",
+    "bebad*",
+    "embriagad*",
     "stalk*",
     "following me",
     "me esta siguiendo",
@@ -1602,6 +1632,22 @@ mod tests {
                 "the driver threw the box and it hit my son",
                 Some(Reason::Sensitive),
             ),
+            (
+                Language::En,
+                "the driver was drunk",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Es,
+                "el conductor me tocó y no me dejaba salir",
+                Some(Reason::Sensitive),
+            ),
+            (
+                Language::Pt,
+                "cobraram-me uma viagem que nunca fiz",
+                Some(Reason::Sensitive),
+            ),
+            (Language::En, "can you let me out at the corner", None),
             (
                 Language::En,
                 "you're not helping at all",
