@@ -213,6 +213,11 @@ pub const CONCEPTS: &[Concept] = &[
         name: "price",
         words: [
             &[
+                "surcharge",
+                "surcharges",
+                "supplement",
+                "fare",
+                "fares",
                 "charge",
                 "charges",
                 "price",
@@ -231,6 +236,9 @@ pub const CONCEPTS: &[Concept] = &[
                 "how much",
             ],
             &[
+                "recargo",
+                "recargos",
+                "suplemento",
                 "cargo",
                 "cargos",
                 "comision",
@@ -252,6 +260,9 @@ pub const CONCEPTS: &[Concept] = &[
                 "cuanto es",
             ],
             &[
+                "sobretaxa",
+                "suplemento",
+                "acrescimo",
                 "comissao",
                 "comissoes",
                 "preco",
@@ -1724,6 +1735,8 @@ pub const CONCEPTS: &[Concept] = &[
         name: "missing",
         words: [
             &[
+                "left my",
+                "left behind",
                 "disappeared",
                 "disappear",
                 "missing",
@@ -1734,6 +1747,10 @@ pub const CONCEPTS: &[Concept] = &[
                 "never came",
             ],
             &[
+                "me deje",
+                "deje olvidado",
+                "deje mi",
+                "me olvide",
                 "nunca llego",
                 "desaparecido",
                 "desaparecida",
@@ -1745,6 +1762,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "falta",
             ],
             &[
+                "deixei ficar",
+                "esqueci-me",
                 "nunca chegou",
                 "nao me chegou",
                 "desapareceu",
@@ -2159,8 +2178,13 @@ pub const CONCEPTS: &[Concept] = &[
     Concept {
         name: "review",
         words: [
-            &["review", "reviews", "feedback", "opinion"],
+            &["stars", "review", "reviews", "feedback", "opinion"],
             &[
+                "puntuar",
+                "puntuacion",
+                "calificar",
+                "calificacion",
+                "estrellas",
                 "opinion",
                 "opiniones",
                 "resena",
@@ -2169,6 +2193,10 @@ pub const CONCEPTS: &[Concept] = &[
                 "valoraciones",
             ],
             &[
+                "avaliar",
+                "classificar",
+                "classificacao",
+                "estrelas",
                 "avaliacao",
                 "avaliacoes",
                 "opiniao",
@@ -3270,7 +3298,6 @@ pub const CONCEPTS: &[Concept] = &[
                 "mum",
                 "mom",
                 "dad",
-                "friend",
             ],
             &[
                 "otra persona",
@@ -3284,8 +3311,6 @@ pub const CONCEPTS: &[Concept] = &[
                 "hermana",
                 "madre",
                 "padre",
-                "amigo",
-                "amiga",
             ],
             &[
                 "outra pessoa",
@@ -3298,8 +3323,18 @@ pub const CONCEPTS: &[Concept] = &[
                 "irma",
                 "mae",
                 "pai",
-                "amigo",
-                "amiga",
+            ],
+        ],
+    },
+    Concept {
+        name: "ride",
+        words: [
+            &[
+                "ride", "rides", "trip", "trips", "journey", "taxi", "cab", "uber",
+            ],
+            &["viaje", "viajes", "trayecto", "taxi", "uber"],
+            &[
+                "viagem", "viagens", "corrida", "trajeto", "boleia", "taxi", "uber",
             ],
         ],
     },

@@ -451,6 +451,11 @@ mod tests {
         holds("assistant-courier", 36, 0.75, 0.66);
     }
 
+    #[test]
+    fn the_ride_hailing_app_stays_above_its_floors() {
+        holds("assistant-rides", 36, 0.67, 0.85);
+    }
+
     /// Whether the set in `tests/data/<name>` (with at least `articles`
     /// articles) reaches its floors: `answers` and `fallback` accuracy, and
     /// a hand-off F1 of 0.97.
