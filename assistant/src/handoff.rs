@@ -906,6 +906,14 @@ const SENSITIVE: &[&str] = &[
     "it wasnt me",
     "do not recognise",
     "fraude*",
+    "fake",
+    "counterfeit",
+    "falsificad*",
+    "falsificacao",
+    "entradas falsas",
+    "entrada falsa",
+    "bilhetes falsos",
+    "bilhete falso",
     "estafa*",
     "pago duplicado",
     "doble cobro",
@@ -1261,6 +1269,10 @@ const FALLBACK: &[&str] = &[
     "no pude",
     "no comprendo",
     "nao tenho certeza",
+    "nao tenho a certeza",
+    "nao estou certo",
+    "nao estou certa",
+    "nao percebi",
     "nao sei",
     "nao entendi",
     "nao encontrei",
@@ -1638,6 +1650,11 @@ mod tests {
                 Some(Reason::Sensitive),
             ),
             (
+                Language::En,
+                "the tickets i bought are fake",
+                Some(Reason::Sensitive),
+            ),
+            (
                 Language::Es,
                 "el conductor me tocó y no me dejaba salir",
                 Some(Reason::Sensitive),
@@ -1974,6 +1991,15 @@ mod tests {
             visitor("where is my refund"),
         ];
         assert_eq!(detect(&kb, Language::En, &another), None);
+        // European Portuguese says "não tenho a certeza".
+        assert!(is_fallback(
+            Language::Pt,
+            "Não tenho a certeza de ter a resposta a isso."
+        ));
+        assert!(!is_fallback(
+            Language::Pt,
+            "Pode revender o bilhete no mercado oficial."
+        ));
         let fine = [
             visitor("when does my order arrive"),
             bot("Orders ship within 24 hours and arrive in 2 to 4 days."),
