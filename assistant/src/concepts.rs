@@ -1378,6 +1378,10 @@ pub const CONCEPTS: &[Concept] = &[
         name: "luggage",
         words: [
             &[
+                "backpack",
+                "backpacks",
+                "rucksack",
+                "handbag",
                 "hand luggage",
                 "carry on",
                 "cabin bag",
@@ -1390,6 +1394,10 @@ pub const CONCEPTS: &[Concept] = &[
                 "suitcases",
             ],
             &[
+                "mochila",
+                "mochilas",
+                "bolso",
+                "bolsos",
                 "equipaje de mano",
                 "maleta de mano",
                 "maletas de mano",
@@ -1401,6 +1409,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "consigna",
             ],
             &[
+                "mochila",
+                "mochilas",
                 "bagagem de mao",
                 "mala de mao",
                 "mala de cabine",
@@ -2208,8 +2218,18 @@ pub const CONCEPTS: &[Concept] = &[
     Concept {
         name: "age",
         words: [
-            &["age", "minimum age", "old enough", "under 18", "over 18"],
             &[
+                "year old",
+                "years old",
+                "yr old",
+                "age",
+                "minimum age",
+                "old enough",
+                "under 18",
+                "over 18",
+            ],
+            &[
+                "anos de edad",
                 "edad",
                 "edad minima",
                 "mayor de edad",
@@ -2217,6 +2237,7 @@ pub const CONCEPTS: &[Concept] = &[
                 "mayores de 18",
             ],
             &[
+                "anos de idade",
                 "idade",
                 "idade minima",
                 "maior de idade",
@@ -2607,6 +2628,12 @@ pub const CONCEPTS: &[Concept] = &[
         name: "event",
         words: [
             &[
+                "concert",
+                "concerts",
+                "gig",
+                "gigs",
+                "festival",
+                "festivals",
                 "party",
                 "parties",
                 "event",
@@ -2615,6 +2642,12 @@ pub const CONCEPTS: &[Concept] = &[
                 "celebration",
             ],
             &[
+                "concierto",
+                "conciertos",
+                "espectaculo",
+                "espectaculos",
+                "festival",
+                "festivales",
                 "fiesta",
                 "fiestas",
                 "evento",
@@ -2623,6 +2656,12 @@ pub const CONCEPTS: &[Concept] = &[
                 "celebracion",
             ],
             &[
+                "concerto",
+                "concertos",
+                "espetaculo",
+                "espetaculos",
+                "festival",
+                "festivais",
                 "festa",
                 "festas",
                 "evento",
@@ -3287,6 +3326,7 @@ pub const CONCEPTS: &[Concept] = &[
         name: "relative",
         words: [
             &[
+                "friend",
                 "someone else",
                 "somebody else",
                 "another person",
@@ -3300,6 +3340,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "dad",
             ],
             &[
+                "amigo",
+                "amiga",
                 "otra persona",
                 "alguien mas",
                 "mujer",
@@ -3313,6 +3355,8 @@ pub const CONCEPTS: &[Concept] = &[
                 "padre",
             ],
             &[
+                "amigo",
+                "amiga",
                 "outra pessoa",
                 "mulher",
                 "esposa",
@@ -3336,6 +3380,22 @@ pub const CONCEPTS: &[Concept] = &[
             &[
                 "viagem", "viagens", "corrida", "trajeto", "boleia", "taxi", "uber",
             ],
+        ],
+    },
+    Concept {
+        name: "illness",
+        words: [
+            &["sick", "ill", "illness", "unwell", "flu"],
+            &["enfermo", "enferma", "enfermedad", "gripe"],
+            &["doente", "doenca", "gripe"],
+        ],
+    },
+    Concept {
+        name: "artist",
+        words: [
+            &["artist", "artists", "band", "singer", "performer"],
+            &["artista", "artistas", "banda", "cantante"],
+            &["artista", "artistas", "banda", "cantor", "cantora"],
         ],
     },
 ];
