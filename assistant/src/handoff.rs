@@ -63,9 +63,11 @@ pub fn detect(kb: &KnowledgeBase, language: Language, turns: &[Turn]) -> Option<
         return two_fallbacks(language, turns).then_some(Reason::Stalled);
     }
     let said = Said::new(language, &last.text);
+    // "Can I pay twice a month?" asks how often, not about a charge.
+    let charges = said.without(HOW_OFTEN);
     if said.any(SENSITIVE, GAP)
-        || said.near(CHARGED, TWICE, CHARGED_TWICE)
-        || said.near(TWICE, CHARGED, CHARGED_TWICE)
+        || charges.near(CHARGED, TWICE, CHARGED_TWICE)
+        || charges.near(TWICE, CHARGED, CHARGED_TWICE)
         || said.near(CHARGED, NOT_MINE, CHARGED_TWICE)
     {
         return Some(Reason::Sensitive);
@@ -113,6 +115,40 @@ const TWICE: &[&str] = &[
     "duplicad*",
     "duas vezes",
     "em dobro",
+];
+
+/// "Twice" as how often something happens: "twice a month", "dos veces
+/// por semana", "duas vezes ao ano".
+const HOW_OFTEN: &[&str] = &[
+    "twice a day",
+    "twice a week",
+    "twice a month",
+    "twice a year",
+    "twice per",
+    "twice every",
+    "times a day",
+    "times a week",
+    "times a month",
+    "times a year",
+    "times per",
+    "veces al dia",
+    "veces al mes",
+    "veces al ano",
+    "veces por dia",
+    "veces por semana",
+    "veces por mes",
+    "veces por ano",
+    "veces a la semana",
+    "veces cada",
+    "vezes por dia",
+    "vezes por semana",
+    "vezes por mes",
+    "vezes por ano",
+    "vezes ao dia",
+    "vezes ao mes",
+    "vezes ao ano",
+    "vezes a semana",
+    "vezes cada",
 ];
 
 /// Being charged for something the visitor did not do or order: "me
@@ -175,6 +211,27 @@ impl Said {
             .any(|a| seconds.iter().any(|b| *b > a && b - a <= within))
     }
 
+    /// The message with the words of every occurrence of `phrases` left
+    /// out.
+    fn without(&self, phrases: &[&str]) -> Said {
+        let mut drop = vec![false; self.words.len()];
+        for phrase in phrases {
+            let length = phrase_words(phrase).len();
+            for start in self.starts(phrase, 0) {
+                drop[start..(start + length).min(self.words.len())].fill(true);
+            }
+        }
+        Said {
+            words: self
+                .words
+                .iter()
+                .zip(drop)
+                .filter(|(_, dropped)| !dropped)
+                .map(|(word, _)| word.clone())
+                .collect(),
+        }
+    }
+
     /// Where any of `phrases` starts, its words together.
     fn positions(&self, phrases: &[&str]) -> Vec<usize> {
         phrases
@@ -217,6 +274,28 @@ impl Said {
         };
         before(at).is_some_and(|w| PURPOSE.contains(&w))
             && !before(at + 1).is_some_and(|w| ASKING.iter().chain(TALK).any(|a| matches(a, w)))
+    }
+
+    /// Whether the person or team at `position` only describes the word
+    /// after it, which is what the visitor wants: "is there a support
+    /// page", "is there a manager discount". A request goes on with
+    /// nothing, a small word, another name for a person or a filler ("I
+    /// want a human being", "quiero un agente humano ya").
+    fn names_a_thing(&self, position: usize) -> bool {
+        let length = PERSON
+            .iter()
+            .chain(SOMEONE)
+            .filter(|phrase| self.starts(phrase, 0).contains(&position))
+            .map(|phrase| phrase_words(phrase).len())
+            .max()
+            .unwrap_or(1);
+        self.words.get(position + length).is_some_and(|next| {
+            !Language::ALL
+                .iter()
+                .any(|language| crate::text::is_stop(*language, next))
+                && !FILLER.contains(&next.as_str())
+                && !PERSON.iter().chain(SOMEONE).any(|p| matches(p, next))
+        })
     }
 
     /// Whether a negation comes in the four words before `position` ("no
@@ -286,7 +365,7 @@ fn asks_for_a_person(said: &Said) -> bool {
     };
     if nouns
         .iter()
-        .any(|(n, _)| near(&talk, *n, 6, 4) || near(&wish, *n, 3, 0))
+        .any(|(n, _)| near(&talk, *n, 6, 4) || (near(&wish, *n, 3, 0) && !said.names_a_thing(*n)))
     {
         return true;
     }
@@ -1776,6 +1855,20 @@ mod tests {
                 Some(Reason::Sensitive),
             ),
             (Language::En, "how do i clone a project", None),
+            (Language::En, "is there a support page", None),
+            (Language::En, "is there a manager discount", None),
+            (
+                Language::En,
+                "is there a human i can chat with",
+                Some(Reason::Asked),
+            ),
+            (Language::En, "can i pay twice a month", None),
+            (
+                Language::Es,
+                "me cobraron dos veces por el mismo pedido",
+                Some(Reason::Sensitive),
+            ),
+            (Language::Pt, "posso pagar duas vezes por mês", None),
             (Language::Pt, "há quanto tempo está parada", None),
             (Language::Es, "se puede fumar en el coche", None),
             (Language::Pt, "há zona de fumo no recinto", None),
