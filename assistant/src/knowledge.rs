@@ -835,6 +835,25 @@ mod tests {
     }
 
     #[test]
+    fn greetings_and_small_talk_ask_nothing() {
+        let kb = shop();
+        for (language, text) in [
+            (Language::Es, "¡Buenos días!"),
+            (Language::Pt, "Bom dia"),
+            (Language::En, "Good morning"),
+            (Language::En, "What's your name?"),
+            (Language::Es, "¿Cómo te llamas?"),
+        ] {
+            assert!(
+                matches!(kb.answer(language, text), Reply::NotSure { nearest: None }),
+                "{text}"
+            );
+        }
+        // A day in a question is still a day.
+        assert!(answered(&kb, Language::Es, "¿cuántos días tarda el envío?").is_some());
+    }
+
+    #[test]
     fn the_answer_quotes_the_paragraph_that_answers() {
         let kb = shop();
         let Reply::Answer(answer) =

@@ -92,6 +92,10 @@ impl Analyzer {
                 };
                 let joined = phrase.join(" ");
                 let written = words[i..i + length].join(" ");
+                if GREETINGS.contains(&written.as_str()) {
+                    i += length;
+                    continue 'words;
+                }
                 if self.places.contains(&written) {
                     terms.push(Term {
                         word: written,
@@ -236,6 +240,29 @@ pub fn fold(text: &str) -> String {
         .filter(|c| *c != '\u{0}')
         .collect()
 }
+
+/// Greetings and small talk of several words, which ask nothing: the
+/// "días" of "buenos días" is not the days of a delivery time, nor the
+/// "llamas" of "¿cómo te llamas?" a call.
+const GREETINGS: &[&str] = &[
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "good night",
+    "your name",
+    "buenos dias",
+    "buen dia",
+    "buenas tardes",
+    "buenas noches",
+    "te llamas",
+    "tu nombre",
+    "bom dia",
+    "boa tarde",
+    "boa noite",
+    "te chamas",
+    "teu nome",
+    "se chama",
+];
 
 /// The folded words of `text`, informal spellings written out (in
 /// `language` and in English, which visitors mix in), nothing dropped.
