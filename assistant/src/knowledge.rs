@@ -10,7 +10,7 @@ use std::rc::Rc;
 use charla_shared::channel::Language;
 use charla_shared::knowledge::KbArticle;
 
-use crate::text::{concept_key, is_number, unstressed, Analyzer, Term};
+use crate::text::{concept_key, is_number, is_stop, unstressed, Analyzer, Term};
 
 /// The confidence below which the assistant says it is not sure rather
 /// than answer: the share of the question's weight (rare words weigh more,
@@ -382,7 +382,9 @@ impl Shelf {
         let mut seen = HashSet::new();
         let mut slots = Vec::new();
         for term in analyzer.terms(language, question) {
-            let term = self.corrected(analyzer, language, term);
+            let Some(term) = self.corrected(analyzer, language, term) else {
+                continue;
+            };
             if !seen.insert(term.stem.clone()) {
                 continue;
             }
@@ -447,8 +449,11 @@ impl Shelf {
 
     /// `term` as the articles spell it when the visitor's spelling is one
     /// or two letters off a word of the articles, or shortens one ("bici",
-    /// "info"), and matches nothing else.
-    fn corrected(&self, analyzer: &Analyzer, language: Language, term: Term) -> Term {
+    /// "info"), and matches nothing else; or the word of the analyzer's own
+    /// vocabulary it is closer to ("refnud" is "refund" even where the
+    /// articles say "money back"), and nothing when that word is a stop
+    /// word ("necestio" is "necesito").
+    fn corrected(&self, analyzer: &Analyzer, language: Language, term: Term) -> Option<Term> {
         let length = term.word.chars().count();
         // A word the lexicon knows is a word, not a typo: "congelar" is not
         // "cancelar" misspelt, nor "entro" "enero".
@@ -458,17 +463,17 @@ impl Shelf {
             || analyzer.is_place(&term.word)
             || analyzer.is_common(language, &term.stem)
         {
-            return term;
+            return Some(term);
         }
         if term.word.chars().any(|c| c.is_ascii_digit()) {
-            return term;
+            return Some(term);
         }
         if let Some(stem) = unstressed(language, &term.stem).find(|s| self.df.contains_key(s)) {
-            return Term {
+            return Some(Term {
                 concept: analyzer.concept_of_stem(language, &stem),
                 word: term.word,
                 stem,
-            };
+            });
         }
         let allowed = if length >= 8 { 2 } else { 1 };
         // Typing rarely gets the first letter wrong: a word that differs
@@ -488,13 +493,34 @@ impl Shelf {
                 Some((distance, std::cmp::Reverse(df), word, stem))
             })
             .min();
-        match best {
-            Some((_, _, word, stem)) => Term {
+        // A word the analyzer knows beats an article's word only when it is
+        // nearer: on a tie, the articles' own spelling is what matches. As
+        // the vocabulary is large, only the slips typing makes most count
+        // towards it (see `slip`): "playing" is not "paying" mistyped.
+        let known = analyzer
+            .vocabulary(language)
+            .iter()
+            .filter(|word| word.chars().next() == first)
+            .filter(|word| slip(&term.word, word))
+            .map(|word| (1, word))
+            .min();
+        match (best, known) {
+            (Some((distance, _, word, stem)), known)
+                if known.is_none_or(|(nearer, _)| distance <= nearer) =>
+            {
+                Some(Term {
+                    concept: analyzer.concept_of(language, word),
+                    word: word.clone(),
+                    stem: stem.clone(),
+                })
+            }
+            (_, Some((_, word))) if is_stop(language, word) => None,
+            (_, Some((_, word))) => Some(Term {
                 concept: analyzer.concept_of(language, word),
+                stem: analyzer.stem(language, word),
                 word: word.clone(),
-                stem: stem.clone(),
-            },
-            None => term,
+            }),
+            (_, None) => Some(term),
         }
     }
 
@@ -595,6 +621,31 @@ impl Slot {
 
 /// Distance between two words with at most `limit` insertions, deletions,
 /// substitutions or swaps of neighbours; `None` beyond it.
+/// Whether `typed` is `known` with one of the slips typing makes most: a
+/// letter left out, a letter doubled, two letters swapped or one letter
+/// for another. A letter added that is not a double ("contratar" for
+/// "contatar") is as likely another word.
+fn slip(typed: &str, known: &str) -> bool {
+    let typed: Vec<char> = typed.chars().collect();
+    let known: Vec<char> = known.chars().collect();
+    let same = typed.iter().zip(&known).take_while(|(a, b)| a == b).count();
+    match typed.len() as isize - known.len() as isize {
+        // Left out: the rest of `known` after the gap is the rest of `typed`.
+        -1 => typed[same..] == known[same + 1..],
+        // Doubled: the extra letter repeats the one before it.
+        1 => same > 0 && typed[same] == typed[same - 1] && typed[same + 1..] == known[same..],
+        0 if same < typed.len() => {
+            let rest = same + 1;
+            typed[rest..] == known[rest..]
+                || (rest < typed.len()
+                    && typed[same] == known[rest]
+                    && typed[rest] == known[same]
+                    && typed[rest + 1..] == known[rest + 1..])
+        }
+        _ => false,
+    }
+}
+
 fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
@@ -1017,6 +1068,51 @@ mod tests {
         let stems = |question| query_stems(&kb, Language::En, question);
         assert_eq!(stems("the ward"), ["ward"], "not \"card\"");
         assert_eq!(stems("the crad"), ["card"]);
+    }
+
+    #[test]
+    fn a_typo_of_a_word_no_article_has_is_still_that_word() {
+        let kb = KnowledgeBase::new(vec![article(
+            "refunds",
+            Language::En,
+            "Money back",
+            "We give your money back within 5 days.",
+        )]);
+        let shelf = &kb.shelves[&Language::En];
+        let concepts = |question| -> Vec<Option<String>> {
+            shelf
+                .query(&kb.analyzer, Language::En, question)
+                .into_iter()
+                .map(|slot| slot.concept)
+                .collect()
+        };
+        // "refund" is in no article, but the lexicon knows it.
+        assert_eq!(concepts("refnud"), [Some("~refund".to_owned())]);
+        assert_eq!(
+            answered(&kb, Language::En, "when do i get my refnud").as_deref(),
+            Some("refunds")
+        );
+        // A stop word mistyped is still a stop word.
+        let kb = shop();
+        assert_eq!(
+            query_stems(&kb, Language::Es, "necestio el reembolso"),
+            query_stems(&kb, Language::Es, "necesito el reembolso")
+        );
+    }
+
+    #[test]
+    fn only_the_commonest_slips_reach_the_vocabulary() {
+        assert!(slip("refnud", "refund"), "swapped");
+        assert!(slip("refud", "refund"), "left out");
+        assert!(slip("reffund", "refund"), "doubled");
+        assert!(slip("rufund", "refund"), "one for another");
+        assert!(
+            !slip("playing", "paying"),
+            "an added letter is another word"
+        );
+        assert!(!slip("contratar", "contatar"));
+        assert!(!slip("refund", "refund"), "the same word is no slip");
+        assert!(!slip("rfnd", "refund"));
     }
 
     #[test]

@@ -35,6 +35,11 @@ pub struct Analyzer {
     /// as written, since a place's stem may be another word's ("Viena" and
     /// "viene" are both "vien" in Spanish).
     places: HashSet<String>,
+    /// Per language, the single words the analyzer knows without any
+    /// article: the lexicon's, the everyday words and the longer stop
+    /// words, folded. A typo of one of them is that word ("refnud",
+    /// "necestio"), not the nearest word some article happens to have.
+    vocabulary: [Vec<String>; 3],
 }
 
 impl Analyzer {
@@ -49,6 +54,7 @@ impl Analyzer {
             concepts: HashMap::new(),
             common: HashSet::new(),
             places: HashSet::new(),
+            vocabulary: [Vec::new(), Vec::new(), Vec::new()],
         };
         for place in PLACES {
             analyzer.places.insert(words(Language::En, place).join(" "));
@@ -58,6 +64,26 @@ impl Analyzer {
                 let stem = analyzer.stem(language, &fold(word));
                 analyzer.common.insert((language, stem));
             }
+        }
+        for (index, language) in Language::ALL.into_iter().enumerate() {
+            let stop = match language {
+                Language::En => EN_STOP,
+                Language::Es => ES_STOP,
+                Language::Pt => PT_STOP,
+            };
+            let lexicon = CONCEPTS
+                .iter()
+                .flat_map(|concept| concept.words[index].iter());
+            let mut known: Vec<String> = lexicon
+                .chain(COMMON[index])
+                .map(|word| fold(word))
+                .filter(|word| !word.contains(' '))
+                .chain(stop.iter().map(|word| (*word).to_owned()))
+                .filter(|word| word.chars().count() >= TYPO_TARGET)
+                .collect();
+            known.sort();
+            known.dedup();
+            analyzer.vocabulary[index] = known;
         }
         for concept in CONCEPTS {
             for (language, phrases) in Language::ALL.into_iter().zip(concept.words) {
@@ -140,6 +166,16 @@ impl Analyzer {
     /// `PLACES`.
     pub fn is_place(&self, word: &str) -> bool {
         self.places.contains(word)
+    }
+
+    /// The words this analyzer knows in `language` without any article
+    /// (see `vocabulary`).
+    pub fn vocabulary(&self, language: Language) -> &[String] {
+        let index = Language::ALL
+            .iter()
+            .position(|l| *l == language)
+            .unwrap_or(0);
+        &self.vocabulary[index]
     }
 
     /// Whether `stem` is one of the everyday words in `COMMON`.
@@ -240,6 +276,10 @@ pub fn fold(text: &str) -> String {
         .filter(|c| *c != '\u{0}')
         .collect()
 }
+
+/// The shortest known word a typo is corrected to: shorter ones are one
+/// letter away from too many others.
+const TYPO_TARGET: usize = 5;
 
 /// Greetings and small talk of several words, which ask nothing: the
 /// "días" of "buenos días" is not the days of a delivery time, nor the
