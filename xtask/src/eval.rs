@@ -10,8 +10,9 @@ use crate::cmd::Error;
 
 /// Reads the set in `dir`, runs every question and conversation, and prints
 /// the scores per language and overall; with `misses`, also every question
-/// and conversation it got wrong.
-pub fn run(dir: &Path, misses: bool) -> Result<(), Error> {
+/// and conversation it got wrong; with `typos`, the questions each get one
+/// slip of typing first (`Set::with_typos`).
+pub fn run(dir: &Path, misses: bool, typos: bool) -> Result<(), Error> {
     let kb_dir = dir.join("kb");
     let mut kb = Vec::new();
     for entry in std::fs::read_dir(&kb_dir).map_err(io(&kb_dir))? {
@@ -28,6 +29,7 @@ pub fn run(dir: &Path, misses: bool) -> Result<(), Error> {
         &read(&dir.join("handoff.jsonl"))?,
     )
     .map_err(|e| Error::Check(e.to_string()))?;
+    let set = if typos { set.with_typos() } else { set };
     println!(
         "{} articles, {} questions, {} conversations\n",
         set.kb.articles().len(),
