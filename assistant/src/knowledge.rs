@@ -128,7 +128,29 @@ impl KnowledgeBase {
 
     /// Answers `question` from the articles in `language` (or, if there are
     /// none in it, from the language with the most), or says it is not sure.
+    /// A message of several sentences ("Hi, I have a problem. Where is my
+    /// order? Please let me know") asks in the one with a question mark
+    /// (the one with the most words of substance, if several have one):
+    /// that sentence is answered alone, so "let me know" around "do you
+    /// sell boxes?" never makes it about stock alerts. A question with no
+    /// word of substance ("My parcel is late. What can I do?") is answered
+    /// from the whole message.
     pub fn answer(&self, language: Language, question: &str) -> Reply {
+        let parts = sentences(question);
+        let asked = parts
+            .iter()
+            .filter(|(_, asks)| *asks)
+            .map(|(part, _)| (self.analyzer.terms(language, part).len(), *part))
+            .filter(|(terms, _)| *terms > 0)
+            .max_by_key(|(terms, _)| *terms);
+        let Some((_, part)) = asked.filter(|_| parts.len() > 1) else {
+            return self.answer_one(language, question);
+        };
+        self.answer_one(language, part)
+    }
+
+    /// [`KnowledgeBase::answer`] for one sentence, or a message taken whole.
+    fn answer_one(&self, language: Language, question: &str) -> Reply {
         let Some((language, shelf)) = self.shelf(language) else {
             return Reply::NotSure { nearest: None };
         };
@@ -621,6 +643,38 @@ impl Slot {
 
 /// Distance between two words with at most `limit` insertions, deletions,
 /// substitutions or swaps of neighbours; `None` beyond it.
+/// The sentences of `text`, each with whether it asks (ends with `?` or
+/// starts with `¿`): split after `.`, `?`, `!` or `;` followed by a space
+/// (not inside "4.50"), before `¿` and `¡`, and at line breaks; empty ones
+/// left out.
+fn sentences(text: &str) -> Vec<(&str, bool)> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let next = chars.peek().map(|(_, n)| *n);
+        let end = match c {
+            '.' | '?' | '!' | ';' | ':' if next.is_none_or(char::is_whitespace) => {
+                Some(at + c.len_utf8())
+            }
+            '\n' => Some(at + 1),
+            '¿' | '¡' => Some(at),
+            _ => None,
+        };
+        if let Some(end) = end {
+            parts.push(&text[start..end]);
+            start = end;
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|part| part.chars().any(char::is_alphanumeric))
+        .map(|part| (part, part.starts_with('¿') || part.ends_with('?')))
+        .collect()
+}
+
 /// Whether `typed` is `known` with one of the slips typing makes most: a
 /// letter left out, a letter doubled, two letters swapped or one letter
 /// for another. A letter added that is not a double ("contratar" for
@@ -900,6 +954,23 @@ mod tests {
                 "{text}"
             );
         }
+        // Nor do the polite words around a question.
+        assert_eq!(
+            query_stems(
+                &kb,
+                Language::En,
+                "Hi there, quick question: how long does shipping take? Thanks in advance!"
+            ),
+            query_stems(&kb, Language::En, "how long does shipping take")
+        );
+        assert_eq!(
+            query_stems(
+                &kb,
+                Language::Es,
+                "Buenas tardes, una pregunta: ¿cuánto tarda el envío? Muchas gracias, un saludo"
+            ),
+            query_stems(&kb, Language::Es, "cuánto tarda el envío")
+        );
         // A day in a question is still a day.
         assert!(answered(&kb, Language::Es, "¿cuántos días tarda el envío?").is_some());
     }
@@ -1097,6 +1168,57 @@ mod tests {
         assert_eq!(
             query_stems(&kb, Language::Es, "necestio el reembolso"),
             query_stems(&kb, Language::Es, "necesito el reembolso")
+        );
+    }
+
+    #[test]
+    fn a_message_is_cut_into_sentences_that_ask_or_tell() {
+        assert_eq!(
+            sentences("Hi, I have a problem. Where is my order? Thanks"),
+            [
+                ("Hi, I have a problem.", false),
+                ("Where is my order?", true),
+                ("Thanks", false)
+            ]
+        );
+        assert_eq!(
+            sentences("Hola: ¿cuánto cuesta? Son 4.50 €"),
+            [
+                ("Hola:", false),
+                ("¿cuánto cuesta?", true),
+                ("Son 4.50 €", false)
+            ]
+        );
+        assert_eq!(
+            sentences("where is my order"),
+            [("where is my order", false)]
+        );
+    }
+
+    #[test]
+    fn the_sentence_that_asks_is_answered_not_the_greetings_around_it() {
+        let kb = shop();
+        assert_eq!(
+            answered(
+                &kb,
+                Language::En,
+                "Hi, I have a problem. How long does shipping take? Please let me know asap"
+            )
+            .as_deref(),
+            Some("shipping")
+        );
+        assert_eq!(
+            answered(
+                &kb,
+                Language::En,
+                "Please let me know asap. Do you sell pizza? Thanks"
+            ),
+            None
+        );
+        // A question with nothing of substance is answered from the whole.
+        assert_eq!(
+            answered(&kb, Language::En, "I want a refund on my card. How?").as_deref(),
+            Some("returns")
         );
     }
 

@@ -11,8 +11,9 @@ use crate::cmd::Error;
 /// Reads the set in `dir`, runs every question and conversation, and prints
 /// the scores per language and overall; with `misses`, also every question
 /// and conversation it got wrong; with `typos`, the questions each get one
-/// slip of typing first (`Set::with_typos`).
-pub fn run(dir: &Path, misses: bool, typos: bool) -> Result<(), Error> {
+/// slip of typing first (`Set::with_typos`); with `wrapped`, a greeting and
+/// thanks around them (`Set::wrapped`).
+pub fn run(dir: &Path, misses: bool, typos: bool, wrapped: bool) -> Result<(), Error> {
     let kb_dir = dir.join("kb");
     let mut kb = Vec::new();
     for entry in std::fs::read_dir(&kb_dir).map_err(io(&kb_dir))? {
@@ -30,6 +31,7 @@ pub fn run(dir: &Path, misses: bool, typos: bool) -> Result<(), Error> {
     )
     .map_err(|e| Error::Check(e.to_string()))?;
     let set = if typos { set.with_typos() } else { set };
+    let set = if wrapped { set.wrapped() } else { set };
     println!(
         "{} articles, {} questions, {} conversations\n",
         set.kb.articles().len(),
