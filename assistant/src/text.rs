@@ -499,6 +499,12 @@ fn informal(language: Language, word: &str) -> Option<&'static str> {
         "spent" => Some("spend"),
         "shipped" => Some("ship"),
         "hows" => Some("how is"),
+        "r" => Some("are"),
+        "wat" | "wut" | "wht" => Some("what"),
+        "cuz" | "coz" | "bc" | "bcuz" => Some("because"),
+        "cud" => Some("could"),
+        "wud" => Some("would"),
+        "shud" => Some("should"),
         _ => None,
     };
     let own = match (language, word) {
@@ -511,6 +517,8 @@ fn informal(language: Language, word: &str) -> Option<&'static str> {
         (Language::Es, "info") => Some("informacion"),
         (Language::Es, "cel") => Some("celular"),
         (Language::Es, "dnd") => Some("donde"),
+        (Language::Es, "pa" | "xa") => Some("para"),
+        (Language::Es, "cdo" | "qdo") => Some("cuando"),
         (Language::Es, "finde") => Some("fin de semana"),
         (Language::Es, "plata") => Some("dinero"),
         (Language::Pt, "vc" | "vcs" | "ce") => Some("voce"),
@@ -521,6 +529,15 @@ fn informal(language: Language, word: &str) -> Option<&'static str> {
         (Language::Pt, "ta" | "tah") => Some("esta"),
         (Language::Pt, "pra" | "pro") => Some("para"),
         (Language::Pt, "cmg") => Some("comigo"),
+        (Language::Pt, "qdo" | "qnd" | "qndo" | "qnado") => Some("quando"),
+        (Language::Pt, "qto" | "qnto") => Some("quanto"),
+        (Language::Pt, "to") => Some("estou"),
+        (Language::Pt, "oq") => Some("o que"),
+        (Language::Pt, "msm") => Some("mesmo"),
+        (Language::Pt, "agr") => Some("agora"),
+        (Language::Pt, "dps") => Some("depois"),
+        (Language::Pt, "kd") => Some("onde esta"),
+        (Language::Pt, "vlw") => Some("valeu"),
         (Language::Pt, "td") => Some("tudo"),
         (Language::Pt, "cade") => Some("onde esta"),
         (Language::Pt, "blz") => Some("beleza"),
@@ -1268,6 +1285,18 @@ mod tests {
         assert_eq!(
             words(Language::En, "can u ship pls"),
             ["can", "you", "ship", "please"]
+        );
+        assert_eq!(
+            words(Language::En, "wat r ur hours"),
+            ["what", "are", "your", "hours"]
+        );
+        assert_eq!(
+            words(Language::Es, "cuanto tarda pa llegar"),
+            ["cuanto", "tarda", "para", "llegar"]
+        );
+        assert_eq!(
+            words(Language::Pt, "qdo chega? to esperando"),
+            ["quando", "chega", "estou", "esperando"]
         );
     }
 
