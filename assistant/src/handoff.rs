@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use charla_shared::channel::Language;
 
-use crate::knowledge::{KnowledgeBase, Reply};
+use crate::knowledge::{slip, KnowledgeBase, Reply};
 use crate::text::{words, Analyzer};
 
 /// Who wrote a turn of the conversation.
@@ -62,7 +62,7 @@ pub fn detect(kb: &KnowledgeBase, language: Language, turns: &[Turn]) -> Option<
     if last.from == Speaker::Bot {
         return two_fallbacks(language, turns).then_some(Reason::Stalled);
     }
-    let said = Said::new(language, &last.text);
+    let said = Said::new(language, &last.text).mended(kb, language);
     // "Can I pay twice a month?" asks how often, not about a charge.
     let charges = said.without(HOW_OFTEN);
     if said.any(SENSITIVE, GAP)
@@ -194,6 +194,27 @@ impl Said {
         }
     }
 
+    /// The message with its typos of the words hand-off detection looks for
+    /// mended: "tlak to a humna" is "talk to a human", "ablar" is
+    /// "hablar". Only a word neither the articles nor the analyzer know is
+    /// mended, by one of the slips typing makes most (see
+    /// `knowledge::slip`), so "change" never becomes "charge".
+    fn mended(mut self, kb: &KnowledgeBase, language: Language) -> Said {
+        let watched = watched_words();
+        for word in &mut self.words {
+            if word.chars().count() < 4
+                || kb.knows(language, word)
+                || watched.iter().any(|w| matches(w, word))
+            {
+                continue;
+            }
+            if let Some(mended) = watched.iter().find_map(|w| mend(word, w)) {
+                *word = mended;
+            }
+        }
+        self
+    }
+
     /// Whether any phrase of `phrases` occurs, with at most `gap` other
     /// words between its words.
     fn any(&self, phrases: &[&str], gap: usize) -> bool {
@@ -305,6 +326,71 @@ impl Said {
             .iter()
             .any(|w| NEGATIONS.contains(&w.as_str()))
     }
+}
+
+/// Every word of the phrases a hand-off is recognised by (a `*` kept).
+fn watched_words() -> Vec<String> {
+    let lists = [
+        PERSON, DIRECT, SOMEONE, TALK, WISH, ROBOT, UPSET, SENSITIVE, MISSED, CHARGED, TWICE,
+        NOT_MINE,
+    ];
+    let mut words: Vec<String> = lists
+        .iter()
+        .flat_map(|list| list.iter())
+        .flat_map(|phrase| phrase_words(phrase))
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// `typed` mended to `watched` (a word, or the start of words when it ends
+/// in `*`) if it is one slip of typing away from it and starts with the
+/// same letter, or is it with a Spanish "h" left out ("ablar").
+fn mend(typed: &str, watched: &str) -> Option<String> {
+    let typed: Vec<char> = typed.chars().collect();
+    let (start, open) = match watched.strip_suffix('*') {
+        Some(start) => (start, true),
+        None => (watched, false),
+    };
+    let length = start.chars().count();
+    if length < 4 {
+        return None;
+    }
+    let cuts = if open {
+        length - 1..=length + 1
+    } else {
+        typed.len()..=typed.len()
+    };
+    let cut = cuts.filter(|cut| *cut <= typed.len()).find(|cut| {
+        let head: String = typed[..*cut].iter().collect();
+        slipped(&head, start) || start.strip_prefix('h') == Some(head.as_str())
+    })?;
+    let rest: String = typed[cut..].iter().collect();
+    Some(format!("{start}{rest}"))
+}
+
+/// Whether `typed` is `known` with one slip, keeping its first letter.
+/// Under five letters many words are one letter apart ("time" and
+/// "times", "habe" and "habl"), so only two letters swapped count there
+/// ("tlak"); and a different, missing or extra last letter is another
+/// ending of another word ("sangre" is blood, "sangra" bleeding; "clone"
+/// is not "cloned"), not a typo.
+fn slipped(typed: &str, known: &str) -> bool {
+    if typed.chars().next() != known.chars().next() || !slip(typed, known) {
+        return false;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (typed.chars().collect(), known.chars().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common + 1 >= a.len().max(b.len()) {
+        return false;
+    }
+    let letters = |word: &str| {
+        let mut letters: Vec<char> = word.chars().collect();
+        letters.sort_unstable();
+        letters
+    };
+    typed.chars().count() >= 5 || letters(typed) == letters(known)
 }
 
 fn phrase_words(phrase: &str) -> Vec<String> {
@@ -1888,6 +1974,34 @@ mod tests {
                 Some(Reason::Sensitive),
             ),
             (Language::En, "how do i clone a project", None),
+            // Typos of the words detection looks for.
+            (
+                Language::En,
+                "i want to tlak to a person",
+                Some(Reason::Asked),
+            ),
+            (Language::En, "can i speek to a human", Some(Reason::Asked)),
+            (Language::En, "customer servise please", Some(Reason::Asked)),
+            (
+                Language::Es,
+                "quiero ablar con una persona",
+                Some(Reason::Asked),
+            ),
+            (Language::Es, "pasame con un asesro", Some(Reason::Asked)),
+            (
+                Language::Pt,
+                "preciso de falar com um humnao",
+                Some(Reason::Asked),
+            ),
+            (Language::En, "i was chraged twice", Some(Reason::Sensitive)),
+            (
+                Language::Es,
+                "quiero hablar con una persoa",
+                Some(Reason::Asked),
+            ),
+            (Language::En, "how do i chnage my plan", None),
+            (Language::Es, "habeis recibido mi devolucion", None),
+            (Language::En, "what time do you colse", None),
             (Language::En, "is there a support page", None),
             (Language::En, "is there a manager discount", None),
             (

@@ -200,6 +200,20 @@ impl KnowledgeBase {
             .collect()
     }
 
+    /// Whether `word` (folded) is a word of the articles in `language` or
+    /// of the analyzer's own vocabulary: a word, not a typo.
+    pub fn knows(&self, language: Language, word: &str) -> bool {
+        self.shelves
+            .get(&language)
+            .is_some_and(|shelf| shelf.surface.contains_key(word))
+            || is_stop(language, word)
+            || self
+                .analyzer
+                .vocabulary(language)
+                .binary_search_by(|known| known.as_str().cmp(word))
+                .is_ok()
+    }
+
     /// The analyzer the base was built with, for callers that look at the
     /// same words (hand-off detection).
     pub fn analyzer(&self) -> &Analyzer {
@@ -679,7 +693,7 @@ fn sentences(text: &str) -> Vec<(&str, bool)> {
 /// letter left out, a letter doubled, two letters swapped or one letter
 /// for another. A letter added that is not a double ("contratar" for
 /// "contatar") is as likely another word.
-fn slip(typed: &str, known: &str) -> bool {
+pub(crate) fn slip(typed: &str, known: &str) -> bool {
     let typed: Vec<char> = typed.chars().collect();
     let known: Vec<char> = known.chars().collect();
     let same = typed.iter().zip(&known).take_while(|(a, b)| a == b).count();
