@@ -5,7 +5,9 @@
 //! question again, "that's not what I asked"). Checked on every visitor
 //! message, in all three languages at once: visitors switch.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use charla_shared::channel::Language;
 
@@ -208,7 +210,14 @@ impl Said {
             {
                 continue;
             }
-            if let Some(mended) = watched.iter().find_map(|w| mend(word, w)) {
+            // A typo keeps its first letter, or drops a Spanish "h".
+            let first = word.chars().next();
+            let candidates = watched.iter().filter(|w| {
+                let mut letters = w.chars();
+                let head = letters.next();
+                head == first || (head == Some('h') && letters.next() == first)
+            });
+            if let Some(mended) = candidates.into_iter().find_map(|w| mend(word, w)) {
                 *word = mended;
             }
         }
@@ -328,20 +337,26 @@ impl Said {
     }
 }
 
-/// Every word of the phrases a hand-off is recognised by (a `*` kept).
-fn watched_words() -> Vec<String> {
-    let lists = [
-        PERSON, DIRECT, SOMEONE, TALK, WISH, ROBOT, UPSET, SENSITIVE, MISSED, CHARGED, TWICE,
-        NOT_MINE,
-    ];
-    let mut words: Vec<String> = lists
-        .iter()
-        .flat_map(|list| list.iter())
-        .flat_map(|phrase| phrase_words(phrase))
-        .collect();
-    words.sort();
-    words.dedup();
-    words
+/// Every word of the phrases a hand-off is recognised by (a `*` kept),
+/// gathered once per thread.
+fn watched_words() -> Rc<[String]> {
+    thread_local! {
+        static WATCHED: Rc<[String]> = {
+            let lists = [
+                PERSON, DIRECT, SOMEONE, TALK, WISH, ROBOT, UPSET, SENSITIVE, MISSED, CHARGED,
+                TWICE, NOT_MINE,
+            ];
+            let mut words: Vec<String> = lists
+                .iter()
+                .flat_map(|list| list.iter())
+                .flat_map(|phrase| phrase_words(phrase).to_vec())
+                .collect();
+            words.sort();
+            words.dedup();
+            words.into()
+        };
+    }
+    WATCHED.with(Rc::clone)
 }
 
 /// `typed` mended to `watched` (a word, or the start of words when it ends
@@ -393,9 +408,26 @@ fn slipped(typed: &str, known: &str) -> bool {
     typed.chars().count() >= 5 || letters(typed) == letters(known)
 }
 
-fn phrase_words(phrase: &str) -> Vec<String> {
-    // The patterns go through the same folding as messages (so "don't"
-    // in a pattern is "do not" as in a message), keeping the `*`s.
+/// The words of a pattern, folded as messages are (so "don't" in a
+/// pattern is "do not" as in a message), keeping the `*`s. Each pattern is
+/// folded once per thread: detection runs on every visitor message.
+fn phrase_words(phrase: &str) -> Rc<[String]> {
+    thread_local! {
+        static FOLDED: RefCell<HashMap<String, Rc<[String]>>> = RefCell::default();
+    }
+    FOLDED.with(|folded| {
+        if let Some(words) = folded.borrow().get(phrase) {
+            return Rc::clone(words);
+        }
+        let words: Rc<[String]> = fold_phrase(phrase).into();
+        folded
+            .borrow_mut()
+            .insert(phrase.to_owned(), Rc::clone(&words));
+        words
+    })
+}
+
+fn fold_phrase(phrase: &str) -> Vec<String> {
     phrase
         .split(' ')
         .flat_map(|word| {
@@ -458,7 +490,10 @@ fn asks_for_a_person(said: &Said) -> bool {
     // Nothing but the person named: "Agent!", "human agent please",
     // "atención al cliente". "Do you have staff discounts?" names one
     // and asks about something else.
-    let person_words: Vec<String> = PERSON.iter().flat_map(|p| phrase_words(p)).collect();
+    let person_words: Vec<String> = PERSON
+        .iter()
+        .flat_map(|p| phrase_words(p).to_vec())
+        .collect();
     let others = said
         .words
         .iter()
