@@ -66,11 +66,7 @@ impl Analyzer {
             }
         }
         for (index, language) in Language::ALL.into_iter().enumerate() {
-            let stop = match language {
-                Language::En => EN_STOP,
-                Language::Es => ES_STOP,
-                Language::Pt => PT_STOP,
-            };
+            let stop = own_stop_words(language);
             let lexicon = CONCEPTS
                 .iter()
                 .flat_map(|concept| concept.words[index].iter());
@@ -448,12 +444,18 @@ pub fn is_content(language: Language, word: &str) -> bool {
 
 /// Whether `word` (folded) carries no meaning of its own for retrieval.
 pub fn is_stop(language: Language, word: &str) -> bool {
-    let own = match language {
+    own_stop_words(language).contains(&word)
+        || (language != Language::En && EN_STOP.contains(&word))
+}
+
+/// The stop words of `language` itself (Spanish and Portuguese messages
+/// also drop English ones, which visitors mix in; see [`is_stop`]).
+fn own_stop_words(language: Language) -> &'static [&'static str] {
+    match language {
         Language::En => EN_STOP,
         Language::Es => ES_STOP,
         Language::Pt => PT_STOP,
-    };
-    own.contains(&word) || (language != Language::En && EN_STOP.contains(&word))
+    }
 }
 
 /// How visitors shorten words in chat, written out.
