@@ -133,6 +133,27 @@ impl Set {
         self
     }
 
+    /// The same set with each question after a sentence of context and
+    /// without its question mark, as visitors who explain first write ("I
+    /// bought something from you recently. how long does shipping take"),
+    /// in the question's language.
+    pub fn after_context(mut self) -> Set {
+        for question in &mut self.questions {
+            let before = match question.lang.0 {
+                Language::En => "Good evening. I bought something from you recently.",
+                Language::Es => "Buenas tardes. Hace poco les compré algo.",
+                Language::Pt => "Boa tarde. Comprei algo de vocês há pouco tempo.",
+            };
+            let asked = question.question.trim().trim_end_matches('?');
+            let asked = asked.trim_start_matches('¿');
+            let mut letters = asked.chars();
+            let first = letters.next().map(|c| c.to_lowercase().to_string());
+            question.question =
+                format!("{before} {}{}", first.unwrap_or_default(), letters.as_str());
+        }
+        self
+    }
+
     /// Runs every question and conversation through the assistant.
     pub fn evaluate(&self) -> Report {
         let mut report = Report::default();
@@ -432,6 +453,32 @@ mod tests {
             assert!(cost(Scores::answer_accuracy) <= 0.025, "{name}: answers");
             assert!(cost(Scores::fallback_accuracy) <= 0.025, "{name}: fallback");
         }
+    }
+
+    /// A sentence of context before the question, and no question mark,
+    /// costs few answers (20.8 points averaged over every development set
+    /// before questions were recognised by how they open, 7.1 after) and
+    /// little fallback accuracy.
+    #[test]
+    fn a_question_after_context_and_without_its_mark_is_still_found() {
+        let names = names();
+        let mut cost = (0.0, 0.0);
+        for name in &names {
+            let all = |set: Set| set.evaluate().scores.remove("all").unwrap();
+            let (alone, after) = (all(read(name)), all(read(name).after_context()));
+            cost.0 += alone.answer_accuracy().unwrap() - after.answer_accuracy().unwrap();
+            cost.1 += alone.fallback_accuracy().unwrap() - after.fallback_accuracy().unwrap();
+        }
+        let count = names.len() as f64;
+        let (answers, fallback) = (cost.0 / count, cost.1 / count);
+        assert!(
+            answers <= 0.09,
+            "context costs {answers:.3} of answer accuracy"
+        );
+        assert!(
+            fallback <= 0.03,
+            "context costs {fallback:.3} of fallback accuracy"
+        );
     }
 
     /// One slip of typing in each question and message costs little answer

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use charla_shared::channel::Language;
 use charla_shared::knowledge::KbArticle;
 
-use crate::text::{concept_key, is_number, is_stop, unstressed, Analyzer, Term};
+use crate::text::{concept_key, is_number, is_stop, opens_a_question, unstressed, Analyzer, Term};
 
 /// The confidence below which the assistant says it is not sure rather
 /// than answer: the share of the question's weight (rare words weigh more,
@@ -137,9 +137,12 @@ impl KnowledgeBase {
     /// from the whole message.
     pub fn answer(&self, language: Language, question: &str) -> Reply {
         let parts = sentences(question);
+        // Without a question mark anywhere, the sentences that open as
+        // questions do ("I bought a lamp. how long does shipping take").
+        let marked = parts.iter().any(|(_, asks)| *asks);
         let asked = parts
             .iter()
-            .filter(|(_, asks)| *asks)
+            .filter(|(part, asks)| *asks || (!marked && opens_a_question(language, part)))
             .map(|(part, _)| (self.analyzer.terms(language, part).len(), *part))
             .filter(|(terms, _)| *terms > 0)
             .max_by_key(|(terms, _)| *terms);

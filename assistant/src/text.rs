@@ -273,6 +273,134 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// Words that lead into a sentence without changing what it does.
+const CONNECTIVES: &[&str] = &[
+    "so", "and", "but", "also", "then", "ok", "okay", "well", "anyway", "pues", "y", "pero",
+    "entonces", "bueno", "vale", "e", "mas", "entao", "tipo", "ah", "oh",
+];
+
+/// How a question without its question mark opens, folded (see
+/// [`opens_a_question`]). Spanish and Portuguese messages are also read
+/// with the English ones, which visitors mix in.
+const EN_OPENERS: &[&str] = &[
+    "how",
+    "what",
+    "whats",
+    "when",
+    "where",
+    "wheres",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "can",
+    "cant",
+    "could",
+    "do",
+    "dont",
+    "does",
+    "doesnt",
+    "did",
+    "is",
+    "isnt",
+    "are",
+    "arent",
+    "will",
+    "would",
+    "should",
+    "shall",
+    "may",
+    "have",
+    "has",
+    "any",
+    "i want to know",
+    "i would like to know",
+    "id like to know",
+    "i wanted to know",
+    "i need to know",
+    "i wonder",
+    "i was wondering",
+    "tell me",
+    "please tell me",
+    "is there",
+    "are there",
+];
+const ES_OPENERS: &[&str] = &[
+    "como",
+    "que",
+    "cuando",
+    "donde",
+    "adonde",
+    "cual",
+    "cuales",
+    "cuanto",
+    "cuanta",
+    "cuantos",
+    "cuantas",
+    "quien",
+    "quienes",
+    "por que",
+    "puedo",
+    "puede",
+    "pueden",
+    "podria",
+    "podrian",
+    "podemos",
+    "se puede",
+    "hay",
+    "tienen",
+    "teneis",
+    "aceptan",
+    "existe",
+    "es posible",
+    "quiero saber",
+    "quisiera saber",
+    "queria saber",
+    "me gustaria saber",
+    "necesito saber",
+    "dime",
+    "digame",
+    "me podeis",
+    "me pueden",
+    "me puede",
+];
+const PT_OPENERS: &[&str] = &[
+    "como",
+    "que",
+    "o que",
+    "quando",
+    "onde",
+    "aonde",
+    "qual",
+    "quais",
+    "quanto",
+    "quanta",
+    "quantos",
+    "quantas",
+    "quem",
+    "por que",
+    "porque",
+    "posso",
+    "pode",
+    "podem",
+    "poderia",
+    "podemos",
+    "da para",
+    "tem",
+    "existe",
+    "aceitam",
+    "voces",
+    "possivel",
+    "quero saber",
+    "queria saber",
+    "gostaria de saber",
+    "preciso saber",
+    "me diga",
+    "me digam",
+    "diga me",
+];
+
 /// The shortest known word a typo is corrected to: shorter ones are one
 /// letter away from too many others.
 const TYPO_TARGET: usize = 5;
@@ -360,6 +488,30 @@ const GREETINGS: &[&str] = &[
     "teu nome",
     "se chama",
 ];
+
+/// Whether a sentence written without a question mark opens as a question
+/// does ("how long does shipping take", "cuánto cuesta", "vocês entregam
+/// em Lisboa") or asks to be told ("I'd like to know …", "quisiera
+/// saber …"), after any connective ("so", "pues", "então"). A visitor who
+/// gives some context first and leaves out the `?` still asks in that
+/// sentence.
+pub fn opens_a_question(language: Language, sentence: &str) -> bool {
+    let words = words(language, sentence);
+    let start = words
+        .iter()
+        .position(|word| !CONNECTIVES.contains(&word.as_str()))
+        .unwrap_or(words.len());
+    let words = &words[start..];
+    let openers = match language {
+        Language::En => EN_OPENERS,
+        Language::Es => ES_OPENERS,
+        Language::Pt => PT_OPENERS,
+    };
+    openers.iter().chain(EN_OPENERS).any(|opener| {
+        let opener: Vec<&str> = opener.split(' ').collect();
+        words.len() > opener.len() && words.iter().zip(&opener).all(|(w, o)| w == o)
+    })
+}
 
 /// The folded words of `text`, informal spellings written out (in
 /// `language` and in English, which visitors mix in), nothing dropped.
@@ -1271,6 +1423,31 @@ mod tests {
             ["wifi", "email", "or", "click", "and", "collect"]
         );
         assert_eq!(words(Language::Pt, "reinicie-o"), ["reinicie", "o"]);
+    }
+
+    #[test]
+    fn a_sentence_opening_as_a_question_asks_without_its_mark() {
+        for (language, asks) in [
+            (Language::En, "so how long does shipping take"),
+            (Language::En, "I'd like to know if you ship to Canada"),
+            (Language::Es, "pues cuánto cuesta el envío"),
+            (Language::Es, "quisiera saber si abren el domingo"),
+            (Language::Es, "Por qué me cobraron dos veces"),
+            (Language::Pt, "vocês entregam em Lisboa"),
+            (Language::Pt, "o que acontece se eu cancelar"),
+            (Language::Pt, "é possível pagar em prestações"),
+            (Language::Pt, "what time do you open"),
+        ] {
+            assert!(opens_a_question(language, asks), "{asks}");
+        }
+        for (language, tells) in [
+            (Language::En, "I bought a lamp from you last week"),
+            (Language::En, "how"),
+            (Language::Es, "tengo un problema con mi pedido"),
+            (Language::Pt, "o pedido chegou partido"),
+        ] {
+            assert!(!opens_a_question(language, tells), "{tells}");
+        }
     }
 
     #[test]

@@ -17,11 +17,12 @@
 //! - `cargo xtask kb import|export DIR --channel ID`: a channel's knowledge
 //!   base to and from a folder of `<slug>.<lang>.md` files, against a
 //!   running edge (`cargo xtask dev`'s unless `--url` says otherwise).
-//! - `cargo xtask eval-ai DIR [--misses] [--typos] [--wrapped]`: score the
+//! - `cargo xtask eval-ai DIR [--misses] [--typos] [--wrapped] [--context]`: score the
 //!   assistant's answers and hand-off detection on a set in DIR (see
 //!   `eval.rs`; ours is `tests/data/assistant`); with `--typos`, each
 //!   question mistyped once; with `--wrapped`, each among a greeting and
-//!   thanks.
+//!   thanks; with `--context`, each after a sentence of context and without
+//!   its question mark.
 //! - `cargo xtask size [--record]`: the widget's first download by file and
 //!   its code by crate; with `--record`, record it as the limit
 //!   `cargo xtask test` holds it to (bench/size-limit.json).
@@ -65,21 +66,17 @@ fn main() -> ExitCode {
         Some("admin") => first_admin(&args[1..]),
         Some("kb") => kb::Kb::parse(&args[1..]).and_then(|kb| kb.run()),
         Some("eval-ai") => match args.get(1).filter(|a| !a.starts_with("--")) {
-            Some(dir) => eval::run(
-                std::path::Path::new(dir),
-                args[2..].iter().any(|a| a == "--misses"),
-                args[2..].iter().any(|a| a == "--typos"),
-                args[2..].iter().any(|a| a == "--wrapped"),
-            ),
+            Some(dir) => eval::run(std::path::Path::new(dir), &args[2..]),
             None => Err(Error::Check(
-                "usage: cargo xtask eval-ai DIR [--misses] [--typos] [--wrapped]".into(),
+                "usage: cargo xtask eval-ai DIR [--misses] [--typos] [--wrapped] [--context]"
+                    .into(),
             )),
         },
         // Started by the benchmark as a separate process: the floor relay.
         Some("floor-relay") => port_arg(&args[1..]).and_then(bench::floor::serve),
         _ => {
             eprintln!(
-                "usage: cargo xtask dev [--port N] | test | build [--tests] | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | profile-relay [--conversations 10|100|1000] | size [--record] | kb import|export DIR --channel ID | eval-ai DIR [--misses] [--typos] [--wrapped] | admin EMAIL NAME"
+                "usage: cargo xtask dev [--port N] | test | build [--tests] | deploy [--dry-run] | fuzz [--seconds N] | bench [--check] | profile-relay [--conversations 10|100|1000] | size [--record] | kb import|export DIR --channel ID | eval-ai DIR [--misses] [--typos] [--wrapped] [--context] | admin EMAIL NAME"
             );
             return ExitCode::from(2);
         }
