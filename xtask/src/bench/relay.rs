@@ -97,6 +97,25 @@ pub struct IdleRun {
     /// For Charla: of the conversations woken after the idle time, how many
     /// objects had to start again (evicted while their sockets stayed open).
     pub woken_after_hibernation: Option<String>,
+    /// Resident memory once every client closed its sockets and another
+    /// idle time passed, MB: what the server gives back when nobody is left.
+    pub rss_left_mb: f64,
+    /// For Charla: where the worker's process keeps its resident memory,
+    /// by kind of mapping, while idle and after the clients left.
+    pub worker_mappings: Vec<Mapped>,
+}
+
+/// Resident memory of one kind of mapping in a process (`/proc/PID/smaps`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Mapped {
+    /// What the mappings are.
+    pub kind: &'static str,
+    /// How many mappings of that kind, while idle.
+    pub mappings: usize,
+    /// Resident in them while idle, MB.
+    pub idle_mb: f64,
+    /// Resident in them after the clients left, MB.
+    pub left_mb: f64,
 }
 
 /// The relay benchmarks.
@@ -150,9 +169,10 @@ pub async fn measure() -> Result<Relay, Error> {
                 lost,
             });
             if k == 1_000 {
-                idle.push(server.idle(&pairs, m, rss_start).await?);
+                idle.push(server.idle(pairs, m, rss_start).await?);
+            } else {
+                drop(pairs);
             }
-            drop(pairs);
             drop(server);
         }
     }
@@ -459,12 +479,19 @@ impl Server {
         }
     }
 
-    /// Leaves the conversations idle, then measures what they hold.
-    async fn idle(&self, pairs: &[Pair], m: usize, rss_start: f64) -> Result<IdleRun, Error> {
+    /// Leaves the conversations idle, then measures what they hold; then
+    /// closes every client's sockets and measures what is left.
+    async fn idle(&self, pairs: Vec<Pair>, m: usize, rss_start: f64) -> Result<IdleRun, Error> {
         step("relay: 1,000 idle conversations");
         let rss_busy = rss_mb(&self.pids());
         tokio::time::sleep(IDLE).await;
         let rss_idle = rss_mb(&self.pids());
+        let worker = self
+            .roles()
+            .into_iter()
+            .find(|(_, role)| *role == WORKER)
+            .map(|(pid, _)| pid);
+        let mapped_idle = worker.map(resident_by_mapping).unwrap_or_default();
         let mut rss_idle_each: Vec<(&'static str, f64)> = self
             .roles()
             .into_iter()
@@ -486,17 +513,35 @@ impl Server {
             }
             Server::Process { .. } => None,
         };
+        let conversations = pairs.len();
+        drop(pairs);
+        tokio::time::sleep(IDLE).await;
+        let rss_left = rss_mb(&self.pids());
+        let mapped_left = worker.map(resident_by_mapping).unwrap_or_default();
+        let worker_mappings = mapped_idle
+            .into_iter()
+            .map(|(kind, (mappings, idle_kb))| Mapped {
+                kind,
+                mappings,
+                idle_mb: idle_kb as f64 / 1024.0,
+                left_mb: mapped_left
+                    .get(kind)
+                    .map_or(0.0, |(_, kb)| *kb as f64 / 1024.0),
+            })
+            .collect();
         Ok(IdleRun {
             server: match self {
                 Server::Charla { kind, .. } => kind.name(),
                 Server::Process { kind, .. } => kind.name(),
             },
-            conversations: pairs.len(),
+            conversations,
             rss_start_mb: rss_start,
             rss_busy_mb: rss_busy,
             rss_idle_mb: rss_idle,
             rss_idle_each_mb: rss_idle_each,
             woken_after_hibernation: woken,
+            rss_left_mb: rss_left,
+            worker_mappings,
         })
     }
 }
@@ -834,6 +879,55 @@ fn rss_kb(pids: &[u32]) -> u64 {
         .sum()
 }
 
+/// A process's resident memory by kind of mapping (`/proc/PID/smaps`):
+/// how many mappings of each kind and their resident kB. Anonymous memory
+/// is told apart by the size of its mapping: V8 reserves its heap (and
+/// each WebAssembly memory) as regions of gigabytes, the C allocator takes
+/// its arenas in regions of 64 MB.
+fn resident_by_mapping(pid: u32) -> std::collections::BTreeMap<&'static str, (usize, u64)> {
+    let mut by_kind = std::collections::BTreeMap::new();
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut kind = "";
+    for line in smaps.lines() {
+        let mut fields = line.split_whitespace();
+        let first = fields.next().unwrap_or_default();
+        if let Some((start, end)) = first.split_once('-').filter(|_| !first.ends_with(':')) {
+            let size = |hex| u64::from_str_radix(hex, 16).unwrap_or(0);
+            let bytes = size(end).saturating_sub(size(start));
+            let name = fields.nth(4).unwrap_or_default();
+            kind = mapping_kind(name, bytes);
+            by_kind.entry(kind).or_insert((0, 0)).0 += 1;
+        } else if first == "Rss:" {
+            let kb: u64 = fields.next().and_then(|kb| kb.parse().ok()).unwrap_or(0);
+            by_kind.entry(kind).or_insert((0, 0)).1 += kb;
+        }
+    }
+    by_kind
+}
+
+/// What a mapping named `name` (as `/proc/PID/smaps` names it) of `bytes`
+/// bytes holds.
+fn mapping_kind(name: &str, bytes: u64) -> &'static str {
+    const GIB: u64 = 1 << 30;
+    match name {
+        "" if bytes >= GIB => {
+            "anonymous, in regions of 1 GiB or more (V8's heap cage, WebAssembly memory)"
+        }
+        "" if bytes >= 60 << 20 => {
+            "anonymous, in regions of 60 MiB to 1 GiB (allocator arenas, V8 code range)"
+        }
+        "" => "anonymous, in smaller regions (allocations of their own, V8 pages, thread stacks)",
+        "[heap]" => "the C heap ([heap])",
+        "[stack]" => "the main thread's stack",
+        name if name.ends_with("-shm") => "SQLite shared memory (-shm files)",
+        name if name.ends_with("-wal") => "SQLite write-ahead logs (-wal files)",
+        name if name.ends_with(".sqlite") => "SQLite databases (.sqlite files)",
+        name if name.contains("workerd") => "workerd's program",
+        name if name.starts_with('/') => "other files (shared libraries)",
+        _ => "the kernel's ([vdso], [vvar])",
+    }
+}
+
 /// Processes of a process group whose name contains `name`.
 fn processes_in_group(group: u32, name: &str) -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
@@ -915,5 +1009,24 @@ mod tests {
         let group: u32 = fields[2].parse().expect("a process group");
         assert!(processes_in_group(group, &comm).contains(&std::process::id()));
         assert!(cpu_seconds(&[std::process::id()]) >= 0.0);
+    }
+
+    #[test]
+    fn resident_memory_by_mapping_adds_up_to_the_process_total() {
+        let pid = std::process::id();
+        let before = rss_kb(&[pid]);
+        let mapped = resident_by_mapping(pid);
+        let after = rss_kb(&[pid]);
+        let total: u64 = mapped.values().map(|(_, kb)| kb).sum();
+        assert!(
+            total + total / 10 >= before.min(after) && total <= after.max(before) + after / 10,
+            "{total} kB by mapping, {before}–{after} kB in all: {mapped:?}"
+        );
+        assert!(mapped.contains_key("the C heap ([heap])") || mapped.len() > 2);
+        assert_eq!(
+            mapping_kind("/tmp/do/abc.sqlite-shm", 32_768),
+            "SQLite shared memory (-shm files)"
+        );
+        assert!(mapping_kind("", 4 << 30).contains("V8's heap cage"));
     }
 }

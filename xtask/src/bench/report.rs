@@ -265,7 +265,7 @@ impl Report {
             );
         }
         md += "\n![Latency percentiles per server and load](bench/latency.svg)\n";
-        md += "\n#### 1,000 idle conversations (2,000 sockets)\n\n| server | RSS at start, MB | RSS after the load, MB | RSS after 20 s idle, MB | hibernation |\n|---|---:|---:|---:|---|\n";
+        md += "\n#### 1,000 idle conversations (2,000 sockets)\n\n| server | RSS at start, MB | RSS after the load, MB | RSS after 20 s idle, MB | hibernation | RSS 20 s after the clients left, MB |\n|---|---:|---:|---:|---|---:|\n";
         for idle in &self.relay.idle {
             let each = match idle.rss_idle_each_mb.as_slice() {
                 [_] | [] => String::new(),
@@ -280,13 +280,38 @@ impl Report {
             };
             let _ = writeln!(
                 md,
-                "| {} | {:.0} | {:.0} | {:.0}{each} | {} |",
+                "| {} | {:.0} | {:.0} | {:.0}{each} | {} | {:.0} |",
                 idle.server,
                 idle.rss_start_mb,
                 idle.rss_busy_mb,
                 idle.rss_idle_mb,
-                idle.woken_after_hibernation.as_deref().unwrap_or("—")
+                idle.woken_after_hibernation.as_deref().unwrap_or("—"),
+                idle.rss_left_mb,
             );
+        }
+        for idle in self
+            .relay
+            .idle
+            .iter()
+            .filter(|i| !i.worker_mappings.is_empty())
+        {
+            let _ = writeln!(
+                md,
+                "\nWhere the worker's process keeps it ({}, from `/proc/PID/smaps`):\n\n| mappings | how many | resident while idle, MB | after the clients left, MB |\n|---|---:|---:|---:|",
+                idle.server
+            );
+            let mut mapped = idle.worker_mappings.clone();
+            mapped.sort_by(|a, b| b.idle_mb.total_cmp(&a.idle_mb));
+            for m in mapped
+                .iter()
+                .filter(|m| m.idle_mb >= 0.5 || m.left_mb >= 0.5)
+            {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {:.0} | {:.0} |",
+                    m.kind, m.mappings, m.idle_mb, m.left_mb
+                );
+            }
         }
         md
     }
