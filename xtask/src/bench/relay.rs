@@ -109,7 +109,7 @@ pub struct IdleRun {
 #[derive(Debug, Clone, Serialize)]
 pub struct Mapped {
     /// What the mappings are.
-    pub kind: &'static str,
+    pub kind: String,
     /// How many mappings of that kind, while idle.
     pub mappings: usize,
     /// Resident in them while idle, MB.
@@ -518,15 +518,16 @@ impl Server {
         tokio::time::sleep(IDLE).await;
         let rss_left = rss_mb(&self.pids());
         let mapped_left = worker.map(resident_by_mapping).unwrap_or_default();
-        let worker_mappings = mapped_idle
+        let kinds: std::collections::BTreeSet<&String> =
+            mapped_idle.keys().chain(mapped_left.keys()).collect();
+        let mb = |found: Option<&(usize, u64)>| found.map_or(0.0, |(_, kb)| *kb as f64 / 1024.0);
+        let worker_mappings = kinds
             .into_iter()
-            .map(|(kind, (mappings, idle_kb))| Mapped {
-                kind,
-                mappings,
-                idle_mb: idle_kb as f64 / 1024.0,
-                left_mb: mapped_left
-                    .get(kind)
-                    .map_or(0.0, |(_, kb)| *kb as f64 / 1024.0),
+            .map(|kind| Mapped {
+                kind: kind.clone(),
+                mappings: mapped_idle.get(kind).map_or(0, |(count, _)| *count),
+                idle_mb: mb(mapped_idle.get(kind)),
+                left_mb: mb(mapped_left.get(kind)),
             })
             .collect();
         Ok(IdleRun {
@@ -881,37 +882,63 @@ fn rss_kb(pids: &[u32]) -> u64 {
 
 /// A process's resident memory by kind of mapping (`/proc/PID/smaps`):
 /// how many mappings of each kind and their resident kB. Anonymous memory
-/// is told apart by the size of its mapping: V8 reserves its heap (and
-/// each WebAssembly memory) as regions of gigabytes, the C allocator takes
-/// its arenas in regions of 64 MB.
-fn resident_by_mapping(pid: u32) -> std::collections::BTreeMap<&'static str, (usize, u64)> {
-    let mut by_kind = std::collections::BTreeMap::new();
+/// is told apart by the size of its mapping: V8 reserves each WebAssembly
+/// memory as a region of 8 GiB or more (the memory and its guard pages)
+/// and its heap as a cage of 4 GiB; the C allocator takes its arenas in
+/// regions of 64 MiB.
+fn resident_by_mapping(pid: u32) -> std::collections::BTreeMap<String, (usize, u64)> {
     let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
-    let mut kind = "";
+    // (start, end, name, resident kB) of each mapping, in address order.
+    let mut mappings: Vec<(u64, u64, &str, u64)> = Vec::new();
     for line in smaps.lines() {
         let mut fields = line.split_whitespace();
         let first = fields.next().unwrap_or_default();
         if let Some((start, end)) = first.split_once('-').filter(|_| !first.ends_with(':')) {
-            let size = |hex| u64::from_str_radix(hex, 16).unwrap_or(0);
-            let bytes = size(end).saturating_sub(size(start));
+            let address = |hex| u64::from_str_radix(hex, 16).unwrap_or(0);
             let name = fields.nth(4).unwrap_or_default();
-            kind = mapping_kind(name, bytes);
-            by_kind.entry(kind).or_insert((0, 0)).0 += 1;
-        } else if first == "Rss:" {
-            let kb: u64 = fields.next().and_then(|kb| kb.parse().ok()).unwrap_or(0);
-            by_kind.entry(kind).or_insert((0, 0)).1 += kb;
+            mappings.push((address(start), address(end), name, 0));
+        } else if let Some(last) = mappings.last_mut().filter(|_| first == "Rss:") {
+            last.3 += fields.next().and_then(|kb| kb.parse().ok()).unwrap_or(0);
         }
+    }
+    // A reservation whose parts were made accessible is split into several
+    // adjacent anonymous mappings; they are counted as the one region.
+    let mut regions: Vec<(u64, u64, &str, u64)> = Vec::new();
+    for mapping in mappings {
+        match regions.last_mut() {
+            Some(region)
+                if mapping.2.is_empty() && region.2.is_empty() && region.1 == mapping.0 =>
+            {
+                region.1 = mapping.1;
+                region.3 += mapping.3;
+            }
+            _ => regions.push(mapping),
+        }
+    }
+    let mut by_kind = std::collections::BTreeMap::new();
+    for (start, end, name, kb) in regions {
+        let entry = by_kind
+            .entry(mapping_kind(name, end - start))
+            .or_insert((0, 0));
+        entry.0 += 1;
+        entry.1 += kb;
     }
     by_kind
 }
 
-/// What a mapping named `name` (as `/proc/PID/smaps` names it) of `bytes`
-/// bytes holds.
-fn mapping_kind(name: &str, bytes: u64) -> &'static str {
+/// What a mapping (or a region of adjacent anonymous ones) named `name`
+/// (as `/proc/PID/smaps` names it) of `bytes` bytes holds. Reservations of
+/// a gigabyte or more are V8's (its heap's cage of 4 GiB, each WebAssembly
+/// memory's 8 GiB and guard pages, or both where they lie side by side),
+/// each listed with its size.
+fn mapping_kind(name: &str, bytes: u64) -> String {
     const GIB: u64 = 1 << 30;
-    match name {
+    let kind = match name {
         "" if bytes >= GIB => {
-            "anonymous, in regions of 1 GiB or more (V8's heap cage, WebAssembly memory)"
+            return format!(
+                "an anonymous reservation of {:.1} GiB (V8's heap cage or WebAssembly memory)",
+                bytes as f64 / GIB as f64
+            )
         }
         "" if bytes >= 60 << 20 => {
             "anonymous, in regions of 60 MiB to 1 GiB (allocator arenas, V8 code range)"
@@ -925,7 +952,8 @@ fn mapping_kind(name: &str, bytes: u64) -> &'static str {
         name if name.contains("workerd") => "workerd's program",
         name if name.starts_with('/') => "other files (shared libraries)",
         _ => "the kernel's ([vdso], [vvar])",
-    }
+    };
+    kind.to_owned()
 }
 
 /// Processes of a process group whose name contains `name`.
@@ -1027,6 +1055,6 @@ mod tests {
             mapping_kind("/tmp/do/abc.sqlite-shm", 32_768),
             "SQLite shared memory (-shm files)"
         );
-        assert!(mapping_kind("", 4 << 30).contains("V8's heap cage"));
+        assert!(mapping_kind("", 10 << 30).contains("of 10.0 GiB"));
     }
 }

@@ -297,7 +297,7 @@ impl Report {
         {
             let _ = writeln!(
                 md,
-                "\nWhere the worker's process keeps it ({}, from `/proc/PID/smaps`):\n\n| mappings | how many | resident while idle, MB | after the clients left, MB |\n|---|---:|---:|---:|",
+                "\nWhere the worker's process keeps it ({}, from `/proc/PID/smaps`):\n\n| mappings | how many regions | resident while idle, MB | after the clients left, MB |\n|---|---:|---:|---:|",
                 idle.server
             );
             let mut mapped = idle.worker_mappings.clone();
