@@ -100,10 +100,9 @@ const SCHEMA: Schema = Schema {
     ],
 };
 
-#[derive(Deserialize)]
-struct SeqRow {
-    seq: i64,
-}
+/// Texts indexed by one statement: two bound values each, and one for the
+/// conversation, within the runtime's 100 bound values a statement.
+const TEXTS_PER_STATEMENT: usize = 49;
 
 /// A stored summary and whether its visitor is connected.
 #[derive(Deserialize)]
@@ -386,35 +385,32 @@ impl Inbox {
 
     /// A conversation's report: its summary, and its new texts for search.
     fn report(&self, report: Report) -> EdgeResult<Response> {
-        let conversation = report.summary.id.as_str().to_owned();
-        let done = self
-            .sql
-            .exec(
-                "SELECT seq FROM indexed WHERE conversation = ?",
-                vec![conversation.as_str().into()],
-            )?
-            .to_array::<SeqRow>()?
-            .first()
-            .map_or(0, |row| row.seq);
-        let fresh: Vec<&(Seq, String)> = report
-            .texts
-            .iter()
-            .filter(|(seq, _)| seq.to_i64() > done)
-            .collect();
-        for (seq, text) in &fresh {
+        let conversation = report.summary.id.as_str();
+        // The new texts go in a few dozen to a statement (a report carries
+        // several, and each statement crosses into the runtime), and the
+        // statement itself leaves out those indexed before: a report sent
+        // again after a wake-up repeats recent texts.
+        for batch in report.texts.chunks(TEXTS_PER_STATEMENT) {
+            let rows = vec!["(?, ?)"; batch.len()].join(", ");
+            let mut values = vec![SqlStorageValue::from(conversation)];
+            for (seq, text) in batch {
+                values.push(text.as_str().into());
+                values.push(SqlStorageValue::from(seq.to_i64()));
+            }
             self.sql.exec(
-                "INSERT INTO texts (body, conversation, seq) VALUES (?, ?, ?)",
-                vec![
-                    text.as_str().into(),
-                    conversation.as_str().into(),
-                    SqlStorageValue::from(seq.to_i64()),
-                ],
+                &format!(
+                    "INSERT INTO texts (body, conversation, seq)
+                     SELECT column1, ?1, column2 FROM (VALUES {rows})
+                     WHERE column2 > COALESCE(
+                         (SELECT seq FROM indexed WHERE conversation = ?1), 0)"
+                ),
+                values,
             )?;
         }
-        if let Some((last, _)) = fresh.last() {
+        if let Some((last, _)) = report.texts.iter().max_by_key(|(seq, _)| *seq) {
             self.sql.exec(
                 "INSERT INTO indexed (conversation, seq) VALUES (?1, ?2)
-                 ON CONFLICT (conversation) DO UPDATE SET seq = excluded.seq",
+                 ON CONFLICT (conversation) DO UPDATE SET seq = MAX(seq, excluded.seq)",
                 vec![conversation.into(), SqlStorageValue::from(last.to_i64())],
             )?;
         }

@@ -86,6 +86,18 @@ async fn searching_conversations(edge: &LocalEdge, api: &Api) -> HarnessResult<(
     })
     .await?;
     assert!(!found(api, &luis, DEMO_CHANNEL, "cafe tea").contains(&created.conversation));
+    // Texts written in a burst reach the index together, each found.
+    for (id, text) in [("s2", "And yerba mate?"), ("s3", "Or rooibos tea?")] {
+        visitor.send(&send(id, text)).await;
+    }
+    frame_where(&mut visitor, is_message("Or rooibos tea?"), |_| false).await;
+    eventually("found by words of a burst", || async {
+        let both = ["yerba", "rooibos"]
+            .iter()
+            .all(|words| found(api, &luis, DEMO_CHANNEL, words).contains(&created.conversation));
+        both.then_some(())
+    })
+    .await?;
     let transcript: Transcript = serde_json::from_str(
         &api.get(&routes::transcript(&created.conversation), Some(&luis))
             .body,
