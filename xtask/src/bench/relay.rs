@@ -928,17 +928,22 @@ fn resident_by_mapping(pid: u32) -> std::collections::BTreeMap<String, (usize, u
 
 /// What a mapping (or a region of adjacent anonymous ones) named `name`
 /// (as `/proc/PID/smaps` names it) of `bytes` bytes holds. Reservations of
-/// a gigabyte or more are V8's (its heap's cage of 4 GiB, each WebAssembly
-/// memory's 8 GiB and guard pages, or both where they lie side by side),
-/// each listed with its size.
+/// a gigabyte or more are listed with their size and, where the size says
+/// it, whose they are: V8's heap cage is 4 GiB, each WebAssembly memory
+/// 8 GiB or more with its guard pages, and workerd's C++ allocator
+/// (tcmalloc, linked into workerd) reserves 1 GiB at a time.
 fn mapping_kind(name: &str, bytes: u64) -> String {
     const GIB: u64 = 1 << 30;
+    let gib = bytes as f64 / GIB as f64;
     let kind = match name {
         "" if bytes >= GIB => {
-            return format!(
-                "an anonymous reservation of {:.1} GiB (V8's heap cage or WebAssembly memory)",
-                bytes as f64 / GIB as f64
-            )
+            let whose = match gib {
+                g if g >= 6.0 => " (WebAssembly memory)",
+                g if (3.9..4.1).contains(&g) => " (V8's heap cage: the JavaScript heap)",
+                g if g < 1.1 => " (the C++ allocator's: tcmalloc)",
+                _ => "",
+            };
+            return format!("an anonymous reservation of {gib:.1} GiB{whose}");
         }
         "" if bytes >= 60 << 20 => {
             "anonymous, in regions of 60 MiB to 1 GiB (allocator arenas, V8 code range)"
@@ -1055,6 +1060,8 @@ mod tests {
             mapping_kind("/tmp/do/abc.sqlite-shm", 32_768),
             "SQLite shared memory (-shm files)"
         );
-        assert!(mapping_kind("", 10 << 30).contains("of 10.0 GiB"));
+        assert!(mapping_kind("", 10 << 30).contains("of 10.0 GiB (WebAssembly"));
+        assert!(mapping_kind("", 4 << 30).contains("JavaScript heap"));
+        assert!(mapping_kind("", 1 << 30).contains("tcmalloc"));
     }
 }
