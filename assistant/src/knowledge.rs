@@ -1237,6 +1237,21 @@ mod tests {
             answered(&kb, Language::En, "I want a refund on my card. How?").as_deref(),
             Some("returns")
         );
+        // Without a question mark, the sentence that opens as a question
+        // asks; good wishes ask nothing.
+        assert_eq!(
+            answered(
+                &kb,
+                Language::En,
+                "I bought a lamp from you. how long does shipping take"
+            )
+            .as_deref(),
+            Some("shipping")
+        );
+        assert_eq!(
+            answered(&kb, Language::En, "shipping to Canada. Have a nice day").as_deref(),
+            Some("shipping")
+        );
     }
 
     #[test]
