@@ -529,14 +529,18 @@ pub fn opens_a_question(language: Language, sentence: &str) -> bool {
         .position(|word| !CONNECTIVES.contains(&word.as_str()))
         .unwrap_or(words.len());
     let words = &words[start..];
-    let openers = match language {
-        Language::En => EN_OPENERS,
+    let openers: &[&str] = match language {
+        Language::En => &[],
         Language::Es => ES_OPENERS,
         Language::Pt => PT_OPENERS,
     };
+    // An opener is followed by more: "how" alone asks nothing to answer.
     openers.iter().chain(EN_OPENERS).any(|opener| {
-        let opener: Vec<&str> = opener.split(' ').collect();
-        words.len() > opener.len() && words.iter().zip(&opener).all(|(w, o)| w == o)
+        let mut said = words.iter();
+        opener
+            .split(' ')
+            .all(|o| said.next().is_some_and(|w| w == o))
+            && said.next().is_some()
     })
 }
 
